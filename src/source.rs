@@ -1,0 +1,190 @@
+//! Source files, spans and the mapping from byte offsets to lines and columns.
+//!
+//! Spans are byte ranges into one file. Lines and columns are computed only when a
+//! diagnostic is shown: columns count characters (for the terminal and JSON) or UTF-16
+//! code units (for a language server), never bytes, so Chinese text points at the
+//! right place.
+
+use std::sync::Arc;
+
+/// Index of a file in [`Sources`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct FileId(pub u32);
+
+/// A byte range in one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Span {
+    pub file: FileId,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(file: FileId, start: usize, end: usize) -> Span {
+        Span { file, start, end }
+    }
+
+    /// The smallest span covering both (which must be in the same file).
+    pub fn to(self, other: Span) -> Span {
+        Span {
+            file: self.file,
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.end.saturating_sub(self.start)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A 1-based line and column, with the column counted in characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// One loaded source file.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path as shown to the user (relative where the user gave it relative).
+    pub name: String,
+    pub text: Arc<str>,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> SourceFile {
+        let text: Arc<str> = text.into();
+        let mut line_starts = vec![0];
+        line_starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        SourceFile {
+            name: name.into(),
+            text,
+            line_starts,
+        }
+    }
+
+    /// The 0-based line index holding `offset`.
+    fn line_index(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+
+    /// Clamp an offset into the text and back onto a character boundary.
+    fn clamp(&self, offset: usize) -> usize {
+        let mut offset = offset.min(self.text.len());
+        while offset > 0 && !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        offset
+    }
+
+    /// Line and column (1-based, column in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let offset = self.clamp(offset);
+        let line = self.line_index(offset);
+        let start = self.line_starts.get(line).copied().unwrap_or(0);
+        let column = self.text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
+        LineCol {
+            line: line + 1,
+            column,
+        }
+    }
+
+    /// Line (0-based) and column in UTF-16 code units (0-based), as the LSP counts.
+    pub fn line_col_utf16(&self, offset: usize) -> (usize, usize) {
+        let offset = self.clamp(offset);
+        let line = self.line_index(offset);
+        let start = self.line_starts.get(line).copied().unwrap_or(0);
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(0, |s| s.chars().map(char::len_utf16).sum());
+        (line, column)
+    }
+
+    /// The byte range of the line holding `offset`, without its line end.
+    pub fn line_range(&self, offset: usize) -> (usize, usize) {
+        let line = self.line_index(self.clamp(offset));
+        let start = self.line_starts.get(line).copied().unwrap_or(0);
+        let end = self
+            .line_starts
+            .get(line + 1)
+            .map_or(self.text.len(), |&next| next - 1);
+        (start, end)
+    }
+
+    pub fn slice(&self, span: Span) -> &str {
+        self.text.get(span.start..span.end).unwrap_or("")
+    }
+}
+
+/// Every file of one run, addressed by [`FileId`].
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    files: Vec<SourceFile>,
+}
+
+impl Sources {
+    pub fn new() -> Sources {
+        Sources::default()
+    }
+
+    pub fn add(&mut self, file: SourceFile) -> FileId {
+        self.files.push(file);
+        FileId((self.files.len() - 1) as u32)
+    }
+
+    pub fn get(&self, id: FileId) -> Option<&SourceFile> {
+        self.files.get(id.0 as usize)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        let file = SourceFile::new("a.plan", "goal 华东 {\n  target 5M 元\n}");
+        // `{` is the 9th character of line 1 but its 13th byte.
+        let brace = file.text.find('{').unwrap_or(0);
+        assert_eq!(file.line_col(brace), LineCol { line: 1, column: 9 });
+        let unit = file.text.find('元').unwrap_or(0);
+        assert_eq!(file.line_col(unit), LineCol { line: 2, column: 13 });
+        assert_eq!(file.line_col_utf16(unit), (1, 12));
+    }
+
+    #[test]
+    fn astral_characters_take_two_utf16_units() {
+        let file = SourceFile::new("a.plan", "𝄞x");
+        assert_eq!(file.line_col(4), LineCol { line: 1, column: 2 });
+        assert_eq!(file.line_col_utf16(4), (0, 2));
+    }
+
+    #[test]
+    fn offsets_past_the_end_are_clamped() {
+        let file = SourceFile::new("a.plan", "ab\ncd");
+        assert_eq!(file.line_col(99), LineCol { line: 2, column: 3 });
+    }
+}

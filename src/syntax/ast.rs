@@ -1,0 +1,376 @@
+//! The typed syntax tree of one `.plan` file.
+//!
+//! It mirrors what was written, with a span on every node; nothing here is resolved.
+//! Values that could not be read (an overflowing number) are `None` after their
+//! diagnostic was reported, so later phases skip them without reporting again.
+
+use crate::source::Span;
+use rust_decimal::Decimal;
+
+#[derive(Debug, Clone, Default)]
+pub struct File {
+    pub items: Vec<Item>,
+    /// Every comment of the file, in order, for the formatter and the language server.
+    pub comments: Vec<Comment>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Comment {
+    pub span: Span,
+    pub text: String,
+}
+
+/// An identifier as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Name {
+    pub text: String,
+    pub span: Span,
+}
+
+/// A reference to a member, optionally qualified by its dimension: `region.east`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameRef {
+    pub qualifier: Option<Name>,
+    pub name: Name,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Str {
+    pub value: String,
+    pub span: Span,
+}
+
+/// A number after scaling (`1.5万` is 15000). `None` when it could not be represented.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Num {
+    pub value: Option<Decimal>,
+    pub span: Span,
+}
+
+/// A percentage as a fraction (`40%` is 0.4).
+pub type Percent = Num;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quantity {
+    pub amount: Num,
+    pub unit: Name,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DurationUnit {
+    Day,
+    Week,
+    Month,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duration {
+    pub amount: Num,
+    pub unit: DurationUnit,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rate {
+    pub amount: Num,
+    pub per: Name,
+    pub span: Span,
+}
+
+/// One period as written, not yet checked against the calendar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeriodAtomKind {
+    Year(i32),
+    Half(i32, u32),
+    Quarter(i32, u32),
+    Month(i32, u32),
+    Week(i32, u32),
+    Date(i32, u32, u32),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PeriodAtom {
+    pub kind: PeriodAtomKind,
+    pub span: Span,
+}
+
+/// A period: one atom, or an inclusive range `start..end`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PeriodExpr {
+    pub start: PeriodAtom,
+    pub end: Option<PeriodAtom>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum Item {
+    Plan(Plan),
+    Include(Include),
+    Strategy(Strategy),
+    Dimension(Dimension),
+    Team(Team),
+    Goal(Goal),
+    Funnel(Funnel),
+    Grades(Grades),
+    Deal(Deal),
+    Actuals(Actuals),
+}
+
+impl Item {
+    pub fn span(&self) -> Span {
+        match self {
+            Item::Plan(x) => x.span,
+            Item::Include(x) => x.span,
+            Item::Strategy(x) => x.span,
+            Item::Dimension(x) => x.span,
+            Item::Team(x) => x.span,
+            Item::Goal(x) => x.span,
+            Item::Funnel(x) => x.span,
+            Item::Grades(x) => x.span,
+            Item::Deal(x) => x.span,
+            Item::Actuals(x) => x.span,
+        }
+    }
+}
+
+/// A statement that may appear once: the keyword's span is kept to point at a repeat.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field<T> {
+    pub keyword: Span,
+    pub value: T,
+}
+
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub keyword: Span,
+    pub name: Option<Str>,
+    pub period: Vec<Field<PeriodExpr>>,
+    pub currency: Vec<Field<Name>>,
+    pub as_of: Vec<Field<PeriodAtom>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Include {
+    pub path: Str,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Strategy {
+    pub name: Name,
+    pub label: Option<Str>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Dimension {
+    pub name: Name,
+    pub label: Option<Str>,
+    pub members: Vec<Member>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub name: Name,
+    pub label: Option<Str>,
+    pub attrs: Vec<Attr>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Attr {
+    pub name: Name,
+    pub value: AttrValue,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum AttrValue {
+    Money(Quantity),
+    Percent(Percent),
+    Number(Num),
+    Text(Str),
+    Name(NameRef),
+}
+
+/// `DIMENSION MEMBER`, as in a team's `region east` or a deal's `product sw`.
+#[derive(Debug, Clone)]
+pub struct Coord {
+    pub dimension: Name,
+    pub member: NameRef,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum NameOrText {
+    Name(Name),
+    Text(Str),
+}
+
+impl NameOrText {
+    pub fn span(&self) -> Span {
+        match self {
+            NameOrText::Name(n) => n.span,
+            NameOrText::Text(s) => s.span,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Team {
+    pub name: Name,
+    pub label: Option<Str>,
+    pub lead: Vec<Field<NameOrText>>,
+    pub coords: Vec<Coord>,
+    pub reps: Vec<Rep>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Rep {
+    pub name: Name,
+    pub label: Option<Str>,
+    pub capacity: Vec<Field<Quantity>>,
+    pub start: Vec<Field<PeriodExpr>>,
+    pub ramp: Vec<Field<Vec<Percent>>>,
+    pub coords: Vec<Coord>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Goal {
+    pub keyword: Span,
+    pub name: Name,
+    pub label: Option<Str>,
+    pub owner: Vec<Field<NameOrText>>,
+    pub target: Vec<Field<Quantity>>,
+    pub baseline: Vec<Field<Baseline>>,
+    pub period: Vec<Field<PeriodExpr>>,
+    pub supports: Vec<Name>,
+    pub parent: Vec<Field<Name>>,
+    pub funnel: Vec<Field<Name>>,
+    pub splits: Vec<Split>,
+    pub allows: Vec<Name>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Baseline {
+    pub quantity: Quantity,
+    pub period: PeriodExpr,
+}
+
+#[derive(Debug, Clone)]
+pub struct Split {
+    pub keyword: Span,
+    pub dimension: NameRef,
+    pub body: SplitBody,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum SplitBody {
+    Even(Span),
+    By(Name),
+    Entries { entries: Vec<SplitEntry>, span: Span },
+}
+
+#[derive(Debug, Clone)]
+pub struct SplitEntry {
+    pub member: NameRef,
+    pub share: Share,
+    pub nested: Vec<Split>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum Share {
+    Percent(Percent),
+    Amount(Num),
+    Rest(Span),
+}
+
+impl Share {
+    pub fn span(&self) -> Span {
+        match self {
+            Share::Percent(n) | Share::Amount(n) => n.span,
+            Share::Rest(s) => *s,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Funnel {
+    pub name: Name,
+    pub label: Option<Str>,
+    pub deal_size: Vec<Field<Quantity>>,
+    pub inflow: Vec<Field<Rate>>,
+    pub stages: Vec<Stage>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Stage {
+    pub name: Name,
+    pub label: Option<Str>,
+    pub buyer: Vec<Field<Str>>,
+    pub convert: Vec<Field<Percent>>,
+    pub dwell: Vec<Field<Duration>>,
+    pub milestone: Vec<Field<Str>>,
+    pub actions: Vec<Str>,
+    pub tools: Vec<Str>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Grades {
+    pub grades: Vec<Grade>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Grade {
+    pub name: Name,
+    pub label: Option<Str>,
+    pub probability: Percent,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Deal {
+    pub name: Name,
+    pub label: Option<Str>,
+    pub owner: Vec<Field<NameOrText>>,
+    pub stage: Vec<Field<Name>>,
+    pub grade: Vec<Field<Name>>,
+    pub amount: Vec<Field<Quantity>>,
+    pub close: Vec<Field<PeriodAtom>>,
+    pub funnel: Vec<Field<Name>>,
+    pub coords: Vec<Coord>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Actuals {
+    pub goal: Name,
+    pub source: ActualsSource,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum ActualsSource {
+    Inline(Vec<ActualRow>),
+    File(Str),
+}
+
+#[derive(Debug, Clone)]
+pub struct ActualRow {
+    pub period: PeriodExpr,
+    pub coords: Vec<NameRef>,
+    pub amount: Num,
+    pub span: Span,
+}

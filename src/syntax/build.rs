@@ -1,0 +1,795 @@
+//! Parse tree (pest pairs) to typed syntax tree.
+//!
+//! The grammar already guarantees the shape of every pair, so a pair of an unexpected
+//! rule is skipped rather than trusted; values the grammar cannot judge (numbers too
+//! large to represent) become `invalid-value` diagnostics.
+
+use super::Rule;
+use super::ast::*;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::{FileId, Span};
+use pest::iterators::Pair;
+use rust_decimal::Decimal;
+
+type P<'i> = Pair<'i, Rule>;
+
+pub(super) struct Builder<'d> {
+    pub file: FileId,
+    pub base: usize,
+    pub diagnostics: &'d mut Vec<Diagnostic>,
+}
+
+/// Digits beyond this cannot be held exactly by a decimal.
+const MAX_DIGITS: usize = 28;
+
+impl Builder<'_> {
+    fn span(&self, pair: &P) -> Span {
+        let s = pair.as_span();
+        Span::new(self.file, self.base + s.start(), self.base + s.end())
+    }
+
+    fn name(&self, pair: P) -> Name {
+        Name {
+            span: self.span(&pair),
+            text: pair.as_str().to_string(),
+        }
+    }
+
+    fn name_ref(&self, pair: P) -> NameRef {
+        let span = self.span(&pair);
+        let mut parts: Vec<Name> = pair.into_inner().map(|p| self.name(p)).collect();
+        let name = parts.pop().unwrap_or(Name {
+            text: String::new(),
+            span,
+        });
+        NameRef {
+            qualifier: parts.pop(),
+            name,
+            span,
+        }
+    }
+
+    fn string(&self, pair: P) -> Str {
+        let span = self.span(&pair);
+        let body = pair.into_inner().next().map_or("", |p| p.as_str());
+        let mut value = String::with_capacity(body.len());
+        let mut chars = body.chars();
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                match chars.next() {
+                    Some('n') => value.push('\n'),
+                    Some('t') => value.push('\t'),
+                    Some(other) => value.push(other),
+                    None => {}
+                }
+            } else {
+                value.push(c);
+            }
+        }
+        Str { value, span }
+    }
+
+    fn invalid(&mut self, span: Span, message: String, help: &str) {
+        self.diagnostics.push(
+            Diagnostic::new(Code::InvalidValue, span, message)
+                .with_label("cannot be represented exactly")
+                .with_help(help.to_string()),
+        );
+    }
+
+    /// Read `decimal` text (with `_` separators) exactly, or report it.
+    fn decimal(&mut self, text: &str, span: Span) -> Option<Decimal> {
+        let clean: String = text.chars().filter(|&c| c != '_').collect();
+        let digits = clean.chars().filter(char::is_ascii_digit).count();
+        let parsed = if digits > MAX_DIGITS {
+            None
+        } else {
+            Decimal::from_str_exact(&clean).ok()
+        };
+        if parsed.is_none() {
+            self.invalid(
+                span,
+                format!("the number `{text}` is too large or too precise"),
+                "numbers may have at most 28 significant digits",
+            );
+        }
+        parsed
+    }
+
+    fn number(&mut self, pair: P) -> Num {
+        let span = self.span(&pair);
+        let text = pair.as_str().to_string();
+        let mut negative = false;
+        let mut value = None;
+        let mut scale = Decimal::ONE;
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::minus => negative = true,
+                Rule::decimal => value = self.decimal(part.as_str(), span),
+                Rule::scale => {
+                    scale = match part.as_str() {
+                        "k" => Decimal::from(1_000),
+                        "M" => Decimal::from(1_000_000),
+                        "B" => Decimal::from(1_000_000_000),
+                        "万" => Decimal::from(10_000),
+                        _ => Decimal::from(100_000_000),
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut value = value.and_then(|v| {
+            let scaled = v.checked_mul(scale);
+            if scaled.is_none() {
+                self.invalid(
+                    span,
+                    format!("the number `{text}` is too large"),
+                    "amounts must stay below 7.9 × 10²⁸",
+                );
+            }
+            scaled
+        });
+        if negative {
+            value = value.map(|v| -v);
+        }
+        Num {
+            value: value.map(|v| v.normalize()),
+            span,
+        }
+    }
+
+    fn percent(&mut self, pair: P) -> Num {
+        let span = self.span(&pair);
+        let text = pair.into_inner().next().map_or("", |p| p.as_str());
+        let value = self
+            .decimal(text, span)
+            .and_then(|v| v.checked_div(Decimal::ONE_HUNDRED))
+            .map(|v| v.normalize());
+        Num { value, span }
+    }
+
+    fn quantity(&mut self, pair: P) -> Quantity {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let amount = match inner.next() {
+            Some(p) => self.number(p),
+            None => Num { value: None, span },
+        };
+        let unit = inner.next().map_or(
+            Name {
+                text: String::new(),
+                span,
+            },
+            |p| self.name(p),
+        );
+        Quantity { amount, unit, span }
+    }
+
+    fn period_atom(&self, pair: P) -> PeriodAtom {
+        let span = self.span(&pair);
+        let text = pair.as_str();
+        let num = |s: &str| -> u32 { s.parse().unwrap_or(u32::MAX) };
+        let year: i32 = text.get(0..4).and_then(|y| y.parse().ok()).unwrap_or(0);
+        let rest = text.get(5..).unwrap_or("");
+        let kind = match pair.as_rule() {
+            Rule::p_half => PeriodAtomKind::Half(year, num(rest.get(1..).unwrap_or(""))),
+            Rule::p_quarter => PeriodAtomKind::Quarter(year, num(rest.get(1..).unwrap_or(""))),
+            Rule::p_week => PeriodAtomKind::Week(year, num(rest.get(1..).unwrap_or(""))),
+            Rule::p_month => PeriodAtomKind::Month(year, num(rest)),
+            Rule::date => PeriodAtomKind::Date(
+                year,
+                num(rest.get(0..2).unwrap_or("")),
+                num(rest.get(3..5).unwrap_or("")),
+            ),
+            _ => PeriodAtomKind::Year(year),
+        };
+        PeriodAtom { kind, span }
+    }
+
+    fn period(&self, pair: P) -> PeriodExpr {
+        let span = self.span(&pair);
+        let mut atoms = pair.into_inner().map(|p| self.period_atom(p));
+        let start = atoms.next().unwrap_or(PeriodAtom {
+            kind: PeriodAtomKind::Year(0),
+            span,
+        });
+        PeriodExpr {
+            start,
+            end: atoms.next(),
+            span,
+        }
+    }
+
+    /// The value of a one-argument statement (`target 5M CNY`), with its keyword span.
+    fn field<T>(&mut self, pair: P, f: impl FnOnce(&mut Self, P) -> T) -> Option<Field<T>> {
+        let mut inner = pair.into_inner();
+        let keyword = self.span(&inner.next()?);
+        let value = f(self, inner.next()?);
+        Some(Field { keyword, value })
+    }
+
+    fn name_or_text(&self, pair: P) -> NameOrText {
+        if pair.as_rule() == Rule::string {
+            NameOrText::Text(self.string(pair))
+        } else {
+            NameOrText::Name(self.name(pair))
+        }
+    }
+
+    /// Name and optional label at the start of an item (`goal revenue "…"`), skipping the
+    /// keyword. Returns the remaining pairs.
+    fn head<'i>(
+        &self,
+        pair: P<'i>,
+    ) -> (
+        Span,
+        Name,
+        Option<Str>,
+        std::iter::Peekable<pest::iterators::Pairs<'i, Rule>>,
+    ) {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner().peekable();
+        if inner.peek().is_some_and(|p| p.as_rule().is_keyword()) {
+            inner.next();
+        }
+        let name = inner.next().map_or(
+            Name {
+                text: String::new(),
+                span,
+            },
+            |p| self.name(p),
+        );
+        let label = inner
+            .next_if(|p| p.as_rule() == Rule::string)
+            .map(|p| self.string(p));
+        (span, name, label, inner)
+    }
+
+    pub fn items(&mut self, file: P, out: &mut Vec<Item>) {
+        for pair in file.into_inner() {
+            let item = match pair.as_rule() {
+                Rule::plan => Item::Plan(self.plan(pair)),
+                Rule::include => {
+                    let span = self.span(&pair);
+                    let Some(path) = pair.into_inner().nth(1) else {
+                        continue;
+                    };
+                    Item::Include(Include {
+                        path: self.string(path),
+                        span,
+                    })
+                }
+                Rule::strategy => {
+                    let (span, name, label, _) = self.head(pair);
+                    Item::Strategy(Strategy { name, label, span })
+                }
+                Rule::dimension => Item::Dimension(self.dimension(pair)),
+                Rule::team => Item::Team(self.team(pair)),
+                Rule::goal => Item::Goal(self.goal(pair)),
+                Rule::funnel => Item::Funnel(self.funnel(pair)),
+                Rule::grades => Item::Grades(self.grades(pair)),
+                Rule::deal => Item::Deal(self.deal(pair)),
+                Rule::actuals => Item::Actuals(self.actuals(pair)),
+                _ => continue,
+            };
+            out.push(item);
+        }
+    }
+
+    fn plan(&mut self, pair: P) -> Plan {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner().peekable();
+        let keyword = inner.next().map_or(span, |k| self.span(&k));
+        let mut plan = Plan {
+            keyword,
+            name: None,
+            period: Vec::new(),
+            currency: Vec::new(),
+            as_of: Vec::new(),
+            span,
+        };
+        for stmt in inner {
+            match stmt.as_rule() {
+                Rule::string => plan.name = Some(self.string(stmt)),
+                Rule::period_stmt => plan.period.extend(self.field(stmt, |b, p| b.period(p))),
+                Rule::currency_stmt => plan.currency.extend(self.field(stmt, |b, p| b.name(p))),
+                Rule::as_of_stmt => plan.as_of.extend(self.field(stmt, |b, p| b.period_atom(p))),
+                _ => {}
+            }
+        }
+        plan
+    }
+
+    fn dimension(&mut self, pair: P) -> Dimension {
+        let (span, name, label, rest) = self.head(pair);
+        let members = rest
+            .filter(|p| p.as_rule() == Rule::member)
+            .map(|m| {
+                let (span, name, label, rest) = self.head(m);
+                let attrs = rest
+                    .filter(|p| p.as_rule() == Rule::attrs)
+                    .flat_map(|a| a.into_inner())
+                    .map(|a| self.attr(a))
+                    .collect();
+                Member {
+                    name,
+                    label,
+                    attrs,
+                    span,
+                }
+            })
+            .collect();
+        Dimension {
+            name,
+            label,
+            members,
+            span,
+        }
+    }
+
+    fn attr(&mut self, pair: P) -> Attr {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let name = inner.next().map_or(
+            Name {
+                text: String::new(),
+                span,
+            },
+            |p| self.name(p),
+        );
+        let value = match inner.next() {
+            Some(v) => match v.as_rule() {
+                Rule::money => AttrValue::Money(self.quantity(v)),
+                Rule::percent => AttrValue::Percent(self.percent(v)),
+                Rule::number => AttrValue::Number(self.number(v)),
+                Rule::string => AttrValue::Text(self.string(v)),
+                _ => AttrValue::Name(self.name_ref(v)),
+            },
+            None => AttrValue::Text(Str {
+                value: String::new(),
+                span,
+            }),
+        };
+        Attr { name, value, span }
+    }
+
+    fn coord(&self, pair: P) -> Option<Coord> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let dimension = self.name(inner.next()?);
+        let member = self.name_ref(inner.next()?);
+        Some(Coord {
+            dimension,
+            member,
+            span,
+        })
+    }
+
+    fn team(&mut self, pair: P) -> Team {
+        let (span, name, label, rest) = self.head(pair);
+        let mut team = Team {
+            name,
+            label,
+            lead: Vec::new(),
+            coords: Vec::new(),
+            reps: Vec::new(),
+            span,
+        };
+        for stmt in rest {
+            match stmt.as_rule() {
+                Rule::lead_stmt => team
+                    .lead
+                    .extend(self.field(stmt, |b, p| b.name_or_text(p))),
+                Rule::coord => team.coords.extend(self.coord(stmt)),
+                Rule::rep => team.reps.push(self.rep(stmt)),
+                _ => {}
+            }
+        }
+        team
+    }
+
+    fn rep(&mut self, pair: P) -> Rep {
+        let (span, name, label, rest) = self.head(pair);
+        let mut rep = Rep {
+            name,
+            label,
+            capacity: Vec::new(),
+            start: Vec::new(),
+            ramp: Vec::new(),
+            coords: Vec::new(),
+            span,
+        };
+        for stmt in rest.flat_map(|body| body.into_inner()) {
+            match stmt.as_rule() {
+                Rule::capacity_stmt => rep
+                    .capacity
+                    .extend(self.field(stmt, |b, p| b.quantity(p))),
+                Rule::start_stmt => rep.start.extend(self.field(stmt, |b, p| b.period(p))),
+                Rule::ramp_stmt => {
+                    let mut inner = stmt.into_inner();
+                    let Some(kw) = inner.next() else { continue };
+                    let keyword = self.span(&kw);
+                    let value = inner.map(|p| self.percent(p)).collect();
+                    rep.ramp.push(Field { keyword, value });
+                }
+                Rule::coord => rep.coords.extend(self.coord(stmt)),
+                _ => {}
+            }
+        }
+        rep
+    }
+
+    fn goal(&mut self, pair: P) -> Goal {
+        let keyword = pair
+            .clone()
+            .into_inner()
+            .next()
+            .map_or(self.span(&pair), |k| self.span(&k));
+        let (span, name, label, rest) = self.head(pair);
+        let mut goal = Goal {
+            keyword,
+            name,
+            label,
+            owner: Vec::new(),
+            target: Vec::new(),
+            baseline: Vec::new(),
+            period: Vec::new(),
+            supports: Vec::new(),
+            parent: Vec::new(),
+            funnel: Vec::new(),
+            splits: Vec::new(),
+            allows: Vec::new(),
+            span,
+        };
+        for stmt in rest {
+            match stmt.as_rule() {
+                Rule::owner_stmt => goal
+                    .owner
+                    .extend(self.field(stmt, |b, p| b.name_or_text(p))),
+                Rule::target_stmt => goal.target.extend(self.field(stmt, |b, p| b.quantity(p))),
+                Rule::baseline_stmt => {
+                    let mut inner = stmt.into_inner();
+                    let (Some(kw), Some(q), Some(_in), Some(p)) =
+                        (inner.next(), inner.next(), inner.next(), inner.next())
+                    else {
+                        continue;
+                    };
+                    let keyword = self.span(&kw);
+                    let quantity = self.quantity(q);
+                    let period = self.period(p);
+                    goal.baseline.push(Field {
+                        keyword,
+                        value: Baseline { quantity, period },
+                    });
+                }
+                Rule::period_stmt => goal.period.extend(self.field(stmt, |b, p| b.period(p))),
+                Rule::supports_stmt => {
+                    if let Some(f) = self.field(stmt, |b, p| b.name(p)) {
+                        goal.supports.push(f.value);
+                    }
+                }
+                Rule::parent_stmt => goal.parent.extend(self.field(stmt, |b, p| b.name(p))),
+                Rule::funnel_ref => goal.funnel.extend(self.field(stmt, |b, p| b.name(p))),
+                Rule::split => goal.splits.push(self.split(stmt)),
+                Rule::allow_stmt => {
+                    if let Some(f) = self.field(stmt, |b, p| b.name(p)) {
+                        goal.allows.push(f.value);
+                    }
+                }
+                _ => {}
+            }
+        }
+        goal
+    }
+
+    fn split(&mut self, pair: P) -> Split {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let keyword = inner.next().map_or(span, |k| self.span(&k));
+        let dimension = inner.next().map_or(
+            NameRef {
+                qualifier: None,
+                name: Name {
+                    text: String::new(),
+                    span,
+                },
+                span,
+            },
+            |p| self.name_ref(p),
+        );
+        let body = match inner.next() {
+            Some(b) if b.as_rule() == Rule::even => SplitBody::Even(self.span(&b)),
+            Some(b) if b.as_rule() == Rule::by => {
+                let by_span = self.span(&b);
+                let attr = b.into_inner().nth(1).map_or(
+                    Name {
+                        text: String::new(),
+                        span: by_span,
+                    },
+                    |p| self.name(p),
+                );
+                SplitBody::By(attr)
+            }
+            Some(b) => {
+                let block_span = self.span(&b);
+                let entries = b.into_inner().map(|e| self.split_entry(e)).collect();
+                SplitBody::Entries {
+                    entries,
+                    span: block_span,
+                }
+            }
+            None => SplitBody::Entries {
+                entries: Vec::new(),
+                span,
+            },
+        };
+        Split {
+            keyword,
+            dimension,
+            body,
+            span,
+        }
+    }
+
+    fn split_entry(&mut self, pair: P) -> SplitEntry {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let member = inner.next().map_or(
+            NameRef {
+                qualifier: None,
+                name: Name {
+                    text: String::new(),
+                    span,
+                },
+                span,
+            },
+            |p| self.name_ref(p),
+        );
+        let share = match inner.next() {
+            Some(p) if p.as_rule() == Rule::percent => Share::Percent(self.percent(p)),
+            Some(p) if p.as_rule() == Rule::number => Share::Amount(self.number(p)),
+            Some(p) => Share::Rest(self.span(&p)),
+            None => Share::Rest(span),
+        };
+        let nested = inner
+            .flat_map(|n| n.into_inner())
+            .map(|s| self.split(s))
+            .collect();
+        SplitEntry {
+            member,
+            share,
+            nested,
+            span,
+        }
+    }
+
+    fn funnel(&mut self, pair: P) -> Funnel {
+        let (span, name, label, rest) = self.head(pair);
+        let mut funnel = Funnel {
+            name,
+            label,
+            deal_size: Vec::new(),
+            inflow: Vec::new(),
+            stages: Vec::new(),
+            span,
+        };
+        for stmt in rest {
+            match stmt.as_rule() {
+                Rule::deal_size_stmt => funnel
+                    .deal_size
+                    .extend(self.field(stmt, |b, p| b.quantity(p))),
+                Rule::inflow_stmt => funnel.inflow.extend(self.field(stmt, |b, p| b.rate(p))),
+                Rule::stage => funnel.stages.push(self.stage(stmt)),
+                _ => {}
+            }
+        }
+        funnel
+    }
+
+    fn rate(&mut self, pair: P) -> Rate {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let amount = match inner.next() {
+            Some(p) => self.number(p),
+            None => Num { value: None, span },
+        };
+        let per = inner.nth(1).map_or(
+            Name {
+                text: String::new(),
+                span,
+            },
+            |p| self.name(p),
+        );
+        Rate { amount, per, span }
+    }
+
+    fn stage(&mut self, pair: P) -> Stage {
+        let (span, name, label, rest) = self.head(pair);
+        let mut stage = Stage {
+            name,
+            label,
+            buyer: Vec::new(),
+            convert: Vec::new(),
+            dwell: Vec::new(),
+            milestone: Vec::new(),
+            actions: Vec::new(),
+            tools: Vec::new(),
+            span,
+        };
+        for stmt in rest.flat_map(|body| body.into_inner()) {
+            match stmt.as_rule() {
+                Rule::buyer_stmt => stage.buyer.extend(self.field(stmt, |b, p| b.string(p))),
+                Rule::convert_stmt => stage
+                    .convert
+                    .extend(self.field(stmt, |b, p| b.percent(p))),
+                Rule::dwell_stmt => stage.dwell.extend(self.field(stmt, |b, p| b.duration(p))),
+                Rule::milestone_stmt => stage
+                    .milestone
+                    .extend(self.field(stmt, |b, p| b.string(p))),
+                Rule::actions_stmt => stage
+                    .actions
+                    .extend(stmt.into_inner().skip(1).map(|p| self.string(p))),
+                Rule::tools_stmt => stage
+                    .tools
+                    .extend(stmt.into_inner().skip(1).map(|p| self.string(p))),
+                _ => {}
+            }
+        }
+        stage
+    }
+
+    fn duration(&mut self, pair: P) -> Duration {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let amount = inner.next().map_or(Num { value: None, span }, |p| Num {
+            value: self.decimal(p.as_str(), span),
+            span,
+        });
+        let unit = match inner.next().map(|p| p.as_str()) {
+            Some("w") => DurationUnit::Week,
+            Some("mo") => DurationUnit::Month,
+            _ => DurationUnit::Day,
+        };
+        Duration { amount, unit, span }
+    }
+
+    fn grades(&mut self, pair: P) -> Grades {
+        let span = self.span(&pair);
+        let grades = pair
+            .into_inner()
+            .filter(|p| p.as_rule() == Rule::grade)
+            .map(|g| {
+                let span = self.span(&g);
+                let mut inner = g.into_inner().peekable();
+                let name = inner.next().map_or(
+                    Name {
+                        text: String::new(),
+                        span,
+                    },
+                    |p| self.name(p),
+                );
+                let label = inner
+                    .next_if(|p| p.as_rule() == Rule::string)
+                    .map(|p| self.string(p));
+                let probability = inner
+                    .next()
+                    .map_or(Num { value: None, span }, |p| self.percent(p));
+                Grade {
+                    name,
+                    label,
+                    probability,
+                    span,
+                }
+            })
+            .collect();
+        Grades { grades, span }
+    }
+
+    fn deal(&mut self, pair: P) -> Deal {
+        let (span, name, label, rest) = self.head(pair);
+        let mut deal = Deal {
+            name,
+            label,
+            owner: Vec::new(),
+            stage: Vec::new(),
+            grade: Vec::new(),
+            amount: Vec::new(),
+            close: Vec::new(),
+            funnel: Vec::new(),
+            coords: Vec::new(),
+            span,
+        };
+        for stmt in rest {
+            match stmt.as_rule() {
+                Rule::owner_stmt => deal
+                    .owner
+                    .extend(self.field(stmt, |b, p| b.name_or_text(p))),
+                Rule::stage_ref => deal.stage.extend(self.field(stmt, |b, p| b.name(p))),
+                Rule::grade_ref => deal.grade.extend(self.field(stmt, |b, p| b.name(p))),
+                Rule::amount_stmt => deal.amount.extend(self.field(stmt, |b, p| b.quantity(p))),
+                Rule::close_stmt => deal
+                    .close
+                    .extend(self.field(stmt, |b, p| b.period_atom(p))),
+                Rule::funnel_ref => deal.funnel.extend(self.field(stmt, |b, p| b.name(p))),
+                Rule::coord => deal.coords.extend(self.coord(stmt)),
+                _ => {}
+            }
+        }
+        deal
+    }
+
+    fn actuals(&mut self, pair: P) -> Actuals {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner().skip(1);
+        let goal = inner.next().map_or(
+            Name {
+                text: String::new(),
+                span,
+            },
+            |p| self.name(p),
+        );
+        let source = match inner.next() {
+            Some(p) if p.as_rule() == Rule::actuals_from => {
+                let path = p.into_inner().nth(1).map_or(
+                    Str {
+                        value: String::new(),
+                        span,
+                    },
+                    |s| self.string(s),
+                );
+                ActualsSource::File(path)
+            }
+            Some(block) => ActualsSource::Inline(
+                block
+                    .into_inner()
+                    .map(|row| {
+                        let span = self.span(&row);
+                        let parts: Vec<P> = row.into_inner().collect();
+                        let mut period = None;
+                        let mut coords = Vec::new();
+                        let mut amount = Num { value: None, span };
+                        for part in parts {
+                            match part.as_rule() {
+                                Rule::period => period = Some(self.period(part)),
+                                Rule::name_ref => coords.push(self.name_ref(part)),
+                                _ => amount = self.number(part),
+                            }
+                        }
+                        ActualRow {
+                            period: period.unwrap_or(PeriodExpr {
+                                start: PeriodAtom {
+                                    kind: PeriodAtomKind::Year(0),
+                                    span,
+                                },
+                                end: None,
+                                span,
+                            }),
+                            coords,
+                            amount,
+                            span,
+                        }
+                    })
+                    .collect(),
+            ),
+            None => ActualsSource::Inline(Vec::new()),
+        };
+        Actuals { goal, source, span }
+    }
+}
+
+impl Rule {
+    /// The keyword rules that open an item or a statement with a name after them.
+    fn is_keyword(self) -> bool {
+        matches!(
+            self,
+            Rule::k_strategy
+                | Rule::k_dimension
+                | Rule::k_team
+                | Rule::k_goal
+                | Rule::k_funnel
+                | Rule::k_deal
+                | Rule::k_rep
+                | Rule::k_stage
+        )
+    }
+}

@@ -1,0 +1,313 @@
+//! Text to typed syntax tree: `scan` cuts the file into items, the pest grammar in
+//! `grammar/plan.pest` parses each, and `build` turns the parse tree into [`ast`] nodes.
+//!
+//! Invariant: nothing here reads files or resolves names; every problem found is a
+//! [`Diagnostic`] with the code `syntax` or `invalid-value`.
+
+pub mod ast;
+mod build;
+pub mod scan;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::{FileId, Span};
+use pest::Parser;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/plan.pest"]
+pub(crate) struct PlanParser;
+
+/// Parse one file. Every item that parses is returned, whatever happened to the others.
+pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
+    let scanned = scan::scan(file, text);
+    let mut out = ast::File {
+        items: Vec::new(),
+        comments: scanned.comments,
+    };
+    let mut diagnostics = Vec::new();
+    for chunk in &scanned.chunks {
+        if let Some(at) = chunk.too_deep {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::Syntax,
+                    Span::new(file, at, at + 1),
+                    format!("blocks are nested more than {} levels deep", scan::MAX_DEPTH),
+                )
+                .with_label("too deep")
+                .with_help("flatten the nesting: split one dimension per level"),
+            );
+            continue;
+        }
+        let Some(chunk_text) = text.get(chunk.start..chunk.end) else {
+            continue;
+        };
+        match PlanParser::parse(Rule::file, chunk_text) {
+            Ok(mut pairs) => {
+                let mut builder = build::Builder {
+                    file,
+                    base: chunk.start,
+                    diagnostics: &mut diagnostics,
+                };
+                if let Some(file_pair) = pairs.next() {
+                    builder.items(file_pair, &mut out.items);
+                }
+            }
+            Err(error) => diagnostics.push(syntax_error(file, chunk.start, chunk_text, &error)),
+        }
+    }
+    (out, diagnostics)
+}
+
+/// Turn pest's error into a diagnostic pointing at the offending token.
+fn syntax_error(
+    file: FileId,
+    base: usize,
+    chunk_text: &str,
+    error: &pest::error::Error<Rule>,
+) -> Diagnostic {
+    use pest::error::{ErrorVariant, InputLocation};
+    let pos = match error.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((p, _)) => p,
+    };
+    let rest = chunk_text.get(pos..).unwrap_or("");
+    let found_len = token_len(rest);
+    let found = if rest.trim().is_empty() {
+        "end of input".to_string()
+    } else {
+        format!("`{}`", &rest[..found_len])
+    };
+    let span = Span::new(file, base + pos, base + pos + found_len);
+    let (message, help) = match &error.variant {
+        ErrorVariant::ParsingError { positives, .. } => {
+            let mut expected: Vec<&str> = Vec::new();
+            for rule in positives {
+                if let Some(desc) = describe(*rule)
+                    && !expected.contains(&desc)
+                {
+                    expected.push(desc);
+                }
+            }
+            let list = join_or(&expected);
+            let message = if list.is_empty() {
+                format!("unexpected {found}")
+            } else {
+                format!("expected {list}, found {found}")
+            };
+            let line_start = chunk_text
+                .get(..pos)
+                .and_then(|before| before.rfind('\n'))
+                .map_or(0, |i| i + 1);
+            let first_word = chunk_text
+                .get(line_start..)
+                .unwrap_or("")
+                .split(|c: char| c.is_whitespace() || c == '{')
+                .find(|w| !w.is_empty())
+                .unwrap_or("");
+            let help = hint(&expected, rest).or_else(|| {
+                statement_form(first_word).map(|form| format!("`{first_word}` is written `{form}`"))
+            });
+            (message, help)
+        }
+        ErrorVariant::CustomError { message } => (message.clone(), None),
+    };
+    let diagnostic = Diagnostic::new(Code::Syntax, span, message).with_label(if found_len == 0 {
+        "here".to_string()
+    } else {
+        "unexpected".to_string()
+    });
+    diagnostic.with_help(help.unwrap_or_else(|| {
+        "see `docs/language.md` for the form of each statement".to_string()
+    }))
+}
+
+/// The length of the token starting `rest`: a word, a string, or one character.
+fn token_len(rest: &str) -> usize {
+    let Some(first) = rest.chars().next() else {
+        return 0;
+    };
+    if first.is_whitespace() {
+        return first.len_utf8();
+    }
+    if first == '_' || first.is_alphanumeric() {
+        let word = rest
+            .char_indices()
+            .take(40)
+            .find(|&(_, c)| !(c == '_' || c == '%' || c == '.' || c.is_alphanumeric()))
+            .map_or_else(
+                || rest.chars().take(40).map(char::len_utf8).sum(),
+                |(i, _)| i,
+            );
+        return word.max(first.len_utf8());
+    }
+    first.len_utf8()
+}
+
+fn hint(expected: &[&str], rest: &str) -> Option<String> {
+    if rest.starts_with('}') && expected.iter().any(|e| e.contains("amount")) {
+        return Some("a value is missing before the closing `}`".into());
+    }
+    if rest.starts_with('\'') {
+        return Some("strings use double quotes: \"…\"".into());
+    }
+    if rest.trim().is_empty() {
+        return Some("a block is not closed: add the missing `}`".into());
+    }
+    if expected.contains(&"an item (`plan`, `goal`, `dimension`, …)") {
+        return Some(
+            "top-level items are plan, include, strategy, dimension, team, goal, funnel, grades, deal and actuals"
+                .into(),
+        );
+    }
+    None
+}
+
+/// The written form of each statement, for help lines.
+fn statement_form(keyword: &str) -> Option<&'static str> {
+    Some(match keyword {
+        "plan" => "plan \"NAME\" { period P  currency CUR  as_of DATE }",
+        "include" => "include \"path/to/file.plan\"",
+        "strategy" => "strategy NAME \"label\"",
+        "dimension" => "dimension NAME \"label\" { member \"label\" { attribute value } … }",
+        "team" => "team NAME \"label\" { region MEMBER  lead \"…\"  rep NAME \"label\" { … } }",
+        "rep" => "rep NAME \"label\" { capacity 1.2M CNY  start 2026-07  ramp 50% 75% }",
+        "goal" => "goal NAME \"label\" { owner …  target 12M CNY  … }",
+        "owner" => "owner \"name\" or owner REP_OR_TEAM",
+        "target" => "target AMOUNT UNIT, e.g. target 12M CNY",
+        "baseline" => "baseline AMOUNT UNIT in PERIOD, e.g. baseline 10M CNY in 2025",
+        "period" => "period 2026 (or 2026-H1, 2026-Q3, 2026-03, 2026-W05, 2026-04-01..2027-03-31)",
+        "supports" => "supports STRATEGY",
+        "parent" => "parent GOAL",
+        "split" => "split DIMENSION { member 40%  other rest }, split DIMENSION even or split DIMENSION by ATTRIBUTE",
+        "allow" => "allow CODE, e.g. allow missing-baseline",
+        "funnel" => "funnel NAME \"label\" { deal_size 200k CNY  inflow 150 per month  stage … }",
+        "deal_size" => "deal_size AMOUNT CURRENCY",
+        "inflow" => "inflow NUMBER per day|week|month|quarter|year",
+        "stage" => "stage NAME \"label\" { convert 40%  dwell 10d }",
+        "convert" => "convert PERCENT, e.g. convert 40%",
+        "dwell" => "dwell DURATION, e.g. dwell 10d, 2w or 3mo",
+        "grades" => "grades { A \"label\" 80%  B \"label\" 50% }",
+        "deal" => "deal NAME \"label\" { owner REP  stage STAGE  amount 600k CNY  close 2026-09-15 }",
+        "amount" => "amount AMOUNT CURRENCY",
+        "close" => "close DATE, e.g. close 2026-09-15",
+        "actuals" => "actuals GOAL { PERIOD MEMBER… AMOUNT } or actuals GOAL from \"file.csv\"",
+        "capacity" => "capacity AMOUNT UNIT, e.g. capacity 1.2M CNY",
+        "start" => "start MONTH, e.g. start 2026-07",
+        "ramp" => "ramp PERCENT…, e.g. ramp 50% 75%",
+        "as_of" => "as_of DATE, e.g. as_of 2026-06-30",
+        "currency" => "currency CODE, e.g. currency CNY",
+        _ => return None,
+    })
+}
+
+fn join_or(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} or {}", init.join(", "), last),
+    }
+}
+
+/// What a rule means to a user, for "expected …" messages.
+fn describe(rule: Rule) -> Option<&'static str> {
+    use Rule::*;
+    Some(match rule {
+        EOI => "end of input",
+        plan | include | strategy | dimension | team | goal | funnel | grades | deal | actuals
+        | k_plan | k_include | k_strategy | k_dimension | k_team | k_goal | k_grades
+        | k_deal | k_actuals => "an item (`plan`, `goal`, `dimension`, …)",
+        ident | name_ref => "a name",
+        string => "a string",
+        number | decimal => "a number",
+        percent => "a percentage such as `40%`",
+        quantity | money => "an amount with its unit such as `12M CNY`",
+        unit => "a unit such as `CNY` or `customers`",
+        currency => "a currency such as `CNY`",
+        duration | duration_unit => "a duration such as `10d`, `2w` or `3mo`",
+        rate => "a rate such as `150 per month`",
+        lint_code => "a diagnostic code such as `missing-baseline`",
+        period | p_year | p_half | p_quarter | p_month | p_week => {
+            "a period such as `2026`, `2026-Q3`, `2026-03` or `2026-04-01..2027-03-31`"
+        }
+        date => "a date such as `2026-03-15`",
+        member => "a member",
+        attr => "an attribute such as `potential 30M CNY`",
+        coord => "a `DIMENSION MEMBER` pair such as `region east`",
+        split_entry => "a split entry such as `east 40%`",
+        rest | k_rest => "`rest`",
+        even | k_even => "`even`",
+        by | k_by => "`by`",
+        split | k_split => "`split`",
+        grade => "a grade such as `A \"likely\" 80%`",
+        actual_row => "an actuals row such as `2026-Q1 east 260k`",
+        actuals_from | k_from => "`from`",
+        k_period => "`period`",
+        k_currency => "`currency`",
+        k_as_of => "`as_of`",
+        k_lead => "`lead`",
+        rep | k_rep => "`rep`",
+        k_capacity => "`capacity`",
+        k_start => "`start`",
+        k_ramp => "`ramp`",
+        k_owner => "`owner`",
+        k_target => "`target`",
+        k_baseline => "`baseline`",
+        k_in => "`in`",
+        k_supports => "`supports`",
+        k_parent => "`parent`",
+        k_funnel | funnel_ref => "`funnel`",
+        k_allow => "`allow`",
+        k_deal_size => "`deal_size`",
+        k_inflow => "`inflow`",
+        k_per => "`per`",
+        stage | k_stage | stage_ref => "`stage`",
+        k_buyer => "`buyer`",
+        k_convert => "`convert`",
+        k_dwell => "`dwell`",
+        k_milestone => "`milestone`",
+        k_actions => "`actions`",
+        k_tools => "`tools`",
+        k_grade | grade_ref => "`grade`",
+        k_amount => "`amount`",
+        k_close => "`close`",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(text: &str) -> Vec<String> {
+        parse(FileId(0), text)
+            .1
+            .into_iter()
+            .map(|d| d.message)
+            .collect()
+    }
+
+    #[test]
+    fn parses_the_spec_header() {
+        let text = "plan \"FY2026 华东销售计划\" {\n  period 2026\n  currency CNY\n  as_of 2026-06-30\n}\n";
+        let (file, diags) = parse(FileId(0), text);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(file.items.len(), 1);
+    }
+
+    #[test]
+    fn one_broken_item_does_not_hide_another() {
+        let text = "goal a {\n  target 5M CNY\n  split region { east 40 % }\n}\ngoal b {\n  owner 12\n}\n";
+        let messages = errors(text);
+        assert_eq!(messages.len(), 2, "{messages:?}");
+    }
+
+    #[test]
+    fn error_names_what_was_expected() {
+        let diags = parse(FileId(0), "goal a {\n  target CNY\n}\n").1;
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].message, "expected a number, found `CNY`");
+        assert_eq!(
+            diags[0].help.as_deref(),
+            Some("`target` is written `target AMOUNT UNIT, e.g. target 12M CNY`")
+        );
+    }
+}
