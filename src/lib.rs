@@ -1,7 +1,81 @@
-//! planck: a compiler and checker for `.plan` files.
+//! planck: a compiler and checker for `.plan` files, sales plans kept as code.
 //!
-//! See `ARCHITECTURE.md` for the phases and how data flows between them.
+//! The phases run one way: [`syntax`] (text → syntax tree) → [`resolve`] (names, units,
+//! periods → [`model`]) → [`check`] (model → diagnostics) → [`emit`] (diagnostics →
+//! terminal, JSON, GitHub annotations). See `ARCHITECTURE.md`.
 
+pub mod capacity;
+pub mod check;
+pub mod config;
 pub mod diagnostic;
+pub mod emit;
+pub mod explain;
+pub mod fmt_num;
+pub mod init;
+pub mod model;
+pub mod period;
+pub mod resolve;
 pub mod source;
 pub mod syntax;
+
+use chrono::NaiveDate;
+use config::Config;
+use diagnostic::Diagnostic;
+use resolve::load::{FileSystem, LoadOptions, LoadedFile};
+use source::Sources;
+use std::path::Path;
+
+/// Everything one run over a root plan produced.
+#[derive(Debug)]
+pub struct Compilation {
+    pub sources: Sources,
+    pub files: Vec<LoadedFile>,
+    pub model: model::Model,
+    /// Sorted by file and position; lint levels already applied.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Load, resolve and check the plan rooted at `root` (whose bytes the caller has read).
+/// `as_of` overrides the plan's own `as_of`.
+pub fn compile(
+    root: &Path,
+    root_bytes: Vec<u8>,
+    fs: &dyn FileSystem,
+    options: &LoadOptions,
+    config: &Config,
+    as_of: Option<NaiveDate>,
+) -> Compilation {
+    let mut sources = Sources::new();
+    let mut diagnostics = Vec::new();
+    let files = resolve::load::load(
+        root,
+        root_bytes,
+        fs,
+        options,
+        &mut sources,
+        &mut diagnostics,
+    );
+    let (mut model, resolve_diagnostics) = resolve::resolve(&files);
+    diagnostics.extend(resolve_diagnostics);
+    if as_of.is_some() {
+        model.plan.as_of = as_of;
+    }
+    diagnostics.extend(check::check(&model, &config.policy));
+    config::apply_levels(config, &mut diagnostics);
+    diagnostics.sort_by(|a, b| {
+        (a.span.file, a.span.start, a.span.end, a.code, &a.message).cmp(&(
+            b.span.file,
+            b.span.start,
+            b.span.end,
+            b.code,
+            &b.message,
+        ))
+    });
+    diagnostics.dedup();
+    Compilation {
+        sources,
+        files,
+        model,
+        diagnostics,
+    }
+}

@@ -97,7 +97,11 @@ impl SourceFile {
         let offset = self.clamp(offset);
         let line = self.line_index(offset);
         let start = self.line_starts.get(line).copied().unwrap_or(0);
-        let column = self.text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(0, |s| s.chars().count())
+            + 1;
         LineCol {
             line: line + 1,
             column,
@@ -171,7 +175,13 @@ mod tests {
         let brace = file.text.find('{').unwrap_or(0);
         assert_eq!(file.line_col(brace), LineCol { line: 1, column: 9 });
         let unit = file.text.find('元').unwrap_or(0);
-        assert_eq!(file.line_col(unit), LineCol { line: 2, column: 13 });
+        assert_eq!(
+            file.line_col(unit),
+            LineCol {
+                line: 2,
+                column: 13
+            }
+        );
         assert_eq!(file.line_col_utf16(unit), (1, 12));
     }
 

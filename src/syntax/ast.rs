@@ -276,7 +276,10 @@ pub struct Split {
 pub enum SplitBody {
     Even(Span),
     By(Name),
-    Entries { entries: Vec<SplitEntry>, span: Span },
+    Entries {
+        entries: Vec<SplitEntry>,
+        span: Span,
+    },
 }
 
 #[derive(Debug, Clone)]

@@ -377,9 +377,7 @@ impl Builder<'_> {
         };
         for stmt in rest {
             match stmt.as_rule() {
-                Rule::lead_stmt => team
-                    .lead
-                    .extend(self.field(stmt, |b, p| b.name_or_text(p))),
+                Rule::lead_stmt => team.lead.extend(self.field(stmt, |b, p| b.name_or_text(p))),
                 Rule::coord => team.coords.extend(self.coord(stmt)),
                 Rule::rep => team.reps.push(self.rep(stmt)),
                 _ => {}
@@ -401,9 +399,7 @@ impl Builder<'_> {
         };
         for stmt in rest.flat_map(|body| body.into_inner()) {
             match stmt.as_rule() {
-                Rule::capacity_stmt => rep
-                    .capacity
-                    .extend(self.field(stmt, |b, p| b.quantity(p))),
+                Rule::capacity_stmt => rep.capacity.extend(self.field(stmt, |b, p| b.quantity(p))),
                 Rule::start_stmt => rep.start.extend(self.field(stmt, |b, p| b.period(p))),
                 Rule::ramp_stmt => {
                     let mut inner = stmt.into_inner();
@@ -619,13 +615,11 @@ impl Builder<'_> {
         for stmt in rest.flat_map(|body| body.into_inner()) {
             match stmt.as_rule() {
                 Rule::buyer_stmt => stage.buyer.extend(self.field(stmt, |b, p| b.string(p))),
-                Rule::convert_stmt => stage
-                    .convert
-                    .extend(self.field(stmt, |b, p| b.percent(p))),
+                Rule::convert_stmt => stage.convert.extend(self.field(stmt, |b, p| b.percent(p))),
                 Rule::dwell_stmt => stage.dwell.extend(self.field(stmt, |b, p| b.duration(p))),
-                Rule::milestone_stmt => stage
-                    .milestone
-                    .extend(self.field(stmt, |b, p| b.string(p))),
+                Rule::milestone_stmt => {
+                    stage.milestone.extend(self.field(stmt, |b, p| b.string(p)))
+                }
                 Rule::actions_stmt => stage
                     .actions
                     .extend(stmt.into_inner().skip(1).map(|p| self.string(p))),
@@ -707,9 +701,7 @@ impl Builder<'_> {
                 Rule::stage_ref => deal.stage.extend(self.field(stmt, |b, p| b.name(p))),
                 Rule::grade_ref => deal.grade.extend(self.field(stmt, |b, p| b.name(p))),
                 Rule::amount_stmt => deal.amount.extend(self.field(stmt, |b, p| b.quantity(p))),
-                Rule::close_stmt => deal
-                    .close
-                    .extend(self.field(stmt, |b, p| b.period_atom(p))),
+                Rule::close_stmt => deal.close.extend(self.field(stmt, |b, p| b.period_atom(p))),
                 Rule::funnel_ref => deal.funnel.extend(self.field(stmt, |b, p| b.name(p))),
                 Rule::coord => deal.coords.extend(self.coord(stmt)),
                 _ => {}

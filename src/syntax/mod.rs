@@ -16,6 +16,16 @@ use pest::Parser;
 #[grammar = "../grammar/plan.pest"]
 pub(crate) struct PlanParser;
 
+/// Whether the text has a `plan` block, i.e. is the root of a compilation. Cheap: it
+/// only scans, it does not parse.
+pub fn has_plan_block(text: &str) -> bool {
+    text.lines().any(|line| {
+        line.trim_start_matches(['\u{feff}', ' ', '\t'])
+            .strip_prefix("plan")
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '{', '"', '\r']))
+    })
+}
+
 /// Parse one file. Every item that parses is returned, whatever happened to the others.
 pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
     let scanned = scan::scan(file, text);
@@ -30,7 +40,10 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
                 Diagnostic::new(
                     Code::Syntax,
                     Span::new(file, at, at + 1),
-                    format!("blocks are nested more than {} levels deep", scan::MAX_DEPTH),
+                    format!(
+                        "blocks are nested more than {} levels deep",
+                        scan::MAX_DEPTH
+                    ),
                 )
                 .with_label("too deep")
                 .with_help("flatten the nesting: split one dimension per level"),
@@ -115,9 +128,9 @@ fn syntax_error(
     } else {
         "unexpected".to_string()
     });
-    diagnostic.with_help(help.unwrap_or_else(|| {
-        "see `docs/language.md` for the form of each statement".to_string()
-    }))
+    diagnostic.with_help(
+        help.unwrap_or_else(|| "see `docs/language.md` for the form of each statement".to_string()),
+    )
 }
 
 /// The length of the token starting `rest`: a word, a string, or one character.
@@ -177,7 +190,9 @@ fn statement_form(keyword: &str) -> Option<&'static str> {
         "period" => "period 2026 (or 2026-H1, 2026-Q3, 2026-03, 2026-W05, 2026-04-01..2027-03-31)",
         "supports" => "supports STRATEGY",
         "parent" => "parent GOAL",
-        "split" => "split DIMENSION { member 40%  other rest }, split DIMENSION even or split DIMENSION by ATTRIBUTE",
+        "split" => {
+            "split DIMENSION { member 40%  other rest }, split DIMENSION even or split DIMENSION by ATTRIBUTE"
+        }
         "allow" => "allow CODE, e.g. allow missing-baseline",
         "funnel" => "funnel NAME \"label\" { deal_size 200k CNY  inflow 150 per month  stage … }",
         "deal_size" => "deal_size AMOUNT CURRENCY",
@@ -186,7 +201,9 @@ fn statement_form(keyword: &str) -> Option<&'static str> {
         "convert" => "convert PERCENT, e.g. convert 40%",
         "dwell" => "dwell DURATION, e.g. dwell 10d, 2w or 3mo",
         "grades" => "grades { A \"label\" 80%  B \"label\" 50% }",
-        "deal" => "deal NAME \"label\" { owner REP  stage STAGE  amount 600k CNY  close 2026-09-15 }",
+        "deal" => {
+            "deal NAME \"label\" { owner REP  stage STAGE  amount 600k CNY  close 2026-09-15 }"
+        }
         "amount" => "amount AMOUNT CURRENCY",
         "close" => "close DATE, e.g. close 2026-09-15",
         "actuals" => "actuals GOAL { PERIOD MEMBER… AMOUNT } or actuals GOAL from \"file.csv\"",
@@ -213,8 +230,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
     Some(match rule {
         EOI => "end of input",
         plan | include | strategy | dimension | team | goal | funnel | grades | deal | actuals
-        | k_plan | k_include | k_strategy | k_dimension | k_team | k_goal | k_grades
-        | k_deal | k_actuals => "an item (`plan`, `goal`, `dimension`, …)",
+        | k_plan | k_include | k_strategy | k_dimension | k_team | k_goal | k_grades | k_deal
+        | k_actuals => "an item (`plan`, `goal`, `dimension`, …)",
         ident | name_ref => "a name",
         string => "a string",
         number | decimal => "a number",
@@ -295,7 +312,8 @@ mod tests {
 
     #[test]
     fn one_broken_item_does_not_hide_another() {
-        let text = "goal a {\n  target 5M CNY\n  split region { east 40 % }\n}\ngoal b {\n  owner 12\n}\n";
+        let text =
+            "goal a {\n  target 5M CNY\n  split region { east 40 % }\n}\ngoal b {\n  owner 12\n}\n";
         let messages = errors(text);
         assert_eq!(messages.len(), 2, "{messages:?}");
     }

@@ -1,0 +1,8 @@
+//! Diagnostics out: a miette report for people, JSON for tools, GitHub workflow
+//! annotations for CI. All three are rendered from the same [`Diagnostic`] values.
+//!
+//! [`Diagnostic`]: crate::diagnostic::Diagnostic
+
+pub mod github;
+pub mod human;
+pub mod json;

@@ -1,0 +1,340 @@
+//! The semantic model: every name resolved to an index, every value checked and typed.
+//!
+//! The model is built by `resolve` and read by `check` (and, later, allocation and
+//! reports). It keeps the spans of what it was built from so every later diagnostic can
+//! point at the source. It does not derive `Serialize`: output formats have their own
+//! types so the model can change without breaking a JSON contract.
+
+use crate::diagnostic::Code;
+use crate::period::{Period, Slice, TimeDim};
+use crate::source::Span;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+
+macro_rules! id {
+    ($($name:ident),*) => {$(
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(pub u32);
+        impl $name {
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+        }
+    )*};
+}
+
+id!(
+    DimId, MemberId, TeamId, RepId, GoalId, StrategyId, FunnelId, GradeId, DealId
+);
+
+/// A quantity in a unit: money in a currency, or a count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Amount {
+    pub value: Decimal,
+    pub unit: String,
+    pub span: Span,
+}
+
+/// Whether a unit is a currency (three upper-case ASCII letters).
+pub fn is_currency(unit: &str) -> bool {
+    unit.len() == 3 && unit.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Model {
+    pub plan: Plan,
+    pub strategies: Vec<Strategy>,
+    pub dimensions: Vec<Dimension>,
+    pub teams: Vec<Team>,
+    pub reps: Vec<Rep>,
+    pub goals: Vec<Goal>,
+    pub funnels: Vec<Funnel>,
+    pub grades: Vec<Grade>,
+    pub deals: Vec<Deal>,
+    pub actuals: Vec<Actuals>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    pub name: Option<String>,
+    /// `None` when missing or invalid (already reported).
+    pub period: Option<Period>,
+    pub currency: Option<String>,
+    pub as_of: Option<NaiveDate>,
+    pub span: Span,
+}
+
+impl Model {
+    /// The slices of a time dimension over the plan period (empty without a period).
+    pub fn slices(&self, dim: TimeDim) -> Vec<Slice> {
+        self.plan
+            .period
+            .map_or_else(Vec::new, |p| crate::period::slices(p, dim))
+    }
+
+    pub fn goal(&self, id: GoalId) -> Option<&Goal> {
+        self.goals.get(id.index())
+    }
+
+    pub fn rep(&self, id: RepId) -> Option<&Rep> {
+        self.reps.get(id.index())
+    }
+
+    pub fn dimension(&self, id: DimId) -> Option<&Dimension> {
+        self.dimensions.get(id.index())
+    }
+
+    /// The months of the plan period: capacity is spread evenly over them.
+    pub fn plan_months(&self) -> usize {
+        self.plan.period.map_or(0, |p| p.months().len())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Strategy {
+    pub name: String,
+    pub label: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Dimension {
+    pub name: String,
+    pub label: Option<String>,
+    pub members: Vec<Member>,
+    pub member_index: HashMap<String, MemberId>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub name: String,
+    pub label: Option<String>,
+    pub attrs: Vec<Attr>,
+    pub span: Span,
+}
+
+impl Member {
+    pub fn attr(&self, name: &str) -> Option<&Attr> {
+        self.attrs.iter().find(|a| a.name == name)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Attr {
+    pub name: String,
+    pub value: AttrValue,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum AttrValue {
+    Money(Amount),
+    Number(Decimal),
+    Percent(Decimal),
+    Text(String),
+    Name(String),
+    /// A number that could not be read (already reported).
+    Invalid,
+}
+
+impl AttrValue {
+    /// The value as a weight for `split … by ATTRIBUTE`.
+    pub fn weight(&self) -> Option<Decimal> {
+        match self {
+            AttrValue::Money(a) => Some(a.value),
+            AttrValue::Number(n) | AttrValue::Percent(n) => Some(*n),
+            _ => None,
+        }
+    }
+}
+
+/// A `DIMENSION MEMBER` pair on a team, rep or deal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Coord {
+    pub dim: DimId,
+    pub member: MemberId,
+}
+
+#[derive(Debug, Clone)]
+pub struct Team {
+    pub name: String,
+    pub label: Option<String>,
+    pub lead: Option<String>,
+    pub coords: Vec<Coord>,
+    pub reps: Vec<RepId>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Rep {
+    pub name: String,
+    pub label: Option<String>,
+    pub team: TeamId,
+    pub capacity: Option<Amount>,
+    /// The first month the rep works, if not from the start.
+    pub start: Option<NaiveDate>,
+    /// Fraction of full capacity in each month from `start` on.
+    pub ramp: Vec<Decimal>,
+    /// The team's coordinates followed by the rep's own.
+    pub coords: Vec<Coord>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum Owner {
+    Text(String),
+    Rep(RepId),
+    Team(TeamId),
+}
+
+#[derive(Debug, Clone)]
+pub struct Goal {
+    pub name: String,
+    pub label: Option<String>,
+    pub owner: Option<Owner>,
+    pub target: Option<Amount>,
+    /// The target statement existed but its value could not be read.
+    pub target_invalid: bool,
+    pub baseline: Option<(Amount, Period)>,
+    /// The goal's period: its own, or the plan's.
+    pub period: Option<Period>,
+    pub supports: Vec<StrategyId>,
+    pub parent: Option<GoalId>,
+    pub funnel: Option<FunnelId>,
+    pub splits: Vec<Split>,
+    pub allows: Vec<Code>,
+    pub span: Span,
+    /// The goal's name in its header, where goal-level lints point.
+    pub name_span: Span,
+}
+
+impl Goal {
+    pub fn allows(&self, code: Code) -> bool {
+        self.allows.contains(&code)
+    }
+}
+
+/// The dimension a split decomposes along.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DimRef {
+    User(DimId),
+    Rep,
+    Time(TimeDim),
+}
+
+/// A member of some dimension: a user member, a rep, or a time slice (by index into the
+/// plan's slices of that time dimension).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MemberRef {
+    User(DimId, MemberId),
+    Rep(RepId),
+    Time(TimeDim, usize),
+}
+
+#[derive(Debug, Clone)]
+pub struct Split {
+    pub dim: DimRef,
+    pub kind: SplitKind,
+    pub span: Span,
+    pub dim_span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum SplitKind {
+    Even,
+    By { attr: String, span: Span },
+    Entries { entries: Vec<Entry>, span: Span },
+}
+
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub member: MemberRef,
+    pub share: Share,
+    pub nested: Vec<Split>,
+    pub span: Span,
+    pub member_span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Share {
+    Percent(Decimal),
+    Amount(Decimal),
+    Rest,
+    /// A value that could not be read (already reported).
+    Invalid,
+}
+
+#[derive(Debug, Clone)]
+pub struct Funnel {
+    pub name: String,
+    pub label: Option<String>,
+    pub deal_size: Option<Amount>,
+    /// New entries per day, week, month, quarter or year.
+    pub inflow: Option<(Decimal, String)>,
+    pub stages: Vec<Stage>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Stage {
+    pub name: String,
+    pub label: Option<String>,
+    pub buyer: Option<String>,
+    pub convert: Option<Decimal>,
+    pub dwell_days: Option<Decimal>,
+    pub milestone: Option<String>,
+    pub actions: Vec<String>,
+    pub tools: Vec<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Grade {
+    pub name: String,
+    pub label: Option<String>,
+    pub probability: Option<Decimal>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Deal {
+    pub name: String,
+    pub label: Option<String>,
+    pub owner: Option<RepId>,
+    pub funnel: Option<FunnelId>,
+    /// Index of the stage in its funnel.
+    pub stage: Option<usize>,
+    pub grade: Option<GradeId>,
+    pub amount: Option<Amount>,
+    pub close: Option<NaiveDate>,
+    pub coords: Vec<Coord>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Actuals {
+    pub goal: GoalId,
+    pub source: ActualsSource,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum ActualsSource {
+    Inline(Vec<ActualRow>),
+    /// A CSV file, as written (relative to the file that names it) and resolved.
+    File {
+        written: String,
+        path: std::path::PathBuf,
+        span: Span,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct ActualRow {
+    pub period: Period,
+    pub coords: Vec<MemberRef>,
+    pub amount: Decimal,
+    pub span: Span,
+}

@@ -1,0 +1,1376 @@
+//! Syntax trees to the semantic model: names, units, periods and value ranges.
+//!
+//! Resolution runs in two passes over all loaded files: the first records every
+//! definition (so order in the files does not matter, and duplicates are found), the
+//! second resolves each item's references. Lookups are hash maps, so the work is linear
+//! in the size of the plan.
+//!
+//! Invariant: nothing here reads files; includes are loaded by [`load`] through the
+//! [`load::FileSystem`] given to it.
+
+pub mod load;
+mod suggest;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::{self, *};
+use crate::period::{self, Period, TimeDim};
+use crate::source::Span;
+use crate::syntax::ast;
+use load::LoadedFile;
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+pub use suggest::did_you_mean;
+
+/// Resolve the loaded files of one compilation (the root file first).
+pub fn resolve(files: &[LoadedFile]) -> (Model, Vec<Diagnostic>) {
+    let mut r = Resolver::default();
+    r.collect(files);
+    r.resolve_items(files);
+    (r.model, r.diagnostics)
+}
+
+#[derive(Default)]
+struct Resolver {
+    model: Model,
+    diagnostics: Vec<Diagnostic>,
+    strategies: HashMap<String, StrategyId>,
+    dimensions: HashMap<String, DimId>,
+    /// Teams and reps share a namespace, since `owner NAME` may name either.
+    people: HashMap<String, Person>,
+    goals: HashMap<String, GoalId>,
+    funnels: HashMap<String, FunnelId>,
+    grades: HashMap<String, GradeId>,
+    deals: HashMap<String, DealId>,
+    /// Bare member names (user members and reps) to where they are defined.
+    members: HashMap<String, Vec<MemberRef>>,
+    /// Time slice names per time dimension.
+    slices: HashMap<TimeDim, HashMap<String, usize>>,
+    /// Definition spans, for "first defined here" labels.
+    plan_span: Option<Span>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Person {
+    Team(TeamId),
+    Rep(RepId),
+}
+
+/// The built-in dimension names, which user dimensions may not reuse.
+const BUILTIN_DIMENSIONS: &[&str] = &["rep", "half", "quarter", "month", "week"];
+
+fn first<T>(fields: &[ast::Field<T>]) -> Option<&T> {
+    fields.first().map(|f| &f.value)
+}
+
+fn text(s: &Option<ast::Str>) -> Option<String> {
+    s.as_ref().map(|s| s.value.clone())
+}
+
+impl Resolver {
+    fn push(&mut self, d: Diagnostic) {
+        self.diagnostics.push(d);
+    }
+
+    /// Report every repeat of a statement that may appear once.
+    fn once<T>(&mut self, fields: &[ast::Field<T>], what: &str) {
+        if let [first, rest @ ..] = fields {
+            for repeat in rest {
+                self.push(
+                    Diagnostic::new(
+                        Code::DuplicateName,
+                        repeat.keyword,
+                        format!("`{what}` is given more than once"),
+                    )
+                    .with_label("given again here")
+                    .with_secondary(first.keyword, "first given here")
+                    .with_help(format!("keep one `{what}` statement")),
+                );
+            }
+        }
+    }
+
+    fn duplicate(&mut self, kind: &str, name: &ast::Name, first: Span) {
+        self.push(
+            Diagnostic::new(
+                Code::DuplicateName,
+                name.span,
+                format!("{kind} `{}` is defined more than once", name.text),
+            )
+            .with_label("defined again here")
+            .with_secondary(first, "first defined here")
+            .with_help(format!("rename one of them, or remove the repeated {kind}")),
+        );
+    }
+
+    fn unresolved<'a>(
+        &mut self,
+        kind: &str,
+        name: &ast::Name,
+        candidates: impl Iterator<Item = &'a str>,
+        extra: Option<String>,
+    ) {
+        let help = match did_you_mean(&name.text, candidates) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => extra.unwrap_or_else(|| format!("define the {kind} or correct the name")),
+        };
+        self.push(
+            Diagnostic::new(
+                Code::UnresolvedName,
+                name.span,
+                format!("no {kind} named `{}`", name.text),
+            )
+            .with_label(format!("unknown {kind}"))
+            .with_help(help),
+        );
+    }
+
+    fn invalid(&mut self, span: Span, message: impl Into<String>, help: impl Into<String>) {
+        self.push(
+            Diagnostic::new(Code::InvalidValue, span, message)
+                .with_label("invalid value")
+                .with_help(help),
+        );
+    }
+
+    /// The value of a number that must not be negative.
+    fn non_negative(&mut self, num: &ast::Num, what: &str) -> Option<Decimal> {
+        let value = num.value?;
+        if value.is_sign_negative() && !value.is_zero() {
+            self.invalid(
+                num.span,
+                format!("{what} cannot be negative"),
+                "only actuals may be negative (returns, corrections)",
+            );
+            return None;
+        }
+        Some(value)
+    }
+
+    /// A quantity whose unit, if a currency, must be the plan's currency.
+    fn amount(&mut self, q: &ast::Quantity, what: &str) -> Option<Amount> {
+        let value = self.non_negative(&q.amount, what)?;
+        if !self.check_currency(&q.unit.text, q.unit.span) {
+            return None;
+        }
+        Some(Amount {
+            value,
+            unit: q.unit.text.clone(),
+            span: q.span,
+        })
+    }
+
+    /// Report a currency other than the plan's; false if reported.
+    fn check_currency(&mut self, unit: &str, span: Span) -> bool {
+        if let Some(plan_currency) = self.model.plan.currency.clone()
+            && is_currency(unit)
+            && unit != plan_currency
+        {
+            self.push(
+                Diagnostic::new(
+                    Code::UnitMismatch,
+                    span,
+                    format!("`{unit}` is not the plan's currency `{plan_currency}`"),
+                )
+                .with_label(format!("expected {plan_currency}"))
+                .with_help(format!(
+                    "a plan is kept in one currency: convert the amount to {plan_currency}"
+                )),
+            );
+            return false;
+        }
+        true
+    }
+
+    fn period(&mut self, expr: &ast::PeriodExpr) -> Option<Period> {
+        match period::expr(expr) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                let help = if e.help.is_empty() {
+                    "write a period such as 2026, 2026-Q3, 2026-03 or 2026-04-01..2027-03-31"
+                        .to_string()
+                } else {
+                    e.help
+                };
+                self.invalid(expr.span, e.message, help);
+                None
+            }
+        }
+    }
+
+    fn date(&mut self, atom: &ast::PeriodAtom) -> Option<chrono::NaiveDate> {
+        match atom.kind {
+            ast::PeriodAtomKind::Date(..) => match period::atom(atom) {
+                Ok(p) => Some(p.start),
+                Err(e) => {
+                    self.invalid(atom.span, e.message, e.help);
+                    None
+                }
+            },
+            _ => {
+                self.invalid(
+                    atom.span,
+                    "expected a date",
+                    "write a date such as 2026-06-30",
+                );
+                None
+            }
+        }
+    }
+
+    /// Report a period that lies outside the plan period.
+    fn inside_plan(&mut self, p: Period, span: Span, what: &str) -> bool {
+        let Some(plan) = self.model.plan.period else {
+            return true;
+        };
+        if plan.contains(&p) {
+            return true;
+        }
+        self.push(
+            Diagnostic::new(
+                Code::OutsidePlanPeriod,
+                span,
+                format!("{what} ({p}) lies outside the plan period ({plan})"),
+            )
+            .with_label("outside the plan period")
+            .with_help(format!(
+                "keep it within {plan}, or widen the plan's `period`"
+            )),
+        );
+        false
+    }
+
+    // ------------------------------------------------------------ pass 1
+
+    fn collect(&mut self, files: &[LoadedFile]) {
+        let mut plan_found = false;
+        for file in files {
+            for item in &file.ast.items {
+                if let ast::Item::Plan(p) = item {
+                    if plan_found {
+                        let first = self.plan_span.unwrap_or(p.keyword);
+                        self.push(
+                            Diagnostic::new(
+                                Code::DuplicateName,
+                                p.keyword,
+                                "a compilation has exactly one `plan` block",
+                            )
+                            .with_label("second plan block")
+                            .with_secondary(first, "first plan block")
+                            .with_help("keep one `plan` block, in the root file"),
+                        );
+                        continue;
+                    }
+                    plan_found = true;
+                    self.plan_span = Some(p.keyword);
+                    self.plan(p);
+                }
+            }
+        }
+        if !plan_found && let Some(root) = files.first() {
+            self.push(
+                Diagnostic::new(
+                    Code::MissingPeriod,
+                    Span::new(root.id, 0, 0),
+                    "this file has no `plan` block, so the plan has no period",
+                )
+                .with_label("no plan block in this file")
+                .with_help("start the root file with `plan \"name\" { period 2026 }`"),
+            );
+        }
+        if let Some(plan) = self.model.plan.period {
+            for dim in [
+                TimeDim::Half,
+                TimeDim::Quarter,
+                TimeDim::Month,
+                TimeDim::Week,
+            ] {
+                let names = period::slices(plan, dim)
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, s)| (s.name, i))
+                    .collect();
+                self.slices.insert(dim, names);
+            }
+        }
+
+        for file in files {
+            for item in &file.ast.items {
+                match item {
+                    ast::Item::Strategy(s) => self.define_strategy(s),
+                    ast::Item::Dimension(d) => self.define_dimension(d),
+                    ast::Item::Team(t) => self.define_team(t),
+                    ast::Item::Goal(g) => {
+                        let id = GoalId(self.model.goals.len() as u32);
+                        if let Some(&prev) = self.goals.get(&g.name.text) {
+                            let first = self.model.goals[prev.index()].name_span;
+                            self.duplicate("goal", &g.name, first);
+                        } else {
+                            self.goals.insert(g.name.text.clone(), id);
+                            self.model.goals.push(placeholder_goal(g));
+                        }
+                    }
+                    ast::Item::Funnel(f) => self.define_funnel(f),
+                    ast::Item::Grades(g) => self.define_grades(g),
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    fn plan(&mut self, p: &ast::Plan) {
+        self.once(&p.period, "period");
+        self.once(&p.currency, "currency");
+        self.once(&p.as_of, "as_of");
+        self.model.plan.name = text(&p.name);
+        self.model.plan.span = p.keyword;
+        if let Some(c) = first(&p.currency) {
+            if is_currency(&c.text) {
+                self.model.plan.currency = Some(c.text.clone());
+            } else {
+                self.invalid(
+                    c.span,
+                    format!("`{}` is not a currency code", c.text),
+                    "a currency is three upper-case letters, such as CNY, USD or EUR",
+                );
+            }
+        }
+        match first(&p.period) {
+            Some(expr) => self.model.plan.period = self.period(expr),
+            None => self.push(
+                Diagnostic::new(Code::MissingPeriod, p.keyword, "the plan has no period")
+                    .with_label("no `period` in this plan block")
+                    .with_help("add the plan's time frame, e.g. `period 2026` or `period 2026-04-01..2027-03-31`"),
+            ),
+        }
+        if let Some(atom) = first(&p.as_of) {
+            self.model.plan.as_of = self.date(atom);
+        }
+    }
+
+    fn define_strategy(&mut self, s: &ast::Strategy) {
+        if let Some(&prev) = self.strategies.get(&s.name.text) {
+            let first = self.model.strategies[prev.index()].span;
+            self.duplicate("strategy", &s.name, first);
+            return;
+        }
+        let id = StrategyId(self.model.strategies.len() as u32);
+        self.strategies.insert(s.name.text.clone(), id);
+        self.model.strategies.push(model::Strategy {
+            name: s.name.text.clone(),
+            label: text(&s.label),
+            span: s.name.span,
+        });
+    }
+
+    fn define_dimension(&mut self, d: &ast::Dimension) {
+        if BUILTIN_DIMENSIONS.contains(&d.name.text.as_str()) {
+            self.push(
+                Diagnostic::new(
+                    Code::DuplicateName,
+                    d.name.span,
+                    format!("`{}` is a built-in dimension", d.name.text),
+                )
+                .with_label("already defined by planck")
+                .with_help("rep, half, quarter, month and week are built in: choose another name"),
+            );
+            return;
+        }
+        if let Some(&prev) = self.dimensions.get(&d.name.text) {
+            let first = self.model.dimensions[prev.index()].span;
+            self.duplicate("dimension", &d.name, first);
+            return;
+        }
+        let dim = DimId(self.model.dimensions.len() as u32);
+        self.dimensions.insert(d.name.text.clone(), dim);
+        let mut members = Vec::with_capacity(d.members.len());
+        let mut member_index = HashMap::with_capacity(d.members.len());
+        for m in &d.members {
+            if let Some(&prev) = member_index.get(&m.name.text) {
+                let first = members
+                    .get(MemberId::index(prev))
+                    .map_or(m.name.span, |x: &model::Member| x.span);
+                self.duplicate("member", &m.name, first);
+                continue;
+            }
+            let id = MemberId(members.len() as u32);
+            member_index.insert(m.name.text.clone(), id);
+            self.members
+                .entry(m.name.text.clone())
+                .or_default()
+                .push(MemberRef::User(dim, id));
+            let mut attrs: Vec<model::Attr> = Vec::with_capacity(m.attrs.len());
+            for a in &m.attrs {
+                if let Some(prev) = attrs.iter().find(|x| x.name == a.name.text) {
+                    let first = prev.span;
+                    self.duplicate("attribute", &a.name, first);
+                    continue;
+                }
+                let value = match &a.value {
+                    ast::AttrValue::Money(q) => match self.amount(q, "an attribute") {
+                        Some(amount) => AttrValue::Money(amount),
+                        None => AttrValue::Invalid,
+                    },
+                    ast::AttrValue::Number(n) => {
+                        n.value.map_or(AttrValue::Invalid, AttrValue::Number)
+                    }
+                    ast::AttrValue::Percent(n) => {
+                        n.value.map_or(AttrValue::Invalid, AttrValue::Percent)
+                    }
+                    ast::AttrValue::Text(s) => AttrValue::Text(s.value.clone()),
+                    ast::AttrValue::Name(n) => AttrValue::Name(n.name.text.clone()),
+                };
+                attrs.push(model::Attr {
+                    name: a.name.text.clone(),
+                    value,
+                    span: a.name.span,
+                });
+            }
+            members.push(model::Member {
+                name: m.name.text.clone(),
+                label: text(&m.label),
+                attrs,
+                span: m.name.span,
+            });
+        }
+        self.model.dimensions.push(model::Dimension {
+            name: d.name.text.clone(),
+            label: text(&d.label),
+            members,
+            member_index,
+            span: d.name.span,
+        });
+    }
+
+    fn person_span(&self, person: Person) -> Span {
+        match person {
+            Person::Team(t) => self.model.teams[t.index()].span,
+            Person::Rep(r) => self.model.reps[r.index()].span,
+        }
+    }
+
+    fn define_team(&mut self, t: &ast::Team) {
+        if let Some(&prev) = self.people.get(&t.name.text) {
+            let first = self.person_span(prev);
+            self.duplicate("team or rep", &t.name, first);
+            return;
+        }
+        let team = TeamId(self.model.teams.len() as u32);
+        self.people.insert(t.name.text.clone(), Person::Team(team));
+        let mut reps = Vec::new();
+        for rep in &t.reps {
+            if let Some(&prev) = self.people.get(&rep.name.text) {
+                let first = self.person_span(prev);
+                self.duplicate("team or rep", &rep.name, first);
+                continue;
+            }
+            let id = RepId(self.model.reps.len() as u32);
+            self.people.insert(rep.name.text.clone(), Person::Rep(id));
+            self.members
+                .entry(rep.name.text.clone())
+                .or_default()
+                .push(MemberRef::Rep(id));
+            reps.push(id);
+            self.model.reps.push(model::Rep {
+                name: rep.name.text.clone(),
+                label: text(&rep.label),
+                team,
+                capacity: None,
+                start: None,
+                ramp: Vec::new(),
+                coords: Vec::new(),
+                span: rep.name.span,
+            });
+        }
+        self.model.teams.push(model::Team {
+            name: t.name.text.clone(),
+            label: text(&t.label),
+            lead: None,
+            coords: Vec::new(),
+            reps,
+            span: t.name.span,
+        });
+    }
+
+    fn define_funnel(&mut self, f: &ast::Funnel) {
+        if let Some(&prev) = self.funnels.get(&f.name.text) {
+            let first = self.model.funnels[prev.index()].span;
+            self.duplicate("funnel", &f.name, first);
+            return;
+        }
+        self.funnels.insert(
+            f.name.text.clone(),
+            FunnelId(self.model.funnels.len() as u32),
+        );
+        self.model.funnels.push(model::Funnel {
+            name: f.name.text.clone(),
+            label: text(&f.label),
+            deal_size: None,
+            inflow: None,
+            stages: Vec::new(),
+            span: f.name.span,
+        });
+    }
+
+    fn define_grades(&mut self, g: &ast::Grades) {
+        for grade in &g.grades {
+            if let Some(&prev) = self.grades.get(&grade.name.text) {
+                let first = self.model.grades[prev.index()].span;
+                self.duplicate("grade", &grade.name, first);
+                continue;
+            }
+            let probability = grade.probability.value;
+            if let Some(p) = probability
+                && p > Decimal::ONE
+            {
+                self.invalid(
+                    grade.probability.span,
+                    "a grade's probability cannot exceed 100%",
+                    "write a probability between 0% and 100%",
+                );
+            }
+            self.grades.insert(
+                grade.name.text.clone(),
+                GradeId(self.model.grades.len() as u32),
+            );
+            self.model.grades.push(model::Grade {
+                name: grade.name.text.clone(),
+                label: text(&grade.label),
+                probability: probability.filter(|p| *p <= Decimal::ONE),
+                span: grade.name.span,
+            });
+        }
+    }
+
+    // ------------------------------------------------------------ pass 2
+
+    fn resolve_items(&mut self, files: &[LoadedFile]) {
+        // Teams first: goals and deals refer to reps and their coordinates.
+        for file in files {
+            for item in &file.ast.items {
+                match item {
+                    ast::Item::Team(t) => self.team(t),
+                    ast::Item::Funnel(f) => self.funnel(f),
+                    _ => {}
+                }
+            }
+        }
+        for file in files {
+            for item in &file.ast.items {
+                match item {
+                    ast::Item::Goal(g) => self.goal(g),
+                    ast::Item::Deal(d) => self.deal(d),
+                    ast::Item::Actuals(a) => self.actuals(a, &file.path),
+                    _ => {}
+                }
+            }
+        }
+        self.check_parent_cycles();
+    }
+
+    fn coord(&mut self, c: &ast::Coord) -> Option<Coord> {
+        let Some(&dim) = self.dimensions.get(&c.dimension.text) else {
+            let names: Vec<String> = self.dimensions.keys().cloned().collect();
+            self.unresolved(
+                "dimension",
+                &c.dimension,
+                names.iter().map(String::as_str),
+                Some("coordinates are `DIMENSION MEMBER` pairs, such as `region east`".into()),
+            );
+            return None;
+        };
+        if let Some(q) = &c.member.qualifier
+            && q.text != c.dimension.text
+        {
+            self.invalid(
+                q.span,
+                format!(
+                    "`{}` does not belong to dimension `{}`",
+                    c.member.name.text, c.dimension.text
+                ),
+                format!("write `{} {}`", c.dimension.text, c.member.name.text),
+            );
+            return None;
+        }
+        let member = self.user_member(dim, &c.member.name)?;
+        Some(Coord { dim, member })
+    }
+
+    fn user_member(&mut self, dim: DimId, name: &ast::Name) -> Option<MemberId> {
+        let d = &self.model.dimensions[dim.index()];
+        if let Some(&m) = d.member_index.get(&name.text) {
+            return Some(m);
+        }
+        let names: Vec<String> = d.members.iter().map(|m| m.name.clone()).collect();
+        let kind = format!("member of `{}`", d.name);
+        self.unresolved(&kind, name, names.iter().map(String::as_str), None);
+        None
+    }
+
+    fn team(&mut self, t: &ast::Team) {
+        let Some(Person::Team(team)) = self.people.get(&t.name.text).copied() else {
+            return;
+        };
+        if self.model.teams[team.index()].span != t.name.span {
+            return; // a duplicate, already reported
+        }
+        self.once(&t.lead, "lead");
+        let lead = first(&t.lead).map(|l| match l {
+            ast::NameOrText::Name(n) => n.text.clone(),
+            ast::NameOrText::Text(s) => s.value.clone(),
+        });
+        let coords: Vec<Coord> = t.coords.iter().filter_map(|c| self.coord(c)).collect();
+        self.model.teams[team.index()].lead = lead;
+        self.model.teams[team.index()].coords = coords.clone();
+        for rep in &t.reps {
+            let Some(Person::Rep(id)) = self.people.get(&rep.name.text).copied() else {
+                continue;
+            };
+            if self.model.reps[id.index()].span != rep.name.span {
+                continue;
+            }
+            self.once(&rep.capacity, "capacity");
+            self.once(&rep.start, "start");
+            self.once(&rep.ramp, "ramp");
+            let capacity = first(&rep.capacity).and_then(|q| self.amount(q, "capacity"));
+            let start = first(&rep.start).and_then(|expr| {
+                let p = self.period(expr)?;
+                if expr.end.is_some()
+                    || !matches!(
+                        expr.start.kind,
+                        ast::PeriodAtomKind::Month(..) | ast::PeriodAtomKind::Date(..)
+                    )
+                {
+                    self.invalid(
+                        expr.span,
+                        "`start` is the month a rep begins",
+                        "write a month such as `start 2026-07`",
+                    );
+                    return None;
+                }
+                Some(p.start)
+            });
+            let mut ramp = Vec::new();
+            if let Some(steps) = first(&rep.ramp) {
+                for step in steps {
+                    match step.value {
+                        Some(v) if v <= Decimal::ONE => ramp.push(v),
+                        Some(_) => self.invalid(
+                            step.span,
+                            "a ramp step cannot exceed 100% of capacity",
+                            "ramp gives the fraction of full capacity in each month, e.g. `ramp 50% 75%`",
+                        ),
+                        None => {}
+                    }
+                }
+            }
+            let mut rep_coords = coords.clone();
+            rep_coords.extend(rep.coords.iter().filter_map(|c| self.coord(c)));
+            let r = &mut self.model.reps[id.index()];
+            r.capacity = capacity;
+            r.start = start;
+            r.ramp = ramp;
+            r.coords = rep_coords;
+        }
+    }
+
+    fn funnel(&mut self, f: &ast::Funnel) {
+        let Some(&id) = self.funnels.get(&f.name.text) else {
+            return;
+        };
+        if self.model.funnels[id.index()].span != f.name.span {
+            return;
+        }
+        self.once(&f.deal_size, "deal_size");
+        self.once(&f.inflow, "inflow");
+        let deal_size = first(&f.deal_size).and_then(|q| self.amount(q, "a deal size"));
+        let inflow = first(&f.inflow).and_then(|rate| {
+            let value = self.non_negative(&rate.amount, "inflow")?;
+            if !matches!(
+                rate.per.text.as_str(),
+                "day" | "week" | "month" | "quarter" | "year"
+            ) {
+                self.invalid(
+                    rate.per.span,
+                    format!("`{}` is not a unit of time", rate.per.text),
+                    "write `per day`, `per week`, `per month`, `per quarter` or `per year`",
+                );
+                return None;
+            }
+            Some((value, rate.per.text.clone()))
+        });
+        let mut stages: Vec<model::Stage> = Vec::with_capacity(f.stages.len());
+        let last = f.stages.len().saturating_sub(1);
+        for (i, s) in f.stages.iter().enumerate() {
+            if let Some(prev) = stages.iter().find(|x| x.name == s.name.text) {
+                let first = prev.span;
+                self.duplicate("stage", &s.name, first);
+                continue;
+            }
+            self.once(&s.convert, "convert");
+            self.once(&s.dwell, "dwell");
+            self.once(&s.buyer, "buyer");
+            self.once(&s.milestone, "milestone");
+            let convert = first(&s.convert).and_then(|p| {
+                let v = p.value?;
+                if v.is_zero() || v > Decimal::ONE {
+                    self.invalid(
+                        p.span,
+                        "a conversion rate must be above 0% and at most 100%",
+                        "write the share of entries that move on to the next stage, e.g. `convert 40%`",
+                    );
+                    return None;
+                }
+                Some(v)
+            });
+            let dwell_days = first(&s.dwell).and_then(|d| {
+                let v = d.amount.value?;
+                if v.is_zero() {
+                    self.invalid(
+                        d.span,
+                        "the time in a stage must be positive",
+                        "write the average time deals spend in the stage, e.g. `dwell 10d`",
+                    );
+                    return None;
+                }
+                let days = match d.unit {
+                    ast::DurationUnit::Day => Decimal::ONE,
+                    ast::DurationUnit::Week => Decimal::from(7),
+                    ast::DurationUnit::Month => Decimal::from(30),
+                };
+                v.checked_mul(days)
+            });
+            if i == last && i > 0 {
+                if let Some(c) = s.convert.first() {
+                    self.invalid(
+                        c.keyword,
+                        format!("the last stage `{}` is terminal and has no conversion", s.name.text),
+                        "deals in the last stage are won: remove `convert` here, or add the final stage after it",
+                    );
+                }
+            } else if convert.is_none() && s.convert.is_empty() {
+                self.invalid(
+                    s.name.span,
+                    format!("stage `{}` has no conversion rate", s.name.text),
+                    "add `convert PERCENT`: the share of entries that move on to the next stage",
+                );
+            }
+            stages.push(model::Stage {
+                name: s.name.text.clone(),
+                label: text(&s.label),
+                buyer: first(&s.buyer).map(|b| b.value.clone()),
+                convert,
+                dwell_days,
+                milestone: first(&s.milestone).map(|m| m.value.clone()),
+                actions: s.actions.iter().map(|a| a.value.clone()).collect(),
+                tools: s.tools.iter().map(|a| a.value.clone()).collect(),
+                span: s.name.span,
+            });
+        }
+        let funnel = &mut self.model.funnels[id.index()];
+        funnel.deal_size = deal_size;
+        funnel.inflow = inflow;
+        funnel.stages = stages;
+    }
+
+    fn goal(&mut self, g: &ast::Goal) {
+        let Some(&id) = self.goals.get(&g.name.text) else {
+            return;
+        };
+        if self.model.goals[id.index()].name_span != g.name.span {
+            return;
+        }
+        self.once(&g.owner, "owner");
+        self.once(&g.target, "target");
+        self.once(&g.baseline, "baseline");
+        self.once(&g.period, "period");
+        self.once(&g.parent, "parent");
+        self.once(&g.funnel, "funnel");
+        let owner = first(&g.owner).and_then(|o| match o {
+            ast::NameOrText::Text(s) => Some(Owner::Text(s.value.clone())),
+            ast::NameOrText::Name(n) => match self.people.get(&n.text) {
+                Some(Person::Rep(r)) => Some(Owner::Rep(*r)),
+                Some(Person::Team(t)) => Some(Owner::Team(*t)),
+                None => {
+                    let names: Vec<String> = self.people.keys().cloned().collect();
+                    self.unresolved(
+                        "rep or team",
+                        n,
+                        names.iter().map(String::as_str),
+                        Some("an owner is a rep, a team, or a quoted name such as `owner \"销售总监\"`".into()),
+                    );
+                    None
+                }
+            },
+        });
+        let target_field = first(&g.target);
+        let target = target_field.and_then(|q| {
+            let value = q.amount.value?;
+            if value.is_sign_negative() && !value.is_zero() {
+                self.invalid(
+                    q.amount.span,
+                    "a target cannot be negative",
+                    "write the amount to reach, e.g. `target 12M CNY`",
+                );
+                return None;
+            }
+            self.check_currency(&q.unit.text, q.unit.span);
+            Some(Amount {
+                value,
+                unit: q.unit.text.clone(),
+                span: q.span,
+            })
+        });
+        let target_invalid = target_field.is_some() && target.is_none();
+
+        let period = match first(&g.period) {
+            Some(expr) => {
+                let p = self.period(expr);
+                match p {
+                    Some(p) if self.inside_plan(p, expr.span, "the goal's period") => Some(p),
+                    _ => None,
+                }
+            }
+            None => self.model.plan.period,
+        };
+
+        let baseline = first(&g.baseline).and_then(|b| {
+            let amount = self.amount(&b.quantity, "a baseline")?;
+            if let Some(t) = &target
+                && t.unit != amount.unit
+            {
+                self.push(
+                    Diagnostic::new(
+                        Code::UnitMismatch,
+                        b.quantity.unit.span,
+                        format!(
+                            "the baseline is in `{}` but the target is in `{}`",
+                            amount.unit, t.unit
+                        ),
+                    )
+                    .with_label(format!("expected {}", t.unit))
+                    .with_secondary(t.span, "the target's unit")
+                    .with_help("a baseline is last period's result for the same measure: use the target's unit"),
+                );
+                return None;
+            }
+            let p = self.period(&b.period)?;
+            Some((amount, p))
+        });
+
+        let supports = g
+            .supports
+            .iter()
+            .filter_map(|s| match self.strategies.get(&s.text) {
+                Some(&id) => Some(id),
+                None => {
+                    let names: Vec<String> = self.strategies.keys().cloned().collect();
+                    self.unresolved("strategy", s, names.iter().map(String::as_str), None);
+                    None
+                }
+            })
+            .collect();
+        let parent = first(&g.parent).and_then(|p| match self.goals.get(&p.text) {
+            Some(&pid) if pid == id => {
+                self.invalid(
+                    p.span,
+                    "a goal cannot be its own parent",
+                    "name another goal, or use `supports STRATEGY`",
+                );
+                None
+            }
+            Some(&pid) => Some(pid),
+            None => {
+                let names: Vec<String> = self.goals.keys().cloned().collect();
+                self.unresolved("goal", p, names.iter().map(String::as_str), None);
+                None
+            }
+        });
+        let funnel = first(&g.funnel).and_then(|f| match self.funnels.get(&f.text) {
+            Some(&fid) => Some(fid),
+            None => {
+                let names: Vec<String> = self.funnels.keys().cloned().collect();
+                self.unresolved("funnel", f, names.iter().map(String::as_str), None);
+                None
+            }
+        });
+        let mut allows = Vec::new();
+        for a in &g.allows {
+            match Code::from_name(&a.text) {
+                Some(code) if code.is_lint() => allows.push(code),
+                Some(code) => self.invalid(
+                    a.span,
+                    format!("`{code}` is an error that cannot be allowed"),
+                    "only lints (warnings and `over-capacity`) can be allowed; fix the error instead",
+                ),
+                None => {
+                    let help = match did_you_mean(&a.text, Code::ALL.iter().map(|c| c.as_str())) {
+                        Some(best) => format!("did you mean `{best}`?"),
+                        None => "`planck explain CODE` lists what each code means".to_string(),
+                    };
+                    self.push(
+                        Diagnostic::new(
+                            Code::UnresolvedName,
+                            a.span,
+                            format!("no diagnostic code named `{}`", a.text),
+                        )
+                        .with_label("unknown code")
+                        .with_help(help),
+                    );
+                }
+            }
+        }
+        let splits = g.splits.iter().filter_map(|s| self.split(s)).collect();
+
+        let goal = &mut self.model.goals[id.index()];
+        goal.owner = owner;
+        goal.target = target;
+        goal.target_invalid = target_invalid;
+        goal.baseline = baseline;
+        goal.period = period;
+        goal.supports = supports;
+        goal.parent = parent;
+        goal.funnel = funnel;
+        goal.allows = allows;
+        goal.splits = splits;
+    }
+
+    fn dim_ref(&mut self, name: &ast::NameRef) -> Option<DimRef> {
+        let text = name.name.text.as_str();
+        if name.qualifier.is_some() {
+            self.invalid(
+                name.span,
+                "a split names a dimension, not a member",
+                format!("write `split {text}`"),
+            );
+            return None;
+        }
+        if text == "rep" {
+            return Some(DimRef::Rep);
+        }
+        if let Some(t) = TimeDim::from_name(text) {
+            return Some(DimRef::Time(t));
+        }
+        if let Some(&d) = self.dimensions.get(text) {
+            return Some(DimRef::User(d));
+        }
+        let mut names: Vec<String> = self.dimensions.keys().cloned().collect();
+        names.extend(BUILTIN_DIMENSIONS.iter().map(|s| s.to_string()));
+        self.unresolved(
+            "dimension",
+            &name.name,
+            names.iter().map(String::as_str),
+            None,
+        );
+        None
+    }
+
+    fn split_member(&mut self, dim: DimRef, m: &ast::NameRef) -> Option<MemberRef> {
+        if let Some(q) = &m.qualifier {
+            let expected = match dim {
+                DimRef::User(d) => self.model.dimensions[d.index()].name.clone(),
+                DimRef::Rep => "rep".to_string(),
+                DimRef::Time(t) => t.name().to_string(),
+            };
+            if q.text != expected {
+                self.invalid(
+                    q.span,
+                    format!("this split is on `{expected}`, not `{}`", q.text),
+                    format!(
+                        "write `{expected}.{}` or just `{}`",
+                        m.name.text, m.name.text
+                    ),
+                );
+                return None;
+            }
+        }
+        match dim {
+            DimRef::User(d) => self
+                .user_member(d, &m.name)
+                .map(|id| MemberRef::User(d, id)),
+            DimRef::Rep => match self.people.get(&m.name.text) {
+                Some(Person::Rep(r)) => Some(MemberRef::Rep(*r)),
+                _ => {
+                    let names: Vec<String> =
+                        self.model.reps.iter().map(|r| r.name.clone()).collect();
+                    self.unresolved("rep", &m.name, names.iter().map(String::as_str), None);
+                    None
+                }
+            },
+            DimRef::Time(t) => {
+                let found = self
+                    .slices
+                    .get(&t)
+                    .and_then(|s| s.get(&m.name.text))
+                    .copied();
+                match found {
+                    Some(i) => Some(MemberRef::Time(t, i)),
+                    None if self.model.plan.period.is_none() => None,
+                    None => {
+                        let names: Vec<String> =
+                            self.model.slices(t).into_iter().map(|s| s.name).collect();
+                        let range = match (names.first(), names.last()) {
+                            (Some(a), Some(b)) => format!(
+                                "the plan period has {} {a} to {b}",
+                                match t {
+                                    TimeDim::Half => "halves",
+                                    TimeDim::Quarter => "quarters",
+                                    TimeDim::Month => "months",
+                                    TimeDim::Week => "weeks",
+                                }
+                            ),
+                            _ => "the plan period has no such slices".to_string(),
+                        };
+                        self.unresolved(
+                            t.name(),
+                            &m.name,
+                            names.iter().map(String::as_str),
+                            Some(range),
+                        );
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    fn split(&mut self, s: &ast::Split) -> Option<Split> {
+        let dim = self.dim_ref(&s.dimension)?;
+        let kind = match &s.body {
+            ast::SplitBody::Even(_) => SplitKind::Even,
+            ast::SplitBody::By(attr) => SplitKind::By {
+                attr: attr.text.clone(),
+                span: attr.span,
+            },
+            ast::SplitBody::Entries { entries, span } => {
+                let mut out = Vec::with_capacity(entries.len());
+                let mut complete = true;
+                for e in entries {
+                    let Some(member) = self.split_member(dim, &e.member) else {
+                        complete = false;
+                        continue;
+                    };
+                    let share = match &e.share {
+                        ast::Share::Percent(p) => p.value.map_or(Share::Invalid, Share::Percent),
+                        ast::Share::Amount(n) => self
+                            .non_negative(n, "a split amount")
+                            .map_or(Share::Invalid, Share::Amount),
+                        ast::Share::Rest(_) => Share::Rest,
+                    };
+                    let nested = e.nested.iter().filter_map(|n| self.split(n)).collect();
+                    out.push(Entry {
+                        member,
+                        share,
+                        nested,
+                        span: e.span,
+                        member_span: e.member.span,
+                    });
+                }
+                if !complete {
+                    // A member that failed to resolve would make every sum look wrong.
+                    for e in &mut out {
+                        e.share = Share::Invalid;
+                    }
+                }
+                SplitKind::Entries {
+                    entries: out,
+                    span: *span,
+                }
+            }
+        };
+        Some(Split {
+            dim,
+            kind,
+            span: s.span,
+            dim_span: s.dimension.span,
+        })
+    }
+
+    fn deal(&mut self, d: &ast::Deal) {
+        if let Some(&prev) = self.deals.get(&d.name.text) {
+            let first = self.model.deals[prev.index()].span;
+            self.duplicate("deal", &d.name, first);
+            return;
+        }
+        self.once(&d.owner, "owner");
+        self.once(&d.stage, "stage");
+        self.once(&d.grade, "grade");
+        self.once(&d.amount, "amount");
+        self.once(&d.close, "close");
+        self.once(&d.funnel, "funnel");
+        let owner = first(&d.owner).and_then(|o| match o {
+            ast::NameOrText::Name(n) => match self.people.get(&n.text) {
+                Some(Person::Rep(r)) => Some(*r),
+                _ => {
+                    let names: Vec<String> =
+                        self.model.reps.iter().map(|r| r.name.clone()).collect();
+                    self.unresolved("rep", n, names.iter().map(String::as_str), None);
+                    None
+                }
+            },
+            ast::NameOrText::Text(s) => {
+                self.invalid(
+                    s.span,
+                    "a deal's owner is a rep",
+                    "write the rep's name without quotes, e.g. `owner alice`",
+                );
+                None
+            }
+        });
+        let mut funnel = first(&d.funnel).and_then(|f| match self.funnels.get(&f.text) {
+            Some(&id) => Some(id),
+            None => {
+                let names: Vec<String> = self.funnels.keys().cloned().collect();
+                self.unresolved("funnel", f, names.iter().map(String::as_str), None);
+                None
+            }
+        });
+        let mut stage = None;
+        if let Some(s) = first(&d.stage) {
+            let candidates: Vec<(FunnelId, usize)> = self
+                .model
+                .funnels
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| funnel.is_none_or(|f| f.index() == *i))
+                .filter_map(|(i, f)| {
+                    f.stages
+                        .iter()
+                        .position(|st| st.name == s.text)
+                        .map(|p| (FunnelId(i as u32), p))
+                })
+                .collect();
+            match candidates.as_slice() {
+                [(f, idx)] => {
+                    funnel = Some(*f);
+                    stage = Some(*idx);
+                }
+                [] => {
+                    let names: Vec<String> = self
+                        .model
+                        .funnels
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| funnel.is_none_or(|f| f.index() == *i))
+                        .flat_map(|(_, f)| f.stages.iter().map(|s| s.name.clone()))
+                        .collect();
+                    self.unresolved("stage", s, names.iter().map(String::as_str), None);
+                }
+                many => {
+                    let names: Vec<String> = many
+                        .iter()
+                        .map(|(f, _)| format!("`{}`", self.model.funnels[f.index()].name))
+                        .collect();
+                    self.push(
+                        Diagnostic::new(
+                            Code::AmbiguousMember,
+                            s.span,
+                            format!(
+                                "stage `{}` is in several funnels: {}",
+                                s.text,
+                                names.join(", ")
+                            ),
+                        )
+                        .with_label("which funnel?")
+                        .with_help("add `funnel NAME` to the deal"),
+                    );
+                }
+            }
+        }
+        let grade = first(&d.grade).and_then(|g| match self.grades.get(&g.text) {
+            Some(&id) => Some(id),
+            None => {
+                let names: Vec<String> = self.grades.keys().cloned().collect();
+                self.unresolved("grade", g, names.iter().map(String::as_str), None);
+                None
+            }
+        });
+        let amount = first(&d.amount).and_then(|q| self.amount(q, "a deal amount"));
+        let close = first(&d.close).and_then(|c| {
+            let date = self.date(c)?;
+            self.inside_plan(
+                Period {
+                    start: date,
+                    end: date,
+                },
+                c.span,
+                "the close date",
+            );
+            Some(date)
+        });
+        let coords = d.coords.iter().filter_map(|c| self.coord(c)).collect();
+        self.deals
+            .insert(d.name.text.clone(), DealId(self.model.deals.len() as u32));
+        self.model.deals.push(model::Deal {
+            name: d.name.text.clone(),
+            label: text(&d.label),
+            owner,
+            funnel,
+            stage,
+            grade,
+            amount,
+            close,
+            coords,
+            span: d.name.span,
+        });
+    }
+
+    /// A bare or qualified member in an actuals row.
+    fn any_member(&mut self, m: &ast::NameRef) -> Option<MemberRef> {
+        if let Some(q) = &m.qualifier {
+            let dim = self.dim_ref(&ast::NameRef {
+                qualifier: None,
+                name: q.clone(),
+                span: q.span,
+            })?;
+            return self.split_member(dim, m);
+        }
+        let found = self.members.get(&m.name.text).cloned().unwrap_or_default();
+        match found.as_slice() {
+            [one] => Some(*one),
+            [] => {
+                let names: Vec<String> = self.members.keys().cloned().collect();
+                self.unresolved(
+                    "member or rep",
+                    &m.name,
+                    names.iter().map(String::as_str),
+                    None,
+                );
+                None
+            }
+            many => {
+                let dims: Vec<String> = many
+                    .iter()
+                    .map(|r| match r {
+                        MemberRef::User(d, _) => self.model.dimensions[d.index()].name.clone(),
+                        MemberRef::Rep(_) => "rep".to_string(),
+                        MemberRef::Time(t, _) => t.name().to_string(),
+                    })
+                    .collect();
+                let first_dim = dims.first().cloned().unwrap_or_default();
+                self.push(
+                    Diagnostic::new(
+                        Code::AmbiguousMember,
+                        m.span,
+                        format!(
+                            "`{}` is a member of {}",
+                            m.name.text,
+                            dims.iter()
+                                .map(|d| format!("`{d}`"))
+                                .collect::<Vec<_>>()
+                                .join(" and ")
+                        ),
+                    )
+                    .with_label("ambiguous")
+                    .with_help(format!(
+                        "qualify it with its dimension, e.g. `{first_dim}.{}`",
+                        m.name.text
+                    )),
+                );
+                None
+            }
+        }
+    }
+
+    fn actuals(&mut self, a: &ast::Actuals, file: &std::path::Path) {
+        let Some(&goal) = self.goals.get(&a.goal.text) else {
+            let names: Vec<String> = self.goals.keys().cloned().collect();
+            self.unresolved("goal", &a.goal, names.iter().map(String::as_str), None);
+            return;
+        };
+        let source = match &a.source {
+            ast::ActualsSource::File(path) => ActualsSource::File {
+                written: path.value.clone(),
+                path: load::normalize(
+                    &file
+                        .parent()
+                        .unwrap_or(std::path::Path::new(""))
+                        .join(&path.value),
+                ),
+                span: path.span,
+            },
+            ast::ActualsSource::Inline(rows) => {
+                let mut out = Vec::with_capacity(rows.len());
+                for row in rows {
+                    let Some(p) = self.period(&row.period) else {
+                        continue;
+                    };
+                    if !self.inside_plan(p, row.period.span, "the actual's period") {
+                        continue;
+                    }
+                    let coords: Vec<Option<MemberRef>> =
+                        row.coords.iter().map(|c| self.any_member(c)).collect();
+                    let (Some(amount), true) =
+                        (row.amount.value, coords.iter().all(Option::is_some))
+                    else {
+                        continue;
+                    };
+                    out.push(ActualRow {
+                        period: p,
+                        coords: coords.into_iter().flatten().collect(),
+                        amount,
+                        span: row.span,
+                    });
+                }
+                ActualsSource::Inline(out)
+            }
+        };
+        self.model.actuals.push(model::Actuals {
+            goal,
+            source,
+            span: a.goal.span,
+        });
+    }
+
+    fn check_parent_cycles(&mut self) {
+        let n = self.model.goals.len();
+        let mut reported = vec![false; n];
+        for start in 0..n {
+            let mut seen = vec![start];
+            let mut current = self.model.goals[start].parent;
+            while let Some(p) = current {
+                if p.index() == start {
+                    if !seen.iter().any(|&g| reported[g]) {
+                        let chain: Vec<String> = seen
+                            .iter()
+                            .map(|&g| format!("`{}`", self.model.goals[g].name))
+                            .collect();
+                        let span = self.model.goals[start].name_span;
+                        self.invalid(
+                            span,
+                            format!("goals form a parent cycle: {}", chain.join(" → ")),
+                            "a goal's parent must be a larger goal: break the cycle",
+                        );
+                        for &g in &seen {
+                            reported[g] = true;
+                        }
+                    }
+                    break;
+                }
+                if seen.contains(&p.index()) || seen.len() > n {
+                    break;
+                }
+                seen.push(p.index());
+                current = self.model.goals[p.index()].parent;
+            }
+        }
+    }
+}
+
+fn placeholder_goal(g: &ast::Goal) -> model::Goal {
+    model::Goal {
+        name: g.name.text.clone(),
+        label: text(&g.label),
+        owner: None,
+        target: None,
+        target_invalid: false,
+        baseline: None,
+        period: None,
+        supports: Vec::new(),
+        parent: None,
+        funnel: None,
+        splits: Vec::new(),
+        allows: Vec::new(),
+        span: g.span,
+        name_span: g.name.span,
+    }
+}
