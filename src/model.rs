@@ -195,9 +195,11 @@ pub struct Goal {
     pub label: Option<String>,
     pub owner: Option<Owner>,
     pub target: Option<Amount>,
-    /// The target statement existed but its value could not be read.
+    /// The target statement existed but its value could not be used (already reported).
     pub target_invalid: bool,
     pub baseline: Option<(Amount, Period)>,
+    /// The baseline statement existed but could not be used (already reported).
+    pub baseline_invalid: bool,
     /// The goal's period: its own, or the plan's.
     pub period: Option<Period>,
     pub supports: Vec<StrategyId>,

@@ -66,7 +66,7 @@ fn goal_lints(goal: &Goal, policy: &Policy, out: &mut Vec<Diagnostic>) {
             )),
         );
     }
-    if goal.baseline.is_none() {
+    if goal.baseline.is_none() && !goal.baseline_invalid {
         lint(
             goal,
             out,

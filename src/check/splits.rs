@@ -25,6 +25,7 @@ pub(super) fn check_goal(model: &Model, goal: &Goal, out: &mut Vec<Diagnostic>) 
         period: goal.period,
         ancestors: Vec::new(),
         scope: Vec::new(),
+        whole: "the goal's target".to_string(),
     };
     walker.level(&goal.splits, &level);
 }
@@ -40,6 +41,8 @@ struct Level {
     ancestors: Vec<(DimRef, Span)>,
     /// Enclosing user members, which narrow `split rep` to the matching teams.
     scope: Vec<(DimId, MemberId)>,
+    /// What is being split, for messages: "the goal's target", "`east`".
+    whole: String,
 }
 
 struct Walker<'a> {
@@ -211,6 +214,7 @@ impl Walker<'_> {
                     let mut inner = level.clone();
                     inner.value = value;
                     inner.ancestors.push((split.dim, split.dim_span));
+                    inner.whole = format!("`{}`", member_name(self.model, entry.member));
                     match entry.member {
                         MemberRef::User(d, m) => inner.scope.push((d, m)),
                         MemberRef::Time(t, i) => {
@@ -391,7 +395,7 @@ impl Walker<'_> {
                         Diagnostic::new(
                             Code::ZeroWeight,
                             attr_span,
-                            format!("{} of `{name}` lack a numeric `{attr}`", list(&missing)),
+                            format!("members of `{name}` without a numeric `{attr}`: {}", list(&missing)),
                         )
                         .with_label(format!("weighed by `{attr}`"))
                         .with_secondary(dim.span, "members defined here")
@@ -534,6 +538,19 @@ impl Walker<'_> {
         if entries.iter().any(|e| e.share == Share::Invalid) {
             return unknown;
         }
+        let value = level.value;
+        // After a sum error the explicit parts are still known, so nested splits inside
+        // them are still checked; only `rest` is not.
+        let explicit = || -> Vec<Option<Decimal>> {
+            entries
+                .iter()
+                .map(|e| match e.share {
+                    Share::Percent(p) => value.and_then(|v| v.checked_mul(p)),
+                    Share::Amount(a) => Some(a),
+                    Share::Rest | Share::Invalid => None,
+                })
+                .collect()
+        };
         let mut shares = Decimal::ZERO;
         let mut amounts = Decimal::ZERO;
         let mut has_amounts = false;
@@ -563,7 +580,6 @@ impl Walker<'_> {
                 Share::Invalid => {}
             }
         }
-        let value = level.value;
         // The remainder as a share (without amounts) or as a value (with them).
         let remainder_share = Decimal::ONE - shares;
         let remainder_value =
@@ -593,7 +609,7 @@ impl Walker<'_> {
                         .with_secondary(block, "the split")
                         .with_help("lower the other entries so they leave something for `rest`"),
                     );
-                    return unknown;
+                    return explicit();
                 }
             }
             None if !has_amounts => {
@@ -619,13 +635,13 @@ impl Walker<'_> {
                         .with_label(format!("total {}", percent(shares)))
                         .with_help(format!("shares total {}: {fix}", percent(shares))),
                     );
-                    return unknown;
+                    return explicit();
                 }
             }
             None => {
-                let Some(v) = value else { return unknown };
+                let Some(v) = value else { return explicit() };
                 let Some(total) = v.checked_mul(shares).and_then(|s| s.checked_add(amounts)) else {
-                    return unknown;
+                    return explicit();
                 };
                 if total != v {
                     let gap = (v - total).abs();
@@ -637,11 +653,7 @@ impl Walker<'_> {
                     } else {
                         format!("{} too much is allocated: lower the amounts", amount(gap))
                     };
-                    let whole = if level.ancestors.is_empty() {
-                        "the goal's target"
-                    } else {
-                        "the member being split"
-                    };
+                    let whole = &level.whole;
                     self.push(
                         Diagnostic::new(
                             Code::AmountsSum,
@@ -655,7 +667,7 @@ impl Walker<'_> {
                         .with_label(format!("total {}", amount(total)))
                         .with_help(fix),
                     );
-                    return unknown;
+                    return explicit();
                 }
             }
         }

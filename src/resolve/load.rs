@@ -184,10 +184,9 @@ impl Loader<'_> {
                     format!("`{written}` lies outside the project root"),
                 )
                 .with_label("outside the project")
-                .with_help(format!(
-                    "included files must be inside {} (the folder of planck.toml, or of the root plan)",
-                    self.options.project_root.display()
-                )),
+                .with_help(
+                    "included files must stay inside the project root: the folder of planck.toml, or of the root plan without one",
+                ),
             );
             return;
         }

@@ -925,6 +925,7 @@ impl Resolver {
         goal.owner = owner;
         goal.target = target;
         goal.target_invalid = target_invalid;
+        goal.baseline_invalid = baseline.is_none() && !g.baseline.is_empty();
         goal.baseline = baseline;
         goal.period = period;
         goal.supports = supports;
@@ -1364,6 +1365,7 @@ fn placeholder_goal(g: &ast::Goal) -> model::Goal {
         target: None,
         target_invalid: false,
         baseline: None,
+        baseline_invalid: false,
         period: None,
         supports: Vec::new(),
         parent: None,

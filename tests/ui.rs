@@ -1,0 +1,132 @@
+//! UI tests: each `tests/ui/<code>.plan` is checked and snapshotted as its source
+//! followed by the rendered diagnostics, so a review sees input and output together.
+//! Every fixture must also produce the code it is named after.
+
+use planck::config::Config;
+use planck::diagnostic::Code;
+use planck::resolve::load::{FileSystem, LoadOptions};
+use std::path::{Path, PathBuf};
+
+/// Reads paths relative to one folder, as the CLI reads them relative to the
+/// working folder.
+struct DirFs(PathBuf);
+
+impl FileSystem for DirFs {
+    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        std::fs::read(self.0.join(path))
+    }
+}
+
+fn ui_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ui")
+}
+
+fn compile(name: &str) -> planck::Compilation {
+    let dir = ui_dir();
+    let bytes = std::fs::read(dir.join(name)).unwrap_or_default();
+    let options = LoadOptions {
+        project_root: dir.clone(),
+        base_dir: dir.clone(),
+    };
+    planck::compile(
+        Path::new(name),
+        bytes,
+        &DirFs(dir),
+        &options,
+        &Config::default(),
+        None,
+    )
+}
+
+fn fixtures() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(ui_dir())
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".plan"))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+#[test]
+fn every_fixture_reports_its_code() {
+    let names = fixtures();
+    assert!(names.len() >= 20, "found only {} UI fixtures", names.len());
+    for name in names {
+        let code_name = name.trim_end_matches(".plan");
+        let code = Code::from_name(code_name)
+            .unwrap_or_else(|| panic!("{name} is not named after a diagnostic code"));
+        let c = compile(&name);
+        assert!(
+            c.diagnostics.iter().any(|d| d.code == code),
+            "{name} does not report {code}: {:#?}",
+            c.diagnostics
+        );
+        let source = c
+            .sources
+            .get(planck::source::FileId(0))
+            .map(|f| f.text.to_string())
+            .unwrap_or_default();
+        let rendered = planck::emit::human::render(&c.sources, &c.diagnostics, false);
+        insta::with_settings!({
+            snapshot_path => "ui/snapshots",
+            prepend_module_to_snapshot => false,
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!(code_name, format!("{source}\n----- diagnostics -----\n{rendered}"));
+        });
+    }
+}
+
+#[test]
+fn every_checked_code_has_a_fixture() {
+    let names = fixtures();
+    for &code in Code::ALL {
+        if planck::explain::is_checked(code) {
+            assert!(
+                names.contains(&format!("{code}.plan")),
+                "no tests/ui/{code}.plan"
+            );
+        }
+    }
+}
+
+#[test]
+fn json_format_of_a_fixture() {
+    let c = compile("shares-sum.plan");
+    let json = planck::emit::json::render(&c.sources, &c.diagnostics);
+    insta::with_settings!({
+        snapshot_path => "ui/snapshots",
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!("shares-sum.json", json);
+    });
+}
+
+#[test]
+fn json_columns_count_characters() {
+    let c = compile("invalid-value.plan");
+    let value: serde_json::Value =
+        serde_json::from_str(&planck::emit::json::render(&c.sources, &c.diagnostics))
+            .unwrap_or_default();
+    let negative = value["diagnostics"]
+        .as_array()
+        .and_then(|ds| {
+            ds.iter()
+                .find(|d| d["message"] == "a target cannot be negative")
+        })
+        .cloned()
+        .unwrap_or_default();
+    // `  target -12M CNY`: the number starts at character 10 of its line.
+    assert_eq!(negative["column"], 10);
+    assert_eq!(negative["end_column"], 14);
+    assert_eq!(
+        value["summary"]["errors"].as_u64().map(|n| n >= 3),
+        Some(true)
+    );
+}
