@@ -219,12 +219,46 @@ impl Resolver {
 
     /// Report a period that lies outside the plan period.
     fn inside_plan(&mut self, p: Period, span: Span, what: &str) -> bool {
+        self.inside_plan_written(p, span, what, None)
+    }
+
+    /// As [`Self::inside_plan`], with the period as written, to explain that `2026-Q1`
+    /// is a calendar quarter even in a fiscal-year plan.
+    fn inside_plan_written(
+        &mut self,
+        p: Period,
+        span: Span,
+        what: &str,
+        written: Option<&ast::PeriodExpr>,
+    ) -> bool {
         let Some(plan) = self.model.plan.period else {
             return true;
         };
         if plan.contains(&p) {
             return true;
         }
+        let calendar_slice = written.is_some_and(|w| {
+            w.end.is_none()
+                && matches!(
+                    w.start.kind,
+                    ast::PeriodAtomKind::Quarter(..) | ast::PeriodAtomKind::Half(..)
+                )
+        });
+        let fiscal = plan.start.format("%m-%d").to_string() != "01-01";
+        let help = if calendar_slice && fiscal {
+            let q1_end = plan
+                .start
+                .checked_add_months(chrono::Months::new(2))
+                .unwrap_or(plan.start);
+            format!(
+                "`YYYY-Qn` and `YYYY-Hn` are calendar quarters and halves, but this plan's year starts {}: write a range such as `{}..{}` for its first quarter",
+                plan.start,
+                plan.start.format("%Y-%m"),
+                q1_end.format("%Y-%m")
+            )
+        } else {
+            format!("keep it within {plan}, or widen the plan's `period`")
+        };
         self.push(
             Diagnostic::new(
                 Code::OutsidePlanPeriod,
@@ -232,9 +266,7 @@ impl Resolver {
                 format!("{what} ({p}) lies outside the plan period ({plan})"),
             )
             .with_label("outside the plan period")
-            .with_help(format!(
-                "keep it within {plan}, or widen the plan's `period`"
-            )),
+            .with_help(help),
         );
         false
     }
@@ -826,7 +858,16 @@ impl Resolver {
             Some(expr) => {
                 let p = self.period(expr);
                 match p {
-                    Some(p) if self.inside_plan(p, expr.span, "the goal's period") => Some(p),
+                    Some(p)
+                        if self.inside_plan_written(
+                            p,
+                            expr.span,
+                            "the goal's period",
+                            Some(expr),
+                        ) =>
+                    {
+                        Some(p)
+                    }
                     _ => None,
                 }
             }
@@ -1295,7 +1336,12 @@ impl Resolver {
                     let Some(p) = self.period(&row.period) else {
                         continue;
                     };
-                    if !self.inside_plan(p, row.period.span, "the actual's period") {
+                    if !self.inside_plan_written(
+                        p,
+                        row.period.span,
+                        "the actual's period",
+                        Some(&row.period),
+                    ) {
                         continue;
                     }
                     let coords: Vec<Option<MemberRef>> =
