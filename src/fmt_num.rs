@@ -3,6 +3,11 @@
 use rust_decimal::Decimal;
 
 /// A fraction as a percentage: 0.4 → "40%", 0.125 → "12.5%".
+///
+/// ```
+/// use rust_decimal::Decimal;
+/// assert_eq!(planck::fmt_num::percent(Decimal::new(125, 3)), "12.5%");
+/// ```
 pub fn percent(fraction: Decimal) -> String {
     match fraction.checked_mul(Decimal::ONE_HUNDRED) {
         Some(p) => format!("{}%", p.normalize()),
@@ -12,6 +17,11 @@ pub fn percent(fraction: Decimal) -> String {
 
 /// An amount in the plan's own notation where that is exact: 11500000 → "11.5M",
 /// 500000 → "500k", 1234.5 → "1234.5".
+///
+/// ```
+/// use rust_decimal::Decimal;
+/// assert_eq!(planck::fmt_num::amount(Decimal::from(11_500_000)), "11.5M");
+/// ```
 pub fn amount(value: Decimal) -> String {
     let abs = value.abs();
     for (scale, suffix) in [

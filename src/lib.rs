@@ -3,6 +3,33 @@
 //! The phases run one way: [`syntax`] (text → syntax tree) → [`resolve`] (names, units,
 //! periods → [`model`]) → [`check`] (model → diagnostics) → [`emit`] (diagnostics →
 //! terminal, JSON, GitHub annotations). See `ARCHITECTURE.md`.
+//!
+//! ```
+//! use planck::config::Config;
+//! use planck::resolve::load::{FileSystem, LoadOptions};
+//! use std::path::{Path, PathBuf};
+//!
+//! /// This plan includes nothing, so no file is ever read.
+//! struct NoFiles;
+//! impl FileSystem for NoFiles {
+//!     fn read(&self, _: &Path) -> std::io::Result<Vec<u8>> {
+//!         Err(std::io::ErrorKind::NotFound.into())
+//!     }
+//! }
+//!
+//! let text = r#"
+//! plan "FY2026" { period 2026  currency CNY }
+//! dimension region { east  north }
+//! goal revenue { target 12M CNY  split region { east 40%  north 55% } }
+//! "#;
+//! let options = LoadOptions { project_root: PathBuf::from("/p"), base_dir: PathBuf::from("/p") };
+//! let c = planck::compile(
+//!     Path::new("sales.plan"), text.into(), &NoFiles, &options, &Config::default(), None,
+//! );
+//! let shares = c.diagnostics.iter().find(|d| d.code.as_str() == "shares-sum").unwrap();
+//! assert_eq!(shares.message, "the shares of `split region` total 95%, not 100%");
+//! assert_eq!(shares.help.as_deref(), Some("shares total 95%: add 5% to a member, or give one member `rest`"));
+//! ```
 
 pub mod capacity;
 pub mod check;

@@ -555,12 +555,19 @@ impl Walker<'_> {
         let mut amounts = Decimal::ZERO;
         let mut has_amounts = false;
         let mut rest: Option<&Entry> = None;
+        let mut overflow = false;
         for e in entries {
             match e.share {
-                Share::Percent(p) => shares = shares.saturating_add(p),
+                Share::Percent(p) => match shares.checked_add(p) {
+                    Some(sum) => shares = sum,
+                    None => overflow = true,
+                },
                 Share::Amount(a) => {
                     has_amounts = true;
-                    amounts = amounts.saturating_add(a);
+                    match amounts.checked_add(a) {
+                        Some(sum) => amounts = sum,
+                        None => overflow = true,
+                    }
                 }
                 Share::Rest => {
                     if rest.is_some() {
@@ -579,6 +586,28 @@ impl Walker<'_> {
                 }
                 Share::Invalid => {}
             }
+        }
+        let remainder_unrepresentable = value.is_some_and(|v| {
+            v.checked_mul(shares)
+                .and_then(|s| v.checked_sub(s))
+                .and_then(|r| r.checked_sub(amounts))
+                .is_none()
+        });
+        if overflow || remainder_unrepresentable {
+            self.push(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    block,
+                    format!(
+                        "the entries of `split {name}` total more than can be computed exactly"
+                    ),
+                )
+                .with_label("overflows")
+                .with_help(
+                    "amounts must stay below 7.9 × 10²⁸; check for a misplaced scale suffix",
+                ),
+            );
+            return unknown;
         }
         // The remainder as a share (without amounts) or as a value (with them).
         let remainder_share = Decimal::ONE - shares;

@@ -36,6 +36,11 @@ fn distance(a: &[char], b: &[char], limit: usize) -> usize {
 
 /// The candidate closest to `name`, if close enough to be a likely typo. Ties go to the
 /// alphabetically first candidate, so suggestions do not depend on hash order.
+///
+/// ```
+/// let names = ["华东", "华北", "north"];
+/// assert_eq!(planck::resolve::did_you_mean("nroth", names.into_iter()).as_deref(), Some("north"));
+/// ```
 pub fn did_you_mean<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
     let target: Vec<char> = name.chars().collect();
     let limit = (target.len() / 3).max(1);

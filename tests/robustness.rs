@@ -1,0 +1,205 @@
+//! No input makes planck panic or hang: arbitrary text, mutated examples, and the
+//! pathological inputs a fuzzer finds first (huge numbers, deep nesting, long lines).
+
+use planck::config::Config;
+use planck::resolve::load::{FileSystem, LoadOptions};
+use proptest::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// Includes resolve to nothing: robustness of one file at a time.
+struct NoFs;
+
+impl FileSystem for NoFs {
+    fn read(&self, _: &Path) -> std::io::Result<Vec<u8>> {
+        Err(std::io::Error::from(std::io::ErrorKind::NotFound))
+    }
+}
+
+fn run(bytes: Vec<u8>) -> planck::Compilation {
+    let options = LoadOptions {
+        project_root: PathBuf::from("/project"),
+        base_dir: PathBuf::from("/project"),
+    };
+    let c = planck::compile(
+        Path::new("fuzz.plan"),
+        bytes,
+        &NoFs,
+        &options,
+        &Config::default(),
+        None,
+    );
+    // Rendering walks every span: it must not panic either.
+    let _ = planck::emit::human::render(&c.sources, &c.diagnostics, false);
+    let _ = planck::emit::json::render(&c.sources, &c.diagnostics);
+    c
+}
+
+fn examples() -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = Vec::new();
+    for dir in ["examples", "examples/east-china", "tests/ui"] {
+        if let Ok(entries) = std::fs::read_dir(root.join(dir)) {
+            for e in entries.flatten() {
+                if e.path().extension().is_some_and(|x| x == "plan")
+                    && let Ok(text) = std::fs::read_to_string(e.path())
+                {
+                    out.push(text);
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Pieces of the language, so random text reaches deep into the grammar.
+const TOKENS: &[&str] = &[
+    "plan",
+    "goal",
+    "split",
+    "region",
+    "{",
+    "}",
+    "\"华东\"",
+    "40%",
+    "rest",
+    "even",
+    "by",
+    "capacity",
+    "target",
+    "12M",
+    "CNY",
+    "2026",
+    "2026-Q3",
+    "2026-02-30",
+    "..",
+    "team",
+    "rep",
+    "dimension",
+    "east",
+    "north",
+    "quarter",
+    "Q1",
+    "month",
+    "Jan",
+    "week",
+    "W53",
+    "funnel",
+    "stage",
+    "convert",
+    "dwell",
+    "10d",
+    "deal",
+    "amount",
+    "close",
+    "actuals",
+    "-5",
+    "1.5万",
+    "period",
+    "baseline",
+    "in",
+    "owner",
+    "supports",
+    "parent",
+    "allow",
+    "missing-owner",
+    "\n",
+    " ",
+    "#",
+    ",",
+    "include",
+    "\"x.plan\"",
+    "grades",
+    "A",
+    "80%",
+    "0%",
+    "100000000000000000000000000000",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, .. ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+        run(bytes);
+    }
+
+    #[test]
+    fn token_soup_never_panics(tokens in proptest::collection::vec(proptest::sample::select(TOKENS), 0..120)) {
+        run(tokens.join(" ").into_bytes());
+    }
+
+    #[test]
+    fn mutated_examples_never_panic(
+        which in any::<prop::sample::Index>(),
+        edits in proptest::collection::vec((any::<prop::sample::Index>(), 0u8..3, proptest::sample::select(TOKENS)), 1..6),
+    ) {
+        let all = examples();
+        prop_assume!(!all.is_empty());
+        let mut text: Vec<char> = which.get(&all).chars().collect();
+        for (at, kind, token) in edits {
+            if text.is_empty() { break; }
+            let i = at.index(text.len());
+            match kind {
+                0 => { text.remove(i); }
+                1 => { for (k, c) in token.chars().enumerate() { text.insert(i + k, c); } }
+                _ => { text.truncate(i); }
+            }
+        }
+        run(text.into_iter().collect::<String>().into_bytes());
+    }
+}
+
+#[test]
+fn deep_nesting_is_a_diagnostic() {
+    let mut text = String::from("plan { period 2026 }\ngoal g \"x\" { target 1M CNY\n");
+    for _ in 0..5000 {
+        text.push_str("split region { east 100% {\n");
+    }
+    let c = run(text.into_bytes());
+    assert!(
+        c.diagnostics
+            .iter()
+            .any(|d| d.message.contains("nested more than"))
+    );
+}
+
+#[test]
+fn a_ten_megabyte_line_is_handled() {
+    let mut text = String::from("plan { period 2026 }\ndimension d { ");
+    text.push_str(&"m".repeat(10 * 1024 * 1024));
+    text.push_str(" ! }\n");
+    let c = run(text.into_bytes());
+    let rendered = planck::emit::human::render(&c.sources, &c.diagnostics, false);
+    assert!(
+        c.diagnostics
+            .iter()
+            .any(|d| d.code == planck::diagnostic::Code::Syntax)
+    );
+    // The report names the position instead of printing ten megabytes.
+    assert!(
+        rendered.len() < 10_000,
+        "report is {} bytes",
+        rendered.len()
+    );
+}
+
+#[test]
+fn overflowing_arithmetic_is_a_diagnostic() {
+    let text = "plan { period 2026 currency CNY }\ndimension region { east north }\ngoal g \"x\" {\n  owner \"o\" supports s\n  target 7900000000000000000000000000 CNY\n  split region { east 5000000000000000000000000000  north 5000000000000000000000000000 }\n  split month { Jan 9999999999999999999999999999 Feb 9999999999999999999999999999 Mar 9999999999999999999999999999 Apr 9999999999999999999999999999 May 9999999999999999999999999999 Jun 9999999999999999999999999999 Jul 9999999999999999999999999999 Aug 9999999999999999999999999999 Sep 9999999999999999999999999999 Oct 9999999999999999999999999999 Nov 9999999999999999999999999999 Dec 9999999999999999999999999999 }\n}\n";
+    let c = run(text.as_bytes().to_vec());
+    assert!(
+        c.diagnostics
+            .iter()
+            .any(|d| d.code == planck::diagnostic::Code::AmountsSum),
+        "{:#?}",
+        c.diagnostics
+    );
+    assert!(
+        c.diagnostics
+            .iter()
+            .any(|d| d.message.contains("more than can be computed exactly")),
+        "{:#?}",
+        c.diagnostics
+    );
+}
