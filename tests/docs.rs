@@ -31,3 +31,62 @@ fn every_code_is_documented_in_full() {
         }
     }
 }
+
+/// The ```plan blocks of docs/language.md: whole plans must check without errors, and
+/// blocks of items must at least parse.
+#[test]
+fn language_reference_examples_are_valid() {
+    use planck::diagnostic::{Code, Severity};
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/language.md");
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let blocks: Vec<&str> = text
+        .split("```plan\n")
+        .skip(1)
+        .filter_map(|rest| rest.split("\n```").next())
+        .collect();
+    assert!(blocks.len() >= 10, "found {} plan blocks", blocks.len());
+    let item_keywords = planck::syntax::scan::ITEM_KEYWORDS;
+    for block in blocks {
+        let first_word = block
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty() && !l.starts_with('#'))
+            .and_then(|l| l.split_whitespace().next())
+            .unwrap_or("");
+        if !item_keywords.contains(&first_word) {
+            continue;
+        }
+        let (_, diagnostics) = planck::syntax::parse(planck::source::FileId(0), block);
+        assert!(diagnostics.is_empty(), "{block}\n{diagnostics:#?}");
+        if block.contains("plan \"") && block.contains("goal ") {
+            let compiled = compile_text(block);
+            let errors: Vec<_> = compiled
+                .iter()
+                .filter(|d| d.severity == Severity::Error && d.code != Code::UnresolvedName)
+                .collect();
+            assert!(errors.is_empty(), "{block}\n{errors:#?}");
+        }
+    }
+}
+
+fn compile_text(text: &str) -> Vec<planck::diagnostic::Diagnostic> {
+    struct NoFiles;
+    impl planck::resolve::load::FileSystem for NoFiles {
+        fn read(&self, _: &Path) -> std::io::Result<Vec<u8>> {
+            Err(std::io::ErrorKind::NotFound.into())
+        }
+    }
+    let options = planck::resolve::load::LoadOptions {
+        project_root: "/docs".into(),
+        base_dir: "/docs".into(),
+    };
+    planck::compile(
+        Path::new("doc.plan"),
+        text.as_bytes().to_vec(),
+        &NoFiles,
+        &options,
+        &planck::config::Config::default(),
+        None,
+    )
+    .diagnostics
+}
