@@ -499,7 +499,7 @@ impl Walker<'_> {
         if level.scope.is_empty() {
             return;
         }
-        let allowed = self.reps_for(level);
+        let allowed: std::collections::HashSet<RepId> = self.reps_for(level).into_iter().collect();
         for e in entries {
             let MemberRef::Rep(r) = e.member else {
                 continue;

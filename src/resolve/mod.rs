@@ -47,6 +47,9 @@ struct Resolver {
     slices: HashMap<TimeDim, HashMap<String, usize>>,
     /// Definition spans, for "first defined here" labels.
     plan_span: Option<Span>,
+    /// Names defined in items that failed to parse, and the keywords of those items.
+    broken_names: std::collections::HashSet<String>,
+    broken_keywords: std::collections::HashSet<String>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -102,6 +105,26 @@ impl Resolver {
         );
     }
 
+    /// Whether a failed lookup may be explained by an item that did not parse: then the
+    /// syntax error is the one to fix, and a second error would mislead.
+    fn maybe_broken(&self, kind: &str, name: &str) -> bool {
+        if self.broken_names.contains(name) {
+            return true;
+        }
+        let keywords: &[&str] = if kind.starts_with("member") {
+            &["dimension", "team", "rep"]
+        } else if kind.contains("rep") {
+            &["team", "rep"]
+        } else if kind == "stage" {
+            &["funnel", "stage"]
+        } else if kind == "grade" {
+            &["grades"]
+        } else {
+            &[]
+        };
+        keywords.iter().any(|k| self.broken_keywords.contains(*k))
+    }
+
     fn unresolved<'a>(
         &mut self,
         kind: &str,
@@ -109,6 +132,9 @@ impl Resolver {
         candidates: impl Iterator<Item = &'a str>,
         extra: Option<String>,
     ) {
+        if self.maybe_broken(kind, &name.text) {
+            return;
+        }
         let help = match did_you_mean(&name.text, candidates) {
             Some(best) => format!("did you mean `{best}`?"),
             None => extra.unwrap_or_else(|| format!("define the {kind} or correct the name")),
@@ -274,7 +300,11 @@ impl Resolver {
     // ------------------------------------------------------------ pass 1
 
     fn collect(&mut self, files: &[LoadedFile]) {
-        let mut plan_found = false;
+        for broken in files.iter().flat_map(|f| &f.ast.broken) {
+            self.broken_names.insert(broken.name.clone());
+            self.broken_keywords.insert(broken.keyword.clone());
+        }
+        let mut plan_found = self.broken_keywords.contains("plan");
         for file in files {
             for item in &file.ast.items {
                 if let ast::Item::Plan(p) = item {
@@ -1368,36 +1398,48 @@ impl Resolver {
         });
     }
 
+    /// Report each cycle of `parent` links once. Linear: every goal is walked once.
     fn check_parent_cycles(&mut self) {
+        #[derive(Clone, Copy, PartialEq)]
+        enum State {
+            New,
+            OnPath,
+            Done,
+        }
         let n = self.model.goals.len();
-        let mut reported = vec![false; n];
+        let mut state = vec![State::New; n];
         for start in 0..n {
-            let mut seen = vec![start];
-            let mut current = self.model.goals[start].parent;
-            while let Some(p) = current {
-                if p.index() == start {
-                    if !seen.iter().any(|&g| reported[g]) {
-                        let chain: Vec<String> = seen
+            let mut path = Vec::new();
+            let mut current = Some(start);
+            while let Some(g) = current {
+                match state[g] {
+                    State::Done => break,
+                    State::OnPath => {
+                        // The cycle is the part of the path from `g` on.
+                        let from = path.iter().position(|&x| x == g).unwrap_or(0);
+                        let cycle = &path[from..];
+                        let chain: Vec<String> = cycle
                             .iter()
-                            .map(|&g| format!("`{}`", self.model.goals[g].name))
+                            .chain(std::iter::once(&g))
+                            .map(|&x| format!("`{}`", self.model.goals[x].name))
                             .collect();
-                        let span = self.model.goals[start].name_span;
+                        let span = self.model.goals[g].name_span;
                         self.invalid(
                             span,
                             format!("goals form a parent cycle: {}", chain.join(" → ")),
                             "a goal's parent must be a larger goal: break the cycle",
                         );
-                        for &g in &seen {
-                            reported[g] = true;
-                        }
+                        break;
                     }
-                    break;
+                    State::New => {
+                        state[g] = State::OnPath;
+                        path.push(g);
+                        current = self.model.goals[g].parent.map(GoalId::index);
+                    }
                 }
-                if seen.contains(&p.index()) || seen.len() > n {
-                    break;
-                }
-                seen.push(p.index());
-                current = self.model.goals[p.index()].parent;
+            }
+            for g in path {
+                state[g] = State::Done;
             }
         }
     }

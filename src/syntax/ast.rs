@@ -12,6 +12,17 @@ pub struct File {
     pub items: Vec<Item>,
     /// Every comment of the file, in order, for the formatter and the language server.
     pub comments: Vec<Comment>,
+    /// Definitions inside items that failed to parse, so that references to them do not
+    /// report a second, misleading error.
+    pub broken: Vec<BrokenDefinition>,
+}
+
+/// A definition seen in the text of an item that did not parse: `goal revenue`,
+/// `rep alice`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenDefinition {
+    pub keyword: String,
+    pub name: String,
 }
 
 #[derive(Debug, Clone)]

@@ -32,6 +32,7 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
     let mut out = ast::File {
         items: Vec::new(),
         comments: scanned.comments,
+        broken: Vec::new(),
     };
     let mut diagnostics = Vec::new();
     for chunk in &scanned.chunks {
@@ -64,10 +65,50 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
                     builder.items(file_pair, &mut out.items);
                 }
             }
-            Err(error) => diagnostics.push(syntax_error(file, chunk.start, chunk_text, &error)),
+            Err(error) => {
+                diagnostics.push(syntax_error(file, chunk.start, chunk_text, &error));
+                out.broken.extend(broken_definitions(chunk_text));
+            }
         }
     }
     (out, diagnostics)
+}
+
+/// The definitions a chunk that failed to parse appears to make: each line that starts
+/// with a defining keyword and a name.
+fn broken_definitions(chunk: &str) -> Vec<ast::BrokenDefinition> {
+    const DEFINING: &[&str] = &[
+        "plan",
+        "strategy",
+        "dimension",
+        "team",
+        "rep",
+        "goal",
+        "funnel",
+        "stage",
+        "grades",
+        "deal",
+    ];
+    chunk
+        .lines()
+        .filter_map(|line| {
+            let mut words = line.split_whitespace();
+            let keyword = words.next()?;
+            if !DEFINING.contains(&keyword) {
+                return None;
+            }
+            let name: String = words
+                .next()
+                .unwrap_or("")
+                .chars()
+                .take_while(|c| *c == '_' || c.is_alphanumeric())
+                .collect();
+            Some(ast::BrokenDefinition {
+                keyword: keyword.to_string(),
+                name,
+            })
+        })
+        .collect()
 }
 
 /// Turn pest's error into a diagnostic pointing at the offending token.
