@@ -351,12 +351,13 @@ impl Walker<'_> {
                     return;
                 }
                 let Some(period) = level.period else { return };
-                let total = reps
+                // Only whether some weight is positive matters here; stop at the first.
+                let any_capacity = reps
                     .iter()
                     .filter_map(|r| self.model.rep(*r))
                     .filter_map(|r| capacity::effective(self.model, r, &period))
-                    .fold(Decimal::ZERO, |a, b| a.saturating_add(b));
-                if total.is_zero() {
+                    .any(|c| c > Decimal::ZERO);
+                if !any_capacity {
                     self.push(
                         Diagnostic::new(
                             Code::ZeroWeight,
