@@ -194,6 +194,8 @@ pub struct Goal {
     pub name: String,
     pub label: Option<String>,
     pub owner: Option<Owner>,
+    /// The owner statement existed but named nothing (already reported).
+    pub owner_invalid: bool,
     pub target: Option<Amount>,
     /// The target statement existed but its value could not be used (already reported).
     pub target_invalid: bool,
@@ -246,8 +248,17 @@ pub struct Split {
 #[derive(Debug, Clone)]
 pub enum SplitKind {
     Even,
-    By { attr: String, span: Span },
-    Entries { entries: Vec<Entry>, span: Span },
+    By {
+        attr: String,
+        span: Span,
+    },
+    Entries {
+        entries: Vec<Entry>,
+        span: Span,
+        /// False when some member did not resolve (already reported): the entries are
+        /// then not checked for coverage or sums.
+        complete: bool,
+    },
 }
 
 #[derive(Debug, Clone)]

@@ -38,7 +38,7 @@ fn goal_lints(goal: &Goal, policy: &Policy, out: &mut Vec<Diagnostic>) {
                 .with_help("a goal is measurable: add `target AMOUNT UNIT`, e.g. `target 12M CNY` or `target 40 customers`"),
         );
     }
-    if goal.owner.is_none() {
+    if goal.owner.is_none() && !goal.owner_invalid {
         lint(
             goal,
             out,

@@ -198,15 +198,24 @@ impl Walker<'_> {
                 }
             }
             SplitKind::By { attr, span } => self.by(split, attr, *span, level),
-            SplitKind::Entries { entries, span } => {
+            SplitKind::Entries {
+                entries,
+                span,
+                complete,
+            } => {
                 self.duplicates(split, entries);
-                if let DimRef::Time(t) = split.dim {
-                    self.coverage(split, t, entries, level);
-                }
                 if split.dim == DimRef::Rep {
                     self.reps_in_scope(entries, level);
                 }
-                let values = self.sums(&name, entries, *span, level);
+                // A member that did not resolve would make coverage and sums look wrong.
+                let values = if *complete {
+                    if let DimRef::Time(t) = split.dim {
+                        self.coverage(split, t, entries, level);
+                    }
+                    self.sums(&name, entries, *span, level)
+                } else {
+                    vec![None; entries.len()]
+                };
                 for (entry, value) in entries.iter().zip(values) {
                     if entry.nested.is_empty() {
                         continue;
@@ -731,7 +740,12 @@ impl Walker<'_> {
             .iter()
             .filter_map(|s| {
                 let DimRef::Time(t) = s.dim else { return None };
-                let SplitKind::Entries { entries, .. } = &s.kind else {
+                let SplitKind::Entries {
+                    entries,
+                    complete: true,
+                    ..
+                } = &s.kind
+                else {
                     return None;
                 };
                 let fractions = fractions(entries, value)?;

@@ -263,6 +263,14 @@ impl Resolver {
         if plan.contains(&p) {
             return true;
         }
+        // An ISO week belongs where its Thursday is, as for `split week`.
+        if let Some(w) = written
+            && w.end.is_none()
+            && matches!(w.start.kind, ast::PeriodAtomKind::Week(..))
+            && plan.contains_date(p.start + chrono::Days::new(3))
+        {
+            return true;
+        }
         let calendar_slice = written.is_some_and(|w| {
             w.end.is_none()
                 && matches!(
@@ -993,6 +1001,7 @@ impl Resolver {
         let splits = g.splits.iter().filter_map(|s| self.split(s)).collect();
 
         let goal = &mut self.model.goals[id.index()];
+        goal.owner_invalid = owner.is_none() && !g.owner.is_empty();
         goal.owner = owner;
         goal.target = target;
         goal.target_invalid = target_invalid;
@@ -1137,15 +1146,10 @@ impl Resolver {
                         member_span: e.member.span,
                     });
                 }
-                if !complete {
-                    // A member that failed to resolve would make every sum look wrong.
-                    for e in &mut out {
-                        e.share = Share::Invalid;
-                    }
-                }
                 SplitKind::Entries {
                     entries: out,
                     span: *span,
+                    complete,
                 }
             }
         };
@@ -1450,6 +1454,7 @@ fn placeholder_goal(g: &ast::Goal) -> model::Goal {
         name: g.name.text.clone(),
         label: text(&g.label),
         owner: None,
+        owner_invalid: false,
         target: None,
         target_invalid: false,
         baseline: None,
