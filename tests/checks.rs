@@ -211,12 +211,21 @@ fn reps_are_scoped_to_their_region() {
 
 #[test]
 fn by_capacity_follows_start_months() {
-    // Only carol is in the east's Q3 … but she has capacity there; nobody in the north in Q1
-    // would be zero. Here east's Q1 has alice and bob, so this is fine.
-    let ok = goal(
-        "  target 10M CNY\n  split quarter { Q1 25% { split rep by capacity }  Q2 25%  Q3 25%  Q4 25% }",
+    // South's only rep starts in July: nothing to weigh in Q1, something in Q3.
+    let header = format!(
+        "{HEADER}team south_team {{ region south  rep erin {{ capacity 1M CNY  start 2026-07 }} }}\n"
     );
-    assert_eq!(codes(&ok), Vec::<String>::new());
+    let split = |q: &str| {
+        goal(&format!(
+            "  target 10M CNY\n  split region {{ east 50%  north 25%  south rest {{ split quarter {{ {q} 25% {{ split rep by capacity }}  Q2 25%  Q3 25%  Q4 25% }} }} }}"
+        ))
+    };
+    assert_eq!(codes_with(&header, &split("Q1")), vec!["zero-weight@4"]);
+    let q3 = split("Q1").replace(
+        "{ Q1 25% { split rep by capacity }  Q2 25%  Q3 25%",
+        "{ Q1 25%  Q2 25%  Q3 25% { split rep by capacity }",
+    );
+    assert_eq!(codes_with(&header, &q3), Vec::<String>::new());
 }
 
 #[test]
@@ -229,7 +238,7 @@ fn by_attribute_needs_every_member_to_have_it() {
 
 #[test]
 fn growth_is_judged_against_policy() {
-    let fine = goal("  target 15M CNY").replace("baseline 10M", "baseline 10M");
+    let fine = goal("  target 15M CNY");
     assert_eq!(
         codes(&fine),
         Vec::<String>::new(),
