@@ -232,23 +232,41 @@ pub fn is_checked(code: Code) -> bool {
 
 const NOT_YET: &str = "Not reported yet: this code is reserved for the allocation and pipeline checks of a later version.";
 
+/// Wrap prose to `width` columns, each line indented by two spaces.
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = String::from(" ");
+    for word in text.split_whitespace() {
+        if line.chars().count() + 1 + word.chars().count() > width && line.len() > 1 {
+            out.push_str(&line);
+            out.push('\n');
+            line = String::from(" ");
+        }
+        line.push(' ');
+        line.push_str(word);
+    }
+    out.push_str(&line);
+    out.push('\n');
+    out
+}
+
 /// The text `planck explain CODE` prints.
 pub fn text(code: Code) -> String {
     let d = doc(code);
     let mut out = format!("{code}: {}\n\n", severity_text(code));
     if !is_checked(code) {
-        out.push_str(NOT_YET);
-        out.push_str("\n\n");
+        out.push_str(&wrap(NOT_YET, 88));
+        out.push('\n');
     }
-    out.push_str(&format!("What it finds\n  {}\n\n", d.what));
-    out.push_str(&format!("Why it matters\n  {}\n\n", d.why));
+    out.push_str(&format!("What it finds\n{}\n", wrap(d.what, 88)));
+    out.push_str(&format!("Why it matters\n{}\n", wrap(d.why, 88)));
     out.push_str("Example\n");
     for line in d.example.lines() {
         out.push_str("  ");
         out.push_str(line);
         out.push('\n');
     }
-    out.push_str(&format!("\nFix\n  {}\n", d.fix));
+    out.push_str(&format!("\nFix\n{}", wrap(d.fix, 88)));
     out
 }
 

@@ -330,3 +330,50 @@ fn numbers_scale_exactly() {
         .replace("baseline 10M CNY", "baseline 40M CNY");
     assert_eq!(codes(&body), Vec::<String>::new());
 }
+
+#[test]
+fn effective_capacity_follows_start_and_ramp() {
+    use planck::period::Period;
+    use rust_decimal::Decimal;
+    let options = LoadOptions {
+        project_root: "/t".into(),
+        base_dir: "/t".into(),
+    };
+    let c = planck::compile(
+        Path::new("t.plan"),
+        HEADER.as_bytes().to_vec(),
+        &NoFiles,
+        &options,
+        &Config::default(),
+        None,
+    );
+    let rep = |name: &str| c.model.reps.iter().find(|r| r.name == name);
+    let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap_or_default();
+    let period = |a: &str, b: &str| Period {
+        start: day(a),
+        end: day(b),
+    };
+    let effective = |name: &str, p: Period| {
+        rep(name).and_then(|r| planck::capacity::effective(&c.model, r, &p))
+    };
+    // The worked example: 50k + 75k + 4 × 100k.
+    let year = period("2026-01-01", "2026-12-31");
+    assert_eq!(effective("carol", year), Some(Decimal::from(525_000)));
+    assert_eq!(
+        effective("carol", period("2026-07-01", "2026-09-30")),
+        Some(Decimal::from(225_000))
+    );
+    assert_eq!(
+        effective("carol", period("2026-01-01", "2026-06-30")),
+        Some(Decimal::ZERO)
+    );
+    assert_eq!(
+        effective("alice", period("2026-01-01", "2026-06-30")),
+        Some(Decimal::from(600_000))
+    );
+    // Half of April (15 of 30 days) at 100k a month.
+    assert_eq!(
+        effective("alice", period("2026-04-01", "2026-04-15")),
+        Some(Decimal::from(50_000))
+    );
+}

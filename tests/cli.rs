@@ -244,3 +244,30 @@ fn init_writes_a_clean_plan_and_never_overwrites() {
     let kept = std::fs::read_to_string(target.join("sales.plan")).unwrap_or_default();
     assert_eq!(kept, "# mine\n");
 }
+
+#[test]
+fn crlf_and_bom_files_read_like_lf_files() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let lf = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ui/shares-sum.plan"),
+    )
+    .unwrap_or_default();
+    let crlf = format!("\u{feff}{}", lf.replace('\n', "\r\n"));
+    write(dir.path(), "crlf.plan", &crlf);
+    let (code, out, _) = stdout(
+        planck()
+            .args(["check", "--format", "json"])
+            .arg(dir.path().join("crlf.plan")),
+    );
+    assert_eq!(code, 1);
+    let value: serde_json::Value = serde_json::from_str(&out).unwrap_or_default();
+    let d = &value["diagnostics"][0];
+    assert_eq!(
+        (
+            d["line"].as_u64(),
+            d["column"].as_u64(),
+            d["end_column"].as_u64()
+        ),
+        (Some(13), Some(16), Some(50))
+    );
+}
