@@ -111,47 +111,40 @@ fn growth(
     out: &mut Vec<Diagnostic>,
 ) {
     let limit = crate::fmt_num::percent(policy.max_growth);
-    if baseline.is_zero() {
-        if !target.is_zero() {
-            lint(
-                goal,
-                out,
-                Diagnostic::new(
-                    Code::GrowthExceedsPolicy,
-                    baseline_span,
-                    format!("growth from a zero baseline is unbounded (policy: at most {limit})"),
-                )
-                .with_label("zero baseline")
-                .with_help(
-                    "check the baseline, or `allow growth-exceeds-policy` for a new business line",
-                ),
-            );
+    let (message, label, help) = if baseline.is_zero() {
+        if target.is_zero() {
+            return;
         }
-        return;
-    }
-    let Some(growth) = target
-        .checked_div(baseline)
-        .map(|ratio| ratio - Decimal::ONE)
-    else {
-        return;
-    };
-    if growth > policy.max_growth {
+        (
+            format!("growth from a zero baseline is unbounded (policy: at most {limit})"),
+            "zero baseline".to_string(),
+            "check the baseline, or `allow growth-exceeds-policy` for a new business line",
+        )
+    } else {
+        let Some(growth) = target
+            .checked_div(baseline)
+            .map(|ratio| ratio - Decimal::ONE)
+        else {
+            return;
+        };
+        if growth <= policy.max_growth {
+            return;
+        }
         let shown = crate::fmt_num::percent(growth.round_dp(4));
-        lint(
-            goal,
-            out,
-            Diagnostic::new(
-                Code::GrowthExceedsPolicy,
-                baseline_span,
-                format!(
-                    "goal `{}` grows {shown} over its baseline, above the policy's {limit}",
-                    goal.name
-                ),
-            )
-            .with_label(format!("+{shown} from here"))
-            .with_help(
-                "lower the target, explain the jump with `allow growth-exceeds-policy`, or raise `max_growth` in planck.toml",
+        (
+            format!(
+                "goal `{}` grows {shown} over its baseline, above the policy's {limit}",
+                goal.name
             ),
-        );
-    }
+            format!("+{shown} from here"),
+            "lower the target, explain the jump with `allow growth-exceeds-policy`, or raise `max_growth` in planck.toml",
+        )
+    };
+    lint(
+        goal,
+        out,
+        Diagnostic::new(Code::GrowthExceedsPolicy, baseline_span, message)
+            .with_label(label)
+            .with_help(help),
+    );
 }
