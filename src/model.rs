@@ -53,6 +53,8 @@ pub struct Model {
     pub grades: Vec<Grade>,
     pub deals: Vec<Deal>,
     pub actuals: Vec<Actuals>,
+    /// The dimensions some rep has a coordinate on (through its team or itself).
+    pub rep_dimensions: std::collections::HashSet<DimId>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -83,6 +85,26 @@ impl Model {
 
     pub fn dimension(&self, id: DimId) -> Option<&Dimension> {
         self.dimensions.get(id.index())
+    }
+
+    /// The reps a `split rep` covers inside the given enclosing members: those whose
+    /// coordinates match every enclosing member, on each dimension that reps carry at all
+    /// (a dimension no team carries, such as `product`, does not narrow the reps).
+    pub fn reps_in_scope(&self, scope: &[(DimId, MemberId)]) -> Vec<RepId> {
+        let scope: Vec<&(DimId, MemberId)> = scope
+            .iter()
+            .filter(|(d, _)| self.rep_dimensions.contains(d))
+            .collect();
+        self.reps
+            .iter()
+            .enumerate()
+            .filter(|(_, rep)| {
+                scope
+                    .iter()
+                    .all(|(d, m)| rep.coords.iter().any(|c| c.dim == *d && c.member == *m))
+            })
+            .map(|(i, _)| RepId(i as u32))
+            .collect()
     }
 
     /// The months of the plan period: capacity is spread evenly over them.

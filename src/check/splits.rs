@@ -15,11 +15,7 @@ use rust_decimal::Decimal;
 use std::collections::HashMap;
 
 pub(super) fn check_goal(model: &Model, goal: &Goal, out: &mut Vec<Diagnostic>) {
-    let mut walker = Walker {
-        model,
-        out,
-        teams_with_dim: HashMap::new(),
-    };
+    let mut walker = Walker { model, out };
     let level = Level {
         value: goal.target.as_ref().map(|t| t.value),
         period: goal.period,
@@ -48,8 +44,6 @@ struct Level {
 struct Walker<'a> {
     model: &'a Model,
     out: &'a mut Vec<Diagnostic>,
-    /// Whether any team carries a coordinate on a dimension.
-    teams_with_dim: HashMap<DimId, bool>,
 }
 
 fn dim_name(model: &Model, dim: DimRef) -> String {
@@ -252,37 +246,8 @@ impl Walker<'_> {
         }
     }
 
-    /// Whether some team carries a coordinate on `dim`.
-    fn any_team_has(&mut self, dim: DimId) -> bool {
-        let model = self.model;
-        *self.teams_with_dim.entry(dim).or_insert_with(|| {
-            model
-                .reps
-                .iter()
-                .any(|r| r.coords.iter().any(|c| c.dim == dim))
-        })
-    }
-
-    /// The reps a `split rep` at this level covers: those whose coordinates match every
-    /// enclosing member, on each dimension that teams carry at all.
-    fn reps_for(&mut self, level: &Level) -> Vec<RepId> {
-        let scope: Vec<(DimId, MemberId)> = level
-            .scope
-            .iter()
-            .copied()
-            .filter(|(d, _)| self.any_team_has(*d))
-            .collect();
-        self.model
-            .reps
-            .iter()
-            .enumerate()
-            .filter(|(_, rep)| {
-                scope
-                    .iter()
-                    .all(|(d, m)| rep.coords.iter().any(|c| c.dim == *d && c.member == *m))
-            })
-            .map(|(i, _)| RepId(i as u32))
-            .collect()
+    fn reps_for(&self, level: &Level) -> Vec<RepId> {
+        self.model.reps_in_scope(&level.scope)
     }
 
     fn member_count(&mut self, dim: DimRef, level: &Level) -> usize {

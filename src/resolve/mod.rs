@@ -635,6 +635,12 @@ impl Resolver {
             }
         }
         self.check_parent_cycles();
+        self.model.rep_dimensions = self
+            .model
+            .reps
+            .iter()
+            .flat_map(|r| r.coords.iter().map(|c| c.dim))
+            .collect();
     }
 
     fn coord(&mut self, c: &ast::Coord) -> Option<Coord> {
