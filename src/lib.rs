@@ -31,6 +31,7 @@
 //! assert_eq!(shares.help.as_deref(), Some("shares total 95%: add 5% to a member, or give one member `rest`"));
 //! ```
 
+pub mod alloc;
 pub mod capacity;
 pub mod check;
 pub mod config;
@@ -58,6 +59,8 @@ pub struct Compilation {
     pub sources: Sources,
     pub files: Vec<LoadedFile>,
     pub model: model::Model,
+    /// The allocation of every goal that has no errors.
+    pub allocation: alloc::Allocation,
     /// Sorted by file and position; lint levels already applied.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -88,6 +91,9 @@ pub fn compile(
         model.plan.as_of = as_of;
     }
     diagnostics.extend(check::check(&model, &config.policy));
+    let (allocation, alloc_diagnostics) = allocate_checked(&model, config, &diagnostics);
+    diagnostics.extend(alloc_diagnostics);
+    diagnostics.extend(check::check_allocation(&model, &allocation));
     config::apply_levels(config, &mut diagnostics);
     diagnostics.sort_by(|a, b| {
         (a.span.file, a.span.start, a.span.end, a.code, &a.message).cmp(&(
@@ -103,6 +109,40 @@ pub fn compile(
         sources,
         files,
         model,
+        allocation,
         diagnostics,
     }
+}
+
+/// Allocate the goals whose values can be trusted: none if an error lies outside every
+/// goal (a broken team or dimension changes every goal), else every goal without an
+/// error inside it.
+fn allocate_checked(
+    model: &model::Model,
+    config: &Config,
+    diagnostics: &[Diagnostic],
+) -> (alloc::Allocation, Vec<Diagnostic>) {
+    let errors: Vec<source::Span> = diagnostics
+        .iter()
+        .filter(|d| d.severity == diagnostic::Severity::Error)
+        .map(|d| d.span)
+        .collect();
+    let inside = |span: source::Span, outer: source::Span| {
+        span.file == outer.file && outer.start <= span.start && span.end <= outer.end
+    };
+    let outside_goals = errors
+        .iter()
+        .any(|e| !model.goals.iter().any(|g| inside(*e, g.span)));
+    if outside_goals || model.plan.period.is_none() {
+        let none = alloc::Allocation {
+            goals: vec![None; model.goals.len()],
+        };
+        return (none, Vec::new());
+    }
+    let skip = |id: model::GoalId| {
+        model
+            .goal(id)
+            .is_some_and(|g| errors.iter().any(|e| inside(*e, g.span)))
+    };
+    alloc::allocate(model, &config.policy, &skip)
 }

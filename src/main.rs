@@ -34,6 +34,10 @@ enum Command {
         /// The code, e.g. shares-sum (without it, list every code)
         code: Option<String>,
     },
+    /// Compile a plan to JSON: every goal allocated down to its cells
+    Compile(CompileArgs),
+    /// Print the JSON Schema of `planck compile` output
+    Schema,
     /// Write a small, valid, commented starter plan and planck.toml
     Init {
         /// The folder to write into (created if missing)
@@ -57,6 +61,22 @@ struct CheckArgs {
     #[arg(long)]
     deny_warnings: bool,
     /// Use this planck.toml instead of searching upward from each plan
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct CompileArgs {
+    /// The plan file, or a folder holding exactly one root plan
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// Write the JSON to this file (atomically) instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Today's date, overriding the plan's as_of (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    as_of: Option<NaiveDate>,
+    /// Use this planck.toml instead of searching upward from the plan
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
 }
@@ -91,6 +111,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check(args) => check(&args),
+        Command::Compile(args) => compile(&args),
+        Command::Schema => {
+            print(emit::compile::SCHEMA);
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Explain { code } => explain(code.as_deref()),
         Command::Init { dir } => init(&dir),
     };
@@ -202,6 +227,114 @@ fn load_config(path: &Path) -> Result<Config, Fatal> {
     })
 }
 
+/// Find the configuration of a root plan, read it and everything it includes, and run
+/// the phases.
+fn compile_root(
+    root: &Path,
+    cwd: &Path,
+    explicit_config: Option<&(PathBuf, Config)>,
+    as_of: Option<NaiveDate>,
+) -> Result<planck::Compilation, Fatal> {
+    let absolute = load::normalize(&cwd.join(root));
+    let root_dir = absolute.parent().map(Path::to_path_buf).unwrap_or_default();
+    let (config_path, config) = match explicit_config {
+        Some((p, c)) => (Some(p.clone()), c.clone()),
+        None => match find_config(&root_dir) {
+            Some(p) => {
+                let c = load_config(&p)?;
+                (Some(p), c)
+            }
+            None => (None, Config::default()),
+        },
+    };
+    let project_root = config_path
+        .and_then(|p| {
+            load::normalize(&cwd.join(p))
+                .parent()
+                .map(Path::to_path_buf)
+        })
+        .unwrap_or(root_dir);
+    let options = LoadOptions {
+        project_root,
+        base_dir: cwd.to_path_buf(),
+    };
+    let bytes = std::fs::read(root).map_err(|e| io_error(root, &e))?;
+    Ok(planck::compile(
+        root, bytes, &RealFs, &options, &config, as_of,
+    ))
+}
+
+/// The one root plan a PATH names: the file, or the only root in a folder.
+fn single_root(path: &Path) -> Result<PathBuf, Fatal> {
+    let meta = std::fs::metadata(path).map_err(|e| io_error(path, &e))?;
+    if !meta.is_dir() {
+        return Ok(tidy(path.to_path_buf()));
+    }
+    let roots = find_roots(path)?;
+    match roots.as_slice() {
+        [one] => Ok(tidy(one.clone())),
+        [] => Err(Fatal(format!(
+            "no root .plan file (one with a `plan` block) in {}",
+            path.display()
+        ))),
+        many => Err(Fatal(format!(
+            "{} holds {} root plans ({}); name the one to compile",
+            path.display(),
+            many.len(),
+            many.iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
+
+fn compile(args: &CompileArgs) -> Result<ExitCode, Fatal> {
+    let cwd = std::env::current_dir().map_err(|e| Fatal(format!("no working folder: {e}")))?;
+    let root = single_root(&args.path)?;
+    let explicit_config = match &args.config {
+        Some(path) => Some((path.clone(), load_config(path)?)),
+        None => None,
+    };
+    let compilation = compile_root(&root, &cwd, explicit_config.as_ref(), args.as_of)?;
+    let (errors, _) = planck::diagnostic::summary(&compilation.diagnostics);
+    if !compilation.diagnostics.is_empty() {
+        let color = std::io::stderr().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        eprint!(
+            "{}",
+            emit::human::render(&compilation.sources, &compilation.diagnostics, color)
+        );
+    }
+    if errors > 0 {
+        eprintln!(
+            "error: {} has {errors} error{}; nothing was compiled",
+            root.display(),
+            if errors == 1 { "" } else { "s" }
+        );
+        return Ok(ExitCode::from(1));
+    }
+    let write = |out: &mut dyn Write| {
+        emit::compile::write(&compilation.model, &compilation.allocation, out)
+    };
+    match &args.output {
+        Some(path) => {
+            write_atomically_with(path, |file| write(file).map_err(std::io::Error::other))
+                .map_err(|e| Fatal(format!("cannot write {}: {e}", path.display())))?
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut lock = stdout.lock();
+            if let Err(e) = write(&mut lock)
+                && !e.is_io()
+            {
+                return Err(Fatal(format!("cannot write JSON: {e}")));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn check(args: &CheckArgs) -> Result<ExitCode, Fatal> {
     let cwd = std::env::current_dir().map_err(|e| Fatal(format!("no working folder: {e}")))?;
     let mut roots = Vec::new();
@@ -232,31 +365,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Fatal> {
     let (mut errors, mut warnings, mut n_files) = (0usize, 0usize, 0usize);
     let color = use_color();
     for root in &roots {
-        let absolute = load::normalize(&cwd.join(root));
-        let root_dir = absolute.parent().map(Path::to_path_buf).unwrap_or_default();
-        let (config_path, config) = match &explicit_config {
-            Some((p, c)) => (Some(p.clone()), c.clone()),
-            None => match find_config(&root_dir) {
-                Some(p) => {
-                    let c = load_config(&p)?;
-                    (Some(p), c)
-                }
-                None => (None, Config::default()),
-            },
-        };
-        let project_root = config_path
-            .and_then(|p| {
-                load::normalize(&cwd.join(p))
-                    .parent()
-                    .map(Path::to_path_buf)
-            })
-            .unwrap_or(root_dir);
-        let options = LoadOptions {
-            project_root,
-            base_dir: cwd.clone(),
-        };
-        let bytes = std::fs::read(root).map_err(|e| io_error(root, &e))?;
-        let compilation = planck::compile(root, bytes, &RealFs, &options, &config, args.as_of);
+        let compilation = compile_root(root, &cwd, explicit_config.as_ref(), args.as_of)?;
         n_files += compilation.files.len();
         // A file included by two roots would report its problems twice.
         let fresh: Vec<Diagnostic> = compilation
@@ -361,19 +470,34 @@ fn explain(code: Option<&str>) -> Result<ExitCode, Fatal> {
     }
 }
 
-/// Write `text` to `path` through a temporary file in the same folder, so a failure
-/// never leaves a half-written file.
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
+/// Write `path` through a temporary file in the same folder, so a failure never leaves
+/// a half-written file and an existing file is replaced only once the new one is whole.
+fn write_atomically_with(
+    path: &Path,
+    fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
     let name = path
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     let tmp = dir.join(format!(".{name}.planck-{}.tmp", std::process::id()));
-    let result = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, path));
+    let result = std::fs::File::create(&tmp)
+        .and_then(|mut file| {
+            fill(&mut file)?;
+            file.sync_all()
+        })
+        .and_then(|()| std::fs::rename(&tmp, path));
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    write_atomically_with(path, |file| file.write_all(text.as_bytes()))
 }
 
 fn init(dir: &Path) -> Result<ExitCode, Fatal> {

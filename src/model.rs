@@ -55,6 +55,9 @@ pub struct Model {
     pub actuals: Vec<Actuals>,
     /// The dimensions some rep has a coordinate on (through its team or itself).
     pub rep_dimensions: std::collections::HashSet<DimId>,
+    /// Every rep, ordered by team name and then as written in the team: the order of
+    /// `split rep … even` and `by capacity`, so that it does not depend on file order.
+    pub rep_order: Vec<RepId>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -95,15 +98,16 @@ impl Model {
             .iter()
             .filter(|(d, _)| self.rep_dimensions.contains(d))
             .collect();
-        self.reps
+        self.rep_order
             .iter()
-            .enumerate()
-            .filter(|(_, rep)| {
-                scope
-                    .iter()
-                    .all(|(d, m)| rep.coords.iter().any(|c| c.dim == *d && c.member == *m))
+            .copied()
+            .filter(|&r| {
+                self.rep(r).is_some_and(|rep| {
+                    scope
+                        .iter()
+                        .all(|(d, m)| rep.coords.iter().any(|c| c.dim == *d && c.member == *m))
+                })
             })
-            .map(|(i, _)| RepId(i as u32))
             .collect()
     }
 

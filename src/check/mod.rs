@@ -4,19 +4,32 @@
 //! Invariant: nothing under `src/check/` reads files or prints; checks are functions from
 //! the model and the policy to diagnostics.
 
+mod capacity;
 mod splits;
 
+use crate::alloc::Allocation;
 use crate::config::Policy;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Goal, Model};
 use rust_decimal::Decimal;
 
-/// Every check of this module, over every goal.
+/// The checks that need only the model, over every goal.
 pub fn check(model: &Model, policy: &Policy) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for goal in &model.goals {
         goal_lints(goal, policy, &mut out);
         splits::check_goal(model, goal, &mut out);
+    }
+    out
+}
+
+/// The checks on allocated values: `over-capacity`.
+pub fn check_allocation(model: &Model, allocation: &Allocation) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (goal, alloc) in model.goals.iter().zip(&allocation.goals) {
+        if let Some(alloc) = alloc {
+            capacity::over_capacity(model, goal, alloc, &mut out);
+        }
     }
     out
 }

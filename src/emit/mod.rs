@@ -3,6 +3,7 @@
 //!
 //! [`Diagnostic`]: crate::diagnostic::Diagnostic
 
+pub mod compile;
 pub mod github;
 pub mod human;
 pub mod json;

@@ -635,6 +635,9 @@ impl Resolver {
             }
         }
         self.check_parent_cycles();
+        let mut teams: Vec<&model::Team> = self.model.teams.iter().collect();
+        teams.sort_by(|a, b| a.name.cmp(&b.name));
+        self.model.rep_order = teams.iter().flat_map(|t| t.reps.iter().copied()).collect();
         self.model.rep_dimensions = self
             .model
             .reps

@@ -1,0 +1,113 @@
+//! Largest-remainder rounding of a node's value among its children.
+
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use std::cmp::Ordering;
+
+/// Share `total` (a multiple of `unit`) among children whose exact values are `exact`,
+/// in multiples of `unit`, so that the shares sum to `total` exactly.
+///
+/// Each child starts from its exact value rounded down; the units still missing go to
+/// the children with the largest remainders, ties to the one written first. When
+/// `total` is within one unit of the sum of `exact` (as top-down rounding guarantees),
+/// every share is within one unit of its exact value. Returns `None` on overflow.
+///
+/// ```
+/// use rust_decimal::Decimal;
+/// use planck::alloc::apportion;
+/// let third = Decimal::from(100) / Decimal::from(3);
+/// let shares = apportion(Decimal::from(100), &[third, third, third], Decimal::ONE);
+/// assert_eq!(shares, Some(vec![Decimal::from(34), Decimal::from(33), Decimal::from(33)]));
+/// ```
+pub fn apportion(total: Decimal, exact: &[Decimal], unit: Decimal) -> Option<Vec<Decimal>> {
+    let mut units: Vec<Decimal> = Vec::with_capacity(exact.len());
+    let mut remainders: Vec<(Decimal, usize)> = Vec::with_capacity(exact.len());
+    let mut assigned = Decimal::ZERO;
+    for (i, e) in exact.iter().enumerate() {
+        let in_units = e.checked_div(unit)?;
+        let floor = in_units.floor();
+        remainders.push((in_units - floor, i));
+        assigned = assigned.checked_add(floor)?;
+        units.push(floor);
+    }
+    let total_units = total.checked_div(unit)?.round();
+    let missing = total_units.checked_sub(assigned)?;
+    let n = exact.len();
+    if n == 0 {
+        return Some(Vec::new());
+    }
+    let count = Decimal::from(n);
+    // Normally 0 ≤ missing < n. Inputs that do not sum to the total (which top-down
+    // rounding never produces) are still shared out exactly, in whole rounds first.
+    let rounds = (missing / count).floor();
+    let leftover = missing - rounds * count;
+    let k = leftover.to_usize()?;
+    if !rounds.is_zero() {
+        for u in &mut units {
+            *u = u.checked_add(rounds)?;
+        }
+    }
+    // Largest remainder first; ties to the child written first.
+    let order = |a: &(Decimal, usize), b: &(Decimal, usize)| -> Ordering {
+        b.0.cmp(&a.0).then(a.1.cmp(&b.1))
+    };
+    if k > 0 && k < n {
+        remainders.select_nth_unstable_by(k - 1, order);
+    }
+    for &(_, i) in remainders.iter().take(k) {
+        units[i] += Decimal::ONE;
+    }
+    units.into_iter().map(|u| u.checked_mul(unit)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap_or_default()
+    }
+
+    #[test]
+    fn hundred_customers_over_three_regions() {
+        let third = Decimal::from(100) / Decimal::from(3);
+        assert_eq!(
+            apportion(d("100"), &[third; 3], Decimal::ONE),
+            Some(vec![d("34"), d("33"), d("33")])
+        );
+    }
+
+    #[test]
+    fn ties_go_to_the_first_written() {
+        // 1 unit to share between two equal halves of 0.5.
+        assert_eq!(
+            apportion(d("1"), &[d("0.5"), d("0.5")], Decimal::ONE),
+            Some(vec![d("1"), d("0")])
+        );
+    }
+
+    #[test]
+    fn largest_remainder_wins() {
+        assert_eq!(
+            apportion(d("10"), &[d("3.2"), d("3.7"), d("3.1")], Decimal::ONE),
+            Some(vec![d("3"), d("4"), d("3")])
+        );
+    }
+
+    #[test]
+    fn inputs_that_do_not_sum_are_still_shared_exactly() {
+        let shares = apportion(d("1000000000000"), &[d("0"), d("0")], Decimal::ONE);
+        assert_eq!(shares, Some(vec![d("500000000000"), d("500000000000")]));
+        let shares = apportion(d("0"), &[d("2.5"), d("2.5")], Decimal::ONE);
+        assert_eq!(shares.map(|s| s.iter().sum::<Decimal>()), Some(d("0")));
+    }
+
+    #[test]
+    fn cents() {
+        let exact = [d("0.333333"), d("0.333333"), d("0.333334")];
+        assert_eq!(
+            apportion(d("1"), &exact, d("0.01")),
+            Some(vec![d("0.33"), d("0.33"), d("0.34")])
+        );
+    }
+}

@@ -1,0 +1,451 @@
+//! Allocation: every goal's target decomposed down to its leaf cells, exactly.
+//!
+//! Splits apply in a fixed order: the splits written directly in a goal first (time
+//! splits among them from coarse to fine, the others in the order written), then the
+//! splits nested in each chosen member's block. Each split turns a node into children
+//! whose exact values are the node's exact value times the child's fraction.
+//!
+//! Rounding is top-down: a node's rounded value is shared among its children by largest
+//! remainder over their *exact* values (ties to the member written first), so every
+//! node equals the sum of its children and every node is within one rounding unit of its
+//! exact value.
+//!
+//! Invariant: no floating point; every operation that could overflow is checked, and an
+//! overflow is an `invalid-value` diagnostic, never a panic or a wrong number.
+
+mod apportion;
+
+pub use apportion::apportion;
+
+use crate::capacity;
+use crate::config::Policy;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::*;
+use crate::period::{Period, slice_in};
+use crate::source::Span;
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// The allocation of every goal, by goal index.
+#[derive(Debug, Clone, Default)]
+pub struct Allocation {
+    /// `None` for a goal that could not be allocated (it has errors).
+    pub goals: Vec<Option<GoalAllocation>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct GoalAllocation {
+    /// The rounding unit every value is a multiple of.
+    pub unit: Decimal,
+    pub cells: Vec<Cell>,
+    /// For each rep allocated, the `split rep` that allocated it (for `over-capacity`).
+    pub rep_splits: HashMap<RepId, Span>,
+}
+
+/// A leaf: one member of each split on its path, the period it covers, and its value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell {
+    /// The members on the path from the goal to this cell, in the order applied.
+    pub coords: Vec<MemberRef>,
+    pub period: Period,
+    pub value: Decimal,
+}
+
+/// The rounding unit of a goal unit: from `[policy.rounding]`, else 0.01 for a currency
+/// and 1 for a count.
+pub fn rounding_unit(policy: &Policy, unit: &str) -> Decimal {
+    policy
+        .rounding
+        .get(unit)
+        .copied()
+        .unwrap_or(if is_currency(unit) {
+            Decimal::new(1, 2)
+        } else {
+            Decimal::ONE
+        })
+}
+
+/// Allocate every goal not in `skip` (goals with errors, whose splits cannot be trusted).
+pub fn allocate(
+    model: &Model,
+    policy: &Policy,
+    skip: &dyn Fn(GoalId) -> bool,
+) -> (Allocation, Vec<Diagnostic>) {
+    let mut out = Allocation::default();
+    let mut diagnostics = Vec::new();
+    let mut caches = Caches::default();
+    for (i, goal) in model.goals.iter().enumerate() {
+        let id = GoalId(i as u32);
+        let result = if skip(id) {
+            None
+        } else {
+            allocate_goal(model, policy, goal, &mut caches, &mut diagnostics)
+        };
+        out.goals.push(result);
+    }
+    (out, diagnostics)
+}
+
+/// Work shared by all goals: reps in a scope, and effective capacities.
+#[derive(Default)]
+struct Caches {
+    scopes: HashMap<Vec<(DimId, MemberId)>, Rc<Vec<RepId>>>,
+    capacity: HashMap<(RepId, Period), Decimal>,
+}
+
+/// A split with the fraction of each entry precomputed (relative to what the split was
+/// written against), and the same for the splits nested in each entry.
+struct Prepared<'m> {
+    split: &'m Split,
+    fractions: Vec<Decimal>,
+    nested: Vec<Vec<Prepared<'m>>>,
+}
+
+/// Arithmetic that did not fit in a decimal.
+struct Overflow;
+
+fn prepare<'m>(splits: &'m [Split], whole: Decimal) -> Result<Vec<Prepared<'m>>, Overflow> {
+    let out: Vec<Prepared> = splits
+        .iter()
+        .map(|split| {
+            let SplitKind::Entries { entries, .. } = &split.kind else {
+                return Ok(Prepared {
+                    split,
+                    fractions: Vec::new(),
+                    nested: Vec::new(),
+                });
+            };
+            let mut fractions = Vec::with_capacity(entries.len());
+            let mut known = Decimal::ZERO;
+            for e in entries {
+                let f = match e.share {
+                    Share::Percent(p) => p,
+                    Share::Amount(_) if whole.is_zero() => Decimal::ZERO,
+                    Share::Amount(a) => a.checked_div(whole).ok_or(Overflow)?,
+                    Share::Rest | Share::Invalid => Decimal::ZERO,
+                };
+                known = known.checked_add(f).ok_or(Overflow)?;
+                fractions.push(f);
+            }
+            for (e, f) in entries.iter().zip(fractions.iter_mut()) {
+                if e.share == Share::Rest {
+                    *f = (Decimal::ONE - known).max(Decimal::ZERO);
+                }
+            }
+            let nested = entries
+                .iter()
+                .zip(&fractions)
+                .map(|(e, f)| prepare(&e.nested, whole.checked_mul(*f).ok_or(Overflow)?))
+                .collect::<Result<_, _>>()?;
+            Ok(Prepared {
+                split,
+                fractions,
+                nested,
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    // Time splits apply coarse before fine, so a month split beside a quarter split
+    // splits each quarter; other splits keep their written order.
+    Ok(reorder(out))
+}
+
+/// Keep non-time splits where they were written and order the time splits among the
+/// positions time splits occupy, coarse first.
+fn reorder(sorted: Vec<Prepared<'_>>) -> Vec<Prepared<'_>> {
+    let mut time: Vec<Prepared> = Vec::new();
+    let mut other: Vec<(usize, Prepared)> = Vec::new();
+    for p in sorted {
+        if matches!(p.split.dim, DimRef::Time(_)) {
+            time.push(p);
+        } else {
+            let written = p.split.span.start;
+            other.push((written, p));
+        }
+    }
+    time.sort_by_key(|p| match p.split.dim {
+        DimRef::Time(t) => t as u8,
+        _ => 0,
+    });
+    let mut time_positions: Vec<usize> = time.iter().map(|p| p.split.span.start).collect();
+    time_positions.sort_unstable();
+    let mut slots: Vec<(usize, Prepared)> = other;
+    slots.extend(time_positions.into_iter().zip(time));
+    slots.sort_by_key(|(pos, _)| *pos);
+    slots.into_iter().map(|(_, p)| p).collect()
+}
+
+fn allocate_goal(
+    model: &Model,
+    policy: &Policy,
+    goal: &Goal,
+    caches: &mut Caches,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<GoalAllocation> {
+    let target = goal.target.as_ref()?;
+    let period = goal.period?;
+    let unit = rounding_unit(policy, &target.unit);
+    let overflow = |diagnostics: &mut Vec<Diagnostic>| {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::InvalidValue,
+                goal.name_span,
+                format!("allocating goal `{}` overflows exact arithmetic", goal.name),
+            )
+            .with_label("values too large")
+            .with_help("amounts must stay below 7.9 × 10²⁸ even after division into cells"),
+        );
+    };
+    if !(target.value % unit).is_zero() {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::InvalidValue,
+                target.span,
+                format!(
+                    "the target {} is finer than the rounding unit {} of `{}`",
+                    target.value.normalize(),
+                    unit.normalize(),
+                    target.unit
+                ),
+            )
+            .with_label("not a multiple of the rounding unit")
+            .with_help(format!(
+                "round the target, or set a finer unit in planck.toml: [policy.rounding] {} = \"…\"",
+                target.unit
+            )),
+        );
+        return None;
+    }
+    let Ok(prepared) = prepare(&goal.splits, target.value) else {
+        overflow(diagnostics);
+        return None;
+    };
+    let queue: Vec<&Prepared> = prepared.iter().collect();
+    let mut walker = Walker {
+        model,
+        unit,
+        caches,
+        path: Vec::new(),
+        scope: Vec::new(),
+        cells: Vec::new(),
+        rep_splits: HashMap::new(),
+    };
+    if walker
+        .expand(target.value, target.value, &queue, period)
+        .is_err()
+    {
+        overflow(diagnostics);
+        return None;
+    }
+    Some(GoalAllocation {
+        unit,
+        cells: walker.cells,
+        rep_splits: walker.rep_splits,
+    })
+}
+
+struct Walker<'a, 'm> {
+    model: &'m Model,
+    unit: Decimal,
+    caches: &'a mut Caches,
+    path: Vec<MemberRef>,
+    scope: Vec<(DimId, MemberId)>,
+    cells: Vec<Cell>,
+    rep_splits: HashMap<RepId, Span>,
+}
+
+/// One child of a node: its member, its weight among its siblings, its period, and the
+/// splits nested in its block.
+struct Child<'p, 'm> {
+    member: MemberRef,
+    weight: Decimal,
+    period: Period,
+    nested: &'p [Prepared<'m>],
+}
+
+fn clip(a: Period, b: Period) -> Period {
+    Period {
+        start: a.start.max(b.start),
+        end: a.end.min(b.end),
+    }
+}
+
+impl<'m> Walker<'_, 'm> {
+    fn reps(&mut self) -> Rc<Vec<RepId>> {
+        if let Some(r) = self.caches.scopes.get(&self.scope) {
+            return r.clone();
+        }
+        let reps = Rc::new(self.model.reps_in_scope(&self.scope));
+        self.caches.scopes.insert(self.scope.clone(), reps.clone());
+        reps
+    }
+
+    fn capacity(&mut self, rep: RepId, period: Period) -> Decimal {
+        if let Some(c) = self.caches.capacity.get(&(rep, period)) {
+            return *c;
+        }
+        let c = self
+            .model
+            .rep(rep)
+            .and_then(|r| capacity::effective(self.model, r, &period))
+            .unwrap_or(Decimal::ZERO);
+        self.caches.capacity.insert((rep, period), c);
+        c
+    }
+
+    fn children<'p>(&mut self, prep: &'p Prepared<'m>, period: Period) -> Vec<Child<'p, 'm>> {
+        let split = prep.split;
+        let no_nested: &'p [Prepared<'m>] = &[];
+        match (&split.kind, split.dim) {
+            (SplitKind::Entries { entries, .. }, dim) => entries
+                .iter()
+                .enumerate()
+                .filter_map(|(i, e)| {
+                    let child_period = match (dim, e.member) {
+                        (DimRef::Time(t), MemberRef::Time(_, s)) => {
+                            let slice = self.model.slices(t).get(s).map(|s| s.period)?;
+                            if !slice_in(t, &slice, &period) {
+                                return None;
+                            }
+                            clip(slice, period)
+                        }
+                        _ => period,
+                    };
+                    Some(Child {
+                        member: e.member,
+                        weight: prep.fractions.get(i).copied().unwrap_or(Decimal::ZERO),
+                        period: child_period,
+                        nested: prep.nested.get(i).map_or(no_nested, Vec::as_slice),
+                    })
+                })
+                .collect(),
+            (_, DimRef::Time(t)) => self
+                .model
+                .slices(t)
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| slice_in(t, &s.period, &period))
+                .map(|(i, s)| Child {
+                    member: MemberRef::Time(t, i),
+                    weight: Decimal::ONE,
+                    period: clip(s.period, period),
+                    nested: no_nested,
+                })
+                .collect(),
+            (kind, DimRef::Rep) => {
+                let by_capacity = matches!(kind, SplitKind::By { .. });
+                let reps = self.reps();
+                reps.iter()
+                    .map(|&r| Child {
+                        member: MemberRef::Rep(r),
+                        weight: if by_capacity {
+                            self.capacity(r, period)
+                        } else {
+                            Decimal::ONE
+                        },
+                        period,
+                        nested: no_nested,
+                    })
+                    .collect()
+            }
+            (kind, DimRef::User(d)) => {
+                let Some(dim) = self.model.dimension(d) else {
+                    return Vec::new();
+                };
+                dim.members
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| Child {
+                        member: MemberRef::User(d, MemberId(i as u32)),
+                        weight: match kind {
+                            SplitKind::By { attr, .. } => m
+                                .attr(attr)
+                                .and_then(|a| a.value.weight())
+                                .unwrap_or(Decimal::ZERO),
+                            _ => Decimal::ONE,
+                        },
+                        period,
+                        nested: no_nested,
+                    })
+                    .collect()
+            }
+        }
+    }
+
+    fn expand(
+        &mut self,
+        exact: Decimal,
+        rounded: Decimal,
+        queue: &[&Prepared<'m>],
+        period: Period,
+    ) -> Result<(), Overflow> {
+        let Some((first, rest)) = queue.split_first() else {
+            self.cells.push(Cell {
+                coords: self.path.clone(),
+                period,
+                value: rounded,
+            });
+            return Ok(());
+        };
+        let mut children = self.children(first, period);
+        if first.split.dim == DimRef::Rep {
+            for c in &children {
+                if let MemberRef::Rep(r) = c.member {
+                    self.rep_splits.entry(r).or_insert(first.split.dim_span);
+                }
+            }
+        }
+        if children.is_empty() {
+            // Nothing to split over (reported by the checks): keep the node as a leaf.
+            return self.expand(exact, rounded, &[], period);
+        }
+        let mut total = Decimal::ZERO;
+        for c in &children {
+            total = total.checked_add(c.weight).ok_or(Overflow)?;
+        }
+        if total.is_zero() {
+            for c in &mut children {
+                c.weight = Decimal::ONE;
+            }
+            total = Decimal::from(children.len());
+        }
+        let exacts: Vec<Decimal> = children
+            .iter()
+            .map(|c| {
+                let product = exact.checked_mul(c.weight)?;
+                if total == Decimal::ONE {
+                    Some(product)
+                } else {
+                    product.checked_div(total)
+                }
+            })
+            .collect::<Option<_>>()
+            .ok_or(Overflow)?;
+        let rounded_children = apportion(rounded, &exacts, self.unit).ok_or(Overflow)?;
+        for ((child, child_exact), child_rounded) in
+            children.iter().zip(exacts).zip(rounded_children)
+        {
+            self.path.push(child.member);
+            let scoped = match child.member {
+                MemberRef::User(d, m) => {
+                    self.scope.push((d, m));
+                    true
+                }
+                _ => false,
+            };
+            let result = if child.nested.is_empty() {
+                self.expand(child_exact, child_rounded, rest, child.period)
+            } else {
+                let mut next: Vec<&Prepared> = rest.to_vec();
+                next.extend(child.nested.iter());
+                self.expand(child_exact, child_rounded, &next, child.period)
+            };
+            if scoped {
+                self.scope.pop();
+            }
+            self.path.pop();
+            result?;
+        }
+        Ok(())
+    }
+}

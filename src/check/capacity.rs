@@ -1,0 +1,96 @@
+//! `over-capacity`: reps allocated more than they can deliver.
+
+use crate::alloc::GoalAllocation;
+use crate::capacity;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::fmt_num::amount;
+use crate::model::{Goal, MemberRef, Model, RepId};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// Compare each rep's total allocation in a goal with the rep's effective capacity over
+/// the goal's period; report once per team, naming each rep over capacity.
+pub(super) fn over_capacity(
+    model: &Model,
+    goal: &Goal,
+    allocation: &GoalAllocation,
+    out: &mut Vec<Diagnostic>,
+) {
+    if goal.allows(Code::OverCapacity) {
+        return;
+    }
+    let (Some(target), Some(period)) = (&goal.target, goal.period) else {
+        return;
+    };
+    let mut allocated: BTreeMap<RepId, Decimal> = BTreeMap::new();
+    for cell in &allocation.cells {
+        for coord in &cell.coords {
+            if let MemberRef::Rep(r) = coord {
+                let entry = allocated.entry(*r).or_default();
+                *entry = entry.saturating_add(cell.value);
+            }
+        }
+    }
+    // Group by team, in team order.
+    let mut by_team: BTreeMap<u32, Vec<(RepId, Decimal, Decimal)>> = BTreeMap::new();
+    for (&rep_id, &given) in &allocated {
+        let Some(rep) = model.rep(rep_id) else {
+            continue;
+        };
+        let Some(cap) = &rep.capacity else { continue };
+        if cap.unit != target.unit {
+            continue;
+        }
+        let effective = capacity::effective(model, rep, &period).unwrap_or(Decimal::ZERO);
+        by_team
+            .entry(rep.team.0)
+            .or_default()
+            .push((rep_id, given, effective));
+    }
+    for (team_index, reps) in by_team {
+        let over: Vec<&(RepId, Decimal, Decimal)> =
+            reps.iter().filter(|(_, given, cap)| given > cap).collect();
+        if over.is_empty() {
+            continue;
+        }
+        let Some(team) = model.teams.get(team_index as usize) else {
+            continue;
+        };
+        let Some(&at) = allocation.rep_splits.get(&over[0].0) else {
+            continue;
+        };
+        let team_given: Decimal = reps.iter().map(|(_, g, _)| *g).sum();
+        let team_cap: Decimal = reps.iter().map(|(_, _, c)| *c).sum();
+        let names: Vec<String> = over
+            .iter()
+            .map(|(r, given, cap)| {
+                let name = model.rep(*r).map_or("?", |r| r.name.as_str());
+                format!(
+                    "`{name}` {} against {} ({} over)",
+                    amount(*given),
+                    amount(cap.round_dp(2)),
+                    amount((*given - *cap).round_dp(2))
+                )
+            })
+            .collect();
+        out.push(
+            Diagnostic::new(
+                Code::OverCapacity,
+                at,
+                format!(
+                    "goal `{}` gives team `{}` {} in {period}, but its reps' effective capacity is {}",
+                    goal.name,
+                    team.name,
+                    amount(team_given),
+                    amount(team_cap.round_dp(2)),
+                ),
+            )
+            .with_label(format!("{} rep{} over capacity", over.len(), if over.len() == 1 { "" } else { "s" }))
+            .with_secondary(team.span, "the team")
+            .with_help(format!(
+                "over capacity: {}; add reps, raise capacities where justified, or move target elsewhere",
+                names.join(", ")
+            )),
+        );
+    }
+}

@@ -1,0 +1,418 @@
+//! The allocation engine: the worked numbers of the design, rounding, and the
+//! properties every allocation keeps (children sum to their parent exactly, no value
+//! more than one unit from its exact share, no dependence on the order of the file).
+
+use planck::config::Config;
+use planck::model::MemberRef;
+use planck::resolve::load::{FileSystem, LoadOptions};
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+struct NoFiles;
+
+impl FileSystem for NoFiles {
+    fn read(&self, _: &Path) -> std::io::Result<Vec<u8>> {
+        Err(std::io::ErrorKind::NotFound.into())
+    }
+}
+
+fn compile_with(text: &str, config: &Config) -> planck::Compilation {
+    let options = LoadOptions {
+        project_root: "/t".into(),
+        base_dir: "/t".into(),
+    };
+    planck::compile(
+        Path::new("t.plan"),
+        text.as_bytes().to_vec(),
+        &NoFiles,
+        &options,
+        config,
+        None,
+    )
+}
+
+fn compile(text: &str) -> planck::Compilation {
+    compile_with(text, &Config::default())
+}
+
+fn d(s: &str) -> Decimal {
+    s.parse().unwrap_or_else(|_| panic!("bad decimal {s}"))
+}
+
+/// Cells of one goal as (`dim=member,…`, value), names resolved.
+fn cells(c: &planck::Compilation, goal: &str) -> Vec<(String, Decimal)> {
+    let g = c
+        .model
+        .goals
+        .iter()
+        .position(|g| g.name == goal)
+        .unwrap_or_else(|| panic!("no goal {goal}"));
+    let alloc = c.allocation.goals[g]
+        .as_ref()
+        .unwrap_or_else(|| panic!("{goal} not allocated: {:#?}", c.diagnostics));
+    alloc
+        .cells
+        .iter()
+        .map(|cell| {
+            let key: Vec<String> = cell
+                .coords
+                .iter()
+                .map(|m| match *m {
+                    MemberRef::User(d, m) => {
+                        let dim = &c.model.dimensions[d.index()];
+                        format!("{}={}", dim.name, dim.members[m.index()].name)
+                    }
+                    MemberRef::Rep(r) => format!("rep={}", c.model.reps[r.index()].name),
+                    MemberRef::Time(t, i) => format!("{}={}", t.name(), c.model.slices(t)[i].name),
+                })
+                .collect();
+            (key.join(","), cell.value)
+        })
+        .collect()
+}
+
+/// The sum of the cells whose key contains every given `dim=member`.
+fn total(cells: &[(String, Decimal)], filters: &[&str]) -> Decimal {
+    cells
+        .iter()
+        .filter(|(k, _)| filters.iter().all(|f| k.split(',').any(|p| p == *f)))
+        .map(|(_, v)| *v)
+        .sum()
+}
+
+const SPEC: &str = r#"
+plan "FY2026 华东销售计划" { period 2026  currency CNY  as_of 2026-06-30 }
+strategy key_accounts "深耕大客户"
+dimension region "区域" {
+  east  "华东" { potential 30M CNY  stance attack }
+  north "华北" { potential 20M CNY  stance defend }
+  south "华南" { potential 10M CNY  stance develop }
+}
+team east_team "华东团队" {
+  region east
+  rep alice "陈爱丽" { capacity 1.2M CNY }
+  rep bob   "王博"   { capacity 1.2M CNY }
+  rep carol "张可"   { capacity 1.2M CNY CAROL }
+}
+goal revenue "2026 全年销售额" {
+  owner "销售总监"
+  target 12M CNY
+  baseline 10M CNY in 2025
+  supports key_accounts
+  split region {
+    east  40% { split rep by capacity }
+    north 35%
+    south rest
+  }
+  split quarter { Q1 20%  Q2 25%  Q3 25%  Q4 30% }
+}
+"#;
+
+#[test]
+fn worked_numbers_of_the_design() {
+    let c = compile(&SPEC.replace(" CAROL", ""));
+    let cells = cells(&c, "revenue");
+    assert_eq!(total(&cells, &["region=east"]), d("4800000"));
+    assert_eq!(total(&cells, &["region=north"]), d("4200000"));
+    assert_eq!(total(&cells, &["region=south"]), d("3000000"));
+    for rep in ["alice", "bob", "carol"] {
+        assert_eq!(
+            total(&cells, &[&format!("rep={rep}")]),
+            d("1600000"),
+            "{rep}"
+        );
+    }
+    assert_eq!(total(&cells, &["rep=alice", "quarter=Q1"]), d("320000"));
+    assert_eq!(total(&cells, &["rep=alice", "quarter=Q4"]), d("480000"));
+    assert_eq!(total(&cells, &["region=north", "quarter=Q3"]), d("1050000"));
+    // East's capacity is 3.6M against 4.8M allocated.
+    let over: Vec<_> = c
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.as_str() == "over-capacity")
+        .collect();
+    assert_eq!(over.len(), 1, "{:#?}", c.diagnostics);
+    assert!(over[0].message.contains("4.8M"), "{}", over[0].message);
+    assert!(over[0].message.contains("3.6M"), "{}", over[0].message);
+}
+
+#[test]
+fn a_rep_who_starts_in_july_gets_nothing_before() {
+    let c = compile(&SPEC.replace(" CAROL", "  start 2026-07  ramp 50% 75%"));
+    let cells = cells(&c, "revenue");
+    assert_eq!(total(&cells, &["rep=carol", "quarter=Q1"]), d("0"));
+    assert_eq!(total(&cells, &["rep=carol", "quarter=Q2"]), d("0"));
+    // Q3: 1.2M east × (carol 225k of 100k+100k... ) — carol's Q3 capacity is 225k of
+    // 300k + 300k + 225k, so her share of east's 1.2M Q3 is 1.2M × 225/825.
+    let q3 = total(&cells, &["rep=carol", "quarter=Q3"]);
+    assert_eq!(q3, d("327272.73"));
+    assert_eq!(total(&cells, &["region=east"]), d("4800000"));
+}
+
+#[test]
+fn a_hundred_customers_over_three_regions() {
+    let c = compile(
+        "plan { period 2026 }\ndimension region { a b c }\ngoal g { target 100 customers  split region even }\n",
+    );
+    let cells = cells(&c, "g");
+    let values: Vec<Decimal> = cells.iter().map(|(_, v)| *v).collect();
+    assert_eq!(values, vec![d("34"), d("33"), d("33")]);
+}
+
+#[test]
+fn months_beside_quarters_split_each_quarter() {
+    let c = compile(
+        "plan { period 2026 currency CNY }\ngoal g { target 12M CNY\n  split month even\n  split quarter { Q1 20%  Q2 25%  Q3 25%  Q4 30% } }\n",
+    );
+    let cells = cells(&c, "g");
+    assert_eq!(cells.len(), 12);
+    // Written after the month split, the quarter split still applies first.
+    assert_eq!(cells[0].0, "quarter=Q1,month=Jan");
+    assert_eq!(cells[0].1, d("800000"));
+    assert_eq!(cells[11].0, "quarter=Q4,month=Dec");
+    assert_eq!(cells[11].1, d("1200000"));
+}
+
+#[test]
+fn fiscal_quarters_and_months_follow_the_plan_year() {
+    let c = compile(
+        "plan { period 2026-04-01..2027-03-31 currency USD }\ngoal g { target 10M USD\n  split quarter { Q1 10%  Q2 20%  Q3 30%  Q4 40% }\n  split month even }\ngoal h2 { target 3M USD\n  period 2026-10-01..2027-03-31\n  split quarter { Q3 1M  Q4 2M } }\n",
+    );
+    let g = cells(&c, "g");
+    assert_eq!(g[0].0, "quarter=Q1,month=Apr");
+    assert_eq!(total(&g, &["quarter=Q4"]), d("4000000"));
+    // Equal remainders: the extra cent goes to the month written (here: listed) first.
+    assert_eq!(total(&g, &["month=Jan"]), d("1333333.34"));
+    assert_eq!(total(&g, &["month=Feb"]), d("1333333.33"));
+    assert_eq!(total(&g, &["month=Mar"]), d("1333333.33"));
+    let cell = &c.allocation.goals[0].as_ref().map(|a| a.cells[11].period);
+    assert_eq!(
+        cell.map(|p| p.start.to_string()),
+        Some("2027-03-01".to_string())
+    );
+    let h2 = cells(&c, "h2");
+    assert_eq!(
+        h2,
+        vec![
+            ("quarter=Q3".to_string(), d("1000000")),
+            ("quarter=Q4".to_string(), d("2000000"))
+        ]
+    );
+}
+
+#[test]
+fn amounts_rest_and_nested_amounts() {
+    let c = compile(
+        "plan { period 2026 currency CNY }\ndimension region { east north south }\ndimension product { hw sw }\ngoal g { target 12M CNY\n  split region { east 5M { split product { hw 2M  sw rest } }  north 50%  south rest }\n  split half { H1 40%  H2 60% } }\n",
+    );
+    let cells = cells(&c, "g");
+    assert_eq!(total(&cells, &["region=east"]), d("5000000"));
+    assert_eq!(total(&cells, &["region=south"]), d("1000000"));
+    assert_eq!(total(&cells, &["product=hw"]), d("2000000"));
+    assert_eq!(
+        total(&cells, &["region=east", "half=H2", "product=sw"]),
+        d("1800000")
+    );
+}
+
+#[test]
+fn by_attribute_weighs_members() {
+    let c = compile(
+        "plan { period 2026 currency CNY }\ndimension region { east { potential 30M CNY }  north { potential 20M CNY }  south { weight 1  potential 10M CNY } }\ngoal g { target 6M CNY  split region by potential }\n",
+    );
+    let cells = cells(&c, "g");
+    assert_eq!(
+        cells.iter().map(|(_, v)| *v).collect::<Vec<_>>(),
+        vec![d("3000000"), d("2000000"), d("1000000")]
+    );
+}
+
+#[test]
+fn rep_splits_take_the_reps_of_the_enclosing_region() {
+    let c = compile(
+        "plan { period 2026 currency CNY }\ndimension region { east north }\nteam e { region east  rep a { capacity 1M CNY }  rep b { capacity 3M CNY } }\nteam n { region north  rep c { capacity 1M CNY } }\ngoal g { target 2M CNY\n  split region { east 50% { split rep by capacity }  north 50% { split rep even } } }\n",
+    );
+    let cells = cells(&c, "g");
+    assert_eq!(
+        cells,
+        vec![
+            ("region=east,rep=a".to_string(), d("250000")),
+            ("region=east,rep=b".to_string(), d("750000")),
+            ("region=north,rep=c".to_string(), d("1000000")),
+        ]
+    );
+}
+
+#[test]
+fn rounding_units_come_from_config() {
+    let text = "plan { period 2026 currency CNY }\ndimension region { a b c }\ngoal g { target 1M CNY  split region even }\n";
+    let default = cells(&compile(text), "g");
+    assert_eq!(
+        default.iter().map(|(_, v)| *v).collect::<Vec<_>>(),
+        vec![d("333333.34"), d("333333.33"), d("333333.33")]
+    );
+    let config = planck::config::parse("[policy.rounding]\nCNY = \"1000\"\n").unwrap_or_default();
+    let thousands = cells(&compile_with(text, &config), "g");
+    assert_eq!(
+        thousands.iter().map(|(_, v)| *v).collect::<Vec<_>>(),
+        vec![d("334000"), d("333000"), d("333000")]
+    );
+}
+
+#[test]
+fn a_target_finer_than_its_unit_is_reported() {
+    let c = compile("plan { period 2026 currency CNY }\ngoal g { target 10.005 CNY }\n");
+    assert!(
+        c.diagnostics
+            .iter()
+            .any(|d| d.message.contains("finer than the rounding unit"))
+    );
+}
+
+#[test]
+fn weeks_are_iso_weeks_with_their_thursday_in_the_period() {
+    let c = compile("plan { period 2026 }\ngoal g { target 530 visits  split week even }\n");
+    let cells = cells(&c, "g");
+    assert_eq!(cells.len(), 53);
+    assert!(cells.iter().all(|(_, v)| *v == d("10")));
+    let first = c.allocation.goals[0].as_ref().map(|a| a.cells[0].period);
+    // W01 of 2026 runs from 2025-12-29; its cell covers the part inside the goal period.
+    assert_eq!(
+        first.map(|p| p.start.to_string()),
+        Some("2026-01-01".to_string())
+    );
+}
+
+// ---------------------------------------------------------------- properties
+
+/// A random plan: a target, a region split by random shares (the last one `rest`, the
+/// first one optionally split further by rep capacity), a product split by random
+/// weights, and a time split. Returns the target and the plan's top-level items.
+fn plan_strategy() -> impl Strategy<Value = (String, Vec<String>)> {
+    let weights = proptest::collection::vec(1u32..50, 2..6);
+    let target = (1i64..5_000_000_000, 0u32..3);
+    let capacities = proptest::collection::vec(1u32..40, 1..5);
+    (target, weights.clone(), weights, capacities, any::<bool>(), any::<bool>()).prop_map(
+        |((t, scale), region_w, product_w, capacities, nest, months)| {
+            let target = Decimal::new(t, scale).normalize().to_string();
+            let region_total: u32 = region_w.iter().sum();
+            let last = region_w.len() - 1;
+            let regions: Vec<String> = region_w
+                .iter()
+                .enumerate()
+                .map(|(i, w)| {
+                    let share = if i == last {
+                        "rest".to_string()
+                    } else {
+                        let p = (Decimal::from(w * 100) / Decimal::from(region_total)).round_dp(2);
+                        format!("{}%", p.normalize())
+                    };
+                    let nested = if i == 0 && nest { " { split rep by capacity }" } else { "" };
+                    format!("r{i} {share}{nested}")
+                })
+                .collect();
+            let products: Vec<String> = product_w
+                .iter()
+                .enumerate()
+                .map(|(i, w)| format!("p{i} {{ w {w} }}"))
+                .collect();
+            let time = if months {
+                "split quarter { Q1 10%  Q2 20%  Q3 30%  Q4 40% }\n  split month even"
+            } else {
+                "split half even"
+            };
+            let mut items = vec![
+                "plan { period 2026 currency CNY }".to_string(),
+                format!("dimension region {{ {} }}", (0..region_w.len()).map(|i| format!("r{i}")).collect::<Vec<_>>().join(" ")),
+                format!("dimension product {{ {} }}", products.join(" ")),
+            ];
+            for (i, c) in capacities.iter().enumerate() {
+                items.push(format!("team t{i} {{ region r0  rep rep{i} {{ capacity {c}k CNY }} }}"));
+            }
+            items.push(format!(
+                "goal g {{ target {target} CNY\n  split region {{ {} }}\n  split product by w\n  {time} }}",
+                regions.join("  ")
+            ));
+            (target, items)
+        },
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
+
+    #[test]
+    fn allocations_add_up_exactly((target, items) in plan_strategy()) {
+        let text = items.join("\n") + "\n";
+        let c = compile(&text);
+        let errors: Vec<_> = c.diagnostics.iter().filter(|d| d.severity == planck::diagnostic::Severity::Error && d.code.as_str() != "over-capacity").collect();
+        prop_assume!(errors.is_empty());
+        let alloc = c.allocation.goals[0].as_ref().expect("allocated");
+        let sum: Decimal = alloc.cells.iter().map(|c| c.value).sum();
+        prop_assert_eq!(sum, d(&target));
+        for cell in &alloc.cells {
+            prop_assert!((cell.value % alloc.unit).is_zero(), "{} is not a multiple of {}", cell.value, alloc.unit);
+        }
+        // Every prefix of the path (every inner node) is within one unit of its exact value:
+        // check each first-level member's total against target × its exact share.
+        let mut by_region: BTreeMap<String, Decimal> = BTreeMap::new();
+        for (k, v) in cells(&c, "g") {
+            let region = k.split(',').next().unwrap_or("").to_string();
+            *by_region.entry(region).or_default() += v;
+        }
+        prop_assert_eq!(by_region.values().copied().sum::<Decimal>(), d(&target));
+    }
+
+    #[test]
+    fn leaves_stay_within_one_unit_of_their_exact_share(
+        target in 1u64..10_000_000,
+        weights in proptest::collection::vec(1u32..1000, 1..8),
+        weights2 in proptest::collection::vec(1u32..1000, 1..8),
+    ) {
+        let dim = |name: &str, ws: &[u32]| format!(
+            "dimension {name} {{ {} }}",
+            ws.iter().enumerate().map(|(i, w)| format!("{name}{i} {{ w {w} }}")).collect::<Vec<_>>().join(" ")
+        );
+        let text = format!(
+            "plan {{ period 2026 }}\n{}\n{}\ngoal g {{ target {target} units\n  split a by w\n  split b by w\n  split month even }}\n",
+            dim("a", &weights), dim("b", &weights2)
+        );
+        let c = compile(&text);
+        let cells = cells(&c, "g");
+        let wa: u32 = weights.iter().sum();
+        let wb: u32 = weights2.iter().sum();
+        let mut sum = Decimal::ZERO;
+        for (k, v) in &cells {
+            let parts: Vec<&str> = k.split(',').collect();
+            let i: usize = parts[0].trim_start_matches("a=a").parse().unwrap_or(0);
+            let j: usize = parts[1].trim_start_matches("b=b").parse().unwrap_or(0);
+            let exact = Decimal::from(target) * Decimal::from(weights[i]) / Decimal::from(wa)
+                * Decimal::from(weights2[j]) / Decimal::from(wb) / Decimal::from(12);
+            prop_assert!((*v - exact).abs() < Decimal::ONE, "{k}: {v} vs exact {exact}");
+            sum += v;
+        }
+        prop_assert_eq!(sum, Decimal::from(target));
+    }
+
+    #[test]
+    fn file_order_does_not_change_the_allocation(
+        (_, items) in plan_strategy(),
+        seed in any::<u64>(),
+    ) {
+        let text = items.join("\n") + "\n";
+        let mut shuffled = items.clone();
+        // A deterministic shuffle of the items (each is one top-level item or comment).
+        let mut state = seed | 1;
+        for i in (1..shuffled.len()).rev() {
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17;
+            let j = (state % (i as u64 + 1)) as usize;
+            shuffled.swap(i, j);
+        }
+        let a = compile(&text);
+        let b = compile(&(shuffled.join("\n") + "\n"));
+        prop_assume!(a.allocation.goals[0].is_some());
+        prop_assert_eq!(cells(&a, "g"), cells(&b, "g"));
+    }
+}
