@@ -221,8 +221,7 @@ fn severity_text(code: Code) -> String {
 pub fn is_checked(code: Code) -> bool {
     !matches!(
         code,
-        Code::OverCapacity
-            | Code::FunnelCannotReach
+        Code::FunnelCannotReach
             | Code::CycleExceedsPeriod
             | Code::LowCoverage
             | Code::StaleDeal
@@ -230,7 +229,8 @@ pub fn is_checked(code: Code) -> bool {
     )
 }
 
-const NOT_YET: &str = "Not reported yet: this code is reserved for the allocation and pipeline checks of a later version.";
+const NOT_YET: &str =
+    "Not reported yet: this code is reserved for the pipeline checks of a later version.";
 
 /// Wrap prose to `width` columns, each line indented by two spaces.
 fn wrap(text: &str, width: usize) -> String {

@@ -1,0 +1,256 @@
+//! `planck compile` end to end: snapshots of every example's output, validation against
+//! `planck schema`, determinism, atomic `-o`, and refusal on errors.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::Path;
+
+fn planck() -> Command {
+    let mut cmd = Command::cargo_bin("planck").unwrap_or_else(|e| panic!("{e}"));
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd
+}
+
+fn run(args: &[&str]) -> (i32, Vec<u8>, String) {
+    let out = planck()
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    (
+        out.status.code().unwrap_or(-1),
+        out.stdout,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+const EXAMPLES: &[&str] = &[
+    "examples/quickstart.plan",
+    "examples/east-china/plan.plan",
+    "examples/fiscal-year.plan",
+];
+
+fn compiled(path: &str) -> Value {
+    let (code, out, err) = run(&["compile", path]);
+    assert_eq!(code, 0, "{err}");
+    serde_json::from_slice(&out).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn every_example_compiles_to_its_snapshot() {
+    for path in EXAMPLES {
+        let value = compiled(path);
+        let name = path
+            .trim_start_matches("examples/")
+            .trim_end_matches(".plan")
+            .replace('/', "-");
+        let pretty = serde_json::to_string_pretty(&value).unwrap_or_default();
+        insta::with_settings!({
+            snapshot_path => "compile/snapshots",
+            prepend_module_to_snapshot => false,
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!(name, pretty);
+        });
+    }
+}
+
+#[test]
+fn every_example_sums_exactly() {
+    use rust_decimal::Decimal;
+    for path in EXAMPLES {
+        let value = compiled(path);
+        for goal in value["goals"].as_array().into_iter().flatten() {
+            let target: Decimal = goal["target"]
+                .as_str()
+                .unwrap_or("x")
+                .parse()
+                .unwrap_or_default();
+            let sum: Decimal = goal["allocations"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|c| {
+                    c["value"]
+                        .as_str()
+                        .unwrap_or("0")
+                        .parse::<Decimal>()
+                        .unwrap_or_default()
+                })
+                .sum();
+            assert_eq!(sum, target, "{path}: goal {}", goal["name"]);
+        }
+    }
+}
+
+#[test]
+fn output_is_deterministic_and_o_writes_the_same_bytes() {
+    let (_, first, _) = run(&["compile", "examples/east-china/plan.plan"]);
+    let (_, second, _) = run(&["compile", "examples/east-china/plan.plan"]);
+    assert_eq!(first, second);
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let target = dir.path().join("out.json");
+    std::fs::write(&target, "old").unwrap_or_else(|e| panic!("{e}"));
+    let out = planck()
+        .args(["compile", "examples/east-china/plan.plan", "-o"])
+        .arg(&target)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+    assert_eq!(std::fs::read(&target).unwrap_or_default(), first);
+    // No temporary file is left behind.
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+}
+
+#[test]
+fn errors_refuse_to_compile_and_leave_the_output_alone() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let target = dir.path().join("out.json");
+    std::fs::write(&target, "previous").unwrap_or_else(|e| panic!("{e}"));
+    let out = planck()
+        .args(["compile", "tests/ui/shares-sum.plan", "-o"])
+        .arg(&target)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("shares-sum"), "{err}");
+    assert!(err.contains("nothing was compiled"), "{err}");
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap_or_default(),
+        "previous"
+    );
+}
+
+#[test]
+fn a_folder_with_several_roots_must_name_one() {
+    let (code, _, err) = run(&["compile", "examples"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("holds 3 root plans"), "{err}");
+    let (code, out, _) = run(&["compile", "examples/east-china"]);
+    assert_eq!(code, 0);
+    assert!(!out.is_empty());
+}
+
+// ------------------------------------------------------------------ schema
+
+/// A validator for the part of JSON Schema that `planck schema` uses: type, const,
+/// required, properties, additionalProperties, items, anyOf, $ref and pattern (the two
+/// patterns the schema has, checked by parsing).
+fn validate(schema: &Value, root: &Value, value: &Value, at: &str, errors: &mut Vec<String>) {
+    if let Some(r) = schema["$ref"].as_str() {
+        let name = r.trim_start_matches("#/$defs/");
+        return validate(&root["$defs"][name], root, value, at, errors);
+    }
+    if let Some(any) = schema["anyOf"].as_array() {
+        let ok = any.iter().any(|s| {
+            let mut e = Vec::new();
+            validate(s, root, value, at, &mut e);
+            e.is_empty()
+        });
+        if !ok {
+            errors.push(format!("{at}: matches no alternative"));
+        }
+        return;
+    }
+    if let Some(c) = schema.get("const")
+        && c != value
+    {
+        errors.push(format!("{at}: expected {c}"));
+    }
+    if let Some(t) = schema.get("type") {
+        let types: Vec<&str> = match t {
+            Value::String(s) => vec![s.as_str()],
+            Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+            _ => vec![],
+        };
+        let actual = match value {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+        };
+        if !types.contains(&actual) {
+            errors.push(format!("{at}: {actual} is not {types:?}"));
+            return;
+        }
+    }
+    if let (Some(pattern), Some(s)) = (schema["pattern"].as_str(), value.as_str()) {
+        let ok = if pattern.contains("[0-9]{4}") {
+            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
+        } else {
+            s.parse::<rust_decimal::Decimal>()
+                .is_ok_and(|d| d.normalize().to_string() == s)
+        };
+        if !ok {
+            errors.push(format!("{at}: `{s}` does not match {pattern}"));
+        }
+    }
+    if let Value::Object(map) = value {
+        for req in schema["required"].as_array().into_iter().flatten() {
+            if let Some(k) = req.as_str()
+                && !map.contains_key(k)
+            {
+                errors.push(format!("{at}: missing `{k}`"));
+            }
+        }
+        for (k, v) in map {
+            let path = format!("{at}.{k}");
+            match schema["properties"].get(k) {
+                Some(s) => validate(s, root, v, &path, errors),
+                None => match &schema["additionalProperties"] {
+                    Value::Bool(false) => errors.push(format!("{path}: not allowed")),
+                    s @ Value::Object(_) => validate(s, root, v, &path, errors),
+                    _ => {}
+                },
+            }
+        }
+    }
+    if let (Value::Array(items), Some(s)) = (value, schema.get("items")) {
+        for (i, v) in items.iter().enumerate() {
+            validate(s, root, v, &format!("{at}[{i}]"), errors);
+        }
+    }
+}
+
+#[test]
+fn every_example_validates_against_the_schema() {
+    let (code, schema, _) = run(&["schema"]);
+    assert_eq!(code, 0);
+    let schema: Value = serde_json::from_slice(&schema).unwrap_or_else(|e| panic!("{e}"));
+    for path in EXAMPLES {
+        let value = compiled(path);
+        let mut errors = Vec::new();
+        validate(&schema, &schema, &value, "$", &mut errors);
+        assert!(errors.is_empty(), "{path}: {errors:#?}");
+    }
+    // The validator itself rejects what the schema forbids.
+    let mut broken = compiled(EXAMPLES[0]);
+    broken["goals"][0]["allocations"][0]["value"] = Value::String("1.50".into());
+    broken["plan"]["extra"] = Value::Bool(true);
+    let mut errors = Vec::new();
+    validate(&schema, &schema, &broken, "$", &mut errors);
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+}
+
+#[test]
+fn json_docs_example_is_real_output() {
+    // docs/json.md shows the quickstart's output; keep its numbers true.
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/json.md"))
+        .unwrap_or_default();
+    let value = compiled("examples/quickstart.plan");
+    let first = &value["goals"][0]["allocations"][0];
+    assert!(
+        doc.contains(&format!("\"value\": {}", first["value"])),
+        "docs/json.md is out of date"
+    );
+}
