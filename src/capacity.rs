@@ -13,20 +13,38 @@ use rust_decimal::Decimal;
 /// The rep's effective capacity over `period`, or `None` without a capacity or plan
 /// period (or if the arithmetic overflows).
 pub fn effective(model: &Model, rep: &Rep, period: &Period) -> Option<Decimal> {
+    over(model, &monthly(model, rep)?, period)
+}
+
+/// The rep's capacity in each month of the plan period (`start` and `ramp` applied).
+pub fn monthly(model: &Model, rep: &Rep) -> Option<Vec<Decimal>> {
     let capacity = rep.capacity.as_ref()?.value;
-    let plan = model.plan.period?;
-    let months = plan.months();
-    let per_month = capacity.checked_div(Decimal::from(months.len().max(1)))?;
+    let months = model.plan_months();
+    if months.is_empty() {
+        return None;
+    }
+    let per_month = capacity.checked_div(Decimal::from(months.len()))?;
     let start_key = rep.start.map(|d| (d.year(), d.month()));
-    let mut total = Decimal::ZERO;
     let mut months_worked = 0usize;
-    for month in &months {
-        let key = (month.start.year(), month.start.month());
-        if start_key.is_some_and(|s| key < s) {
-            continue;
-        }
-        let factor = rep.ramp.get(months_worked).copied().unwrap_or(Decimal::ONE);
-        months_worked += 1;
+    months
+        .iter()
+        .map(|month| {
+            let key = (month.start.year(), month.start.month());
+            if start_key.is_some_and(|s| key < s) {
+                return Some(Decimal::ZERO);
+            }
+            let factor = rep.ramp.get(months_worked).copied().unwrap_or(Decimal::ONE);
+            months_worked += 1;
+            per_month.checked_mul(factor)
+        })
+        .collect()
+}
+
+/// The sum of monthly capacities (from [`monthly`]) over `period`; a month only partly
+/// inside it counts in proportion to its days.
+pub fn over(model: &Model, monthly: &[Decimal], period: &Period) -> Option<Decimal> {
+    let mut total = Decimal::ZERO;
+    for (month, capacity) in model.plan_months().iter().zip(monthly) {
         if !month.overlaps(period) {
             continue;
         }
@@ -34,12 +52,13 @@ pub fn effective(model: &Model, rep: &Rep, period: &Period) -> Option<Decimal> {
             start: month.start.max(period.start),
             end: month.end.min(period.end),
         };
-        let mut part = per_month.checked_mul(factor)?;
-        if overlap.days() != month.days() {
-            part = part
+        let part = if overlap.days() == month.days() {
+            *capacity
+        } else {
+            capacity
                 .checked_mul(Decimal::from(overlap.days()))?
-                .checked_div(Decimal::from(month.days()))?;
-        }
+                .checked_div(Decimal::from(month.days()))?
+        };
         total = total.checked_add(part)?;
     }
     Some(total)

@@ -318,15 +318,14 @@ fn compile(args: &CompileArgs) -> Result<ExitCode, Fatal> {
         emit::compile::write(&compilation.model, &compilation.allocation, out)
     };
     match &args.output {
-        Some(path) => {
-            write_atomically_with(path, |file| write(file).map_err(std::io::Error::other))
-                .map_err(|e| Fatal(format!("cannot write {}: {e}", path.display())))?
-        }
+        Some(path) => write_atomically_with(path, |file| write(file))
+            .map_err(|e| Fatal(format!("cannot write {}: {e}", path.display())))?,
         None => {
             let stdout = std::io::stdout();
             let mut lock = stdout.lock();
+            // A closed pipe (`planck compile | head`) is the reader's choice, not an error.
             if let Err(e) = write(&mut lock)
-                && !e.is_io()
+                && e.kind() != std::io::ErrorKind::BrokenPipe
             {
                 return Err(Fatal(format!("cannot write JSON: {e}")));
             }
@@ -484,11 +483,10 @@ fn write_atomically_with(
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     let tmp = dir.join(format!(".{name}.planck-{}.tmp", std::process::id()));
+    // No fsync: the rename already makes the replacement all-or-nothing for readers,
+    // and flushing hundreds of megabytes of regenerable output would double the time.
     let result = std::fs::File::create(&tmp)
-        .and_then(|mut file| {
-            fill(&mut file)?;
-            file.sync_all()
-        })
+        .and_then(|mut file| fill(&mut file))
         .and_then(|()| std::fs::rename(&tmp, path));
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);

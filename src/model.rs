@@ -68,6 +68,8 @@ pub struct Plan {
     pub currency: Option<String>,
     pub as_of: Option<NaiveDate>,
     pub span: Span,
+    /// The months of `period`, computed once.
+    pub months: Vec<Period>,
 }
 
 impl Model {
@@ -111,9 +113,9 @@ impl Model {
             .collect()
     }
 
-    /// The months of the plan period: capacity is spread evenly over them.
-    pub fn plan_months(&self) -> usize {
-        self.plan.period.map_or(0, |p| p.months().len())
+    /// The months of the plan period (clipped to it): capacity is spread evenly over them.
+    pub fn plan_months(&self) -> &[Period] {
+        &self.plan.months
     }
 }
 

@@ -56,8 +56,8 @@ fn cells(c: &planck::Compilation, goal: &str) -> Vec<(String, Decimal)> {
         .cells
         .iter()
         .map(|cell| {
-            let key: Vec<String> = cell
-                .coords
+            let key: Vec<String> = alloc
+                .coords(cell)
                 .iter()
                 .map(|m| match *m {
                     MemberRef::User(d, m) => {

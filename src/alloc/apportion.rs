@@ -4,6 +4,9 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use std::cmp::Ordering;
 
+/// Decimal places of a rounding unit kept when comparing remainders.
+const NOISE_PLACES: u32 = 18;
+
 /// Share `total` (a multiple of `unit`) among children whose exact values are `exact`,
 /// in multiples of `unit`, so that the shares sum to `total` exactly.
 ///
@@ -20,17 +23,40 @@ use std::cmp::Ordering;
 /// assert_eq!(shares, Some(vec![Decimal::from(34), Decimal::from(33), Decimal::from(33)]));
 /// ```
 pub fn apportion(total: Decimal, exact: &[Decimal], unit: Decimal) -> Option<Vec<Decimal>> {
+    share(total, exact, unit, |e| e.checked_div(unit))
+}
+
+/// [`apportion`] for a unit whose inverse is exact (a power of ten): values are turned
+/// into units by multiplying with `inverse`, which is much faster than dividing.
+pub(super) fn apportion_scaled(
+    total: Decimal,
+    exact: &[Decimal],
+    unit: Decimal,
+    inverse: Decimal,
+) -> Option<Vec<Decimal>> {
+    share(total, exact, unit, |e| e.checked_mul(inverse))
+}
+
+fn share(
+    total: Decimal,
+    exact: &[Decimal],
+    unit: Decimal,
+    to_units: impl Fn(Decimal) -> Option<Decimal>,
+) -> Option<Vec<Decimal>> {
     let mut units: Vec<Decimal> = Vec::with_capacity(exact.len());
     let mut remainders: Vec<(Decimal, usize)> = Vec::with_capacity(exact.len());
     let mut assigned = Decimal::ZERO;
     for (i, e) in exact.iter().enumerate() {
-        let in_units = e.checked_div(unit)?;
+        // Exact shares such as a third carry noise in their last of 28 digits, which
+        // depends on the order of the arithmetic. Rounding to 18 places of a unit removes
+        // it, so equal shares tie (and go to the first written) however computed.
+        let in_units = to_units(*e)?.round_dp(NOISE_PLACES);
         let floor = in_units.floor();
         remainders.push((in_units - floor, i));
         assigned = assigned.checked_add(floor)?;
         units.push(floor);
     }
-    let total_units = total.checked_div(unit)?.round();
+    let total_units = to_units(total)?.round();
     let missing = total_units.checked_sub(assigned)?;
     let n = exact.len();
     if n == 0 {
@@ -100,6 +126,21 @@ mod tests {
         assert_eq!(shares, Some(vec![d("500000000000"), d("500000000000")]));
         let shares = apportion(d("0"), &[d("2.5"), d("2.5")], Decimal::ONE);
         assert_eq!(shares.map(|s| s.iter().sum::<Decimal>()), Some(d("0")));
+    }
+
+    #[test]
+    fn ties_do_not_depend_on_the_order_of_the_arithmetic() {
+        // A third of 320000 × 0.5 and × 0.2, computed two ways: the remainders are equal
+        // in truth, so the first written wins both times.
+        let (a, b) = (d("320000"), d("375000"));
+        let one = a * d("125000") / b;
+        let two = a / b * d("125000");
+        assert_ne!(one, two, "the two orders differ in the last digit");
+        for node in [one, two] {
+            let exact = [node * d("0.3"), node * d("0.5"), node * d("0.2")];
+            let shares = apportion(d("106666.67"), &exact, d("0.01"));
+            assert_eq!(shares, Some(vec![d("32000"), d("53333.34"), d("21333.33")]));
+        }
     }
 
     #[test]

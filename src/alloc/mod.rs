@@ -39,6 +39,9 @@ pub struct GoalAllocation {
     /// The rounding unit every value is a multiple of.
     pub unit: Decimal,
     pub cells: Vec<Cell>,
+    /// The coordinates of all cells, one after another (see [`GoalAllocation::coords`]):
+    /// one allocation for millions of cells instead of one each.
+    pub coords: Vec<MemberRef>,
     /// For each rep allocated, the `split rep` that allocated it (for `over-capacity`).
     pub rep_splits: HashMap<RepId, Span>,
 }
@@ -46,10 +49,21 @@ pub struct GoalAllocation {
 /// A leaf: one member of each split on its path, the period it covers, and its value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cell {
-    /// The members on the path from the goal to this cell, in the order applied.
-    pub coords: Vec<MemberRef>,
+    /// Where this cell's members start in [`GoalAllocation::coords`], and how many.
+    coords_start: u32,
+    coords_len: u32,
     pub period: Period,
     pub value: Decimal,
+}
+
+impl GoalAllocation {
+    /// The members on the path from the goal to a cell, in the order applied.
+    pub fn coords(&self, cell: &Cell) -> &[MemberRef] {
+        let start = cell.coords_start as usize;
+        self.coords
+            .get(start..start + cell.coords_len as usize)
+            .unwrap_or(&[])
+    }
 }
 
 /// The rounding unit of a goal unit: from `[policy.rounding]`, else 0.01 for a currency
@@ -87,11 +101,31 @@ pub fn allocate(
     (out, diagnostics)
 }
 
-/// Work shared by all goals: reps in a scope, and effective capacities.
+/// Work shared by all goals: the reps of a scope with their weights over a period.
+/// The reps of a scope over a period, weighed by capacity or not.
+type RepsKey = (Vec<(DimId, MemberId)>, Period, bool);
+
 #[derive(Default)]
 struct Caches {
-    scopes: HashMap<Vec<(DimId, MemberId)>, Rc<Vec<RepId>>>,
-    capacity: HashMap<(RepId, Period), Decimal>,
+    reps: HashMap<RepsKey, Rc<Vec<(RepId, Decimal)>>>,
+    monthly: HashMap<RepId, Option<Vec<Decimal>>>,
+}
+
+/// Conversion of a value to a count of rounding units: a multiplication when the unit is
+/// a power of ten (the usual case, and much faster), else a division.
+#[derive(Clone, Copy)]
+struct Units {
+    unit: Decimal,
+    inverse: Option<Decimal>,
+}
+
+impl Units {
+    fn new(unit: Decimal) -> Units {
+        let inverse = Decimal::ONE
+            .checked_div(unit)
+            .filter(|inv| inv.checked_mul(unit) == Some(Decimal::ONE));
+        Units { unit, inverse }
+    }
 }
 
 /// A split with the fraction of each entry precomputed (relative to what the split was
@@ -223,12 +257,13 @@ fn allocate_goal(
     let queue: Vec<&Prepared> = prepared.iter().collect();
     let mut walker = Walker {
         model,
-        unit,
         caches,
         path: Vec::new(),
         scope: Vec::new(),
         cells: Vec::new(),
+        coords: Vec::new(),
         rep_splits: HashMap::new(),
+        to_units: Units::new(unit),
     };
     if walker
         .expand(target.value, target.value, &queue, period)
@@ -240,18 +275,20 @@ fn allocate_goal(
     Some(GoalAllocation {
         unit,
         cells: walker.cells,
+        coords: walker.coords,
         rep_splits: walker.rep_splits,
     })
 }
 
 struct Walker<'a, 'm> {
     model: &'m Model,
-    unit: Decimal,
     caches: &'a mut Caches,
     path: Vec<MemberRef>,
     scope: Vec<(DimId, MemberId)>,
     cells: Vec<Cell>,
+    coords: Vec<MemberRef>,
     rep_splits: HashMap<RepId, Span>,
+    to_units: Units,
 }
 
 /// One child of a node: its member, its weight among its siblings, its period, and the
@@ -271,26 +308,38 @@ fn clip(a: Period, b: Period) -> Period {
 }
 
 impl<'m> Walker<'_, 'm> {
-    fn reps(&mut self) -> Rc<Vec<RepId>> {
-        if let Some(r) = self.caches.scopes.get(&self.scope) {
+    /// The reps of the current scope with their weights over `period`: effective
+    /// capacity, or 1 each.
+    fn reps(&mut self, period: Period, by_capacity: bool) -> Rc<Vec<(RepId, Decimal)>> {
+        let key = (self.scope.clone(), period, by_capacity);
+        if let Some(r) = self.caches.reps.get(&key) {
             return r.clone();
         }
-        let reps = Rc::new(self.model.reps_in_scope(&self.scope));
-        self.caches.scopes.insert(self.scope.clone(), reps.clone());
-        reps
-    }
-
-    fn capacity(&mut self, rep: RepId, period: Period) -> Decimal {
-        if let Some(c) = self.caches.capacity.get(&(rep, period)) {
-            return *c;
-        }
-        let c = self
+        let reps: Vec<(RepId, Decimal)> = self
             .model
-            .rep(rep)
-            .and_then(|r| capacity::effective(self.model, r, &period))
-            .unwrap_or(Decimal::ZERO);
-        self.caches.capacity.insert((rep, period), c);
-        c
+            .reps_in_scope(&self.scope)
+            .into_iter()
+            .map(|r| {
+                let weight = if by_capacity {
+                    let model = self.model;
+                    self.caches
+                        .monthly
+                        .entry(r)
+                        .or_insert_with(|| {
+                            model.rep(r).and_then(|rep| capacity::monthly(model, rep))
+                        })
+                        .as_deref()
+                        .and_then(|monthly| capacity::over(model, monthly, &period))
+                        .unwrap_or(Decimal::ZERO)
+                } else {
+                    Decimal::ONE
+                };
+                (r, weight)
+            })
+            .collect();
+        let reps = Rc::new(reps);
+        self.caches.reps.insert(key, reps.clone());
+        reps
     }
 
     fn children<'p>(&mut self, prep: &'p Prepared<'m>, period: Period) -> Vec<Child<'p, 'm>> {
@@ -333,16 +382,11 @@ impl<'m> Walker<'_, 'm> {
                 })
                 .collect(),
             (kind, DimRef::Rep) => {
-                let by_capacity = matches!(kind, SplitKind::By { .. });
-                let reps = self.reps();
+                let reps = self.reps(period, matches!(kind, SplitKind::By { .. }));
                 reps.iter()
-                    .map(|&r| Child {
+                    .map(|&(r, weight)| Child {
                         member: MemberRef::Rep(r),
-                        weight: if by_capacity {
-                            self.capacity(r, period)
-                        } else {
-                            Decimal::ONE
-                        },
+                        weight,
                         period,
                         nested: no_nested,
                     })
@@ -380,8 +424,11 @@ impl<'m> Walker<'_, 'm> {
         period: Period,
     ) -> Result<(), Overflow> {
         let Some((first, rest)) = queue.split_first() else {
+            let coords_start = u32::try_from(self.coords.len()).map_err(|_| Overflow)?;
+            self.coords.extend_from_slice(&self.path);
             self.cells.push(Cell {
-                coords: self.path.clone(),
+                coords_start,
+                coords_len: self.path.len() as u32,
                 period,
                 value: rounded,
             });
@@ -409,19 +456,24 @@ impl<'m> Walker<'_, 'm> {
             }
             total = Decimal::from(children.len());
         }
+        // One division for the node, then a multiplication per child.
+        let scale = if total == Decimal::ONE {
+            exact
+        } else {
+            exact.checked_div(total).ok_or(Overflow)?
+        };
         let exacts: Vec<Decimal> = children
             .iter()
-            .map(|c| {
-                let product = exact.checked_mul(c.weight)?;
-                if total == Decimal::ONE {
-                    Some(product)
-                } else {
-                    product.checked_div(total)
-                }
-            })
+            .map(|c| scale.checked_mul(c.weight))
             .collect::<Option<_>>()
             .ok_or(Overflow)?;
-        let rounded_children = apportion(rounded, &exacts, self.unit).ok_or(Overflow)?;
+        let rounded_children = match self.to_units.inverse {
+            Some(inverse) => {
+                apportion::apportion_scaled(rounded, &exacts, self.to_units.unit, inverse)
+            }
+            None => apportion(rounded, &exacts, self.to_units.unit),
+        }
+        .ok_or(Overflow)?;
         for ((child, child_exact), child_rounded) in
             children.iter().zip(exacts).zip(rounded_children)
         {

@@ -22,15 +22,22 @@ pub(super) fn over_capacity(
     let (Some(target), Some(period)) = (&goal.target, goal.period) else {
         return;
     };
-    let mut allocated: BTreeMap<RepId, Decimal> = BTreeMap::new();
+    // Indexed by rep: a map lookup per cell is too slow for millions of cells.
+    let mut by_rep: Vec<Option<Decimal>> = vec![None; model.reps.len()];
     for cell in &allocation.cells {
-        for coord in &cell.coords {
-            if let MemberRef::Rep(r) = coord {
-                let entry = allocated.entry(*r).or_default();
-                *entry = entry.saturating_add(cell.value);
+        for coord in allocation.coords(cell) {
+            if let MemberRef::Rep(r) = coord
+                && let Some(slot) = by_rep.get_mut(r.index())
+            {
+                *slot = Some(slot.unwrap_or_default().saturating_add(cell.value));
             }
         }
     }
+    let allocated: BTreeMap<RepId, Decimal> = by_rep
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, v)| Some((RepId(i as u32), v?)))
+        .collect();
     // Group by team, in team order.
     let mut by_team: BTreeMap<u32, Vec<(RepId, Decimal, Decimal)>> = BTreeMap::new();
     for (&rep_id, &given) in &allocated {

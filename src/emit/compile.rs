@@ -5,13 +5,14 @@
 //! it. Cells are serialized as they are walked, without an intermediate copy, because a
 //! large plan has millions of them. The same input always gives the same bytes.
 
-use crate::alloc::{Allocation, Cell};
+use crate::alloc::{Allocation, GoalAllocation};
 use crate::model::{DimRef, MemberRef, Model, Owner};
 use crate::period::{Period, Slice, TimeDim};
 use rust_decimal::Decimal;
-use serde::ser::{SerializeMap, SerializeSeq, SerializeStruct};
+use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 use std::collections::HashMap;
+use std::io::Write;
 
 /// The JSON Schema of the output, as `planck schema` prints it.
 pub const SCHEMA: &str = include_str!("compile.schema.json");
@@ -20,32 +21,6 @@ pub const SCHEMA: &str = include_str!("compile.schema.json");
 struct Names<'m> {
     model: &'m Model,
     slices: HashMap<TimeDim, Vec<Slice>>,
-}
-
-impl Names<'_> {
-    fn dimension(&self, member: MemberRef) -> &str {
-        match member {
-            MemberRef::User(d, _) => self.model.dimension(d).map_or("", |d| d.name.as_str()),
-            MemberRef::Rep(_) => "rep",
-            MemberRef::Time(t, _) => t.name(),
-        }
-    }
-
-    fn member(&self, member: MemberRef) -> &str {
-        match member {
-            MemberRef::User(d, m) => self
-                .model
-                .dimension(d)
-                .and_then(|d| d.members.get(m.index()))
-                .map_or("", |m| m.name.as_str()),
-            MemberRef::Rep(r) => self.model.rep(r).map_or("", |r| r.name.as_str()),
-            MemberRef::Time(t, i) => self
-                .slices
-                .get(&t)
-                .and_then(|s| s.get(i))
-                .map_or("", |s| s.name.as_str()),
-        }
-    }
 }
 
 /// A decimal in plain notation without trailing zeros: "240000", "0.08".
@@ -68,42 +43,6 @@ impl Serialize for PeriodOut {
     }
 }
 
-struct Coords<'a, 'm>(&'a Names<'m>, &'a [MemberRef]);
-
-impl Serialize for Coords<'_, '_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(self.1.len()))?;
-        for &m in self.1 {
-            map.serialize_entry(self.0.dimension(m), self.0.member(m))?;
-        }
-        map.end()
-    }
-}
-
-struct CellOut<'a, 'm>(&'a Names<'m>, &'a Cell);
-
-impl Serialize for CellOut<'_, '_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut st = s.serialize_struct("Cell", 3)?;
-        st.serialize_field("coords", &Coords(self.0, &self.1.coords))?;
-        st.serialize_field("period", &PeriodOut(self.1.period))?;
-        st.serialize_field("value", &Dec(self.1.value))?;
-        st.end()
-    }
-}
-
-struct Cells<'a, 'm>(&'a Names<'m>, &'a [Cell]);
-
-impl Serialize for Cells<'_, '_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(self.1.len()))?;
-        for cell in self.1 {
-            seq.serialize_element(&CellOut(self.0, cell))?;
-        }
-        seq.end()
-    }
-}
-
 #[derive(Serialize)]
 struct PlanOut<'m> {
     name: Option<&'m str>,
@@ -118,8 +57,9 @@ struct BaselineOut {
     period: PeriodOut,
 }
 
+/// A goal without its allocations, which are written separately (see [`write_cells`]).
 #[derive(Serialize)]
-struct GoalOut<'a, 'm> {
+struct GoalOut<'m> {
     name: &'m str,
     label: Option<&'m str>,
     owner: Option<&'m str>,
@@ -134,7 +74,6 @@ struct GoalOut<'a, 'm> {
     rounding: Option<Dec>,
     /// The dimensions split on, in the order they were applied on the way to some leaf.
     splits: Vec<&'m str>,
-    allocations: Cells<'a, 'm>,
 }
 
 #[derive(Serialize)]
@@ -175,22 +114,8 @@ struct StrategyOut<'m> {
     label: Option<&'m str>,
 }
 
-#[derive(Serialize)]
-struct Output<'a, 'm> {
-    version: u32,
-    plan: PlanOut<'m>,
-    strategies: Vec<StrategyOut<'m>>,
-    dimensions: Vec<DimensionOut<'m>>,
-    teams: Vec<TeamOut<'m>>,
-    goals: Vec<GoalOut<'a, 'm>>,
-}
-
 /// Write the compile output for a model and its allocation.
-pub fn write(
-    model: &Model,
-    allocation: &Allocation,
-    out: impl std::io::Write,
-) -> serde_json::Result<()> {
+pub fn write(model: &Model, allocation: &Allocation, out: impl Write) -> std::io::Result<()> {
     let names = Names {
         model,
         slices: [
@@ -253,27 +178,36 @@ pub fn write(
                     .map(|f| f.name.as_str()),
                 rounding: a.as_ref().map(|a| Dec(a.unit)),
                 splits: split_names,
-                allocations: Cells(&names, a.as_ref().map_or(&[], |a| a.cells.as_slice())),
             }
         })
-        .collect();
-    let output = Output {
-        version: 1,
-        plan: PlanOut {
+        .collect::<Vec<_>>();
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, out);
+    w.write_all(b"{\"version\":1,\"plan\":")?;
+    serde_json::to_writer(
+        &mut w,
+        &PlanOut {
             name: model.plan.name.as_deref(),
             period: model.plan.period.map(PeriodOut),
             currency: model.plan.currency.as_deref(),
             as_of: model.plan.as_of.map(|d| d.to_string()),
         },
-        strategies: model
+    )?;
+    w.write_all(b",\"strategies\":")?;
+    serde_json::to_writer(
+        &mut w,
+        &model
             .strategies
             .iter()
             .map(|s| StrategyOut {
                 name: &s.name,
                 label: s.label.as_deref(),
             })
-            .collect(),
-        dimensions: model
+            .collect::<Vec<_>>(),
+    )?;
+    w.write_all(b",\"dimensions\":")?;
+    serde_json::to_writer(
+        &mut w,
+        &model
             .dimensions
             .iter()
             .map(|d| DimensionOut {
@@ -288,8 +222,12 @@ pub fn write(
                     })
                     .collect(),
             })
-            .collect(),
-        teams: model
+            .collect::<Vec<_>>(),
+    )?;
+    w.write_all(b",\"teams\":")?;
+    serde_json::to_writer(
+        &mut w,
+        &model
             .teams
             .iter()
             .map(|t| TeamOut {
@@ -319,13 +257,171 @@ pub fn write(
                     })
                     .collect(),
             })
-            .collect(),
-        goals,
-    };
-    let mut writer = std::io::BufWriter::with_capacity(1 << 16, out);
-    serde_json::to_writer(&mut writer, &output)?;
-    std::io::Write::write_all(&mut writer, b"\n").map_err(serde_json::Error::io)?;
-    std::io::Write::flush(&mut writer).map_err(serde_json::Error::io)
+            .collect::<Vec<_>>(),
+    )?;
+    w.write_all(b",\"goals\":[")?;
+    let fragments = Fragments::new(&names);
+    for (i, (goal, alloc)) in goals.iter().zip(&allocation.goals).enumerate() {
+        if i > 0 {
+            w.write_all(b",")?;
+        }
+        // The goal's fields, then its allocations inside the same object.
+        let head = serde_json::to_vec(goal)?;
+        w.write_all(head.strip_suffix(b"}").unwrap_or(&head))?;
+        w.write_all(b",\"allocations\":[")?;
+        if let Some(alloc) = alloc {
+            write_cells(&mut w, &fragments, alloc)?;
+        }
+        w.write_all(b"]}")?;
+    }
+    w.write_all(b"]}\n")?;
+    w.flush()?;
+    Ok(())
+}
+
+/// Pre-rendered JSON for every coordinate (`"region":"east"`), indexed directly, so
+/// writing millions of cells is mostly copying bytes.
+struct Fragments {
+    user: Vec<Vec<Vec<u8>>>,
+    reps: Vec<Vec<u8>>,
+    /// By time dimension (half, quarter, month, week), then slice.
+    time: [Vec<Vec<u8>>; 4],
+}
+
+fn entry(key: &str, value: &str) -> Vec<u8> {
+    let mut out = serde_json::to_vec(key).unwrap_or_default();
+    out.push(b':');
+    out.extend(serde_json::to_vec(value).unwrap_or_default());
+    out
+}
+
+impl Fragments {
+    fn new(names: &Names<'_>) -> Fragments {
+        let model = names.model;
+        Fragments {
+            user: model
+                .dimensions
+                .iter()
+                .map(|d| d.members.iter().map(|m| entry(&d.name, &m.name)).collect())
+                .collect(),
+            reps: model.reps.iter().map(|r| entry("rep", &r.name)).collect(),
+            time: [
+                TimeDim::Half,
+                TimeDim::Quarter,
+                TimeDim::Month,
+                TimeDim::Week,
+            ]
+            .map(|t| {
+                names
+                    .slices
+                    .get(&t)
+                    .map(|slices| slices.iter().map(|s| entry(t.name(), &s.name)).collect())
+                    .unwrap_or_default()
+            }),
+        }
+    }
+
+    fn get(&self, member: MemberRef) -> &[u8] {
+        let found = match member {
+            MemberRef::User(d, m) => self.user.get(d.index()).and_then(|d| d.get(m.index())),
+            MemberRef::Rep(r) => self.reps.get(r.index()),
+            MemberRef::Time(t, i) => self.time.get(t as usize).and_then(|s| s.get(i)),
+        };
+        found.map_or(b"\"\":\"\"", Vec::as_slice)
+    }
+}
+
+fn period_json(p: Period) -> Vec<u8> {
+    format!("{{\"start\":\"{}\",\"end\":\"{}\"}}", p.start, p.end).into_bytes()
+}
+
+fn write_cells(
+    w: &mut impl Write,
+    fragments: &Fragments,
+    alloc: &GoalAllocation,
+) -> std::io::Result<()> {
+    let mut periods: HashMap<Period, Vec<u8>> = HashMap::new();
+    let mut last: Option<(Period, Vec<u8>)> = None;
+    let mut number = [0u8; 64];
+    for (i, cell) in alloc.cells.iter().enumerate() {
+        if i > 0 {
+            w.write_all(b",")?;
+        }
+        w.write_all(b"{\"coords\":{")?;
+        for (k, m) in alloc.coords(cell).iter().enumerate() {
+            if k > 0 {
+                w.write_all(b",")?;
+            }
+            w.write_all(fragments.get(*m))?;
+        }
+        w.write_all(b"},\"period\":")?;
+        match &last {
+            Some((p, json)) if *p == cell.period => w.write_all(json)?,
+            _ => {
+                let json = periods
+                    .entry(cell.period)
+                    .or_insert_with(|| period_json(cell.period))
+                    .clone();
+                w.write_all(&json)?;
+                last = Some((cell.period, json));
+            }
+        }
+        w.write_all(b",\"value\":\"")?;
+        w.write_all(decimal_str(cell.value, &mut number))?;
+        w.write_all(b"\"}")?;
+    }
+    Ok(())
+}
+
+/// A decimal in plain notation without trailing zeros, written into `buf`.
+pub fn decimal_str(value: Decimal, buf: &mut [u8; 64]) -> &[u8] {
+    let value = value.normalize();
+    let scale = value.scale() as usize;
+    let mantissa = value.mantissa().unsigned_abs();
+    // Most amounts fit 64 bits, where division by ten is cheap.
+    if let Ok(small) = u64::try_from(mantissa) {
+        return digits(
+            small,
+            scale,
+            value.is_sign_negative() && !value.is_zero(),
+            buf,
+        );
+    }
+    digits(
+        mantissa,
+        scale,
+        value.is_sign_negative() && !value.is_zero(),
+        buf,
+    )
+}
+
+fn digits<T>(mut mantissa: T, scale: usize, negative: bool, buf: &mut [u8; 64]) -> &[u8]
+where
+    T: Copy + PartialEq + std::ops::Rem<Output = T> + std::ops::DivAssign + From<u8> + TryInto<u8>,
+{
+    let ten = T::from(10);
+    let zero = T::from(0);
+    // Digits from the right, with the decimal point inserted `scale` digits in.
+    let mut pos = buf.len();
+    let mut written = 0;
+    loop {
+        if written == scale && scale > 0 {
+            pos -= 1;
+            buf[pos] = b'.';
+        }
+        pos -= 1;
+        buf[pos] = b'0' + (mantissa % ten).try_into().unwrap_or(0);
+        mantissa /= ten;
+        written += 1;
+        if mantissa == zero && written > scale {
+            break;
+        }
+    }
+    if negative {
+        pos -= 1;
+        buf[pos] = b'-';
+    }
+    &buf[pos..]
 }
 
 fn collect_split_dims(splits: &[crate::model::Split], out: &mut Vec<DimRef>) {

@@ -405,7 +405,10 @@ impl Resolver {
             }
         }
         match first(&p.period) {
-            Some(expr) => self.model.plan.period = self.period(expr),
+            Some(expr) => {
+                self.model.plan.period = self.period(expr);
+                self.model.plan.months = self.model.plan.period.map_or_else(Vec::new, |p| p.months());
+            }
             None => self.push(
                 Diagnostic::new(Code::MissingPeriod, p.keyword, "the plan has no period")
                     .with_label("no `period` in this plan block")
