@@ -7,7 +7,6 @@ use planck::model::MemberRef;
 use planck::resolve::load::{FileSystem, LoadOptions};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
-use std::collections::BTreeMap;
 use std::path::Path;
 
 struct NoFiles;
@@ -355,14 +354,38 @@ proptest! {
         for cell in &alloc.cells {
             prop_assert!((cell.value % alloc.unit).is_zero(), "{} is not a multiple of {}", cell.value, alloc.unit);
         }
-        // Every prefix of the path (every inner node) is within one unit of its exact value:
-        // check each first-level member's total against target × its exact share.
-        let mut by_region: BTreeMap<String, Decimal> = BTreeMap::new();
-        for (k, v) in cells(&c, "g") {
-            let region = k.split(',').next().unwrap_or("").to_string();
-            *by_region.entry(region).or_default() += v;
+        // Inner nodes are within one unit of their exact values too: each region's total,
+        // and each (region, product) total, against target × its exact fractions.
+        let goal = &c.model.goals[0];
+        let planck::model::SplitKind::Entries { entries, .. } = &goal.splits[0].kind else {
+            panic!("the region split has entries");
+        };
+        let shares: Vec<Decimal> = entries
+            .iter()
+            .filter_map(|e| match e.share {
+                planck::model::Share::Percent(p) => Some(p),
+                _ => None,
+            })
+            .collect();
+        let rest = Decimal::ONE - shares.iter().copied().sum::<Decimal>();
+        let region_fraction = |i: usize| shares.get(i).copied().unwrap_or(rest);
+        let products = &c.model.dimensions[1].members;
+        let weight = |j: usize| products[j].attr("w").and_then(|a| a.value.weight()).unwrap_or_default();
+        let total_weight: Decimal = (0..products.len()).map(weight).sum();
+        let all = cells(&c, "g");
+        let target = d(&target);
+        for i in 0..entries.len() {
+            let region = format!("region=r{i}");
+            let exact = target * region_fraction(i);
+            let got = total(&all, &[&region]);
+            prop_assert!((got - exact).abs() < alloc.unit, "{region}: {got} vs {exact}");
+            for j in 0..products.len() {
+                let product = format!("product=p{j}");
+                let exact = exact * weight(j) / total_weight;
+                let got = total(&all, &[&region, &product]);
+                prop_assert!((got - exact).abs() < alloc.unit, "{region},{product}: {got} vs {exact}");
+            }
         }
-        prop_assert_eq!(by_region.values().copied().sum::<Decimal>(), d(&target));
     }
 
     #[test]
