@@ -25,6 +25,7 @@
 //! let options = LoadOptions { project_root: PathBuf::from("/p"), base_dir: PathBuf::from("/p") };
 //! let c = planck::compile(
 //!     Path::new("sales.plan"), text.into(), &NoFiles, &options, &Config::default(), None,
+//!     planck::alloc::Depth::RepTotals,
 //! );
 //! let shares = c.diagnostics.iter().find(|d| d.code.as_str() == "shares-sum").unwrap();
 //! assert_eq!(shares.message, "the shares of `split region` total 95%, not 100%");
@@ -65,8 +66,8 @@ pub struct Compilation {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Load, resolve and check the plan rooted at `root` (whose bytes the caller has read).
-/// `as_of` overrides the plan's own `as_of`.
+/// Load, resolve and check the plan rooted at `root` (whose bytes the caller has read),
+/// allocating its goals to the given depth. `as_of` overrides the plan's own `as_of`.
 pub fn compile(
     root: &Path,
     root_bytes: Vec<u8>,
@@ -74,6 +75,7 @@ pub fn compile(
     options: &LoadOptions,
     config: &Config,
     as_of: Option<NaiveDate>,
+    depth: alloc::Depth,
 ) -> Compilation {
     let mut sources = Sources::new();
     let mut diagnostics = Vec::new();
@@ -91,9 +93,9 @@ pub fn compile(
         model.plan.as_of = as_of;
     }
     diagnostics.extend(check::check(&model, &config.policy));
-    let (allocation, alloc_diagnostics) = allocate_checked(&model, config, &diagnostics);
+    let (allocation, alloc_diagnostics) = allocate_checked(&model, config, depth, &diagnostics);
     diagnostics.extend(alloc_diagnostics);
-    diagnostics.extend(check::check_allocation(&model, &allocation));
+    diagnostics.extend(check::check_allocation(&model, &config.policy, &allocation));
     config::apply_levels(config, &mut diagnostics);
     diagnostics.sort_by(|a, b| {
         (a.span.file, a.span.start, a.span.end, a.code, &a.message).cmp(&(
@@ -120,6 +122,7 @@ pub fn compile(
 fn allocate_checked(
     model: &model::Model,
     config: &Config,
+    depth: alloc::Depth,
     diagnostics: &[Diagnostic],
 ) -> (alloc::Allocation, Vec<Diagnostic>) {
     let errors: Vec<source::Span> = diagnostics
@@ -144,5 +147,5 @@ fn allocate_checked(
             .goal(id)
             .is_some_and(|g| errors.iter().any(|e| inside(*e, g.span)))
     };
-    alloc::allocate(model, &config.policy, &skip)
+    alloc::allocate(model, &config.policy, depth, &skip)
 }

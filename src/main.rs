@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
+use planck::alloc::Depth;
 use planck::config::{self, Config, ConfigError};
 use planck::diagnostic::{Code, Diagnostic, Severity};
 use planck::emit;
@@ -234,6 +235,7 @@ fn compile_root(
     cwd: &Path,
     explicit_config: Option<&(PathBuf, Config)>,
     as_of: Option<NaiveDate>,
+    depth: Depth,
 ) -> Result<planck::Compilation, Fatal> {
     let absolute = load::normalize(&cwd.join(root));
     let root_dir = absolute.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -260,7 +262,7 @@ fn compile_root(
     };
     let bytes = std::fs::read(root).map_err(|e| io_error(root, &e))?;
     Ok(planck::compile(
-        root, bytes, &RealFs, &options, &config, as_of,
+        root, bytes, &RealFs, &options, &config, as_of, depth,
     ))
 }
 
@@ -296,7 +298,13 @@ fn compile(args: &CompileArgs) -> Result<ExitCode, Fatal> {
         Some(path) => Some((path.clone(), load_config(path)?)),
         None => None,
     };
-    let compilation = compile_root(&root, &cwd, explicit_config.as_ref(), args.as_of)?;
+    let compilation = compile_root(
+        &root,
+        &cwd,
+        explicit_config.as_ref(),
+        args.as_of,
+        Depth::Cells,
+    )?;
     let (errors, _) = planck::diagnostic::summary(&compilation.diagnostics);
     if !compilation.diagnostics.is_empty() {
         let color = std::io::stderr().is_terminal()
@@ -364,7 +372,13 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Fatal> {
     let (mut errors, mut warnings, mut n_files) = (0usize, 0usize, 0usize);
     let color = use_color();
     for root in &roots {
-        let compilation = compile_root(root, &cwd, explicit_config.as_ref(), args.as_of)?;
+        let compilation = compile_root(
+            root,
+            &cwd,
+            explicit_config.as_ref(),
+            args.as_of,
+            Depth::ExactRepTotals,
+        )?;
         n_files += compilation.files.len();
         // A file included by two roots would report its problems twice.
         let fresh: Vec<Diagnostic> = compilation

@@ -70,14 +70,17 @@ pub struct Plan {
     pub span: Span,
     /// The months of `period`, computed once.
     pub months: Vec<Period>,
+    /// The slices of each time dimension (half, quarter, month, week), computed once.
+    pub slices: [Vec<Slice>; 4],
 }
 
 impl Model {
     /// The slices of a time dimension over the plan period (empty without a period).
-    pub fn slices(&self, dim: TimeDim) -> Vec<Slice> {
+    pub fn slices(&self, dim: TimeDim) -> &[Slice] {
         self.plan
-            .period
-            .map_or_else(Vec::new, |p| crate::period::slices(p, dim))
+            .slices
+            .get(dim as usize)
+            .map_or(&[], Vec::as_slice)
     }
 
     pub fn goal(&self, id: GoalId) -> Option<&Goal> {

@@ -29,6 +29,7 @@ fn compile_with(text: &str, config: &Config) -> planck::Compilation {
         &options,
         config,
         None,
+        planck::alloc::Depth::Cells,
     )
 }
 
@@ -349,6 +350,9 @@ proptest! {
         let errors: Vec<_> = c.diagnostics.iter().filter(|d| d.severity == planck::diagnostic::Severity::Error && d.code.as_str() != "over-capacity").collect();
         prop_assume!(errors.is_empty());
         let alloc = c.allocation.goals[0].as_ref().expect("allocated");
+        // `planck check` decides over-capacity from exact totals: it must agree.
+        let quick = compile_depth(&text, planck::alloc::Depth::ExactRepTotals);
+        prop_assert_eq!(&c.diagnostics, &quick.diagnostics);
         let sum: Decimal = alloc.cells.iter().map(|c| c.value).sum();
         prop_assert_eq!(sum, d(&target));
         for cell in &alloc.cells {
@@ -437,5 +441,49 @@ proptest! {
         let b = compile(&(shuffled.join("\n") + "\n"));
         prop_assume!(a.allocation.goals[0].is_some());
         prop_assert_eq!(cells(&a, "g"), cells(&b, "g"));
+    }
+}
+
+fn compile_depth(text: &str, depth: planck::alloc::Depth) -> planck::Compilation {
+    let options = LoadOptions {
+        project_root: "/t".into(),
+        base_dir: "/t".into(),
+    };
+    planck::compile(
+        Path::new("t.plan"),
+        text.as_bytes().to_vec(),
+        &NoFiles,
+        &options,
+        &Config::default(),
+        None,
+        depth,
+    )
+}
+
+#[test]
+fn checking_needs_only_rep_totals_and_gets_the_same_answer() {
+    use planck::alloc::Depth;
+    let text = SPEC.replace(" CAROL", "  start 2026-07  ramp 50% 75%");
+    let full = compile(&text);
+    let (Some(f), Some(q)) = (
+        &full.allocation.goals[0],
+        &compile_depth(&text, Depth::RepTotals).allocation.goals[0],
+    ) else {
+        panic!("both allocated");
+    };
+    assert!(q.cells.is_empty());
+    assert_eq!(f.rep_totals, q.rep_totals);
+    // The totals are the sums of the cells.
+    let cells = cells(&full, "revenue");
+    for (rep, value) in &f.rep_totals {
+        let name = &full.model.reps[rep.index()].name;
+        assert_eq!(total(&cells, &[&format!("rep={name}")]), *value);
+    }
+    for depth in [Depth::RepTotals, Depth::ExactRepTotals] {
+        assert_eq!(
+            full.diagnostics,
+            compile_depth(&text, depth).diagnostics,
+            "{depth:?}"
+        );
     }
 }

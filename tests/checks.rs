@@ -39,6 +39,7 @@ fn codes_with(header: &str, body: &str) -> Vec<String> {
         &options,
         &Config::default(),
         None,
+        planck::alloc::Depth::RepTotals,
     );
     c.diagnostics
         .iter()
@@ -347,6 +348,7 @@ fn effective_capacity_follows_start_and_ramp() {
         &options,
         &Config::default(),
         None,
+        planck::alloc::Depth::RepTotals,
     );
     let rep = |name: &str| c.model.reps.iter().find(|r| r.name == name);
     let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap_or_default();

@@ -93,6 +93,7 @@ fn compile_text(text: &str) -> Vec<planck::diagnostic::Diagnostic> {
         &options,
         &planck::config::Config::default(),
         None,
+        planck::alloc::Depth::RepTotals,
     )
     .diagnostics
 }

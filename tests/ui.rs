@@ -35,6 +35,7 @@ fn compile(name: &str) -> planck::Compilation {
         &options,
         &Config::default(),
         None,
+        planck::alloc::Depth::ExactRepTotals,
     )
 }
 

@@ -1,7 +1,6 @@
 //! Largest-remainder rounding of a node's value among its children.
 
 use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
 use std::cmp::Ordering;
 
 /// Decimal places of a rounding unit kept when comparing remainders.
@@ -37,53 +36,91 @@ pub(super) fn apportion_scaled(
     share(total, exact, unit, |e| e.checked_mul(inverse))
 }
 
+/// Powers of ten up to 10^28, the largest scale of a decimal.
+const POW10: [i128; 29] = {
+    let mut table = [1i128; 29];
+    let mut i = 1;
+    while i < 29 {
+        table[i] = table[i - 1] * 10;
+        i += 1;
+    }
+    table
+};
+
+/// A count of units split into its floor and its remainder in units of 10^-18 (the
+/// remainder rounded to 18 places: see [`NOISE_PLACES`]). Integer arithmetic, because
+/// this runs once per cell.
+fn split_units(x: Decimal) -> Option<(i128, i128)> {
+    let mantissa = x.mantissa();
+    let scale = x.scale() as usize;
+    let places = NOISE_PLACES as usize;
+    let p = *POW10.get(scale)?;
+    let (mut floor, rest) = (mantissa.div_euclid(p), mantissa.rem_euclid(p));
+    let mut frac = if scale <= places {
+        rest * POW10[places - scale]
+    } else {
+        let drop = POW10[scale - places];
+        (rest + drop / 2) / drop
+    };
+    if frac == POW10[places] {
+        floor += 1;
+        frac = 0;
+    }
+    Some((floor, frac))
+}
+
 fn share(
     total: Decimal,
     exact: &[Decimal],
     unit: Decimal,
     to_units: impl Fn(Decimal) -> Option<Decimal>,
 ) -> Option<Vec<Decimal>> {
-    let mut units: Vec<Decimal> = Vec::with_capacity(exact.len());
-    let mut remainders: Vec<(Decimal, usize)> = Vec::with_capacity(exact.len());
-    let mut assigned = Decimal::ZERO;
-    for (i, e) in exact.iter().enumerate() {
-        // Exact shares such as a third carry noise in their last of 28 digits, which
-        // depends on the order of the arithmetic. Rounding to 18 places of a unit removes
-        // it, so equal shares tie (and go to the first written) however computed.
-        let in_units = to_units(*e)?.round_dp(NOISE_PLACES);
-        let floor = in_units.floor();
-        remainders.push((in_units - floor, i));
-        assigned = assigned.checked_add(floor)?;
-        units.push(floor);
-    }
-    let total_units = to_units(total)?.round();
-    let missing = total_units.checked_sub(assigned)?;
     let n = exact.len();
     if n == 0 {
         return Some(Vec::new());
     }
-    let count = Decimal::from(n);
+    let mut units: Vec<i128> = Vec::with_capacity(n);
+    // Exact shares such as a third carry noise in their last of 28 digits, which depends
+    // on the order of the arithmetic. Remainders kept to 18 places of a unit lose it, so
+    // equal shares tie (and go to the first written) however they were computed.
+    let mut remainders: Vec<(i128, usize)> = Vec::with_capacity(n);
+    let mut assigned: i128 = 0;
+    for (i, e) in exact.iter().enumerate() {
+        let (floor, frac) = split_units(to_units(*e)?)?;
+        remainders.push((frac, i));
+        assigned = assigned.checked_add(floor)?;
+        units.push(floor);
+    }
+    let (total_floor, total_frac) = split_units(to_units(total)?)?;
+    let total_units = total_floor + i128::from(total_frac * 2 >= POW10[NOISE_PLACES as usize]);
+    let missing = total_units.checked_sub(assigned)?;
     // Normally 0 ≤ missing < n. Inputs that do not sum to the total (which top-down
     // rounding never produces) are still shared out exactly, in whole rounds first.
-    let rounds = (missing / count).floor();
-    let leftover = missing - rounds * count;
-    let k = leftover.to_usize()?;
-    if !rounds.is_zero() {
+    let count = n as i128;
+    let rounds = missing.div_euclid(count);
+    let k = usize::try_from(missing.rem_euclid(count)).ok()?;
+    if rounds != 0 {
         for u in &mut units {
             *u = u.checked_add(rounds)?;
         }
     }
     // Largest remainder first; ties to the child written first.
-    let order = |a: &(Decimal, usize), b: &(Decimal, usize)| -> Ordering {
-        b.0.cmp(&a.0).then(a.1.cmp(&b.1))
-    };
+    let order =
+        |a: &(i128, usize), b: &(i128, usize)| -> Ordering { b.0.cmp(&a.0).then(a.1.cmp(&b.1)) };
     if k > 0 && k < n {
         remainders.select_nth_unstable_by(k - 1, order);
     }
     for &(_, i) in remainders.iter().take(k) {
-        units[i] += Decimal::ONE;
+        units[i] += 1;
     }
-    units.into_iter().map(|u| u.checked_mul(unit)).collect()
+    units
+        .into_iter()
+        .map(|u| {
+            Decimal::try_from_i128_with_scale(u, 0)
+                .ok()?
+                .checked_mul(unit)
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@ use crate::period::{Period, slice_in};
 use crate::source::Span;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
 /// The allocation of every goal, by goal index.
@@ -43,7 +44,14 @@ pub struct GoalAllocation {
     /// one allocation for millions of cells instead of one each.
     pub coords: Vec<MemberRef>,
     /// For each rep allocated, the `split rep` that allocated it (for `over-capacity`).
-    pub rep_splits: HashMap<RepId, Span>,
+    pub rep_splits: RepMap<Span>,
+    /// Each rep's total allocation in the goal (the sum of its cells; exact, not
+    /// rounded, when `depth` is [`Depth::ExactRepTotals`]).
+    pub rep_totals: RepMap<Decimal>,
+    /// How many rep values each total sums: a rounded total is within that many units
+    /// of the exact one.
+    pub rep_counts: RepMap<u32>,
+    pub depth: Depth,
 }
 
 /// A leaf: one member of each split on its path, the period it covers, and its value.
@@ -80,10 +88,55 @@ pub fn rounding_unit(policy: &Policy, unit: &str) -> Decimal {
         })
 }
 
+/// A map keyed by rep, hashed by the rep's index: it is updated once per rep value,
+/// millions of times in a large plan, where SipHash would dominate.
+pub type RepMap<V> = HashMap<RepId, V, BuildHasherDefault<IndexHasher>>;
+
+/// Hashes a small integer key by multiplying it with a large odd constant.
+#[derive(Default)]
+pub struct IndexHasher(u64);
+
+impl Hasher for IndexHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.0 = (self.0 ^ u64::from(n)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// What an allocation is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Depth {
+    /// Every cell (for `planck compile`).
+    Cells,
+    /// Only each rep's total, rounded as in [`Depth::Cells`]: parts of the tree without a
+    /// rep split are not walked and no cell is stored.
+    RepTotals,
+    /// Each rep's *exact* total and how many rep values it sums, without rounding: the
+    /// fastest, and enough to decide `over-capacity` except within that many units of a
+    /// capacity, where the check asks for [`Depth::RepTotals`] instead.
+    ExactRepTotals,
+}
+
+impl Depth {
+    fn totals_only(self) -> bool {
+        self != Depth::Cells
+    }
+}
+
 /// Allocate every goal not in `skip` (goals with errors, whose splits cannot be trusted).
 pub fn allocate(
     model: &Model,
     policy: &Policy,
+    depth: Depth,
     skip: &dyn Fn(GoalId) -> bool,
 ) -> (Allocation, Vec<Diagnostic>) {
     let mut out = Allocation::default();
@@ -94,11 +147,29 @@ pub fn allocate(
         let result = if skip(id) {
             None
         } else {
-            allocate_goal(model, policy, goal, &mut caches, &mut diagnostics)
+            allocate_goal(model, policy, depth, goal, &mut caches, &mut diagnostics)
         };
         out.goals.push(result);
     }
     (out, diagnostics)
+}
+
+/// Allocate one goal (for a check that needs more precision than it was given).
+pub fn allocate_one(
+    model: &Model,
+    policy: &Policy,
+    depth: Depth,
+    goal: &Goal,
+) -> Option<GoalAllocation> {
+    let mut ignored = Vec::new();
+    allocate_goal(
+        model,
+        policy,
+        depth,
+        goal,
+        &mut Caches::default(),
+        &mut ignored,
+    )
 }
 
 /// Work shared by all goals: the reps of a scope with their weights over a period.
@@ -134,6 +205,8 @@ struct Prepared<'m> {
     split: &'m Split,
     fractions: Vec<Decimal>,
     nested: Vec<Vec<Prepared<'m>>>,
+    /// Whether this split or one nested in it splits reps.
+    has_rep: bool,
 }
 
 /// Arithmetic that did not fit in a decimal.
@@ -148,6 +221,7 @@ fn prepare<'m>(splits: &'m [Split], whole: Decimal) -> Result<Vec<Prepared<'m>>,
                     split,
                     fractions: Vec::new(),
                     nested: Vec::new(),
+                    has_rep: split.dim == DimRef::Rep,
                 });
             };
             let mut fractions = Vec::with_capacity(entries.len());
@@ -167,15 +241,17 @@ fn prepare<'m>(splits: &'m [Split], whole: Decimal) -> Result<Vec<Prepared<'m>>,
                     *f = (Decimal::ONE - known).max(Decimal::ZERO);
                 }
             }
-            let nested = entries
+            let nested: Vec<Vec<Prepared>> = entries
                 .iter()
                 .zip(&fractions)
                 .map(|(e, f)| prepare(&e.nested, whole.checked_mul(*f).ok_or(Overflow)?))
                 .collect::<Result<_, _>>()?;
+            let has_rep = split.dim == DimRef::Rep || nested.iter().flatten().any(|p| p.has_rep);
             Ok(Prepared {
                 split,
                 fractions,
                 nested,
+                has_rep,
             })
         })
         .collect::<Result<_, _>>()?;
@@ -212,6 +288,7 @@ fn reorder(sorted: Vec<Prepared<'_>>) -> Vec<Prepared<'_>> {
 fn allocate_goal(
     model: &Model,
     policy: &Policy,
+    depth: Depth,
     goal: &Goal,
     caches: &mut Caches,
     diagnostics: &mut Vec<Diagnostic>,
@@ -262,11 +339,16 @@ fn allocate_goal(
         scope: Vec::new(),
         cells: Vec::new(),
         coords: Vec::new(),
-        rep_splits: HashMap::new(),
+        rep_splits: RepMap::default(),
+        rep_totals: RepMap::default(),
+        rep_counts: RepMap::default(),
         to_units: Units::new(unit),
+        depth,
+        pending: HashMap::new(),
     };
     if walker
         .expand(target.value, target.value, &queue, period)
+        .and_then(|()| walker.settle_pending())
         .is_err()
     {
         overflow(diagnostics);
@@ -277,6 +359,9 @@ fn allocate_goal(
         cells: walker.cells,
         coords: walker.coords,
         rep_splits: walker.rep_splits,
+        rep_totals: walker.rep_totals,
+        rep_counts: walker.rep_counts,
+        depth,
     })
 }
 
@@ -287,8 +372,14 @@ struct Walker<'a, 'm> {
     scope: Vec<(DimId, MemberId)>,
     cells: Vec<Cell>,
     coords: Vec<MemberRef>,
-    rep_splits: HashMap<RepId, Span>,
+    rep_splits: RepMap<Span>,
+    rep_totals: RepMap<Decimal>,
+    rep_counts: RepMap<u32>,
     to_units: Units,
+    depth: Depth,
+    /// With [`Depth::ExactRepTotals`]: the exact value reaching each whole-scope rep
+    /// split, how many nodes it came from, and where the split is written.
+    pending: HashMap<RepsKey, (Decimal, u32, Span)>,
 }
 
 /// One child of a node: its member, its weight among its siblings, its period, and the
@@ -416,6 +507,35 @@ impl<'m> Walker<'_, 'm> {
         }
     }
 
+    /// Share out the values gathered for whole-scope rep splits (see `pending`).
+    fn settle_pending(&mut self) -> Result<(), Overflow> {
+        let pending: Vec<(RepsKey, (Decimal, u32, Span))> = self.pending.drain().collect();
+        for ((scope, period, by_capacity), (value, nodes, span)) in pending {
+            self.scope = scope;
+            let reps = self.reps(period, by_capacity);
+            let mut total = Decimal::ZERO;
+            for (_, w) in reps.iter() {
+                total = total.checked_add(*w).ok_or(Overflow)?;
+            }
+            let equal = total.is_zero();
+            if equal {
+                total = Decimal::from(reps.len().max(1));
+            }
+            let scale = value.checked_div(total).ok_or(Overflow)?;
+            for &(r, w) in reps.iter() {
+                let share = scale
+                    .checked_mul(if equal { Decimal::ONE } else { w })
+                    .ok_or(Overflow)?;
+                let t = self.rep_totals.entry(r).or_default();
+                *t = t.checked_add(share).ok_or(Overflow)?;
+                *self.rep_counts.entry(r).or_default() += nodes;
+                self.rep_splits.entry(r).or_insert(span);
+            }
+        }
+        self.scope.clear();
+        Ok(())
+    }
+
     fn expand(
         &mut self,
         exact: Decimal,
@@ -423,6 +543,9 @@ impl<'m> Walker<'_, 'm> {
         queue: &[&Prepared<'m>],
         period: Period,
     ) -> Result<(), Overflow> {
+        if self.depth.totals_only() && !queue.iter().any(|p| p.has_rep) {
+            return Ok(());
+        }
         let Some((first, rest)) = queue.split_first() else {
             let coords_start = u32::try_from(self.coords.len()).map_err(|_| Overflow)?;
             self.coords.extend_from_slice(&self.path);
@@ -434,6 +557,26 @@ impl<'m> Walker<'_, 'm> {
             });
             return Ok(());
         };
+        if self.depth == Depth::ExactRepTotals
+            && first.split.dim == DimRef::Rep
+            && !matches!(first.split.kind, SplitKind::Entries { .. })
+        {
+            // Exact shares of a whole-scope rep split are proportional to weights that
+            // depend only on the scope and the period: add up the value reaching each
+            // (scope, period) and share it out once, at the end.
+            let key = (
+                self.scope.clone(),
+                period,
+                matches!(first.split.kind, SplitKind::By { .. }),
+            );
+            let slot = self
+                .pending
+                .entry(key)
+                .or_insert((Decimal::ZERO, 0, first.split.dim_span));
+            slot.0 = slot.0.checked_add(exact).ok_or(Overflow)?;
+            slot.1 += 1;
+            return Ok(());
+        }
         let mut children = self.children(first, period);
         if first.split.dim == DimRef::Rep {
             for c in &children {
@@ -467,13 +610,27 @@ impl<'m> Walker<'_, 'm> {
             .map(|c| scale.checked_mul(c.weight))
             .collect::<Option<_>>()
             .ok_or(Overflow)?;
-        let rounded_children = match self.to_units.inverse {
-            Some(inverse) => {
+        let rounded_children = match (self.depth, self.to_units.inverse) {
+            (Depth::ExactRepTotals, _) => exacts.clone(),
+            (_, Some(inverse)) => {
                 apportion::apportion_scaled(rounded, &exacts, self.to_units.unit, inverse)
+                    .ok_or(Overflow)?
             }
-            None => apportion(rounded, &exacts, self.to_units.unit),
+            (_, None) => apportion(rounded, &exacts, self.to_units.unit).ok_or(Overflow)?,
+        };
+        if first.split.dim == DimRef::Rep {
+            for (child, value) in children.iter().zip(&rounded_children) {
+                if let MemberRef::Rep(r) = child.member {
+                    let total = self.rep_totals.entry(r).or_default();
+                    *total = total.checked_add(*value).ok_or(Overflow)?;
+                    *self.rep_counts.entry(r).or_default() += 1;
+                }
+            }
+            // Below a rep split nothing splits reps again: the totals are complete.
+            if self.depth.totals_only() {
+                return Ok(());
+            }
         }
-        .ok_or(Overflow)?;
         for ((child, child_exact), child_rounded) in
             children.iter().zip(exacts).zip(rounded_children)
         {

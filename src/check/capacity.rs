@@ -1,19 +1,23 @@
 //! `over-capacity`: reps allocated more than they can deliver.
 
-use crate::alloc::GoalAllocation;
+use crate::alloc::{self, Depth, GoalAllocation};
 use crate::capacity;
+use crate::config::Policy;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::fmt_num::amount;
-use crate::model::{Goal, MemberRef, Model, RepId};
+use crate::model::{Goal, Model, RepId};
+use crate::period::Period;
 use rust_decimal::Decimal;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Compare each rep's total allocation in a goal with the rep's effective capacity over
 /// the goal's period; report once per team, naming each rep over capacity.
 pub(super) fn over_capacity(
     model: &Model,
+    policy: &Policy,
     goal: &Goal,
     allocation: &GoalAllocation,
+    capacities: &mut HashMap<(RepId, Period), Decimal>,
     out: &mut Vec<Diagnostic>,
 ) {
     if goal.allows(Code::OverCapacity) {
@@ -22,21 +26,10 @@ pub(super) fn over_capacity(
     let (Some(target), Some(period)) = (&goal.target, goal.period) else {
         return;
     };
-    // Indexed by rep: a map lookup per cell is too slow for millions of cells.
-    let mut by_rep: Vec<Option<Decimal>> = vec![None; model.reps.len()];
-    for cell in &allocation.cells {
-        for coord in allocation.coords(cell) {
-            if let MemberRef::Rep(r) = coord
-                && let Some(slot) = by_rep.get_mut(r.index())
-            {
-                *slot = Some(slot.unwrap_or_default().saturating_add(cell.value));
-            }
-        }
-    }
-    let allocated: BTreeMap<RepId, Decimal> = by_rep
-        .into_iter()
-        .enumerate()
-        .filter_map(|(i, v)| Some((RepId(i as u32), v?)))
+    let allocated: BTreeMap<RepId, Decimal> = allocation
+        .rep_totals
+        .iter()
+        .map(|(r, v)| (*r, *v))
         .collect();
     // Group by team, in team order.
     let mut by_team: BTreeMap<u32, Vec<(RepId, Decimal, Decimal)>> = BTreeMap::new();
@@ -48,11 +41,29 @@ pub(super) fn over_capacity(
         if cap.unit != target.unit {
             continue;
         }
-        let effective = capacity::effective(model, rep, &period).unwrap_or(Decimal::ZERO);
+        let effective = *capacities
+            .entry((rep_id, period))
+            .or_insert_with(|| capacity::effective(model, rep, &period).unwrap_or(Decimal::ZERO));
         by_team
             .entry(rep.team.0)
             .or_default()
             .push((rep_id, given, effective));
+    }
+    if allocation.depth == Depth::ExactRepTotals {
+        // Exact totals decide every rep farther than its rounding slack from its
+        // capacity. If any rep might be over, redo the goal with rounding, so the verdict
+        // and the numbers shown are those of `planck compile`.
+        let maybe_over = by_team.values().flatten().any(|(r, given, cap)| {
+            let slack =
+                allocation.unit * Decimal::from(allocation.rep_counts.get(r).copied().unwrap_or(0));
+            given.saturating_add(slack) > *cap
+        });
+        if maybe_over
+            && let Some(precise) = alloc::allocate_one(model, policy, Depth::RepTotals, goal)
+        {
+            over_capacity(model, policy, goal, &precise, capacities, out);
+        }
+        return;
     }
     for (team_index, reps) in by_team {
         let over: Vec<&(RepId, Decimal, Decimal)> =

@@ -24,11 +24,17 @@ pub fn check(model: &Model, policy: &Policy) -> Vec<Diagnostic> {
 }
 
 /// The checks on allocated values: `over-capacity`.
-pub fn check_allocation(model: &Model, allocation: &Allocation) -> Vec<Diagnostic> {
+pub fn check_allocation(
+    model: &Model,
+    policy: &Policy,
+    allocation: &Allocation,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    // Goals share periods: each rep's capacity over a period is computed once.
+    let mut capacities = std::collections::HashMap::new();
     for (goal, alloc) in model.goals.iter().zip(&allocation.goals) {
         if let Some(alloc) = alloc {
-            capacity::over_capacity(model, goal, alloc, &mut out);
+            capacity::over_capacity(model, policy, goal, alloc, &mut capacities, &mut out);
         }
     }
     out

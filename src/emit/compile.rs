@@ -125,7 +125,7 @@ pub fn write(model: &Model, allocation: &Allocation, out: impl Write) -> std::io
             TimeDim::Week,
         ]
         .into_iter()
-        .map(|t| (t, model.slices(t)))
+        .map(|t| (t, model.slices(t).to_vec()))
         .collect(),
     };
     let dim_name = |d: DimRef| match d {

@@ -407,7 +407,12 @@ impl Resolver {
         match first(&p.period) {
             Some(expr) => {
                 self.model.plan.period = self.period(expr);
-                self.model.plan.months = self.model.plan.period.map_or_else(Vec::new, |p| p.months());
+                if let Some(p) = self.model.plan.period {
+                    self.model.plan.months = p.months();
+                    self.model.plan.slices =
+                        [TimeDim::Half, TimeDim::Quarter, TimeDim::Month, TimeDim::Week]
+                            .map(|t| period::slices(p, t));
+                }
             }
             None => self.push(
                 Diagnostic::new(Code::MissingPeriod, p.keyword, "the plan has no period")
@@ -1099,8 +1104,12 @@ impl Resolver {
                     Some(i) => Some(MemberRef::Time(t, i)),
                     None if self.model.plan.period.is_none() => None,
                     None => {
-                        let names: Vec<String> =
-                            self.model.slices(t).into_iter().map(|s| s.name).collect();
+                        let names: Vec<String> = self
+                            .model
+                            .slices(t)
+                            .iter()
+                            .map(|s| s.name.clone())
+                            .collect();
                         let range = match (names.first(), names.last()) {
                             (Some(a), Some(b)) => format!(
                                 "the plan period has {} {a} to {b}",
