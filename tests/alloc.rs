@@ -17,7 +17,7 @@ impl FileSystem for NoFiles {
     }
 }
 
-fn compile_with(text: &str, config: &Config) -> planck::Compilation {
+fn compile_full(text: &str, config: &Config, depth: planck::alloc::Depth) -> planck::Compilation {
     let options = LoadOptions {
         project_root: "/t".into(),
         base_dir: "/t".into(),
@@ -29,12 +29,20 @@ fn compile_with(text: &str, config: &Config) -> planck::Compilation {
         &options,
         config,
         None,
-        planck::alloc::Depth::Cells,
+        depth,
     )
+}
+
+fn compile_with(text: &str, config: &Config) -> planck::Compilation {
+    compile_full(text, config, planck::alloc::Depth::Cells)
 }
 
 fn compile(text: &str) -> planck::Compilation {
     compile_with(text, &Config::default())
+}
+
+fn compile_depth(text: &str, depth: planck::alloc::Depth) -> planck::Compilation {
+    compile_full(text, &Config::default(), depth)
 }
 
 fn d(s: &str) -> Decimal {
@@ -442,22 +450,6 @@ proptest! {
         prop_assume!(a.allocation.goals[0].is_some());
         prop_assert_eq!(cells(&a, "g"), cells(&b, "g"));
     }
-}
-
-fn compile_depth(text: &str, depth: planck::alloc::Depth) -> planck::Compilation {
-    let options = LoadOptions {
-        project_root: "/t".into(),
-        base_dir: "/t".into(),
-    };
-    planck::compile(
-        Path::new("t.plan"),
-        text.as_bytes().to_vec(),
-        &NoFiles,
-        &options,
-        &Config::default(),
-        None,
-        depth,
-    )
 }
 
 #[test]
