@@ -90,6 +90,8 @@ enum Format {
     Json,
     /// GitHub Actions workflow annotations
     Github,
+    /// SARIF 2.1.0, for code-scanning tools
+    Sarif,
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
@@ -368,6 +370,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Fatal> {
     let mut human = String::new();
     let mut json_diagnostics = Vec::new();
     let mut github = String::new();
+    let mut compilations = Vec::new();
     let mut seen = HashSet::new();
     let (mut errors, mut warnings, mut n_files) = (0usize, 0usize, 0usize);
     let color = use_color();
@@ -405,6 +408,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Fatal> {
             Format::Json => json_diagnostics
                 .extend(emit::json::report(&compilation.sources, &fresh).diagnostics),
             Format::Github => github.push_str(&emit::github::render(&compilation.sources, &fresh)),
+            Format::Sarif => compilations.push((compilation.sources, fresh)),
         }
     }
 
@@ -443,6 +447,16 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Fatal> {
             print(&text);
         }
         Format::Github => print(&github),
+        Format::Sarif => {
+            let runs: Vec<(&Sources, &[Diagnostic])> = compilations
+                .iter()
+                .map(|(s, d)| (s, d.as_slice()))
+                .collect();
+            let mut text = serde_json::to_string_pretty(&emit::sarif::log(&runs))
+                .map_err(|e| Fatal(format!("cannot write SARIF: {e}")))?;
+            text.push('\n');
+            print(&text);
+        }
     }
     let failed = errors > 0 || (args.deny_warnings && warnings > 0);
     Ok(ExitCode::from(u8::from(failed)))

@@ -271,3 +271,37 @@ fn crlf_and_bom_files_read_like_lf_files() {
         (Some(13), Some(16), Some(50))
     );
 }
+
+#[test]
+fn sarif_format_counts_utf16_columns() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    // The treble clef is one character but two UTF-16 code units.
+    write(
+        dir.path(),
+        "s.plan",
+        "plan { period 2026 }\ngoal g \"𝄞\" { target CNY }\n",
+    );
+    let path = dir.path().join("s.plan");
+    let (code, out, _) = stdout(planck().args(["check", "--format", "sarif"]).arg(&path));
+    assert_eq!(code, 1);
+    let sarif: serde_json::Value =
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    assert_eq!(sarif["version"], "2.1.0");
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "syntax");
+    assert_eq!(result["level"], "error");
+    let region = &result["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startLine"], 2);
+    assert_eq!(region["startColumn"], 22);
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .map_or(0, Vec::len);
+    assert_eq!(rules, planck::diagnostic::Code::ALL.len());
+
+    let (_, out, _) = stdout(planck().args(["check", "--format", "json"]).arg(&path));
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap_or_default();
+    assert_eq!(
+        json["diagnostics"][0]["column"], 21,
+        "JSON counts characters"
+    );
+}

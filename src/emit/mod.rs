@@ -1,5 +1,5 @@
 //! Diagnostics out: a miette report for people, JSON for tools, GitHub workflow
-//! annotations for CI. All three are rendered from the same [`Diagnostic`] values.
+//! annotations for CI, SARIF for code scanning. All three are rendered from the same [`Diagnostic`] values.
 //!
 //! [`Diagnostic`]: crate::diagnostic::Diagnostic
 
@@ -7,3 +7,4 @@ pub mod compile;
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod sarif;
