@@ -141,25 +141,35 @@ fn syntax_error(
                     expected.push(desc);
                 }
             }
+            // A share is a percentage or an amount; pest names only the rules it tried
+            // last, so say it in the user's words.
+            if expected.contains(&"a number") && expected.contains(&"`rest`") {
+                expected.retain(|e| *e != "a number" && *e != "`rest`");
+                expected.push("a share such as `40%`, an amount or `rest`");
+            }
             let list = join_or(&expected);
             let message = if list.is_empty() {
                 format!("unexpected {found}")
             } else {
                 format!("expected {list}, found {found}")
             };
-            let line_start = chunk_text
-                .get(..pos)
-                .and_then(|before| before.rfind('\n'))
-                .map_or(0, |i| i + 1);
-            let first_word = chunk_text
+            // The statement being written: the first word of the line holding the last
+            // text before the error (the error may sit at the start of the next line).
+            let before = chunk_text.get(..pos).unwrap_or("").trim_end();
+            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+            let first_word = before
                 .get(line_start..)
                 .unwrap_or("")
                 .split(|c: char| c.is_whitespace() || c == '{')
                 .find(|w| !w.is_empty())
                 .unwrap_or("");
-            let help = hint(&expected, rest).or_else(|| {
-                statement_form(first_word).map(|form| format!("`{first_word}` is written `{form}`"))
-            });
+            let found_word = rest.get(..found_len).unwrap_or("");
+            let help = hint(&expected, rest)
+                .or_else(|| misspelt_keyword(positives, found_word))
+                .or_else(|| {
+                    statement_form(first_word)
+                        .map(|form| format!("`{first_word}` is written `{form}`"))
+                });
             (message, help)
         }
         ErrorVariant::CustomError { message } => (message.clone(), None),
@@ -196,9 +206,31 @@ fn token_len(rest: &str) -> usize {
     first.len_utf8()
 }
 
+/// "did you mean `target`?" when the unexpected word is close to a keyword pest tried.
+fn misspelt_keyword(positives: &[Rule], found: &str) -> Option<String> {
+    if found.is_empty() || !found.starts_with(|c: char| c.is_alphabetic()) {
+        return None;
+    }
+    let keywords: Vec<&str> = positives
+        .iter()
+        .filter_map(|r| describe(*r))
+        .filter_map(|d| d.strip_prefix('`').and_then(|d| d.strip_suffix('`')))
+        .collect();
+    crate::resolve::did_you_mean(found, keywords.into_iter())
+        .map(|k| format!("did you mean `{k}`?"))
+}
+
 fn hint(expected: &[&str], rest: &str) -> Option<String> {
     if rest.starts_with('}') && expected.iter().any(|e| e.contains("amount")) {
         return Some("a value is missing before the closing `}`".into());
+    }
+    if rest.starts_with(':') || rest.starts_with('=') {
+        return Some("no `:` or `=` between a name and its value: write `east 40%`".into());
+    }
+    if rest.starts_with(|c: char| c.is_ascii_digit())
+        && expected.contains(&"a percentage such as `40%`")
+    {
+        return Some("a percentage needs its `%`: write `40%`".into());
     }
     if rest.starts_with('\'') {
         return Some("strings use double quotes: \"…\"".into());
@@ -357,6 +389,46 @@ mod tests {
             "goal a {\n  target 5M CNY\n  split region { east 40 % }\n}\ngoal b {\n  owner 12\n}\n";
         let messages = errors(text);
         assert_eq!(messages.len(), 2, "{messages:?}");
+    }
+
+    /// (text, message, help) for the mistakes people make most.
+    #[test]
+    fn common_mistakes_get_a_pointed_help() {
+        let cases = [
+            (
+                "goal a {\n  target 12M\n}\n",
+                "expected a unit such as `CNY` or `customers`, found `}`",
+                "`target` is written `target AMOUNT UNIT, e.g. target 12M CNY`",
+            ),
+            (
+                "goal a {\n  split region { east 40%  south }\n}\n",
+                "expected a share such as `40%`, an amount or `rest`, found `}`",
+                "a value is missing before the closing `}`",
+            ),
+            (
+                "goal a {\n  split region { east: 40% }\n}\n",
+                "expected a share such as `40%`, an amount or `rest`, found `:`",
+                "no `:` or `=` between a name and its value: write `east 40%`",
+            ),
+            (
+                "funnel f { stage a { convert 40 } stage b }\n",
+                "expected a percentage such as `40%`, found `40`",
+                "a percentage needs its `%`: write `40%`",
+            ),
+        ];
+        for (text, message, help) in cases {
+            let diags = parse(FileId(0), text).1;
+            assert_eq!(diags.len(), 1, "{text}");
+            assert_eq!(diags[0].message, message, "{text}");
+            assert_eq!(diags[0].help.as_deref(), Some(help), "{text}");
+        }
+        let typo = parse(FileId(0), "goal a {\n  targt 12M CNY\n}\n").1;
+        assert_eq!(typo[0].help.as_deref(), Some("did you mean `target`?"));
+        let unclosed = parse(FileId(0), "goal a {\n  target 12M CNY\n").1;
+        assert_eq!(
+            unclosed[0].help.as_deref(),
+            Some("a block is not closed: add the missing `}`")
+        );
     }
 
     #[test]
