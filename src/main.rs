@@ -30,15 +30,15 @@ struct Cli {
 enum Command {
     /// Check plans and report every problem found
     Check(CheckArgs),
+    /// Compile a plan to JSON: every goal allocated down to its cells
+    Compile(CompileArgs),
+    /// Print the JSON Schema of `planck compile` output
+    Schema,
     /// Explain a diagnostic code: what it finds, why it matters, an example and the fix
     Explain {
         /// The code, e.g. shares-sum (without it, list every code)
         code: Option<String>,
     },
-    /// Compile a plan to JSON: every goal allocated down to its cells
-    Compile(CompileArgs),
-    /// Print the JSON Schema of `planck compile` output
-    Schema,
     /// Write a small, valid, commented starter plan and planck.toml
     Init {
         /// The folder to write into (created if missing)
