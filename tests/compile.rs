@@ -92,13 +92,12 @@ fn indent(compact: &str) -> String {
 #[test]
 fn every_example_compiles_to_its_snapshot() {
     for path in EXAMPLES {
-        let value = compiled(path);
         let name = path
             .trim_start_matches("examples/")
             .trim_end_matches(".plan")
             .replace('/', "-");
-        let _ = value;
-        let (_, raw, _) = run(&["compile", path]);
+        let (code, raw, err) = run(&["compile", path]);
+        assert_eq!(code, 0, "{err}");
         let pretty = indent(&String::from_utf8_lossy(&raw));
         insta::with_settings!({
             snapshot_path => "compile/snapshots",
