@@ -90,6 +90,7 @@ codes! {
     LowCoverage = "low-coverage", Warning, true;
     StaleDeal = "stale-deal", Warning, true;
     BehindPace = "behind-pace", Warning, true;
+    UnmatchedActual = "unmatched-actual", Error, false;
 }
 
 impl Code {

@@ -192,6 +192,12 @@ pub fn doc(code: Code) -> Doc {
             "# expected 6M CNY by 2026-06-30, actual 4.5M CNY: 75 % of pace",
             "Investigate the gap by region, rep and product; adjust activity or the plan.",
         ),
+        UnmatchedActual => (
+            "An actual row (inline or from a CSV) that meets no allocated cell of its goal: its period lies outside every cell, or it names a member the goal is not split into there.",
+            "A result that belongs nowhere in the plan is silently left out of progress by region, rep or month.",
+            "goal revenue { target 12M CNY  split region { east 60%  north rest } }\nactuals revenue { 2026-Q1 south 100k }   # the goal has no `south` cell",
+            "Correct the row's period or members, or split the goal so the row has a cell.",
+        ),
     };
     Doc {
         what,
@@ -217,21 +223,6 @@ fn severity_text(code: Code) -> String {
     format!("{base}{lint}{smart}")
 }
 
-/// Whether this version of planck reports the code yet.
-pub fn is_checked(code: Code) -> bool {
-    !matches!(
-        code,
-        Code::FunnelCannotReach
-            | Code::CycleExceedsPeriod
-            | Code::LowCoverage
-            | Code::StaleDeal
-            | Code::BehindPace
-    )
-}
-
-const NOT_YET: &str =
-    "Not reported yet: this code is reserved for the pipeline checks of a later version.";
-
 /// Wrap prose to `width` columns, each line indented by two spaces.
 fn wrap(text: &str, width: usize) -> String {
     let mut out = String::new();
@@ -254,10 +245,6 @@ fn wrap(text: &str, width: usize) -> String {
 pub fn text(code: Code) -> String {
     let d = doc(code);
     let mut out = format!("{code}: {}\n\n", severity_text(code));
-    if !is_checked(code) {
-        out.push_str(&wrap(NOT_YET, 88));
-        out.push('\n');
-    }
     out.push_str(&format!("What it finds\n{}\n", wrap(d.what, 88)));
     out.push_str(&format!("Why it matters\n{}\n", wrap(d.why, 88)));
     out.push_str("Example\n");
@@ -286,9 +273,6 @@ pub fn markdown() -> String {
     for &code in Code::ALL {
         let d = doc(code);
         out.push_str(&format!("\n## {code}\n\n*{}*\n\n", severity_text(code)));
-        if !is_checked(code) {
-            out.push_str(&format!("> {NOT_YET}\n\n"));
-        }
         out.push_str(&format!(
             "**What it finds.** {}\n\n**Why it matters.** {}\n\n**Example.**\n\n```plan\n{}\n```\n\n**Fix.** {}\n",
             d.what, d.why, d.example, d.fix

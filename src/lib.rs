@@ -43,6 +43,8 @@ pub mod fmt_num;
 pub mod init;
 pub mod model;
 pub mod period;
+pub mod pipeline;
+pub mod progress;
 pub mod resolve;
 pub mod source;
 pub mod syntax;
@@ -62,6 +64,8 @@ pub struct Compilation {
     pub model: model::Model,
     /// The allocation of every goal that has no errors.
     pub allocation: alloc::Allocation,
+    /// Funnel numbers, and progress of the goals with actuals or deals.
+    pub progress: progress::Progress,
     /// Sorted by file and position; lint levels already applied.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -87,7 +91,7 @@ pub fn compile(
         &mut sources,
         &mut diagnostics,
     );
-    let (mut model, resolve_diagnostics) = resolve::resolve(&files);
+    let (mut model, resolve_diagnostics) = resolve::resolve(&files, &sources);
     diagnostics.extend(resolve_diagnostics);
     if as_of.is_some() {
         model.plan.as_of = as_of;
@@ -96,6 +100,8 @@ pub fn compile(
     let (allocation, alloc_diagnostics) = allocate_checked(&model, config, depth, &diagnostics);
     diagnostics.extend(alloc_diagnostics);
     diagnostics.extend(check::check_allocation(&model, &config.policy, &allocation));
+    let progress = progress::progress(&model, &allocation);
+    diagnostics.extend(check::check_pipeline(&model, &config.policy, &progress));
     config::apply_levels(config, &mut diagnostics);
     diagnostics.sort_by(|a, b| {
         (a.span.file, a.span.start, a.span.end, a.code, &a.message).cmp(&(
@@ -112,6 +118,7 @@ pub fn compile(
         files,
         model,
         allocation,
+        progress,
         diagnostics,
     }
 }
@@ -147,5 +154,13 @@ fn allocate_checked(
             .goal(id)
             .is_some_and(|g| errors.iter().any(|e| inside(*e, g.span)))
     };
-    alloc::allocate(model, &config.policy, depth, &skip)
+    // Progress needs the cells of goals with actuals or deals, whatever was asked for.
+    let depth_of = |id: model::GoalId| {
+        if progress::needs_cells(model, id) {
+            alloc::Depth::Cells
+        } else {
+            depth
+        }
+    };
+    alloc::allocate(model, &config.policy, &depth_of, &skip)
 }

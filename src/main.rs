@@ -325,7 +325,12 @@ fn compile(args: &CompileArgs) -> Result<ExitCode, Fatal> {
         return Ok(ExitCode::from(1));
     }
     let write = |out: &mut dyn Write| {
-        emit::compile::write(&compilation.model, &compilation.allocation, out)
+        emit::compile::write(
+            &compilation.model,
+            &compilation.allocation,
+            &compilation.progress,
+            out,
+        )
     };
     match &args.output {
         Some(path) => write_atomically_with(path, |file| write(file))

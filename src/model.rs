@@ -238,6 +238,8 @@ pub struct Goal {
     pub supports: Vec<StrategyId>,
     pub parent: Option<GoalId>,
     pub funnel: Option<FunnelId>,
+    /// Where the goal names its funnel.
+    pub funnel_span: Option<Span>,
     pub splits: Vec<Split>,
     pub allows: Vec<Code>,
     pub span: Span,
@@ -353,6 +355,7 @@ pub struct Deal {
     pub grade: Option<GradeId>,
     pub amount: Option<Amount>,
     pub close: Option<NaiveDate>,
+    pub close_span: Option<Span>,
     pub coords: Vec<Coord>,
     pub span: Span,
 }
@@ -360,19 +363,11 @@ pub struct Deal {
 #[derive(Debug, Clone)]
 pub struct Actuals {
     pub goal: GoalId,
-    pub source: ActualsSource,
+    /// The rows that resolved (the others were reported).
+    pub rows: Vec<ActualRow>,
+    /// The CSV file they came from, as written, if not inline.
+    pub file: Option<String>,
     pub span: Span,
-}
-
-#[derive(Debug, Clone)]
-pub enum ActualsSource {
-    Inline(Vec<ActualRow>),
-    /// A CSV file, as written (relative to the file that names it) and resolved.
-    File {
-        written: String,
-        path: std::path::PathBuf,
-        span: Span,
-    },
 }
 
 #[derive(Debug, Clone)]

@@ -234,7 +234,9 @@ fn validate(schema: &Value, root: &Value, value: &Value, at: &str, errors: &mut 
             Value::Array(_) => "array",
             Value::Object(_) => "object",
         };
-        if !types.contains(&actual) {
+        let integer = value.is_i64() || value.is_u64();
+        let allowed = types.contains(&actual) || (integer && types.contains(&"integer"));
+        if !allowed {
             errors.push(format!("{at}: {actual} is not {types:?}"));
             return;
         }

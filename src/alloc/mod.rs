@@ -136,7 +136,7 @@ impl Depth {
 pub fn allocate(
     model: &Model,
     policy: &Policy,
-    depth: Depth,
+    depth: &dyn Fn(GoalId) -> Depth,
     skip: &dyn Fn(GoalId) -> bool,
 ) -> (Allocation, Vec<Diagnostic>) {
     let mut out = Allocation::default();
@@ -147,7 +147,14 @@ pub fn allocate(
         let result = if skip(id) {
             None
         } else {
-            allocate_goal(model, policy, depth, goal, &mut caches, &mut diagnostics)
+            allocate_goal(
+                model,
+                policy,
+                depth(id),
+                goal,
+                &mut caches,
+                &mut diagnostics,
+            )
         };
         out.goals.push(result);
     }

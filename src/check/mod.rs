@@ -5,6 +5,7 @@
 //! the model and the policy to diagnostics.
 
 mod capacity;
+mod pipeline;
 mod splits;
 
 use crate::alloc::Allocation;
@@ -20,6 +21,17 @@ pub fn check(model: &Model, policy: &Policy) -> Vec<Diagnostic> {
         goal_lints(goal, policy, &mut out);
         splits::check_goal(model, goal, &mut out);
     }
+    out
+}
+
+/// The checks on funnels, deals and progress.
+pub fn check_pipeline(
+    model: &Model,
+    policy: &Policy,
+    progress: &crate::progress::Progress,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    pipeline::check(model, policy, progress, &mut out);
     out
 }
 

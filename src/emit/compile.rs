@@ -8,6 +8,8 @@
 use crate::alloc::{Allocation, GoalAllocation};
 use crate::model::{DimRef, MemberRef, Model, Owner};
 use crate::period::{Period, Slice, TimeDim};
+use crate::pipeline;
+use crate::progress::{Numbers, Progress};
 use rust_decimal::Decimal;
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
@@ -74,6 +76,94 @@ struct GoalOut<'m> {
     rounding: Option<Dec>,
     /// The dimensions split on, in the order they were applied on the way to some leaf.
     splits: Vec<&'m str>,
+    /// With a funnel: what it can carry over the goal's period, and the entries needed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    funnel_capacity: Option<Dec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    entries_needed: Option<Dec>,
+    /// Progress, for plans with actuals or deals.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    progress: Option<ProgressOut>,
+}
+
+/// Progress numbers of a goal or a cell, rounded for output only.
+#[derive(Serialize)]
+struct ProgressOut {
+    actual: Dec,
+    expected_to_date: Option<Dec>,
+    attainment: Option<Dec>,
+    forecast: Dec,
+    forecast_low: Dec,
+    forecast_high: Dec,
+    coverage: Option<Dec>,
+}
+
+/// Decimal places of ratios (attainment, coverage) in the output.
+const RATIO_PLACES: u32 = 6;
+
+fn progress_out(n: &Numbers, value: Decimal, places: u32) -> ProgressOut {
+    let band = n.band();
+    let forecast = n.forecast();
+    ProgressOut {
+        actual: Dec(n.actual),
+        expected_to_date: n.expected_to_date.map(|e| Dec(e.round_dp(places))),
+        attainment: n.attainment(value).map(|a| Dec(a.round_dp(RATIO_PLACES))),
+        forecast: Dec(forecast.round_dp(places)),
+        forecast_low: Dec(forecast.saturating_sub(band).round_dp(places)),
+        forecast_high: Dec(forecast.saturating_add(band).round_dp(places)),
+        coverage: n.coverage(value).map(|c| Dec(c.round_dp(RATIO_PLACES))),
+    }
+}
+
+#[derive(Serialize)]
+struct StageOut<'m> {
+    name: &'m str,
+    label: Option<&'m str>,
+    convert: Option<Dec>,
+    dwell_days: Option<Dec>,
+    probability: Option<Dec>,
+}
+
+#[derive(Serialize)]
+struct AmountOut<'m> {
+    value: Dec,
+    unit: &'m str,
+}
+
+#[derive(Serialize)]
+struct InflowOut<'m> {
+    value: Dec,
+    per: &'m str,
+}
+
+#[derive(Serialize)]
+struct FunnelOut<'m> {
+    name: &'m str,
+    label: Option<&'m str>,
+    deal_size: Option<AmountOut<'m>>,
+    inflow: Option<InflowOut<'m>>,
+    win_rate: Option<Dec>,
+    /// Days from entry to close (the sum of the stages' dwell), rounded to whole days.
+    cycle_days: Option<i64>,
+    /// Expected value closing per day: open deals × win rate × average amount ÷ cycle.
+    velocity: Option<Dec>,
+    stages: Vec<StageOut<'m>>,
+}
+
+#[derive(Serialize)]
+struct DealOut<'m> {
+    name: &'m str,
+    label: Option<&'m str>,
+    funnel: Option<&'m str>,
+    stage: Option<&'m str>,
+    grade: Option<&'m str>,
+    owner: Option<&'m str>,
+    amount: Option<Dec>,
+    unit: Option<&'m str>,
+    close: Option<String>,
+    open: bool,
+    probability: Option<Dec>,
+    weighted: Option<Dec>,
 }
 
 #[derive(Serialize)]
@@ -114,8 +204,27 @@ struct StrategyOut<'m> {
     label: Option<&'m str>,
 }
 
-/// Write the compile output for a model and its allocation.
-pub fn write(model: &Model, allocation: &Allocation, out: impl Write) -> std::io::Result<()> {
+/// Decimal places of amounts derived for a goal: those of its rounding unit.
+fn places_of(alloc: &Option<GoalAllocation>) -> u32 {
+    alloc.as_ref().map_or(2, |a| a.unit.normalize().scale())
+}
+
+/// Write the compile output for a model, its allocation and progress.
+pub fn write(
+    model: &Model,
+    allocation: &Allocation,
+    progress: &Progress,
+    out: impl Write,
+) -> std::io::Result<()> {
+    let funnel_numbers = |g: &crate::model::Goal| -> Option<(Decimal, Option<Decimal>)> {
+        let f = g.funnel?;
+        let funnel = model.funnels.get(f.index())?;
+        let stats = progress.funnels.get(f.index())?.as_ref()?;
+        let target = g.target.as_ref()?;
+        let capacity = pipeline::capacity(funnel, stats, &g.period?, &target.unit)?;
+        let entries = pipeline::entries_needed(funnel, stats, target.value, &target.unit);
+        Some((capacity, entries))
+    };
     let names = Names {
         model,
         slices: [
@@ -137,7 +246,8 @@ pub fn write(model: &Model, allocation: &Allocation, out: impl Write) -> std::io
         .goals
         .iter()
         .zip(&allocation.goals)
-        .map(|(g, a)| {
+        .enumerate()
+        .map(|(i, (g, a))| {
             let mut splits = Vec::new();
             collect_split_dims(&g.splits, &mut splits);
             let mut split_names: Vec<&str> = Vec::new();
@@ -178,6 +288,17 @@ pub fn write(model: &Model, allocation: &Allocation, out: impl Write) -> std::io
                     .map(|f| f.name.as_str()),
                 rounding: a.as_ref().map(|a| Dec(a.unit)),
                 splits: split_names,
+                funnel_capacity: funnel_numbers(g).map(|(c, _)| Dec(c.round_dp(places_of(a)))),
+                entries_needed: funnel_numbers(g)
+                    .and_then(|(_, e)| e)
+                    .map(|e| Dec(e.round_dp(2))),
+                progress: progress.goals.get(i).and_then(Option::as_ref).map(|p| {
+                    progress_out(
+                        &p.numbers,
+                        g.target.as_ref().map_or(Decimal::ZERO, |t| t.value),
+                        places_of(a),
+                    )
+                }),
             }
         })
         .collect::<Vec<_>>();
@@ -259,6 +380,10 @@ pub fn write(model: &Model, allocation: &Allocation, out: impl Write) -> std::io
             })
             .collect::<Vec<_>>(),
     )?;
+    w.write_all(b",\"funnels\":")?;
+    serde_json::to_writer(&mut w, &funnels_out(model, progress))?;
+    w.write_all(b",\"deals\":")?;
+    serde_json::to_writer(&mut w, &deals_out(model, progress))?;
     w.write_all(b",\"goals\":[")?;
     let fragments = Fragments::new(&names);
     for (i, (goal, alloc)) in goals.iter().zip(&allocation.goals).enumerate() {
@@ -270,7 +395,12 @@ pub fn write(model: &Model, allocation: &Allocation, out: impl Write) -> std::io
         w.write_all(head.strip_suffix(b"}").unwrap_or(&head))?;
         w.write_all(b",\"allocations\":[")?;
         if let Some(alloc) = alloc {
-            write_cells(&mut w, &fragments, alloc)?;
+            let cells_progress = progress
+                .goals
+                .get(i)
+                .and_then(Option::as_ref)
+                .map(|p| p.cells.as_slice());
+            write_cells(&mut w, &fragments, alloc, cells_progress)?;
         }
         w.write_all(b"]}")?;
     }
@@ -335,11 +465,94 @@ fn period_json(p: Period) -> Vec<u8> {
     format!("{{\"start\":\"{}\",\"end\":\"{}\"}}", p.start, p.end).into_bytes()
 }
 
+fn funnels_out<'m>(model: &'m Model, progress: &Progress) -> Vec<FunnelOut<'m>> {
+    model
+        .funnels
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let stats = progress.funnels.get(i).and_then(Option::as_ref);
+            FunnelOut {
+                name: &f.name,
+                label: f.label.as_deref(),
+                deal_size: f.deal_size.as_ref().map(|d| AmountOut {
+                    value: Dec(d.value),
+                    unit: &d.unit,
+                }),
+                inflow: f.inflow.as_ref().map(|(v, per)| InflowOut {
+                    value: Dec(*v),
+                    per,
+                }),
+                win_rate: stats.map(|s| Dec(s.win_rate)),
+                cycle_days: stats.and_then(|s| {
+                    use rust_decimal::prelude::ToPrimitive;
+                    s.cycle_days.round().to_i64()
+                }),
+                velocity: stats
+                    .and_then(|s| pipeline::velocity(model, crate::model::FunnelId(i as u32), s))
+                    .map(|v| Dec(v.round_dp(2))),
+                stages: f
+                    .stages
+                    .iter()
+                    .enumerate()
+                    .map(|(k, s)| StageOut {
+                        name: &s.name,
+                        label: s.label.as_deref(),
+                        convert: s.convert.map(Dec),
+                        dwell_days: s.dwell_days.map(Dec),
+                        probability: stats
+                            .and_then(|st| st.probabilities.get(k))
+                            .map(|p| Dec(*p)),
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+fn deals_out<'m>(model: &'m Model, progress: &Progress) -> Vec<DealOut<'m>> {
+    model
+        .deals
+        .iter()
+        .map(|d| {
+            let funnel = d.funnel.and_then(|f| model.funnels.get(f.index()));
+            let probability = pipeline::probability(model, d, &progress.funnels);
+            DealOut {
+                name: &d.name,
+                label: d.label.as_deref(),
+                funnel: funnel.map(|f| f.name.as_str()),
+                stage: funnel
+                    .zip(d.stage)
+                    .and_then(|(f, s)| f.stages.get(s))
+                    .map(|s| s.name.as_str()),
+                grade: d
+                    .grade
+                    .and_then(|g| model.grades.get(g.index()))
+                    .map(|g| g.name.as_str()),
+                owner: d.owner.and_then(|r| model.rep(r)).map(|r| r.name.as_str()),
+                amount: d.amount.as_ref().map(|a| Dec(a.value)),
+                unit: d.amount.as_ref().map(|a| a.unit.as_str()),
+                close: d.close.map(|c| c.to_string()),
+                open: pipeline::is_open(model, d),
+                probability: probability.map(Dec),
+                weighted: d
+                    .amount
+                    .as_ref()
+                    .zip(probability)
+                    .and_then(|(a, p)| a.value.checked_mul(p))
+                    .map(Dec),
+            }
+        })
+        .collect()
+}
+
 fn write_cells(
     w: &mut impl Write,
     fragments: &Fragments,
     alloc: &GoalAllocation,
+    progress: Option<&[Numbers]>,
 ) -> std::io::Result<()> {
+    let places = alloc.unit.normalize().scale();
     let mut periods: HashMap<Period, Vec<u8>> = HashMap::new();
     let mut last: Option<(Period, Vec<u8>)> = None;
     let mut number = [0u8; 64];
@@ -368,7 +581,19 @@ fn write_cells(
         }
         w.write_all(b",\"value\":\"")?;
         w.write_all(decimal_str(cell.value, &mut number))?;
-        w.write_all(b"\"}")?;
+        w.write_all(b"\"")?;
+        if let Some(n) = progress.and_then(|p| p.get(i)) {
+            // A few cells of a plan with actuals: serde is fast enough here.
+            let fields = serde_json::to_vec(&progress_out(n, cell.value, places))?;
+            w.write_all(b",")?;
+            w.write_all(
+                fields
+                    .strip_prefix(b"{")
+                    .and_then(|f| f.strip_suffix(b"}"))
+                    .unwrap_or(&fields),
+            )?;
+        }
+        w.write_all(b"}")?;
     }
     Ok(())
 }

@@ -30,6 +30,9 @@ pub struct LoadedFile {
     /// The path as used to read it (relative where the user gave it relative).
     pub path: PathBuf,
     pub ast: ast::File,
+    /// Data files this file names (`actuals GOAL from "file.csv"`), by the span of the
+    /// path string, loaded into the sources.
+    pub data: Vec<(Span, FileId)>,
 }
 
 /// Remove `.` and resolve `..` without touching the file system.
@@ -84,6 +87,7 @@ pub fn parse_source(
                 id,
                 path: path.to_path_buf(),
                 ast,
+                data: Vec::new(),
             }
         }
         Err((offset, lossy)) => {
@@ -101,6 +105,7 @@ pub fn parse_source(
                 id,
                 path: path.to_path_buf(),
                 ast: ast::File::default(),
+                data: Vec::new(),
             }
         }
     }
@@ -146,7 +151,7 @@ impl Loader<'_> {
         normalize(&self.options.base_dir.join(path))
     }
 
-    fn visit(&mut self, file: LoadedFile) {
+    fn visit(&mut self, mut file: LoadedFile) {
         let absolute = self.absolute(&file.path);
         self.seen.insert(absolute.clone());
         self.stack.push(absolute);
@@ -164,11 +169,87 @@ impl Loader<'_> {
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_default();
+        let data_paths: Vec<ast::Str> = file
+            .ast
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                ast::Item::Actuals(ast::Actuals {
+                    source: ast::ActualsSource::File(path),
+                    ..
+                }) => Some(path.clone()),
+                _ => None,
+            })
+            .collect();
+        for written in data_paths {
+            if let Some(id) = self.data_file(&dir, &written) {
+                file.data.push((written.span, id));
+            }
+        }
         self.files.push(file);
         for include in includes {
             self.include(&dir, &include);
         }
         self.stack.pop();
+    }
+
+    /// Read a data file (a CSV of actuals) into the sources; report a missing file or one
+    /// outside the project root with the include codes.
+    fn data_file(&mut self, dir: &Path, written: &ast::Str) -> Option<FileId> {
+        let path = normalize(&dir.join(&written.value));
+        let absolute = self.absolute(&path);
+        if !absolute.starts_with(&self.options.project_root) {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::IncludeOutsideRoot,
+                    written.span,
+                    format!("`{}` lies outside the project root", written.value),
+                )
+                .with_label("outside the project")
+                .with_help("data files must stay inside the project root, like included plans"),
+            );
+            return None;
+        }
+        match self.fs.read(&path) {
+            Ok(bytes) => {
+                let name = path.to_string_lossy().replace('\\', "/");
+                match decode(bytes) {
+                    Ok(text) => Some(self.sources.add(SourceFile::new(name, text))),
+                    Err((offset, lossy)) => {
+                        let id = self.sources.add(SourceFile::new(name, lossy));
+                        self.diagnostics.push(
+                            Diagnostic::new(
+                                Code::Syntax,
+                                Span::new(id, offset, offset + 1),
+                                "the file is not valid UTF-8",
+                            )
+                            .with_label("invalid byte")
+                            .with_help("save the CSV as UTF-8 (with or without a BOM)"),
+                        );
+                        None
+                    }
+                }
+            }
+            Err(error) => {
+                let reason = match error.kind() {
+                    std::io::ErrorKind::NotFound => "no such file".to_string(),
+                    _ => error.to_string(),
+                };
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::IncludeNotFound,
+                        written.span,
+                        format!("cannot read `{}`: {reason}", written.value),
+                    )
+                    .with_label("named here")
+                    .with_help(format!(
+                        "the path is relative to this file's folder and resolves to {}",
+                        path.display()
+                    )),
+                );
+                None
+            }
+        }
     }
 
     fn include(&mut self, dir: &Path, include: &ast::Include) {

@@ -8,6 +8,7 @@
 //! Invariant: nothing here reads files; includes are loaded by [`load`] through the
 //! [`load::FileSystem`] given to it.
 
+mod csv;
 pub mod load;
 mod suggest;
 
@@ -22,15 +23,20 @@ use std::collections::HashMap;
 pub use suggest::did_you_mean;
 
 /// Resolve the loaded files of one compilation (the root file first).
-pub fn resolve(files: &[LoadedFile]) -> (Model, Vec<Diagnostic>) {
-    let mut r = Resolver::default();
+pub fn resolve(files: &[LoadedFile], sources: &crate::source::Sources) -> (Model, Vec<Diagnostic>) {
+    let mut r = Resolver {
+        sources: Some(sources),
+        ..Resolver::default()
+    };
     r.collect(files);
     r.resolve_items(files);
     (r.model, r.diagnostics)
 }
 
 #[derive(Default)]
-struct Resolver {
+struct Resolver<'s> {
+    /// The loaded texts, for data files (CSV actuals).
+    sources: Option<&'s crate::source::Sources>,
     model: Model,
     diagnostics: Vec<Diagnostic>,
     strategies: HashMap<String, StrategyId>,
@@ -69,7 +75,7 @@ fn text(s: &Option<ast::Str>) -> Option<String> {
     s.as_ref().map(|s| s.value.clone())
 }
 
-impl Resolver {
+impl Resolver<'_> {
     fn push(&mut self, d: Diagnostic) {
         self.diagnostics.push(d);
     }
@@ -637,7 +643,7 @@ impl Resolver {
                 match item {
                     ast::Item::Goal(g) => self.goal(g),
                     ast::Item::Deal(d) => self.deal(d),
-                    ast::Item::Actuals(a) => self.actuals(a, &file.path),
+                    ast::Item::Actuals(a) => self.actuals(a, file),
                     _ => {}
                 }
             }
@@ -1028,6 +1034,7 @@ impl Resolver {
         goal.supports = supports;
         goal.parent = parent;
         goal.funnel = funnel;
+        goal.funnel_span = first(&g.funnel).map(|f| f.span);
         goal.allows = allows;
         goal.splits = splits;
     }
@@ -1306,6 +1313,7 @@ impl Resolver {
             grade,
             amount,
             close,
+            close_span: first(&d.close).map(|c| c.span),
             coords,
             span: d.name.span,
         });
@@ -1368,23 +1376,23 @@ impl Resolver {
         }
     }
 
-    fn actuals(&mut self, a: &ast::Actuals, file: &std::path::Path) {
+    fn actuals(&mut self, a: &ast::Actuals, file: &LoadedFile) {
         let Some(&goal) = self.goals.get(&a.goal.text) else {
             let names: Vec<String> = self.goals.keys().cloned().collect();
             self.unresolved("goal", &a.goal, names.iter().map(String::as_str), None);
             return;
         };
-        let source = match &a.source {
-            ast::ActualsSource::File(path) => ActualsSource::File {
-                written: path.value.clone(),
-                path: load::normalize(
-                    &file
-                        .parent()
-                        .unwrap_or(std::path::Path::new(""))
-                        .join(&path.value),
-                ),
-                span: path.span,
-            },
+        let (rows, written) = match &a.source {
+            ast::ActualsSource::File(path) => {
+                let data = file
+                    .data
+                    .iter()
+                    .find(|(span, _)| *span == path.span)
+                    .map(|(_, id)| *id);
+                // A file that could not be read was reported when loading.
+                let Some(data) = data else { return };
+                (self.csv_actuals(data), Some(path.value.clone()))
+            }
             ast::ActualsSource::Inline(rows) => {
                 let mut out = Vec::with_capacity(rows.len());
                 for row in rows {
@@ -1413,14 +1421,195 @@ impl Resolver {
                         span: row.span,
                     });
                 }
-                ActualsSource::Inline(out)
+                (out, None)
             }
         };
         self.model.actuals.push(model::Actuals {
             goal,
-            source,
+            rows,
+            file: written,
             span: a.goal.span,
         });
+    }
+
+    /// Read a CSV of actuals: a header with `period`, one column per dimension, and
+    /// `amount`. Every bad field is reported with its row and column; the other rows
+    /// are kept.
+    fn csv_actuals(&mut self, data: crate::source::FileId) -> Vec<ActualRow> {
+        let Some(text) = self
+            .sources
+            .and_then(|s| s.get(data))
+            .map(|f| f.text.clone())
+        else {
+            return Vec::new();
+        };
+        let (records, diagnostics) = csv::parse(data, &text);
+        self.diagnostics.extend(diagnostics);
+        let Some((header, rows)) = records.split_first() else {
+            self.push(
+                Diagnostic::new(Code::Syntax, Span::new(data, 0, 0), "the CSV file is empty")
+                    .with_label("no header")
+                    .with_help("start with a header: `period,region,amount`"),
+            );
+            return Vec::new();
+        };
+        enum Column {
+            Period,
+            Amount,
+            Dimension(DimRef),
+            Unknown,
+        }
+        let mut columns = Vec::with_capacity(header.fields.len());
+        for field in &header.fields {
+            let name = field.text.as_str();
+            let column = match name.to_lowercase().as_str() {
+                "period" => Column::Period,
+                "amount" => Column::Amount,
+                _ => {
+                    let as_name = ast::Name {
+                        text: name.to_string(),
+                        span: field.span,
+                    };
+                    match self.dim_ref(&ast::NameRef {
+                        qualifier: None,
+                        name: as_name,
+                        span: field.span,
+                    }) {
+                        Some(DimRef::Time(_)) => {
+                            self.invalid(
+                                field.span,
+                                format!(
+                                    "`{name}` is a time dimension: the `period` column says when"
+                                ),
+                                "remove the column; write each row's period in `period`",
+                            );
+                            Column::Unknown
+                        }
+                        Some(d) => Column::Dimension(d),
+                        None => Column::Unknown,
+                    }
+                }
+            };
+            columns.push(column);
+        }
+        let has_period = columns.iter().any(|c| matches!(c, Column::Period));
+        let has_amount = columns.iter().any(|c| matches!(c, Column::Amount));
+        for (needed, present) in [("period", has_period), ("amount", has_amount)] {
+            if !present {
+                self.push(
+                    Diagnostic::new(
+                        Code::Syntax,
+                        header.span,
+                        format!("the CSV header has no `{needed}` column"),
+                    )
+                    .with_label("header")
+                    .with_help("the header names `period`, one column per dimension, and `amount`, e.g. `period,region,rep,amount`"),
+                );
+                return Vec::new();
+            }
+        }
+        let header_names: Vec<&str> = header.fields.iter().map(|f| f.text.as_str()).collect();
+        let mut out = Vec::with_capacity(rows.len());
+        for record in rows {
+            let mut period = None;
+            let mut amount = None;
+            let mut coords = Vec::new();
+            let mut ok = true;
+            if record.fields.len() != columns.len() {
+                self.push(
+                    Diagnostic::new(
+                        Code::Syntax,
+                        record.span,
+                        format!(
+                            "row {} has {} fields but the header has {}",
+                            record.line,
+                            record.fields.len(),
+                            columns.len()
+                        ),
+                    )
+                    .with_label("this row")
+                    .with_help(
+                        "give every row one field per header column (an empty field is allowed)",
+                    ),
+                );
+                continue;
+            }
+            for ((field, column), column_name) in
+                record.fields.iter().zip(&columns).zip(&header_names)
+            {
+                let where_ = format!("row {}, column `{column_name}`", record.line);
+                match column {
+                    Column::Period => {
+                        let parsed =
+                            crate::syntax::parse_period(data, field.span.start, &field.text)
+                                .and_then(|expr| self.period(&expr).map(|p| (p, expr)));
+                        match parsed {
+                            Some((p, expr)) => {
+                                if self.inside_plan_written(
+                                    p,
+                                    field.span,
+                                    "the actual's period",
+                                    Some(&expr),
+                                ) {
+                                    period = Some(p);
+                                } else {
+                                    ok = false;
+                                }
+                            }
+                            None => {
+                                ok = false;
+                                self.invalid(
+                                    field.span,
+                                    format!("{where_}: `{}` is not a period", field.text),
+                                    "write a period such as 2026-Q1, 2026-03 or 2026-03-15",
+                                );
+                            }
+                        }
+                    }
+                    Column::Amount => {
+                        let clean: String = field.text.chars().filter(|c| *c != ',').collect();
+                        match crate::syntax::parse_number(data, field.span.start, &clean) {
+                            Some(v) => amount = Some(v),
+                            None => {
+                                ok = false;
+                                self.invalid(
+                                    field.span,
+                                    format!("{where_}: `{}` is not an amount", field.text),
+                                    "write a number such as 260000, 260k or -1500 (no unit)",
+                                );
+                            }
+                        }
+                    }
+                    Column::Dimension(dim) => {
+                        if field.text.is_empty() {
+                            continue;
+                        }
+                        let member = ast::NameRef {
+                            qualifier: None,
+                            name: ast::Name {
+                                text: field.text.clone(),
+                                span: field.span,
+                            },
+                            span: field.span,
+                        };
+                        match self.split_member(*dim, &member) {
+                            Some(m) => coords.push(m),
+                            None => ok = false,
+                        }
+                    }
+                    Column::Unknown => {}
+                }
+            }
+            if let (true, Some(period), Some(amount)) = (ok, period, amount) {
+                out.push(ActualRow {
+                    period,
+                    coords,
+                    amount,
+                    span: record.span,
+                });
+            }
+        }
+        out
     }
 
     /// Report each cycle of `parent` links once. Linear: every goal is walked once.
@@ -1484,6 +1673,7 @@ fn placeholder_goal(g: &ast::Goal) -> model::Goal {
         supports: Vec::new(),
         parent: None,
         funnel: None,
+        funnel_span: None,
         splits: Vec::new(),
         allows: Vec::new(),
         span: g.span,

@@ -96,7 +96,7 @@ impl Builder<'_> {
         parsed
     }
 
-    fn number(&mut self, pair: P) -> Num {
+    pub(super) fn number(&mut self, pair: P) -> Num {
         let span = self.span(&pair);
         let text = pair.as_str().to_string();
         let mut negative = false;
@@ -186,7 +186,7 @@ impl Builder<'_> {
         PeriodAtom { kind, span }
     }
 
-    fn period(&self, pair: P) -> PeriodExpr {
+    pub(super) fn period(&self, pair: P) -> PeriodExpr {
         let span = self.span(&pair);
         let mut atoms = pair.into_inner().map(|p| self.period_atom(p));
         let start = atoms.next().unwrap_or(PeriodAtom {

@@ -26,6 +26,38 @@ pub fn has_plan_block(text: &str) -> bool {
     })
 }
 
+/// Parse a whole string as one grammar rule (for values read outside `.plan` files,
+/// such as CSV fields). `None` unless the rule matches the entire text.
+fn parse_whole(rule: Rule, text: &str) -> Option<pest::iterators::Pair<'_, Rule>> {
+    let pair = PlanParser::parse(rule, text).ok()?.next()?;
+    (pair.as_span().end() == text.len()).then_some(pair)
+}
+
+/// A period written as text (`2026-Q1`, `2026-04..2026-06`), spans relative to `base`.
+pub fn parse_period(file: FileId, base: usize, text: &str) -> Option<ast::PeriodExpr> {
+    let pair = parse_whole(Rule::period, text)?;
+    let mut ignored = Vec::new();
+    let builder = build::Builder {
+        file,
+        base,
+        diagnostics: &mut ignored,
+    };
+    Some(builder.period(pair))
+}
+
+/// A number written as text (`260k`, `-15000`, `1.5万`); `None` when it is not a number
+/// or cannot be represented.
+pub fn parse_number(file: FileId, base: usize, text: &str) -> Option<rust_decimal::Decimal> {
+    let pair = parse_whole(Rule::number, text)?;
+    let mut ignored = Vec::new();
+    let mut builder = build::Builder {
+        file,
+        base,
+        diagnostics: &mut ignored,
+    };
+    builder.number(pair).value
+}
+
 /// Parse one file. Every item that parses is returned, whatever happened to the others.
 pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
     let scanned = scan::scan(file, text);

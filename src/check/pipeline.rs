@@ -1,0 +1,203 @@
+//! Checks on funnels, deals and progress: `funnel-cannot-reach`, `cycle-exceeds-period`,
+//! `stale-deal`, `behind-pace`, `low-coverage` and `unmatched-actual`.
+
+use crate::config::Policy;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::fmt_num::{amount, percent};
+use crate::model::{Goal, Model};
+use crate::pipeline;
+use crate::progress::Progress;
+use rust_decimal::Decimal;
+
+pub(super) fn check(
+    model: &Model,
+    policy: &Policy,
+    progress: &Progress,
+    out: &mut Vec<Diagnostic>,
+) {
+    let lint = |goal: &Goal, out: &mut Vec<Diagnostic>, d: Diagnostic| {
+        if !goal.allows(d.code) {
+            out.push(d);
+        }
+    };
+    for (i, goal) in model.goals.iter().enumerate() {
+        funnel_lints(model, progress, goal, &mut |d| lint(goal, out, d));
+        let Some(Some(p)) = progress.goals.get(i) else {
+            continue;
+        };
+        for span in &p.unmatched {
+            out.push(
+                Diagnostic::new(
+                    Code::UnmatchedActual,
+                    *span,
+                    format!("this actual matches no cell of goal `{}`", goal.name),
+                )
+                .with_label("no such cell")
+                .with_help("check its period and members against the goal's splits: every member must be one the goal is split into there"),
+            );
+        }
+        let (Some(target), Some(period), Some(as_of)) =
+            (&goal.target, goal.period, model.plan.as_of)
+        else {
+            continue;
+        };
+        let n = &p.numbers;
+        if let Some(expected) = n.expected_to_date
+            && as_of >= period.start
+            && expected > Decimal::ZERO
+            && n.actual < expected * policy.pace_tolerance
+        {
+            let pace = n
+                .actual
+                .checked_div(expected)
+                .unwrap_or_default()
+                .round_dp(4);
+            lint(
+                goal,
+                out,
+                Diagnostic::new(
+                    Code::BehindPace,
+                    goal.name_span,
+                    format!(
+                        "goal `{}` stands at {} by {as_of}, {} of the {} expected (policy: at least {})",
+                        goal.name,
+                        amount(n.actual),
+                        percent(pace),
+                        amount(expected.round_dp(2)),
+                        percent(policy.pace_tolerance)
+                    ),
+                )
+                .with_label("behind pace")
+                .with_help("find the gap by region, rep and product in `planck compile` output; adjust activity or the plan"),
+            );
+        }
+        if goal.funnel.is_some()
+            && as_of < period.end
+            && let Some(coverage) = n.coverage(target.value)
+            && coverage < policy.min_coverage
+        {
+            let remaining = target.value - n.actual;
+            lint(
+                goal,
+                out,
+                Diagnostic::new(
+                    Code::LowCoverage,
+                    goal.funnel_span.unwrap_or(goal.name_span),
+                    format!(
+                        "goal `{}` has {} of weighted pipeline for the {} still to reach: coverage {} (policy: {})",
+                        goal.name,
+                        amount(n.pipeline.round_dp(2)),
+                        amount(remaining),
+                        coverage.round_dp(2).normalize(),
+                        policy.min_coverage.normalize()
+                    ),
+                )
+                .with_label("thin pipeline")
+                .with_help(format!(
+                    "build {} more weighted pipeline closing by {}, or revise the target",
+                    amount((remaining * policy.min_coverage - n.pipeline).round_dp(2)),
+                    period.end
+                )),
+            );
+        }
+    }
+    if let Some(as_of) = model.plan.as_of {
+        for deal in &model.deals {
+            if let (Some(close), true) = (deal.close, pipeline::is_open(model, deal))
+                && close < as_of
+            {
+                out.push(
+                    Diagnostic::new(
+                        Code::StaleDeal,
+                        deal.close_span.unwrap_or(deal.span),
+                        format!("deal `{}` was due to close on {close}, before {as_of}, and is still open", deal.name),
+                    )
+                    .with_label("in the past")
+                    .with_help("update the close date, move the deal to its real stage, or remove it"),
+                );
+            }
+        }
+    }
+}
+
+fn funnel_lints(model: &Model, progress: &Progress, goal: &Goal, emit: &mut dyn FnMut(Diagnostic)) {
+    let (Some(f), Some(target), Some(period)) = (goal.funnel, &goal.target, goal.period) else {
+        return;
+    };
+    let (Some(funnel), Some(Some(stats))) = (
+        model.funnels.get(f.index()),
+        progress.funnels.get(f.index()),
+    ) else {
+        return;
+    };
+    let at = goal.funnel_span.unwrap_or(goal.name_span);
+    let days = Decimal::from(period.days());
+    if stats.cycle_days > days {
+        emit(
+            Diagnostic::new(
+                Code::CycleExceedsPeriod,
+                at,
+                format!(
+                    "funnel `{}` takes {} days from lead to close, longer than goal `{}`'s {} days",
+                    funnel.name,
+                    stats.cycle_days.normalize(),
+                    goal.name,
+                    days
+                ),
+            )
+            .with_label("cycle too long")
+            .with_help("deals entering the funnel now cannot close in time: count on the pipeline already in it, or lengthen the period"),
+        );
+    }
+    let Some(capacity) = pipeline::capacity(funnel, stats, &period, &target.unit) else {
+        return;
+    };
+    if capacity >= target.value || capacity.is_zero() && target.value.is_zero() {
+        return;
+    }
+    let gap = target.value - capacity;
+    let per = funnel
+        .inflow
+        .as_ref()
+        .map_or("month", |(_, per)| per.as_str());
+    let inflow_needed = funnel
+        .inflow
+        .as_ref()
+        .and_then(|(inflow, _)| inflow.checked_mul(target.value)?.checked_div(capacity))
+        .map(|v| v.round_dp(1).normalize());
+    let rate_needed = stats
+        .win_rate
+        .checked_mul(target.value)
+        .and_then(|v| v.checked_div(capacity));
+    let mut help = Vec::new();
+    if let Some(inflow) = inflow_needed {
+        help.push(format!("an inflow of {inflow} per {per}"));
+    }
+    if let Some(rate) = rate_needed.filter(|r| *r <= Decimal::ONE) {
+        help.push(format!(
+            "a win rate of {} (now {})",
+            percent(rate.round_dp(4)),
+            percent(stats.win_rate)
+        ));
+    }
+    emit(
+        Diagnostic::new(
+            Code::FunnelCannotReach,
+            at,
+            format!(
+                "funnel `{}` can carry {} in {period}, {} short of goal `{}`'s target {}",
+                funnel.name,
+                amount(capacity.round_dp(2)),
+                amount(gap.round_dp(2)),
+                goal.name,
+                amount(target.value)
+            ),
+        )
+        .with_label("cannot reach the target")
+        .with_help(if help.is_empty() {
+            "raise the inflow or the conversions, or lower the target".to_string()
+        } else {
+            format!("it would take {}; or lower the target", help.join(", or "))
+        }),
+    );
+}

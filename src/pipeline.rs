@@ -1,0 +1,164 @@
+//! Funnel arithmetic and deal weighting.
+//!
+//! - probability to win from a stage: the product of the conversions from that stage to
+//!   the end (the last stage, won, is 100 %); the overall win rate is the first stage's;
+//! - cycle length: the sum of the stages' dwell times, in days;
+//! - capacity over a period: inflow × the period's length in inflow units × win rate ×
+//!   deal size (for a count goal, the number of deals won);
+//! - entries needed: target ÷ deal size ÷ win rate;
+//! - velocity: open deals × win rate × average open amount ÷ cycle days (per day);
+//! - a deal's probability: its grade's if graded, else its stage's; weighted = amount ×
+//!   probability.
+//!
+//! Invariant: exact decimals only; `None` where an input is missing (already reported).
+
+use crate::model::{Deal, Funnel, FunnelId, Model};
+use crate::period::Period;
+use rust_decimal::Decimal;
+
+/// The derived numbers of one funnel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FunnelStats {
+    /// Probability to win from each stage, in stage order.
+    pub probabilities: Vec<Decimal>,
+    pub win_rate: Decimal,
+    pub cycle_days: Decimal,
+}
+
+/// `None` when a stage other than the last has no valid conversion.
+pub fn stats(funnel: &Funnel) -> Option<FunnelStats> {
+    let n = funnel.stages.len();
+    if n == 0 {
+        return None;
+    }
+    let mut probabilities = vec![Decimal::ONE; n];
+    for i in (0..n - 1).rev() {
+        let convert = funnel.stages[i].convert?;
+        probabilities[i] = probabilities[i + 1].checked_mul(convert)?;
+    }
+    let mut cycle_days = Decimal::ZERO;
+    for stage in &funnel.stages {
+        cycle_days = cycle_days.checked_add(stage.dwell_days.unwrap_or(Decimal::ZERO))?;
+    }
+    Some(FunnelStats {
+        win_rate: probabilities[0],
+        probabilities,
+        cycle_days,
+    })
+}
+
+/// How many `per` units (day, week, month, quarter, year) a period spans. Months are
+/// counted by calendar month, a partial month in proportion to its days.
+pub fn units_in(period: &Period, per: &str) -> Option<Decimal> {
+    let days = Decimal::from(period.days());
+    let months = || -> Option<Decimal> {
+        let mut total = Decimal::ZERO;
+        for part in period.months() {
+            let whole = Decimal::from(month_days(&part));
+            total = total.checked_add(Decimal::from(part.days()).checked_div(whole)?)?;
+        }
+        Some(total)
+    };
+    match per {
+        "day" => Some(days),
+        "week" => days.checked_div(Decimal::from(7)),
+        "month" => months(),
+        "quarter" => months()?.checked_div(Decimal::from(3)),
+        "year" => months()?.checked_div(Decimal::from(12)),
+        _ => None,
+    }
+}
+
+/// Days in the calendar month holding `part`.
+fn month_days(part: &Period) -> i64 {
+    use chrono::{Datelike, Months};
+    let first = part.start.with_day(1).unwrap_or(part.start);
+    let next = first.checked_add_months(Months::new(1)).unwrap_or(first);
+    (next - first).num_days()
+}
+
+/// What a funnel can carry over a period: won value for a goal in the deal size's
+/// unit, won deals for a count goal. `None` without inflow, deal size or conversions.
+pub fn capacity(
+    funnel: &Funnel,
+    stats: &FunnelStats,
+    period: &Period,
+    unit: &str,
+) -> Option<Decimal> {
+    let (inflow, per) = funnel.inflow.as_ref()?;
+    let won = inflow
+        .checked_mul(units_in(period, per)?)?
+        .checked_mul(stats.win_rate)?;
+    let deal_size = funnel.deal_size.as_ref()?;
+    if deal_size.unit == unit {
+        won.checked_mul(deal_size.value)
+    } else if crate::model::is_currency(unit) {
+        None
+    } else {
+        Some(won)
+    }
+}
+
+/// Entries needed at the top of the funnel for a target in the deal size's unit.
+pub fn entries_needed(
+    funnel: &Funnel,
+    stats: &FunnelStats,
+    target: Decimal,
+    unit: &str,
+) -> Option<Decimal> {
+    let deal_size = funnel.deal_size.as_ref()?;
+    if stats.win_rate.is_zero() {
+        return None;
+    }
+    let deals = if deal_size.unit == unit {
+        target.checked_div(deal_size.value)?
+    } else if crate::model::is_currency(unit) {
+        return None;
+    } else {
+        target
+    };
+    deals.checked_div(stats.win_rate)
+}
+
+/// Whether a deal is still open (not in its funnel's last stage).
+pub fn is_open(model: &Model, deal: &Deal) -> bool {
+    match (deal.funnel, deal.stage) {
+        (Some(f), Some(s)) => model
+            .funnels
+            .get(f.index())
+            .is_some_and(|f| s + 1 < f.stages.len()),
+        _ => true,
+    }
+}
+
+/// A deal's probability to close: its grade's, else its stage's.
+pub fn probability(model: &Model, deal: &Deal, stats: &[Option<FunnelStats>]) -> Option<Decimal> {
+    if let Some(g) = deal.grade {
+        return model.grades.get(g.index())?.probability;
+    }
+    let funnel = deal.funnel?;
+    let stats = stats.get(funnel.index())?.as_ref()?;
+    stats.probabilities.get(deal.stage?).copied()
+}
+
+/// Velocity of a funnel: its open deals × win rate × their average amount ÷ cycle days.
+pub fn velocity(model: &Model, funnel: FunnelId, stats: &FunnelStats) -> Option<Decimal> {
+    if stats.cycle_days.is_zero() {
+        return None;
+    }
+    let open: Vec<Decimal> = model
+        .deals
+        .iter()
+        .filter(|d| d.funnel == Some(funnel) && is_open(model, d))
+        .filter_map(|d| d.amount.as_ref().map(|a| a.value))
+        .collect();
+    // count × win rate × (total ÷ count) is win rate × total.
+    let mut total = Decimal::ZERO;
+    for a in &open {
+        total = total.checked_add(*a)?;
+    }
+    stats
+        .win_rate
+        .checked_mul(total)?
+        .checked_div(stats.cycle_days)
+}

@@ -1,0 +1,257 @@
+//! Progress as of a date: actuals to date, expected to date, attainment, and a forecast
+//! from the weighted pipeline, for each goal and each of its allocated cells.
+//!
+//! - An actual row *fits* a cell when its period lies inside the cell's and it names the
+//!   cell's member on every dimension the cell is split on (it may name more). A row that
+//!   fits no single cell (a quarterly figure against monthly cells) still counts for the
+//!   goal; a row that meets no cell at all is reported.
+//! - Expected to date: each cell's value times the elapsed share of its period (days from
+//!   its start through `as_of`, inclusive, over its days).
+//! - Pipeline: the open deals of the goal's funnel, in the goal's unit, closing after
+//!   `as_of` and inside the goal's period. Forecast = actuals + Σ amount × p, with a band
+//!   of ± √Σ amount² × p × (1 − p).
+//!
+//! Invariant: exact decimals; the square root is the only inexact operation, and it is
+//! computed on decimals too.
+
+use crate::alloc::{Allocation, GoalAllocation};
+use crate::model::{DimRef, Goal, GoalId, MemberRef, Model};
+use crate::period::Period;
+use crate::pipeline::{self, FunnelStats};
+use chrono::NaiveDate;
+use rust_decimal::{Decimal, MathematicalOps};
+
+#[derive(Debug, Clone, Default)]
+pub struct Progress {
+    /// By goal index; `None` for a goal that was not allocated to cells.
+    pub goals: Vec<Option<GoalProgress>>,
+    /// Each funnel's derived numbers, by funnel index.
+    pub funnels: Vec<Option<FunnelStats>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Numbers {
+    pub actual: Decimal,
+    pub expected_to_date: Option<Decimal>,
+    /// Weighted pipeline closing in the rest of the period.
+    pub pipeline: Decimal,
+    /// Σ amount² × p × (1 − p) of that pipeline.
+    pub variance: Decimal,
+}
+
+impl Numbers {
+    pub fn forecast(&self) -> Decimal {
+        self.actual.saturating_add(self.pipeline)
+    }
+
+    pub fn band(&self) -> Decimal {
+        self.variance.sqrt().unwrap_or(Decimal::ZERO)
+    }
+
+    /// Actuals to date ÷ the value; `None` for a zero value.
+    pub fn attainment(&self, value: Decimal) -> Option<Decimal> {
+        (!value.is_zero())
+            .then(|| self.actual.checked_div(value))
+            .flatten()
+    }
+
+    /// Pipeline ÷ what is still to reach; `None` when nothing is.
+    pub fn coverage(&self, value: Decimal) -> Option<Decimal> {
+        let remaining = value.checked_sub(self.actual)?;
+        (remaining > Decimal::ZERO)
+            .then(|| self.pipeline.checked_div(remaining))
+            .flatten()
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct GoalProgress {
+    pub numbers: Numbers,
+    /// Per cell, in the order of the allocation's cells.
+    pub cells: Vec<Numbers>,
+    /// Actual rows that meet no cell of the goal.
+    pub unmatched: Vec<crate::source::Span>,
+}
+
+fn dim_of(m: MemberRef) -> DimRef {
+    match m {
+        MemberRef::User(d, _) => DimRef::User(d),
+        MemberRef::Rep(_) => DimRef::Rep,
+        MemberRef::Time(t, _) => DimRef::Time(t),
+    }
+}
+
+/// The share of `period` elapsed by the end of `as_of`.
+fn elapsed(period: &Period, as_of: NaiveDate) -> Decimal {
+    if as_of < period.start {
+        Decimal::ZERO
+    } else if as_of >= period.end {
+        Decimal::ONE
+    } else {
+        let done = (as_of - period.start).num_days() + 1;
+        Decimal::from(done) / Decimal::from(period.days())
+    }
+}
+
+/// Whether `names` (a row's or a deal's members) name every non-time member of a cell.
+fn names_cell(names: &[MemberRef], cell: &[MemberRef]) -> bool {
+    cell.iter()
+        .filter(|m| !matches!(m, MemberRef::Time(..)))
+        .all(|m| names.contains(m))
+}
+
+/// Whether `names` contradict no member of a cell (on the dimensions both carry).
+fn compatible(names: &[MemberRef], cell: &[MemberRef]) -> bool {
+    names
+        .iter()
+        .all(|n| cell.iter().all(|c| dim_of(*c) != dim_of(*n) || c == n))
+}
+
+struct Open {
+    coords: Vec<MemberRef>,
+    close: NaiveDate,
+    amount: Decimal,
+    p: Decimal,
+}
+
+fn goal_progress(
+    model: &Model,
+    goal_id: GoalId,
+    goal: &Goal,
+    alloc: &GoalAllocation,
+    funnels: &[Option<FunnelStats>],
+) -> Option<GoalProgress> {
+    let target = goal.target.as_ref()?;
+    let period = goal.period?;
+    let as_of = model.plan.as_of;
+    let rows: Vec<&crate::model::ActualRow> = model
+        .actuals
+        .iter()
+        .filter(|a| a.goal == goal_id)
+        .flat_map(|a| &a.rows)
+        .collect();
+    let to_date = |p: &Period| as_of.is_none_or(|d| p.start <= d);
+    let deals: Vec<Open> = match goal.funnel {
+        None => Vec::new(),
+        Some(f) => model
+            .deals
+            .iter()
+            .filter(|d| d.funnel == Some(f) && pipeline::is_open(model, d))
+            .filter_map(|d| {
+                let amount = d.amount.as_ref().filter(|a| a.unit == target.unit)?;
+                let close = d.close?;
+                if !period.contains_date(close) || as_of.is_some_and(|a| close <= a) {
+                    return None;
+                }
+                let mut coords: Vec<MemberRef> = d
+                    .coords
+                    .iter()
+                    .map(|c| MemberRef::User(c.dim, c.member))
+                    .collect();
+                coords.extend(d.owner.map(MemberRef::Rep));
+                Some(Open {
+                    coords,
+                    close,
+                    amount: amount.value,
+                    p: pipeline::probability(model, d, funnels)?,
+                })
+            })
+            .collect(),
+    };
+    let add_deal = |n: &mut Numbers, d: &Open| {
+        let weighted = d.amount.checked_mul(d.p).unwrap_or(Decimal::ZERO);
+        n.pipeline = n.pipeline.saturating_add(weighted);
+        let variance = d
+            .amount
+            .checked_mul(d.amount)
+            .and_then(|a2| a2.checked_mul(d.p))
+            .and_then(|v| v.checked_mul(Decimal::ONE - d.p))
+            .unwrap_or(Decimal::ZERO);
+        n.variance = n.variance.saturating_add(variance);
+    };
+
+    let mut numbers = Numbers::default();
+    for row in &rows {
+        if to_date(&row.period) {
+            numbers.actual = numbers.actual.saturating_add(row.amount);
+        }
+    }
+    for d in &deals {
+        add_deal(&mut numbers, d);
+    }
+    let mut cells = Vec::with_capacity(alloc.cells.len());
+    let mut expected = Decimal::ZERO;
+    for cell in &alloc.cells {
+        let coords = alloc.coords(cell);
+        let mut n = Numbers::default();
+        for row in &rows {
+            if cell.period.contains(&row.period)
+                && names_cell(&row.coords, coords)
+                && to_date(&row.period)
+            {
+                n.actual = n.actual.saturating_add(row.amount);
+            }
+        }
+        for d in &deals {
+            if cell.period.contains_date(d.close) && names_cell(&d.coords, coords) {
+                add_deal(&mut n, d);
+            }
+        }
+        if let Some(as_of) = as_of {
+            let e = cell
+                .value
+                .checked_mul(elapsed(&cell.period, as_of))
+                .unwrap_or(Decimal::ZERO);
+            expected = expected.saturating_add(e);
+            n.expected_to_date = Some(e);
+        }
+        cells.push(n);
+    }
+    numbers.expected_to_date = as_of.map(|_| expected);
+    let unmatched = rows
+        .iter()
+        .filter(|row| {
+            !alloc.cells.iter().any(|cell| {
+                cell.period.overlaps(&row.period) && compatible(&row.coords, alloc.coords(cell))
+            })
+        })
+        .map(|row| row.span)
+        .collect();
+    Some(GoalProgress {
+        numbers,
+        cells,
+        unmatched,
+    })
+}
+
+/// Progress of every goal with actuals or deals (allocated to cells).
+pub fn progress(model: &Model, allocation: &Allocation) -> Progress {
+    let funnels: Vec<Option<FunnelStats>> = model.funnels.iter().map(pipeline::stats).collect();
+    let goals = model
+        .goals
+        .iter()
+        .enumerate()
+        .zip(&allocation.goals)
+        .map(|((i, goal), alloc)| {
+            let id = GoalId(i as u32);
+            // Only goals with something to measure: actuals, or deals in their funnel.
+            if !needs_cells(model, id) {
+                return None;
+            }
+            let alloc = alloc
+                .as_ref()
+                .filter(|a| a.depth == crate::alloc::Depth::Cells)?;
+            goal_progress(model, id, goal, alloc, &funnels)
+        })
+        .collect();
+    Progress { goals, funnels }
+}
+
+/// Whether a goal needs its cells for progress: it has actuals, or a funnel with deals.
+pub fn needs_cells(model: &Model, goal: GoalId) -> bool {
+    model.actuals.iter().any(|a| a.goal == goal)
+        || model
+            .goal(goal)
+            .and_then(|g| g.funnel)
+            .is_some_and(|f| model.deals.iter().any(|d| d.funnel == Some(f)))
+}
