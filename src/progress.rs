@@ -170,8 +170,16 @@ fn goal_progress(
         n.variance = n.variance.saturating_add(variance);
     };
 
+    // A row that meets no cell is reported, and left out of the goal's numbers.
+    let meets_a_cell = |row: &crate::model::ActualRow| {
+        alloc.cells.iter().any(|cell| {
+            cell.period.overlaps(&row.period) && compatible(&row.coords, alloc.coords(cell))
+        })
+    };
+    let (matched, unmatched): (Vec<&crate::model::ActualRow>, Vec<&crate::model::ActualRow>) =
+        rows.iter().copied().partition(|row| meets_a_cell(row));
     let mut numbers = Numbers::default();
-    for row in &rows {
+    for row in &matched {
         if to_date(&row.period) {
             numbers.actual = numbers.actual.saturating_add(row.amount);
         }
@@ -208,15 +216,7 @@ fn goal_progress(
         cells.push(n);
     }
     numbers.expected_to_date = as_of.map(|_| expected);
-    let unmatched = rows
-        .iter()
-        .filter(|row| {
-            !alloc.cells.iter().any(|cell| {
-                cell.period.overlaps(&row.period) && compatible(&row.coords, alloc.coords(cell))
-            })
-        })
-        .map(|row| row.span)
-        .collect();
+    let unmatched = unmatched.iter().map(|row| row.span).collect();
     Some(GoalProgress {
         numbers,
         cells,

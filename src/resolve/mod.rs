@@ -1541,21 +1541,29 @@ impl Resolver<'_> {
                 match column {
                     Column::Period => {
                         let parsed =
-                            crate::syntax::parse_period(data, field.span.start, &field.text)
-                                .and_then(|expr| self.period(&expr).map(|p| (p, expr)));
+                            crate::syntax::parse_period(data, field.span.start, &field.text);
                         match parsed {
-                            Some((p, expr)) => {
-                                if self.inside_plan_written(
-                                    p,
-                                    field.span,
-                                    "the actual's period",
-                                    Some(&expr),
-                                ) {
+                            Some(expr) => match period::expr(&expr) {
+                                Ok(p)
+                                    if self.inside_plan_written(
+                                        p,
+                                        field.span,
+                                        "the actual's period",
+                                        Some(&expr),
+                                    ) =>
+                                {
                                     period = Some(p);
-                                } else {
-                                    ok = false;
                                 }
-                            }
+                                Ok(_) => ok = false,
+                                Err(e) => {
+                                    ok = false;
+                                    self.invalid(
+                                        field.span,
+                                        format!("{where_}: {}", e.message),
+                                        e.help,
+                                    );
+                                }
+                            },
                             None => {
                                 ok = false;
                                 self.invalid(

@@ -1,0 +1,250 @@
+//! Funnels, deals, actuals (inline and CSV) and progress: the worked numbers of the
+//! design, and the odd CSV files people export.
+
+use planck::alloc::Depth;
+use planck::config::Config;
+use planck::resolve::load::{FileSystem, LoadOptions};
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Files in memory, by path.
+struct Files(HashMap<PathBuf, Vec<u8>>);
+
+impl FileSystem for Files {
+    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        self.0
+            .get(path)
+            .cloned()
+            .ok_or_else(|| std::io::ErrorKind::NotFound.into())
+    }
+}
+
+fn compile_files(main: &str, others: &[(&str, &[u8])]) -> planck::Compilation {
+    let files = Files(
+        others
+            .iter()
+            .map(|(p, b)| (PathBuf::from(p), b.to_vec()))
+            .collect(),
+    );
+    let options = LoadOptions {
+        project_root: "/p".into(),
+        base_dir: "/p".into(),
+    };
+    planck::compile(
+        Path::new("main.plan"),
+        main.as_bytes().to_vec(),
+        &files,
+        &options,
+        &Config::default(),
+        None,
+        Depth::ExactRepTotals,
+    )
+}
+
+fn d(s: &str) -> Decimal {
+    s.parse().unwrap_or_else(|_| panic!("bad decimal {s}"))
+}
+
+fn codes(c: &planck::Compilation) -> Vec<String> {
+    c.diagnostics
+        .iter()
+        .map(|d| {
+            let at = c
+                .sources
+                .get(d.span.file)
+                .map(|f| format!("{}:{}", f.name, f.line_col(d.span.start).line))
+                .unwrap_or_default();
+            format!("{}@{at}", d.code)
+        })
+        .collect()
+}
+
+const SPEC: &str = r#"
+plan "FY2026" { period 2026  currency CNY  as_of 2026-06-30 }
+strategy key_accounts "深耕大客户"
+dimension region "区域" { east "华东"  north "华北"  south "华南" }
+dimension product "产品" { hw "硬件", sw "软件", svc "服务" }
+team east_team "华东团队" {
+  region east
+  rep alice "陈爱丽" { capacity 5M CNY }
+  rep bob   "王博"   { capacity 5M CNY }
+}
+goal revenue "2026 全年销售额" {
+  owner "销售总监"
+  target 12M CNY
+  baseline 10M CNY in 2025
+  supports key_accounts
+  funnel b2b
+  split region { east 40% { split rep by capacity }  north 35%  south rest }
+  split quarter { Q1 20%  Q2 25%  Q3 25%  Q4 30% }
+  allow low-coverage
+  allow behind-pace
+}
+funnel b2b "大客户漏斗" {
+  deal_size 200k CNY
+  inflow 150 per month
+  stage lead "线索" { convert 40%  dwell 10d }
+  stage qualified "商机"   { convert 50%  dwell 20d }
+  stage proposal  "方案"   { convert 50%  dwell 30d }
+  stage negotiation "谈判" { convert 80%  dwell 15d }
+  stage won "成交"
+}
+grades { A "本季度可成交" 80%  B "半年内" 50%  C "有意向" 20% }
+deal acme "Acme 集团" {
+  owner alice  region east  product sw
+  stage proposal  grade A  amount 600k CNY  close 2026-09-15
+}
+"#;
+
+#[test]
+fn worked_numbers_of_the_design() {
+    let c = compile_files(SPEC, &[]);
+    assert_eq!(codes(&c), Vec::<String>::new());
+    let stats = c.progress.funnels[0]
+        .as_ref()
+        .unwrap_or_else(|| panic!("stats"));
+    assert_eq!(stats.win_rate, d("0.08"));
+    assert_eq!(stats.cycle_days, d("75"));
+    assert_eq!(
+        stats.probabilities,
+        vec![d("0.08"), d("0.2"), d("0.4"), d("0.8"), d("1")]
+    );
+    let funnel = &c.model.funnels[0];
+    let year = c.model.plan.period.unwrap_or_else(|| panic!("period"));
+    assert_eq!(
+        planck::pipeline::capacity(funnel, stats, &year, "CNY"),
+        Some(d("28800000"))
+    );
+    assert_eq!(
+        planck::pipeline::entries_needed(funnel, stats, d("12000000"), "CNY"),
+        Some(d("750"))
+    );
+    let acme = &c.model.deals[0];
+    let p = planck::pipeline::probability(&c.model, acme, &c.progress.funnels);
+    assert_eq!(p, Some(d("0.8")));
+    // Forecast: no actuals yet + 480k weighted, band √(600k² × 0.8 × 0.2) = 240k.
+    let goal = c.progress.goals[0]
+        .as_ref()
+        .unwrap_or_else(|| panic!("progress"));
+    assert_eq!(goal.numbers.pipeline, d("480000"));
+    assert_eq!(goal.numbers.forecast(), d("480000"));
+    assert_eq!(goal.numbers.band(), d("240000"));
+    // Expected by June 30: Q1 and Q2 of 12M.
+    assert_eq!(goal.numbers.expected_to_date, Some(d("5400000")));
+}
+
+#[test]
+fn expected_to_date_counts_the_elapsed_share_of_the_current_slice() {
+    let text = SPEC.replace("as_of 2026-06-30", "as_of 2026-08-15");
+    let c = compile_files(&text, &[]);
+    let goal = c.progress.goals[0]
+        .as_ref()
+        .unwrap_or_else(|| panic!("progress"));
+    // Q1 + Q2 = 5.4M, plus 46 of Q3's 92 days of 3M.
+    assert_eq!(goal.numbers.expected_to_date, Some(d("6900000")));
+}
+
+#[test]
+fn stale_deals_and_stage_weights() {
+    let text = SPEC
+        .replace("as_of 2026-06-30", "as_of 2026-10-01")
+        .replace("stage proposal  grade A", "stage negotiation");
+    let c = compile_files(&text, &[]);
+    assert_eq!(codes(&c), vec!["stale-deal@main.plan:34"]);
+    let p = planck::pipeline::probability(&c.model, &c.model.deals[0], &c.progress.funnels);
+    assert_eq!(p, Some(d("0.8")), "ungraded: the stage's probability");
+}
+
+const ACTUALS_PLAN: &str = r#"
+plan { period 2026 currency CNY as_of 2026-06-30 }
+dimension 区域 { 华东 华北 }
+team t { 区域 华东  rep 陈爱丽 { capacity 9M CNY } }
+goal revenue "r" { owner "o"  target 10M CNY  baseline 9M CNY in 2025  allow orphan-goal  allow behind-pace
+  split 区域 { 华东 50% { split rep by capacity }  华北 rest }
+  split quarter even }
+actuals revenue from "data/actuals.csv"
+"#;
+
+fn with_csv(csv: &[u8]) -> planck::Compilation {
+    compile_files(ACTUALS_PLAN, &[("data/actuals.csv", csv)])
+}
+
+fn actual(c: &planck::Compilation) -> Option<Decimal> {
+    c.progress.goals[0].as_ref().map(|g| g.numbers.actual)
+}
+
+#[test]
+fn csv_with_bom_crlf_quotes_and_chinese_headers() {
+    let csv = "\u{feff}period,区域,rep,amount\r\n2026-Q1,华东,陈爱丽,\"1,200,000\"\r\n2026-Q1,华北,,800k\r\n\r\n2026-Q2,\"华东\",陈爱丽,-50000\r\n";
+    let c = with_csv(csv.as_bytes());
+    assert_eq!(codes(&c), Vec::<String>::new());
+    assert_eq!(actual(&c), Some(d("1950000")));
+    // The cell of 华东 × Q1 × 陈爱丽 holds exactly its row.
+    let goal = c.progress.goals[0]
+        .as_ref()
+        .unwrap_or_else(|| panic!("progress"));
+    assert_eq!(goal.cells[0].actual, d("1200000"));
+}
+
+#[test]
+fn a_bad_row_is_reported_and_the_others_kept() {
+    let csv = "period,区域,amount\n2026-Q1,华东,100k\n2026-13,华东,5\n2026-Q2,华北,lots\n2026-Q2,华南,5\n2026-Q2,华北,200k\n";
+    let c = with_csv(csv.as_bytes());
+    assert_eq!(
+        codes(&c),
+        vec![
+            "invalid-value@data/actuals.csv:3",
+            "invalid-value@data/actuals.csv:4",
+            "unresolved-name@data/actuals.csv:5",
+        ]
+    );
+    let messages: Vec<&str> = c.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert!(
+        messages[0].contains("row 3, column `period`"),
+        "{messages:?}"
+    );
+    assert!(
+        messages[1].contains("row 4, column `amount`: `lots` is not an amount"),
+        "{messages:?}"
+    );
+    assert_eq!(
+        actual(&c),
+        None,
+        "errors stop progress, but resolution kept the good rows"
+    );
+    let rows: usize = c.model.actuals.iter().map(|a| a.rows.len()).sum();
+    assert_eq!(rows, 2);
+}
+
+#[test]
+fn missing_columns_and_unknown_headers() {
+    let c = with_csv(b"period,region,value\n2026-Q1,x,1\n");
+    assert_eq!(
+        codes(&c),
+        vec![
+            "syntax@data/actuals.csv:1",
+            "unresolved-name@data/actuals.csv:1",
+            "unresolved-name@data/actuals.csv:1"
+        ]
+    );
+    assert!(c.diagnostics[0].message.contains("no `amount` column"));
+    let c = with_csv(b"period,quarter,amount\n2026-Q1,Q1,1\n");
+    assert_eq!(codes(&c), vec!["invalid-value@data/actuals.csv:1"]);
+    let c = with_csv(b"period,amount\n2026-Q1\n");
+    assert_eq!(codes(&c), vec!["syntax@data/actuals.csv:2"]);
+    let c = with_csv(b"");
+    assert_eq!(codes(&c), vec!["syntax@data/actuals.csv:1"]);
+}
+
+#[test]
+fn a_missing_csv_is_reported_where_it_is_named() {
+    let c = compile_files(ACTUALS_PLAN, &[]);
+    assert_eq!(codes(&c), vec!["include-not-found@main.plan:8"]);
+}
+
+#[test]
+fn invalid_utf8_in_a_csv_is_reported() {
+    let c = with_csv(b"period,amount\n2026-Q1,\xff\n");
+    assert_eq!(codes(&c), vec!["syntax@data/actuals.csv:2"]);
+}
