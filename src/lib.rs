@@ -23,9 +23,9 @@
 //! goal revenue { target 12M CNY  split region { east 40%  north 55% } }
 //! "#;
 //! let options = LoadOptions { project_root: PathBuf::from("/p"), base_dir: PathBuf::from("/p") };
+//! let run = planck::RunOptions::new(planck::alloc::Depth::RepTotals);
 //! let c = planck::compile(
-//!     Path::new("sales.plan"), text.into(), &NoFiles, &options, &Config::default(), None,
-//!     planck::alloc::Depth::RepTotals,
+//!     Path::new("sales.plan"), text.into(), &NoFiles, &options, &Config::default(), &run,
 //! );
 //! let shares = c.diagnostics.iter().find(|d| d.code.as_str() == "shares-sum").unwrap();
 //! assert_eq!(shares.message, "the shares of `split region` total 95%, not 100%");
@@ -56,6 +56,28 @@ use resolve::load::{FileSystem, LoadOptions, LoadedFile};
 use source::Sources;
 use std::path::Path;
 
+/// How to run the phases.
+#[derive(Debug, Clone, Copy)]
+pub struct RunOptions {
+    /// "Today" for progress, overriding the plan's `as_of` (`--as-of`).
+    pub as_of: Option<NaiveDate>,
+    /// The date to use when neither the caller nor the plan gives one. The library never
+    /// reads the clock itself, so runs are reproducible.
+    pub today: Option<NaiveDate>,
+    pub depth: alloc::Depth,
+}
+
+impl RunOptions {
+    /// No dates from outside the plan.
+    pub fn new(depth: alloc::Depth) -> RunOptions {
+        RunOptions {
+            as_of: None,
+            today: None,
+            depth,
+        }
+    }
+}
+
 /// Everything one run over a root plan produced.
 #[derive(Debug)]
 pub struct Compilation {
@@ -78,9 +100,9 @@ pub fn compile(
     fs: &dyn FileSystem,
     options: &LoadOptions,
     config: &Config,
-    as_of: Option<NaiveDate>,
-    depth: alloc::Depth,
+    run: &RunOptions,
 ) -> Compilation {
+    let depth = run.depth;
     let mut sources = Sources::new();
     let mut diagnostics = Vec::new();
     let files = resolve::load::load(
@@ -93,9 +115,8 @@ pub fn compile(
     );
     let (mut model, resolve_diagnostics) = resolve::resolve(&files, &sources);
     diagnostics.extend(resolve_diagnostics);
-    if as_of.is_some() {
-        model.plan.as_of = as_of;
-    }
+    // `as_of`: the caller's, else the plan's, else today.
+    model.plan.as_of = run.as_of.or(model.plan.as_of).or(run.today);
     diagnostics.extend(check::check(&model, &config.policy));
     let (allocation, alloc_diagnostics) = allocate_checked(&model, config, depth, &diagnostics);
     diagnostics.extend(alloc_diagnostics);

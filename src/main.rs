@@ -264,7 +264,16 @@ fn compile_root(
     };
     let bytes = std::fs::read(root).map_err(|e| io_error(root, &e))?;
     Ok(planck::compile(
-        root, bytes, &RealFs, &options, &config, as_of, depth,
+        root,
+        bytes,
+        &RealFs,
+        &options,
+        &config,
+        &planck::RunOptions {
+            as_of,
+            today: Some(chrono::Local::now().date_naive()),
+            depth,
+        },
     ))
 }
 

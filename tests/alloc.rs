@@ -28,8 +28,7 @@ fn compile_full(text: &str, config: &Config, depth: planck::alloc::Depth) -> pla
         &NoFiles,
         &options,
         config,
-        None,
-        depth,
+        &planck::RunOptions::new(depth),
     )
 }
 

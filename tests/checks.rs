@@ -38,8 +38,7 @@ fn codes_with(header: &str, body: &str) -> Vec<String> {
         &NoFiles,
         &options,
         &Config::default(),
-        None,
-        planck::alloc::Depth::RepTotals,
+        &planck::RunOptions::new(planck::alloc::Depth::RepTotals),
     );
     c.diagnostics
         .iter()
@@ -347,8 +346,7 @@ fn effective_capacity_follows_start_and_ramp() {
         &NoFiles,
         &options,
         &Config::default(),
-        None,
-        planck::alloc::Depth::RepTotals,
+        &planck::RunOptions::new(planck::alloc::Depth::RepTotals),
     );
     let rep = |name: &str| c.model.reps.iter().find(|r| r.name == name);
     let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap_or_default();

@@ -92,8 +92,7 @@ fn compile_text(text: &str) -> Vec<planck::diagnostic::Diagnostic> {
         &NoFiles,
         &options,
         &planck::config::Config::default(),
-        None,
-        planck::alloc::Depth::RepTotals,
+        &planck::RunOptions::new(planck::alloc::Depth::RepTotals),
     )
     .diagnostics
 }

@@ -37,8 +37,7 @@ fn compile_files(main: &str, others: &[(&str, &[u8])]) -> planck::Compilation {
         &files,
         &options,
         &Config::default(),
-        None,
-        Depth::ExactRepTotals,
+        &planck::RunOptions::new(planck::alloc::Depth::ExactRepTotals),
     )
 }
 

@@ -26,8 +26,7 @@ fn run(bytes: Vec<u8>) -> planck::Compilation {
         &NoFs,
         &options,
         &Config::default(),
-        None,
-        planck::alloc::Depth::Cells,
+        &planck::RunOptions::new(planck::alloc::Depth::Cells),
     );
     // Rendering walks every span: it must not panic either.
     let _ = planck::emit::human::render(&c.sources, &c.diagnostics, false);

@@ -34,8 +34,7 @@ fn compile(name: &str) -> planck::Compilation {
         &DirFs(dir),
         &options,
         &Config::default(),
-        None,
-        planck::alloc::Depth::ExactRepTotals,
+        &planck::RunOptions::new(planck::alloc::Depth::ExactRepTotals),
     )
 }
 
