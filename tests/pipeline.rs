@@ -1,7 +1,6 @@
 //! Funnels, deals, actuals (inline and CSV) and progress: the worked numbers of the
 //! design, and the odd CSV files people export.
 
-use planck::alloc::Depth;
 use planck::config::Config;
 use planck::resolve::load::{FileSystem, LoadOptions};
 use rust_decimal::Decimal;
