@@ -305,3 +305,14 @@ fn sarif_format_counts_utf16_columns() {
         "JSON counts characters"
     );
 }
+
+#[test]
+fn as_of_on_the_command_line_overrides_the_plan() {
+    let path = "tests/ui/stale-deal.plan";
+    let (code, out, _) = stdout(planck().args(["check", path]));
+    assert_eq!(code, 0);
+    assert!(out.contains("stale-deal"), "{out}");
+    let (code, out, _) = stdout(planck().args(["check", "--as-of", "2026-05-01", path]));
+    assert_eq!(code, 0);
+    assert!(out.contains("no problems"), "{out}");
+}

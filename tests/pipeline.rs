@@ -246,3 +246,33 @@ fn invalid_utf8_in_a_csv_is_reported() {
     let c = with_csv(b"period,amount\n2026-Q1,\xff\n");
     assert_eq!(codes(&c), vec!["syntax@data/actuals.csv:2"]);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 200, .. proptest::prelude::ProptestConfig::default() })]
+
+    /// Whatever a CSV export holds, reading it never panics.
+    #[test]
+    fn any_csv_is_read_without_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300)) {
+        let mut csv = b"period,\xe5\x8c\xba\xe5\x9f\x9f,rep,amount\n".to_vec();
+        csv.extend(bytes);
+        let c = with_csv(&csv);
+        let _ = planck::emit::human::render(&c.sources, &c.diagnostics, false);
+    }
+
+    #[test]
+    fn csv_shaped_rows_are_read_without_panic(
+        rows in proptest::collection::vec(
+            (proptest::sample::select(vec!["2026-Q1", "2026-13", "2026-04..2026-06", "", "\"2026-W05\"", "x"]),
+             proptest::sample::select(vec!["华东", "华北", "", "\"华东\"", "south"]),
+             proptest::sample::select(vec!["陈爱丽", "", "nobody"]),
+             proptest::sample::select(vec!["1", "-5", "1,000", "\"1,000\"", "2k", "", "1e5", "99999999999999999999999999999"])),
+            0..20),
+    ) {
+        let mut csv = String::from("period,区域,rep,amount\n");
+        for (p, r, rep, a) in rows {
+            csv.push_str(&format!("{p},{r},{rep},{a}\n"));
+        }
+        let c = with_csv(csv.as_bytes());
+        let _ = planck::emit::json::render(&c.sources, &c.diagnostics);
+    }
+}
