@@ -263,7 +263,7 @@ pub enum DimRef {
 
 /// A member of some dimension: a user member, a rep, or a time slice (by index into the
 /// plan's slices of that time dimension).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MemberRef {
     User(DimId, MemberId),
     Rep(RepId),

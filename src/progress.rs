@@ -20,6 +20,7 @@ use crate::period::Period;
 use crate::pipeline::{self, FunnelStats};
 use chrono::NaiveDate;
 use rust_decimal::{Decimal, MathematicalOps};
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, Default)]
 pub struct Progress {
@@ -93,11 +94,34 @@ fn elapsed(period: &Period, as_of: NaiveDate) -> Decimal {
     }
 }
 
-/// Whether `names` (a row's or a deal's members) name every non-time member of a cell.
-fn names_cell(names: &[MemberRef], cell: &[MemberRef]) -> bool {
-    cell.iter()
+/// A cell's non-time members, sorted: the key it is found by.
+fn key(coords: &[MemberRef]) -> Vec<MemberRef> {
+    let mut k: Vec<MemberRef> = coords
+        .iter()
+        .copied()
         .filter(|m| !matches!(m, MemberRef::Time(..)))
-        .all(|m| names.contains(m))
+        .collect();
+    k.sort_unstable();
+    k
+}
+
+/// Every subset of a row's or deal's members, each sorted like [`key`]. Rows name a few
+/// members, so there are few subsets; beyond 12 only the whole set is tried.
+fn subsets(names: &[MemberRef]) -> Vec<Vec<MemberRef>> {
+    let names = key(names);
+    if names.len() > 12 {
+        return vec![names];
+    }
+    (0u32..1 << names.len())
+        .map(|mask| {
+            names
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| mask & (1 << i) != 0)
+                .map(|(_, m)| *m)
+                .collect()
+        })
+        .collect()
 }
 
 /// Whether `names` contradict no member of a cell (on the dimensions both carry).
@@ -105,6 +129,90 @@ fn compatible(names: &[MemberRef], cell: &[MemberRef]) -> bool {
     names
         .iter()
         .all(|n| cell.iter().all(|c| dim_of(*c) != dim_of(*n) || c == n))
+}
+
+/// The distinct member combinations of a goal's cells (its "shapes", time left out),
+/// each with the span of time its cells cover, indexed by member — to decide quickly
+/// whether a coarse row (one naming fewer dimensions than the cells) meets any cell.
+struct Shapes {
+    shapes: Vec<(Vec<MemberRef>, Period)>,
+    /// Shapes naming a member.
+    with: HashMap<MemberRef, Vec<usize>>,
+    /// Shapes not split on a dimension at all (for each dimension some shape is split on).
+    without: HashMap<DimRef, Vec<usize>>,
+    dims: std::collections::HashSet<DimRef>,
+}
+
+impl Shapes {
+    fn new(alloc: &GoalAllocation) -> Shapes {
+        let mut by_key: HashMap<Vec<MemberRef>, usize> = HashMap::new();
+        let mut shapes: Vec<(Vec<MemberRef>, Period)> = Vec::new();
+        for cell in &alloc.cells {
+            let k = key(alloc.coords(cell));
+            match by_key.get(&k) {
+                Some(&i) => {
+                    let span = &mut shapes[i].1;
+                    span.start = span.start.min(cell.period.start);
+                    span.end = span.end.max(cell.period.end);
+                }
+                None => {
+                    by_key.insert(k.clone(), shapes.len());
+                    shapes.push((k, cell.period));
+                }
+            }
+        }
+        let mut with: HashMap<MemberRef, Vec<usize>> = HashMap::new();
+        let dims: std::collections::HashSet<DimRef> = shapes
+            .iter()
+            .flat_map(|(k, _)| k.iter().map(|m| dim_of(*m)))
+            .collect();
+        let mut without: HashMap<DimRef, Vec<usize>> = HashMap::new();
+        for (i, (k, _)) in shapes.iter().enumerate() {
+            for m in k {
+                with.entry(*m).or_default().push(i);
+            }
+            for d in &dims {
+                if !k.iter().any(|m| dim_of(*m) == *d) {
+                    without.entry(*d).or_default().push(i);
+                }
+            }
+        }
+        Shapes {
+            shapes,
+            with,
+            without,
+            dims,
+        }
+    }
+
+    /// Whether some cell's shape agrees with `names` and its time overlaps `period`.
+    fn meets(&self, names: &[MemberRef], period: &Period) -> bool {
+        // Members of dimensions no cell is split on constrain nothing.
+        let names: Vec<MemberRef> = names
+            .iter()
+            .copied()
+            .filter(|m| !matches!(m, MemberRef::Time(..)) && self.dims.contains(&dim_of(*m)))
+            .collect();
+        let empty = Vec::new();
+        // The candidates of the most selective member; every shape if none.
+        let candidates = names
+            .iter()
+            .map(|m| {
+                let with = self.with.get(m).unwrap_or(&empty);
+                let without = self.without.get(&dim_of(*m)).unwrap_or(&empty);
+                (with.len() + without.len(), with, without)
+            })
+            .min_by_key(|(n, _, _)| *n);
+        let check = |i: usize| {
+            self.shapes
+                .get(i)
+                .is_some_and(|(k, span)| span.overlaps(period) && compatible(&names, k))
+        };
+        match candidates {
+            Some((_, with, without)) => with.iter().chain(without).any(|&i| check(i)),
+            None => (0..self.shapes.len()).any(check),
+        }
+    }
 }
 
 struct Open {
@@ -170,42 +278,52 @@ fn goal_progress(
         n.variance = n.variance.saturating_add(variance);
     };
 
-    // A row that meets no cell is reported, and left out of the goal's numbers.
-    let meets_a_cell = |row: &crate::model::ActualRow| {
-        alloc.cells.iter().any(|cell| {
-            cell.period.overlaps(&row.period) && compatible(&row.coords, alloc.coords(cell))
-        })
+    // Cells by their non-time members, so a row or deal finds the cells it names with a
+    // few lookups (one per subset of its members) instead of a scan of every cell.
+    let mut index: HashMap<Vec<MemberRef>, Vec<usize>> = HashMap::new();
+    for (i, cell) in alloc.cells.iter().enumerate() {
+        index.entry(key(alloc.coords(cell))).or_default().push(i);
+    }
+    let fitting = |names: &[MemberRef], fits: &dyn Fn(&crate::alloc::Cell) -> bool| -> Vec<usize> {
+        let mut found = Vec::new();
+        for subset in subsets(names) {
+            if let Some(cells) = index.get(&subset) {
+                found.extend(cells.iter().copied().filter(|&i| fits(&alloc.cells[i])));
+            }
+        }
+        found
     };
-    let (matched, unmatched): (Vec<&crate::model::ActualRow>, Vec<&crate::model::ActualRow>) =
-        rows.iter().copied().partition(|row| meets_a_cell(row));
+
+    let shapes = Shapes::new(alloc);
     let mut numbers = Numbers::default();
-    for row in &matched {
-        if to_date(&row.period) {
-            numbers.actual = numbers.actual.saturating_add(row.amount);
+    let mut cells = vec![Numbers::default(); alloc.cells.len()];
+    let mut unmatched = Vec::new();
+    for row in &rows {
+        let fits = fitting(&row.coords, &|cell| cell.period.contains(&row.period));
+        // A row that fits no single cell may still be a coarser total of several; one
+        // that meets no cell at all is reported and left out of the goal's numbers.
+        let meets = !fits.is_empty() || shapes.meets(&row.coords, &row.period);
+        if !meets {
+            unmatched.push(row.span);
+            continue;
+        }
+        if !to_date(&row.period) {
+            continue;
+        }
+        numbers.actual = numbers.actual.saturating_add(row.amount);
+        for i in fits {
+            cells[i].actual = cells[i].actual.saturating_add(row.amount);
         }
     }
     for d in &deals {
         add_deal(&mut numbers, d);
+        for i in fitting(&d.coords, &|cell| cell.period.contains_date(d.close)) {
+            add_deal(&mut cells[i], d);
+        }
     }
-    let mut cells = Vec::with_capacity(alloc.cells.len());
     let mut expected = Decimal::ZERO;
-    for cell in &alloc.cells {
-        let coords = alloc.coords(cell);
-        let mut n = Numbers::default();
-        for row in &rows {
-            if cell.period.contains(&row.period)
-                && names_cell(&row.coords, coords)
-                && to_date(&row.period)
-            {
-                n.actual = n.actual.saturating_add(row.amount);
-            }
-        }
-        for d in &deals {
-            if cell.period.contains_date(d.close) && names_cell(&d.coords, coords) {
-                add_deal(&mut n, d);
-            }
-        }
-        if let Some(as_of) = as_of {
+    if let Some(as_of) = as_of {
+        for (cell, n) in alloc.cells.iter().zip(&mut cells) {
             let e = cell
                 .value
                 .checked_mul(elapsed(&cell.period, as_of))
@@ -213,10 +331,8 @@ fn goal_progress(
             expected = expected.saturating_add(e);
             n.expected_to_date = Some(e);
         }
-        cells.push(n);
     }
     numbers.expected_to_date = as_of.map(|_| expected);
-    let unmatched = unmatched.iter().map(|row| row.span).collect();
     Some(GoalProgress {
         numbers,
         cells,

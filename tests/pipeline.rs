@@ -276,3 +276,28 @@ proptest::proptest! {
         let _ = planck::emit::json::render(&c.sources, &c.diagnostics);
     }
 }
+
+#[test]
+fn coarse_rows_and_extra_members_still_meet_the_goal() {
+    // Rows naming only the rep (cells are region × rep × quarter), or a dimension the goal
+    // is not split on, count for the goal; a rep of the wrong region is unmatched.
+    let plan = r#"
+plan { period 2026 currency CNY as_of 2026-06-30 }
+dimension region { east north }
+dimension product { hw sw }
+team e { region east  rep a { capacity 9M CNY } }
+team n { region north  rep b { capacity 9M CNY } }
+goal g "g" { owner "o"  target 4M CNY  baseline 4M CNY in 2025  allow orphan-goal  allow behind-pace
+  split region { east 50% { split rep by capacity }  north rest { split rep by capacity } }
+  split quarter even }
+actuals g {
+  2026-Q1 a 100k
+  2026-Q1 east a hw 50k
+  2026-H1 north 70k
+  2026-Q2 east b 1k
+}
+"#;
+    let c = compile_files(plan, &[]);
+    assert_eq!(codes(&c), vec!["unmatched-actual@main.plan:14"]);
+    assert_eq!(actual(&c), Some(d("220000")));
+}
