@@ -193,6 +193,33 @@ impl Loader<'_> {
         self.stack.pop();
     }
 
+    /// Report a file (included plan or data) that could not be read.
+    fn cannot_read(
+        &mut self,
+        span: Span,
+        written: &str,
+        path: &Path,
+        error: &std::io::Error,
+        label: &str,
+    ) {
+        let reason = match error.kind() {
+            std::io::ErrorKind::NotFound => "no such file".to_string(),
+            _ => error.to_string(),
+        };
+        self.diagnostics.push(
+            Diagnostic::new(
+                Code::IncludeNotFound,
+                span,
+                format!("cannot read `{written}`: {reason}"),
+            )
+            .with_label(label)
+            .with_help(format!(
+                "the path is relative to this file's folder and resolves to {}",
+                path.display()
+            )),
+        );
+    }
+
     /// Read a data file (a CSV of actuals) into the sources; report a missing file or one
     /// outside the project root with the include codes.
     fn data_file(&mut self, dir: &Path, written: &ast::Str) -> Option<FileId> {
@@ -231,22 +258,7 @@ impl Loader<'_> {
                 }
             }
             Err(error) => {
-                let reason = match error.kind() {
-                    std::io::ErrorKind::NotFound => "no such file".to_string(),
-                    _ => error.to_string(),
-                };
-                self.diagnostics.push(
-                    Diagnostic::new(
-                        Code::IncludeNotFound,
-                        written.span,
-                        format!("cannot read `{}`: {reason}", written.value),
-                    )
-                    .with_label("named here")
-                    .with_help(format!(
-                        "the path is relative to this file's folder and resolves to {}",
-                        path.display()
-                    )),
-                );
+                self.cannot_read(written.span, &written.value, &path, &error, "named here");
                 None
             }
         }
@@ -302,24 +314,7 @@ impl Loader<'_> {
                 let file = parse_source(&path, bytes, self.sources, self.diagnostics);
                 self.visit(file);
             }
-            Err(error) => {
-                let reason = match error.kind() {
-                    std::io::ErrorKind::NotFound => "no such file".to_string(),
-                    _ => error.to_string(),
-                };
-                self.diagnostics.push(
-                    Diagnostic::new(
-                        Code::IncludeNotFound,
-                        span,
-                        format!("cannot read `{written}`: {reason}"),
-                    )
-                    .with_label("included here")
-                    .with_help(format!(
-                        "the path is relative to this file's folder and resolves to {}",
-                        path.display()
-                    )),
-                );
-            }
+            Err(error) => self.cannot_read(span, written, &path, &error, "included here"),
         }
     }
 }
