@@ -1554,7 +1554,14 @@ impl Resolver<'_> {
                                 {
                                     period = Some(p);
                                 }
-                                Ok(_) => ok = false,
+                                Ok(_) => {
+                                    ok = false;
+                                    if let Some(last) = self.diagnostics.last_mut()
+                                        && last.span == field.span
+                                    {
+                                        last.message = format!("{where_}: {}", last.message);
+                                    }
+                                }
                                 Err(e) => {
                                     ok = false;
                                     self.invalid(
@@ -1602,7 +1609,15 @@ impl Resolver<'_> {
                         };
                         match self.split_member(*dim, &member) {
                             Some(m) => coords.push(m),
-                            None => ok = false,
+                            None => {
+                                ok = false;
+                                // Name the row and column, as for every CSV problem.
+                                if let Some(last) = self.diagnostics.last_mut()
+                                    && last.span == field.span
+                                {
+                                    last.message = format!("{where_}: {}", last.message);
+                                }
+                            }
                         }
                     }
                     Column::Unknown => {}
