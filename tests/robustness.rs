@@ -203,3 +203,55 @@ fn overflowing_arithmetic_is_a_diagnostic() {
         c.diagnostics
     );
 }
+
+/// Near the largest decimal (where allocation must report an overflow) and at large but
+/// workable sizes (where every later phase runs), with policies at their extremes.
+#[test]
+fn extreme_capacities_and_policies_do_not_overflow() {
+    let config = planck::config::parse(
+        "[policy]\npace_tolerance = \"9999999999999999999999999999\"\nmin_coverage = \"9999999999999999999999999999\"\n",
+    )
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    for (capacity, target) in [
+        (
+            "7000000000000000000000000000",
+            "7900000000000000000000000000",
+        ),
+        ("100000000000000000000", "7900000000000000000000"),
+    ] {
+        let mut text = String::from(
+            "plan { period 2026 currency CNY as_of 2026-06-30 }\ndimension region { east }\nteam t { region east\n",
+        );
+        for i in 0..20 {
+            text.push_str(&format!("  rep r{i} {{ capacity {capacity} CNY }}\n"));
+        }
+        text.push_str("}\nfunnel f { deal_size 1 CNY  inflow 9999999999999999999999999999 per day  stage a { convert 100% } stage won }\n");
+        text.push_str(&format!("goal g \"g\" {{ owner \"o\" target {target} CNY baseline 1 CNY in 2025 allow orphan-goal funnel f\n  split region {{ east 100% {{ split rep by capacity }} }} }}\n"));
+        text.push_str(&format!(
+            "actuals g {{ 2026-Q1 east -{target}  2026-Q1 east -{target} }}\n"
+        ));
+        text.push_str(&format!(
+            "deal d {{ stage a  amount {target} CNY  close 2026-09-01 }}\n"
+        ));
+        for depth in [
+            planck::alloc::Depth::Cells,
+            planck::alloc::Depth::ExactRepTotals,
+        ] {
+            let options = LoadOptions {
+                project_root: PathBuf::from("/project"),
+                base_dir: PathBuf::from("/project"),
+            };
+            let c = planck::compile(
+                Path::new("x.plan"),
+                text.clone().into_bytes(),
+                &NoFs,
+                &options,
+                &config,
+                &planck::RunOptions::new(depth),
+            );
+            let _ = planck::emit::human::render(&c.sources, &c.diagnostics, false);
+            let mut out = Vec::new();
+            let _ = planck::emit::compile::write(&c.model, &c.allocation, &c.progress, &mut out);
+        }
+    }
+}

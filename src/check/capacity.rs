@@ -54,8 +54,9 @@ pub(super) fn over_capacity(
         // capacity. If any rep might be over, redo the goal with rounding, so the verdict
         // and the numbers shown are those of `planck compile`.
         let maybe_over = by_team.values().flatten().any(|(r, given, cap)| {
-            let slack =
-                allocation.unit * Decimal::from(allocation.rep_counts.get(r).copied().unwrap_or(0));
+            let slack = allocation.unit.saturating_mul(Decimal::from(
+                allocation.rep_counts.get(r).copied().unwrap_or(0),
+            ));
             given.saturating_add(slack) > *cap
         });
         if maybe_over
@@ -77,8 +78,12 @@ pub(super) fn over_capacity(
         let Some(&at) = allocation.rep_splits.get(&over[0].0) else {
             continue;
         };
-        let team_given: Decimal = reps.iter().map(|(_, g, _)| *g).sum();
-        let team_cap: Decimal = reps.iter().map(|(_, _, c)| *c).sum();
+        let team_given = reps
+            .iter()
+            .fold(Decimal::ZERO, |t, (_, g, _)| t.saturating_add(*g));
+        let team_cap = reps
+            .iter()
+            .fold(Decimal::ZERO, |t, (_, _, c)| t.saturating_add(*c));
         let names: Vec<String> = over
             .iter()
             .map(|(r, given, cap)| {

@@ -45,7 +45,9 @@ pub(super) fn check(
         if let Some(expected) = n.expected_to_date
             && as_of >= period.start
             && expected > Decimal::ZERO
-            && n.actual < expected * policy.pace_tolerance
+            && expected
+                .checked_mul(policy.pace_tolerance)
+                .is_some_and(|pace| n.actual < pace)
         {
             let pace = n
                 .actual
@@ -76,7 +78,7 @@ pub(super) fn check(
             && let Some(coverage) = n.coverage(target.value)
             && coverage < policy.min_coverage
         {
-            let remaining = target.value - n.actual;
+            let remaining = target.value.saturating_sub(n.actual);
             lint(
                 goal,
                 out,
@@ -95,7 +97,12 @@ pub(super) fn check(
                 .with_label("thin pipeline")
                 .with_help(format!(
                     "build {} more weighted pipeline closing by {}, or revise the target",
-                    amount((remaining * policy.min_coverage - n.pipeline).round_dp(2)),
+                    amount(
+                        remaining
+                            .saturating_mul(policy.min_coverage)
+                            .saturating_sub(n.pipeline)
+                            .round_dp(2)
+                    ),
                     period.end
                 )),
             );
