@@ -4,44 +4,21 @@
 
 use planck::config::Config;
 use planck::model::MemberRef;
-use planck::resolve::load::{FileSystem, LoadOptions};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
-use std::path::Path;
 
-struct NoFiles;
-
-impl FileSystem for NoFiles {
-    fn read(&self, _: &Path) -> std::io::Result<Vec<u8>> {
-        Err(std::io::ErrorKind::NotFound.into())
-    }
-}
-
-fn compile_full(text: &str, config: &Config, depth: planck::alloc::Depth) -> planck::Compilation {
-    let options = LoadOptions {
-        project_root: "/t".into(),
-        base_dir: "/t".into(),
-    };
-    planck::compile(
-        Path::new("t.plan"),
-        text.as_bytes().to_vec(),
-        &NoFiles,
-        &options,
-        config,
-        &planck::RunOptions::new(depth),
-    )
-}
+mod common;
 
 fn compile_with(text: &str, config: &Config) -> planck::Compilation {
-    compile_full(text, config, planck::alloc::Depth::Cells)
+    common::compile_files(text, &[], config, planck::alloc::Depth::Cells)
 }
 
 fn compile(text: &str) -> planck::Compilation {
-    compile_with(text, &Config::default())
+    common::compile(text, planck::alloc::Depth::Cells)
 }
 
 fn compile_depth(text: &str, depth: planck::alloc::Depth) -> planck::Compilation {
-    compile_full(text, &Config::default(), depth)
+    common::compile(text, depth)
 }
 
 fn d(s: &str) -> Decimal {

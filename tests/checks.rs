@@ -1,17 +1,7 @@
 //! Small data-driven cases for the semantics of resolve and check: each plan text is
 //! compiled and the codes it reports (with their line) are compared.
 
-use planck::config::Config;
-use planck::resolve::load::{FileSystem, LoadOptions};
-use std::path::Path;
-
-struct NoFiles;
-
-impl FileSystem for NoFiles {
-    fn read(&self, _: &Path) -> std::io::Result<Vec<u8>> {
-        Err(std::io::ErrorKind::NotFound.into())
-    }
-}
+mod common;
 
 /// The plan header and names most cases share, so each case shows only what it tests.
 const HEADER: &str = "plan \"t\" { period 2026  currency CNY }
@@ -28,18 +18,7 @@ team north_team { region north  rep dave { capacity 1M CNY } }
 fn codes_with(header: &str, body: &str) -> Vec<String> {
     let text = format!("{header}{body}");
     let header_lines = header.lines().count();
-    let options = LoadOptions {
-        project_root: "/t".into(),
-        base_dir: "/t".into(),
-    };
-    let c = planck::compile(
-        Path::new("t.plan"),
-        text.into_bytes(),
-        &NoFiles,
-        &options,
-        &Config::default(),
-        &planck::RunOptions::new(planck::alloc::Depth::RepTotals),
-    );
+    let c = common::compile(text, planck::alloc::Depth::RepTotals);
     c.diagnostics
         .iter()
         .map(|d| {
@@ -336,18 +315,7 @@ fn numbers_scale_exactly() {
 fn effective_capacity_follows_start_and_ramp() {
     use planck::period::Period;
     use rust_decimal::Decimal;
-    let options = LoadOptions {
-        project_root: "/t".into(),
-        base_dir: "/t".into(),
-    };
-    let c = planck::compile(
-        Path::new("t.plan"),
-        HEADER.as_bytes().to_vec(),
-        &NoFiles,
-        &options,
-        &Config::default(),
-        &planck::RunOptions::new(planck::alloc::Depth::RepTotals),
-    );
+    let c = common::compile(HEADER, planck::alloc::Depth::RepTotals);
     let rep = |name: &str| c.model.reps.iter().find(|r| r.name == name);
     let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap_or_default();
     let period = |a: &str, b: &str| Period {

@@ -3,6 +3,8 @@
 
 use std::path::Path;
 
+mod common;
+
 #[test]
 fn checks_md_is_generated_from_explain() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/checks.md");
@@ -76,23 +78,5 @@ fn language_reference_examples_are_valid() {
 }
 
 fn compile_text(text: &str) -> Vec<planck::diagnostic::Diagnostic> {
-    struct NoFiles;
-    impl planck::resolve::load::FileSystem for NoFiles {
-        fn read(&self, _: &Path) -> std::io::Result<Vec<u8>> {
-            Err(std::io::ErrorKind::NotFound.into())
-        }
-    }
-    let options = planck::resolve::load::LoadOptions {
-        project_root: "/docs".into(),
-        base_dir: "/docs".into(),
-    };
-    planck::compile(
-        Path::new("doc.plan"),
-        text.as_bytes().to_vec(),
-        &NoFiles,
-        &options,
-        &planck::config::Config::default(),
-        &planck::RunOptions::new(planck::alloc::Depth::RepTotals),
-    )
-    .diagnostics
+    common::compile(text, planck::alloc::Depth::RepTotals).diagnostics
 }

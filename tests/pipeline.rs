@@ -2,41 +2,16 @@
 //! design, and the odd CSV files people export.
 
 use planck::config::Config;
-use planck::resolve::load::{FileSystem, LoadOptions};
 use rust_decimal::Decimal;
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 
-/// Files in memory, by path.
-struct Files(HashMap<PathBuf, Vec<u8>>);
-
-impl FileSystem for Files {
-    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
-        self.0
-            .get(path)
-            .cloned()
-            .ok_or_else(|| std::io::ErrorKind::NotFound.into())
-    }
-}
+mod common;
 
 fn compile_files(main: &str, others: &[(&str, &[u8])]) -> planck::Compilation {
-    let files = Files(
-        others
-            .iter()
-            .map(|(p, b)| (PathBuf::from(p), b.to_vec()))
-            .collect(),
-    );
-    let options = LoadOptions {
-        project_root: "/p".into(),
-        base_dir: "/p".into(),
-    };
-    planck::compile(
-        Path::new("main.plan"),
-        main.as_bytes().to_vec(),
-        &files,
-        &options,
+    common::compile_files(
+        main,
+        others,
         &Config::default(),
-        &planck::RunOptions::new(planck::alloc::Depth::ExactRepTotals),
+        planck::alloc::Depth::ExactRepTotals,
     )
 }
 

@@ -1,33 +1,15 @@
 //! No input makes planck panic or hang: arbitrary text, mutated examples, and the
 //! pathological inputs a fuzzer finds first (huge numbers, deep nesting, long lines).
 
-use planck::config::Config;
-use planck::resolve::load::{FileSystem, LoadOptions};
 use proptest::prelude::*;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-/// Includes resolve to nothing: robustness of one file at a time.
-struct NoFs;
+mod common;
 
-impl FileSystem for NoFs {
-    fn read(&self, _: &Path) -> std::io::Result<Vec<u8>> {
-        Err(std::io::Error::from(std::io::ErrorKind::NotFound))
-    }
-}
-
+/// Run every phase and render the result: includes resolve to nothing, so each input is
+/// judged on its own.
 fn run(bytes: Vec<u8>) -> planck::Compilation {
-    let options = LoadOptions {
-        project_root: PathBuf::from("/project"),
-        base_dir: PathBuf::from("/project"),
-    };
-    let c = planck::compile(
-        Path::new("fuzz.plan"),
-        bytes,
-        &NoFs,
-        &options,
-        &Config::default(),
-        &planck::RunOptions::new(planck::alloc::Depth::Cells),
-    );
+    let c = common::compile(bytes, planck::alloc::Depth::Cells);
     // Rendering walks every span: it must not panic either.
     let _ = planck::emit::human::render(&c.sources, &c.diagnostics, false);
     let _ = planck::emit::json::render(&c.sources, &c.diagnostics);
@@ -237,18 +219,7 @@ fn extreme_capacities_and_policies_do_not_overflow() {
             planck::alloc::Depth::Cells,
             planck::alloc::Depth::ExactRepTotals,
         ] {
-            let options = LoadOptions {
-                project_root: PathBuf::from("/project"),
-                base_dir: PathBuf::from("/project"),
-            };
-            let c = planck::compile(
-                Path::new("x.plan"),
-                text.clone().into_bytes(),
-                &NoFs,
-                &options,
-                &config,
-                &planck::RunOptions::new(depth),
-            );
+            let c = common::compile_files(text.clone(), &[], &config, depth);
             let _ = planck::emit::human::render(&c.sources, &c.diagnostics, false);
             let mut out = Vec::new();
             let _ = planck::emit::compile::write(&c.model, &c.allocation, &c.progress, &mut out);

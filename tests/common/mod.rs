@@ -1,0 +1,60 @@
+//! Helpers shared by the integration tests: an in-memory file system, and one way to run
+//! the phases on a plan's text.
+
+// Each test binary uses a part of this module.
+#![allow(dead_code)]
+
+use planck::alloc::Depth;
+use planck::config::Config;
+use planck::resolve::load::{FileSystem, LoadOptions};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Files in memory, by path relative to the project root.
+pub struct MemFs(HashMap<PathBuf, Vec<u8>>);
+
+impl MemFs {
+    pub fn new(files: &[(&str, &[u8])]) -> MemFs {
+        MemFs(
+            files
+                .iter()
+                .map(|(p, b)| (PathBuf::from(p), b.to_vec()))
+                .collect(),
+        )
+    }
+}
+
+impl FileSystem for MemFs {
+    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        self.0
+            .get(path)
+            .cloned()
+            .ok_or_else(|| std::io::ErrorKind::NotFound.into())
+    }
+}
+
+/// Run the phases on `text` as `main.plan` of a project whose other files are `others`.
+pub fn compile_files(
+    text: impl Into<Vec<u8>>,
+    others: &[(&str, &[u8])],
+    config: &Config,
+    depth: Depth,
+) -> planck::Compilation {
+    let options = LoadOptions {
+        project_root: "/p".into(),
+        base_dir: "/p".into(),
+    };
+    planck::compile(
+        Path::new("main.plan"),
+        text.into(),
+        &MemFs::new(others),
+        &options,
+        config,
+        &planck::RunOptions::new(depth),
+    )
+}
+
+/// Run the phases on a plan that includes no other file, with the default configuration.
+pub fn compile(text: impl Into<Vec<u8>>, depth: Depth) -> planck::Compilation {
+    compile_files(text, &[], &Config::default(), depth)
+}
