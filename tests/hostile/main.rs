@@ -1,0 +1,14 @@
+//! Plans from pull requests are hostile input. Each test here reproduces one way a plan,
+//! a CSV file or a command line could leak or destroy files, hang, or print a wrong
+//! number or verdict, and asserts planck's answer instead.
+
+// Tests fail loudly: an unwrap that panics is a failed test, never a silent pass.
+#![allow(clippy::unwrap_used)]
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod data;
+mod files;
+mod numbers;
+mod text;
