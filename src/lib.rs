@@ -12,6 +12,9 @@
 //! /// This plan includes nothing, so no file is ever read.
 //! struct NoFiles;
 //! impl FileSystem for NoFiles {
+//!     fn canonicalize(&self, _: &Path) -> std::io::Result<PathBuf> {
+//!         Err(std::io::ErrorKind::NotFound.into())
+//!     }
 //!     fn read(&self, _: &Path) -> std::io::Result<Vec<u8>> {
 //!         Err(std::io::ErrorKind::NotFound.into())
 //!     }
@@ -40,6 +43,7 @@ pub mod diagnostic;
 pub mod emit;
 pub mod explain;
 pub mod fmt_num;
+pub mod fs;
 pub mod init;
 pub mod model;
 pub mod period;

@@ -7,7 +7,8 @@ use planck::alloc::Depth;
 use planck::config::{self, Config, ConfigError};
 use planck::diagnostic::{Code, Diagnostic, Severity};
 use planck::emit;
-use planck::resolve::load::{self, FileSystem, LoadOptions};
+use planck::fs::{self as files, RealFs};
+use planck::resolve::load::{self, LoadOptions};
 use planck::source::{SourceFile, Sources};
 use std::collections::HashSet;
 use std::io::{IsTerminal, Write};
@@ -94,31 +95,34 @@ enum Format {
     Sarif,
 }
 
+/// A date as plans write them: `YYYY-MM-DD` with a four-digit year, so every date planck
+/// prints fits the same form.
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| format!("`{s}` is not a date: write YYYY-MM-DD, e.g. 2026-06-30"))
+    let shaped = s.len() == 10
+        && s.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    shaped
+        .then(|| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+        .flatten()
+        .ok_or_else(|| {
+            format!("`{s}` is not a date: write YYYY-MM-DD with a four-digit year, e.g. 2026-06-30")
+        })
 }
 
 /// The command could not run (exit code 2).
 struct Fatal(String);
-
-struct RealFs;
-
-impl FileSystem for RealFs {
-    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
-        std::fs::read(path)
-    }
-}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check(args) => check(&args),
         Command::Compile(args) => compile(&args),
-        Command::Schema => {
-            print(emit::compile::SCHEMA);
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Schema => print(emit::compile::SCHEMA).map(|()| ExitCode::SUCCESS),
         Command::Explain { code } => explain(code.as_deref()),
         Command::Init { dir } => init(&dir),
     };
@@ -135,11 +139,17 @@ fn use_color() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-fn print(text: &str) {
+/// Write to standard output. A closed pipe (`planck check | head`) is the reader's
+/// choice; any other failure (a full disk) means the output is lost, which must not pass
+/// for success.
+fn print(text: &str) -> Result<(), Fatal> {
     let mut out = std::io::stdout().lock();
-    // A closed pipe (`planck check | head`) is not an error worth a panic.
-    let _ = out.write_all(text.as_bytes());
-    let _ = out.flush();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Fatal(format!("cannot write to standard output: {e}")))
+        }
+        _ => Ok(()),
+    }
 }
 
 fn io_error(path: &Path, e: &std::io::Error) -> Fatal {
@@ -150,8 +160,38 @@ fn io_error(path: &Path, e: &std::io::Error) -> Fatal {
     Fatal(format!("cannot read {}: {reason}", path.display()))
 }
 
-/// Every `.plan` file under `dir` that has a `plan` block, sorted.
+/// Read a file the user named, refusing anything but a regular file.
+fn read_file(path: &Path) -> Result<Vec<u8>, Fatal> {
+    files::read_regular(path).map_err(|e| io_error(path, &e))
+}
+
+/// Whether the `.plan` file at `path`, found in the folder whose canonical path is `top`,
+/// is a root plan. A file is read only when it is a regular file whose canonical path
+/// stays inside `top`: a link in a checked folder cannot make planck read a plan
+/// elsewhere, and a pipe cannot make it wait.
+fn is_root_plan(path: &Path, top: &Path) -> bool {
+    let inside = std::fs::canonicalize(path).is_ok_and(|c| c.starts_with(top));
+    if !inside {
+        eprintln!(
+            "warning: skipped {}: a symbolic link to a file outside {}",
+            path.display(),
+            top.display()
+        );
+        return false;
+    }
+    match files::read_regular(path) {
+        Ok(bytes) => planck::syntax::has_plan_block(&String::from_utf8_lossy(&bytes)),
+        Err(e) => {
+            eprintln!("warning: skipped {}: {e}", path.display());
+            false
+        }
+    }
+}
+
+/// Every `.plan` file under `dir` that has a `plan` block, sorted. Linked folders are not
+/// entered.
 fn find_roots(dir: &Path) -> Result<Vec<PathBuf>, Fatal> {
+    let top = std::fs::canonicalize(dir).map_err(|e| io_error(dir, &e))?;
     let mut roots = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(folder) = stack.pop() {
@@ -167,10 +207,7 @@ fn find_roots(dir: &Path) -> Result<Vec<PathBuf>, Fatal> {
                 if !name.starts_with('.') && name != "target" && name != "node_modules" {
                     stack.push(path);
                 }
-            } else if name.ends_with(".plan")
-                && let Ok(bytes) = std::fs::read(&path)
-                && planck::syntax::has_plan_block(&String::from_utf8_lossy(&bytes))
-            {
+            } else if name.ends_with(".plan") && is_root_plan(&path, &top) {
                 roots.push(path);
             }
         }
@@ -186,16 +223,28 @@ fn tidy(path: PathBuf) -> PathBuf {
         .unwrap_or(path)
 }
 
-fn find_config(start: &Path) -> Option<PathBuf> {
+/// The nearest `planck.toml` at or above `start`. One that is a symbolic link must lead
+/// to a file inside its own folder: a link planted in a repository cannot make planck
+/// read (and quote, in an error) a file elsewhere.
+fn find_config(start: &Path) -> Result<Option<PathBuf>, Fatal> {
     let mut dir = Some(start);
     while let Some(d) = dir {
         let candidate = d.join(config::FILE_NAME);
-        if candidate.is_file() {
-            return Some(candidate);
+        if std::fs::symlink_metadata(&candidate).is_ok() {
+            let folder = std::fs::canonicalize(d).map_err(|e| io_error(d, &e))?;
+            let canonical =
+                std::fs::canonicalize(&candidate).map_err(|e| io_error(&candidate, &e))?;
+            if !canonical.starts_with(&folder) {
+                return Err(Fatal(format!(
+                    "{} is a symbolic link to a file outside its folder; planck reads no configuration through it",
+                    candidate.display()
+                )));
+            }
+            return Ok(Some(candidate));
         }
         dir = d.parent();
     }
-    None
+    Ok(None)
 }
 
 fn render_config_error(path: &Path, text: &str, e: &ConfigError) -> String {
@@ -218,7 +267,7 @@ fn render_config_error(path: &Path, text: &str, e: &ConfigError) -> String {
 }
 
 fn load_config(path: &Path) -> Result<Config, Fatal> {
-    let bytes = std::fs::read(path).map_err(|e| io_error(path, &e))?;
+    let bytes = read_file(path)?;
     let text = String::from_utf8(bytes)
         .map_err(|_| Fatal(format!("{} is not valid UTF-8", path.display())))?;
     config::parse(&text).map_err(|e| {
@@ -230,6 +279,15 @@ fn load_config(path: &Path) -> Result<Config, Fatal> {
     })
 }
 
+/// A compiled root plan and the project it belongs to.
+struct Compiled {
+    compilation: planck::Compilation,
+    /// The canonical project root.
+    project_root: PathBuf,
+    /// The canonical path of the configuration used, if any.
+    config: Option<PathBuf>,
+}
+
 /// Find the configuration of a root plan, read it and everything it includes, and run
 /// the phases.
 fn compile_root(
@@ -238,12 +296,12 @@ fn compile_root(
     explicit_config: Option<&(PathBuf, Config)>,
     as_of: Option<NaiveDate>,
     depth: Depth,
-) -> Result<planck::Compilation, Fatal> {
+) -> Result<Compiled, Fatal> {
     let absolute = load::normalize(&cwd.join(root));
     let root_dir = absolute.parent().map(Path::to_path_buf).unwrap_or_default();
     let (config_path, config) = match explicit_config {
         Some((p, c)) => (Some(p.clone()), c.clone()),
-        None => match find_config(&root_dir) {
+        None => match find_config(&root_dir)? {
             Some(p) => {
                 let c = load_config(&p)?;
                 (Some(p), c)
@@ -252,18 +310,29 @@ fn compile_root(
         },
     };
     let project_root = config_path
+        .as_ref()
         .and_then(|p| {
             load::normalize(&cwd.join(p))
                 .parent()
                 .map(Path::to_path_buf)
         })
         .unwrap_or(root_dir);
+    let project_root = std::fs::canonicalize(&project_root).unwrap_or(project_root);
+    // A root plan that is a link must not lead out of its project.
+    let canonical_root = std::fs::canonicalize(root).map_err(|e| io_error(root, &e))?;
+    if canonical_root != absolute && !canonical_root.starts_with(&project_root) {
+        return Err(Fatal(format!(
+            "{} is a symbolic link to a file outside the project ({}); planck reads plans only inside their project",
+            root.display(),
+            project_root.display()
+        )));
+    }
     let options = LoadOptions {
-        project_root,
+        project_root: project_root.clone(),
         base_dir: cwd.to_path_buf(),
     };
-    let bytes = std::fs::read(root).map_err(|e| io_error(root, &e))?;
-    Ok(planck::compile(
+    let bytes = read_file(root)?;
+    let compilation = planck::compile(
         root,
         bytes,
         &RealFs,
@@ -274,7 +343,12 @@ fn compile_root(
             today: Some(chrono::Local::now().date_naive()),
             depth,
         },
-    ))
+    );
+    Ok(Compiled {
+        compilation,
+        project_root,
+        config: config_path.and_then(|p| std::fs::canonicalize(p).ok()),
+    })
 }
 
 /// The one root plan a PATH names: the file, or the only root in a folder.
@@ -309,7 +383,11 @@ fn compile(args: &CompileArgs) -> Result<ExitCode, Fatal> {
         Some(path) => Some((path.clone(), load_config(path)?)),
         None => None,
     };
-    let compilation = compile_root(
+    let Compiled {
+        compilation,
+        project_root,
+        config,
+    } = compile_root(
         &root,
         &cwd,
         explicit_config.as_ref(),
@@ -342,8 +420,17 @@ fn compile(args: &CompileArgs) -> Result<ExitCode, Fatal> {
         )
     };
     match &args.output {
-        Some(path) => write_atomically_with(path, |file| write(file))
-            .map_err(|e| Fatal(format!("cannot write {}: {e}", path.display())))?,
+        Some(path) => {
+            let inputs: Vec<PathBuf> = compilation
+                .files
+                .iter()
+                .flat_map(|f| f.inputs.iter().cloned())
+                .chain(config)
+                .collect();
+            let target = files::output_target(path, &project_root, &inputs).map_err(Fatal)?;
+            files::write_atomically_with(&target, write)
+                .map_err(|e| Fatal(format!("cannot write {}: {e}", path.display())))?;
+        }
         None => {
             let stdout = std::io::stdout();
             let mut lock = stdout.lock();
@@ -395,7 +482,8 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Fatal> {
             explicit_config.as_ref(),
             args.as_of,
             Depth::ExactRepTotals,
-        )?;
+        )?
+        .compilation;
         n_files += compilation.files.len();
         // A file included by two roots would report its problems twice.
         let fresh: Vec<Diagnostic> = compilation
@@ -447,7 +535,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Fatal> {
                 ),
             };
             human.push_str(&format!("checked {plans} ({files}): {outcome}\n"));
-            print(&human);
+            print(&human)?;
         }
         Format::Json => {
             let report = emit::json::Report {
@@ -458,9 +546,9 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Fatal> {
             let mut text = serde_json::to_string_pretty(&report)
                 .map_err(|e| Fatal(format!("cannot write JSON: {e}")))?;
             text.push('\n');
-            print(&text);
+            print(&text)?;
         }
-        Format::Github => print(&github),
+        Format::Github => print(&github)?,
         Format::Sarif => {
             let runs: Vec<(&Sources, &[Diagnostic])> = compilations
                 .iter()
@@ -469,7 +557,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Fatal> {
             let mut text = serde_json::to_string_pretty(&emit::sarif::log(&runs))
                 .map_err(|e| Fatal(format!("cannot write SARIF: {e}")))?;
             text.push('\n');
-            print(&text);
+            print(&text)?;
         }
     }
     let failed = errors > 0 || (args.deny_warnings && warnings > 0);
@@ -492,12 +580,12 @@ fn explain(code: Option<&str>) -> Result<ExitCode, Fatal> {
                 c.default_severity().as_str()
             ));
         }
-        print(&out);
+        print(&out)?;
         return Ok(ExitCode::SUCCESS);
     };
     match Code::from_name(name) {
         Some(c) => {
-            print(&planck::explain::text(c));
+            print(&planck::explain::text(c))?;
             Ok(ExitCode::SUCCESS)
         }
         None => {
@@ -511,40 +599,32 @@ fn explain(code: Option<&str>) -> Result<ExitCode, Fatal> {
     }
 }
 
-/// Write `path` through a temporary file in the same folder, so a failure never leaves
-/// a half-written file and an existing file is replaced only once the new one is whole.
-fn write_atomically_with(
-    path: &Path,
-    fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
-) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
+/// `path` as a word a POSIX shell reads back unchanged: quoted when it holds anything
+/// but plain characters, and never starting with `-`, which would read as an option.
+fn shell_word(path: &Path) -> String {
+    let text = path.display().to_string();
+    let text = if text.starts_with('-') {
+        format!("./{text}")
+    } else {
+        text
     };
-    let name = path
-        .file_name()
-        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(".{name}.planck-{}.tmp", std::process::id()));
-    // No fsync: the rename already makes the replacement all-or-nothing for readers,
-    // and flushing hundreds of megabytes of regenerable output would double the time.
-    let result = std::fs::File::create(&tmp)
-        .and_then(|mut file| fill(&mut file))
-        .and_then(|()| std::fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    let plain = !text.is_empty()
+        && text.chars().all(|c| {
+            c.is_alphanumeric() || matches!(c, '/' | '.' | '_' | '-' | '+' | ',' | ':' | '@' | '%')
+        });
+    if plain {
+        text
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
     }
-    result
-}
-
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    write_atomically_with(path, |file| file.write_all(text.as_bytes()))
 }
 
 fn init(dir: &Path) -> Result<ExitCode, Fatal> {
     let plan = dir.join("sales.plan");
     let toml = dir.join(config::FILE_NAME);
     for existing in [&plan, &toml] {
-        if existing.exists() {
+        // `symlink_metadata`: a dangling link is something there, too.
+        if std::fs::symlink_metadata(existing).is_ok() {
             return Err(Fatal(format!(
                 "{} already exists; nothing was written",
                 existing.display()
@@ -553,17 +633,28 @@ fn init(dir: &Path) -> Result<ExitCode, Fatal> {
     }
     std::fs::create_dir_all(dir)
         .map_err(|e| Fatal(format!("cannot create {}: {e}", dir.display())))?;
-    write_atomically(&plan, planck::init::STARTER_PLAN)
-        .map_err(|e| Fatal(format!("cannot write {}: {e}", plan.display())))?;
-    if let Err(e) = write_atomically(&toml, planck::init::STARTER_CONFIG) {
+    let create = |path: &Path, text: &str| {
+        files::create_new(path, text.as_bytes()).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                Fatal(format!(
+                    "{} already exists; it was left as it is",
+                    path.display()
+                ))
+            } else {
+                Fatal(format!("cannot write {}: {e}", path.display()))
+            }
+        })
+    };
+    create(&plan, planck::init::STARTER_PLAN)?;
+    if let Err(e) = create(&toml, planck::init::STARTER_CONFIG) {
         let _ = std::fs::remove_file(&plan);
-        return Err(Fatal(format!("cannot write {}: {e}", toml.display())));
+        return Err(e);
     }
     print(&format!(
         "created {} and {}\nnext: planck check {}\n",
         plan.display(),
         toml.display(),
-        dir.display()
-    ));
+        shell_word(dir)
+    ))?;
     Ok(ExitCode::SUCCESS)
 }

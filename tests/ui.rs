@@ -4,18 +4,8 @@
 
 use planck::config::Config;
 use planck::diagnostic::Code;
-use planck::resolve::load::{FileSystem, LoadOptions};
+use planck::resolve::load::LoadOptions;
 use std::path::{Path, PathBuf};
-
-/// Reads paths relative to one folder, as the CLI reads them relative to the
-/// working folder.
-struct DirFs(PathBuf);
-
-impl FileSystem for DirFs {
-    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
-        std::fs::read(self.0.join(path))
-    }
-}
 
 fn ui_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ui")
@@ -26,12 +16,12 @@ fn compile(name: &str) -> planck::Compilation {
     let bytes = std::fs::read(dir.join(name)).unwrap_or_default();
     let options = LoadOptions {
         project_root: dir.clone(),
-        base_dir: dir.clone(),
+        base_dir: dir,
     };
     planck::compile(
         Path::new(name),
         bytes,
-        &DirFs(dir),
+        &planck::fs::RealFs,
         &options,
         &Config::default(),
         &planck::RunOptions::new(planck::alloc::Depth::ExactRepTotals),

@@ -10,14 +10,23 @@ use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
 
 /// Where file contents come from.
+///
+/// Every path a plan names is hostile: the loader asks for its canonical form first and
+/// reads only paths whose canonical form lies inside the project root, so a symbolic
+/// link cannot lead out of the project.
 pub trait FileSystem {
+    /// The canonical form of an absolute path: no `.` or `..`, every symbolic link
+    /// resolved. Fails when nothing is there.
+    fn canonicalize(&self, path: &Path) -> std::io::Result<PathBuf>;
+    /// The bytes of the regular file at a canonical path. Anything else (a folder, a
+    /// pipe, a device) is an error, and reading never blocks waiting for a writer.
     fn read(&self, path: &Path) -> std::io::Result<Vec<u8>>;
 }
 
 /// Paths that decide where includes may reach.
 #[derive(Debug, Clone)]
 pub struct LoadOptions {
-    /// The folder includes must stay inside (absolute).
+    /// The folder includes must stay inside (absolute; canonicalized by the loader).
     pub project_root: PathBuf,
     /// The folder relative paths are relative to (absolute; the working directory).
     pub base_dir: PathBuf,
@@ -33,6 +42,8 @@ pub struct LoadedFile {
     /// Data files this file names (`actuals GOAL from "file.csv"`), by the span of the
     /// path string, loaded into the sources.
     pub data: Vec<(Span, FileId)>,
+    /// The canonical paths of this file and of the data files read for it.
+    pub inputs: Vec<PathBuf>,
 }
 
 /// Remove `.` and resolve `..` without touching the file system.
@@ -88,6 +99,7 @@ pub fn parse_source(
                 path: path.to_path_buf(),
                 ast,
                 data: Vec::new(),
+                inputs: Vec::new(),
             }
         }
         Err((offset, lossy)) => {
@@ -106,13 +118,15 @@ pub fn parse_source(
                 path: path.to_path_buf(),
                 ast: ast::File::default(),
                 data: Vec::new(),
+                inputs: Vec::new(),
             }
         }
     }
 }
 
 /// Parse the root file and, depth first, every file it includes. Each file is loaded
-/// once, however often it is included.
+/// once, however often and by whatever path it is included. Loading keeps its own stack
+/// rather than recursing, so a chain of includes may be as deep as the files allow.
 pub fn load(
     root: &Path,
     root_bytes: Vec<u8>,
@@ -121,29 +135,65 @@ pub fn load(
     sources: &mut Sources,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<LoadedFile> {
+    let project_root = fs
+        .canonicalize(&options.project_root)
+        .unwrap_or_else(|_| normalize(&options.project_root));
     let mut loader = Loader {
         fs,
         options,
+        project_root,
         sources,
         diagnostics,
         files: Vec::new(),
         seen: HashSet::new(),
-        stack: Vec::new(),
+        chain: Vec::new(),
+        on_chain: HashSet::new(),
     };
+    let absolute = loader.absolute(root);
+    let canonical = fs.canonicalize(&absolute).unwrap_or(absolute);
     let file = parse_source(root, root_bytes, loader.sources, loader.diagnostics);
-    loader.visit(file);
+    loader.run(file, canonical);
     loader.files
+}
+
+/// A file whose includes are being followed.
+struct Frame {
+    /// The canonical path of the file.
+    canonical: PathBuf,
+    /// The folder its includes are relative to (as written, like the file's path).
+    dir: PathBuf,
+    includes: std::vec::IntoIter<ast::Include>,
 }
 
 struct Loader<'a> {
     fs: &'a dyn FileSystem,
     options: &'a LoadOptions,
+    /// The canonical project root.
+    project_root: PathBuf,
     sources: &'a mut Sources,
     diagnostics: &'a mut Vec<Diagnostic>,
     files: Vec<LoadedFile>,
+    /// Canonical paths of every file loaded.
     seen: HashSet<PathBuf>,
-    /// Absolute paths of the files being loaded, outermost first.
-    stack: Vec<PathBuf>,
+    /// The files whose includes are being followed, outermost first.
+    chain: Vec<Frame>,
+    /// The canonical paths in `chain`, for a cycle check in constant time.
+    on_chain: HashSet<PathBuf>,
+}
+
+/// What a plan names a path for.
+#[derive(Clone, Copy)]
+enum Named {
+    Include,
+    Data,
+}
+
+/// Why a path named by a plan was not read.
+enum Refusal {
+    /// Its text, or its canonical form, lies outside the project root.
+    Outside { through_link: bool },
+    /// It could not be read (missing, not a regular file, unreadable).
+    Unreadable(std::io::Error),
 }
 
 impl Loader<'_> {
@@ -151,19 +201,27 @@ impl Loader<'_> {
         normalize(&self.options.base_dir.join(path))
     }
 
-    fn visit(&mut self, mut file: LoadedFile) {
-        let absolute = self.absolute(&file.path);
-        self.seen.insert(absolute.clone());
-        self.stack.push(absolute);
-        let includes: Vec<ast::Include> = file
-            .ast
-            .items
-            .iter()
-            .filter_map(|item| match item {
-                ast::Item::Include(inc) => Some(inc.clone()),
-                _ => None,
-            })
-            .collect();
+    /// Follow the includes of `root` depth first, files in the order they are met.
+    fn run(&mut self, root: LoadedFile, canonical: PathBuf) {
+        self.enter(root, canonical);
+        while let Some(frame) = self.chain.last_mut() {
+            let Some(include) = frame.includes.next() else {
+                if let Some(done) = self.chain.pop() {
+                    self.on_chain.remove(&done.canonical);
+                }
+                continue;
+            };
+            let dir = frame.dir.clone();
+            if let Some((file, canonical)) = self.include(&dir, &include) {
+                self.enter(file, canonical);
+            }
+        }
+    }
+
+    /// Record a parsed file, read the data files it names, and start on its includes.
+    fn enter(&mut self, mut file: LoadedFile, canonical: PathBuf) {
+        self.seen.insert(canonical.clone());
+        file.inputs.push(canonical.clone());
         let dir = file
             .path
             .parent()
@@ -182,140 +240,198 @@ impl Loader<'_> {
             })
             .collect();
         for written in data_paths {
-            if let Some(id) = self.data_file(&dir, &written) {
+            if let Some((id, data_canonical)) = self.data_file(&dir, &written) {
                 file.data.push((written.span, id));
+                file.inputs.push(data_canonical);
             }
         }
+        let includes: Vec<ast::Include> = file
+            .ast
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                ast::Item::Include(inc) => Some(inc.clone()),
+                _ => None,
+            })
+            .collect();
         self.files.push(file);
-        for include in includes {
-            self.include(&dir, &include);
-        }
-        self.stack.pop();
+        self.on_chain.insert(canonical.clone());
+        self.chain.push(Frame {
+            canonical,
+            dir,
+            includes: includes.into_iter(),
+        });
     }
 
-    /// Report a file (included plan or data) that could not be read.
-    fn cannot_read(
-        &mut self,
-        span: Span,
-        written: &str,
-        path: &Path,
-        error: &std::io::Error,
-        label: &str,
-    ) {
-        let reason = match error.kind() {
-            std::io::ErrorKind::NotFound => "no such file".to_string(),
-            _ => error.to_string(),
+    /// Where a path written in a plan leads: its path as the user reads it (relative to
+    /// the working folder) and its canonical path, which must lie inside the project.
+    fn locate(&self, dir: &Path, written: &str) -> (PathBuf, Result<PathBuf, Refusal>) {
+        let path = normalize(&dir.join(written));
+        let absolute = self.absolute(&path);
+        // The text alone already leaves the project: say so without touching anything
+        // outside it.
+        if !absolute.starts_with(&self.options.project_root)
+            && !absolute.starts_with(&self.project_root)
+        {
+            return (
+                path,
+                Err(Refusal::Outside {
+                    through_link: false,
+                }),
+            );
+        }
+        let canonical = match self.fs.canonicalize(&absolute) {
+            Ok(c) => c,
+            Err(e) => return (path, Err(Refusal::Unreadable(e))),
         };
-        self.diagnostics.push(
-            Diagnostic::new(
-                Code::IncludeNotFound,
-                span,
-                format!("cannot read `{written}`: {reason}"),
-            )
-            .with_label(label)
-            .with_help(format!(
-                "the path is relative to this file's folder and resolves to {}",
-                path.display()
-            )),
-        );
+        if !canonical.starts_with(&self.project_root) {
+            return (path, Err(Refusal::Outside { through_link: true }));
+        }
+        (path, Ok(canonical))
+    }
+
+    /// Report a path that was refused or could not be read.
+    fn refused(&mut self, span: Span, written: &str, path: &Path, refusal: Refusal, named: Named) {
+        let (what, label) = match named {
+            Named::Include => ("included files", "included here"),
+            Named::Data => ("data files", "named here"),
+        };
+        let diagnostic = match refusal {
+            Refusal::Outside { through_link } => {
+                let message = if through_link {
+                    format!("`{written}` leads outside the project root through a symbolic link")
+                } else {
+                    format!("`{written}` lies outside the project root")
+                };
+                let mut help = format!(
+                    "{what} must stay inside the project root: the folder of planck.toml, or of the root plan without one"
+                );
+                if through_link {
+                    help.push_str("; a symbolic link on this path points outside it");
+                }
+                Diagnostic::new(Code::IncludeOutsideRoot, span, message)
+                    .with_label("outside the project")
+                    .with_help(help)
+            }
+            Refusal::Unreadable(error) => {
+                let reason = match error.kind() {
+                    std::io::ErrorKind::NotFound => "no such file".to_string(),
+                    _ => error.to_string(),
+                };
+                Diagnostic::new(
+                    Code::IncludeNotFound,
+                    span,
+                    format!("cannot read `{written}`: {reason}"),
+                )
+                .with_label(label)
+                .with_help(format!(
+                    "the path is relative to this file's folder and resolves to {}",
+                    path.display()
+                ))
+            }
+        };
+        self.diagnostics.push(diagnostic);
     }
 
     /// Read a data file (a CSV of actuals) into the sources; report a missing file or one
     /// outside the project root with the include codes.
-    fn data_file(&mut self, dir: &Path, written: &ast::Str) -> Option<FileId> {
-        let path = normalize(&dir.join(&written.value));
-        let absolute = self.absolute(&path);
-        if !absolute.starts_with(&self.options.project_root) {
-            self.diagnostics.push(
-                Diagnostic::new(
-                    Code::IncludeOutsideRoot,
-                    written.span,
-                    format!("`{}` lies outside the project root", written.value),
-                )
-                .with_label("outside the project")
-                .with_help("data files must stay inside the project root, like included plans"),
-            );
-            return None;
-        }
-        match self.fs.read(&path) {
-            Ok(bytes) => {
-                let name = path.to_string_lossy().replace('\\', "/");
-                match decode(bytes) {
-                    Ok(text) => Some(self.sources.add(SourceFile::new(name, text))),
-                    Err((offset, lossy)) => {
-                        let id = self.sources.add(SourceFile::new(name, lossy));
-                        self.diagnostics.push(
-                            Diagnostic::new(
-                                Code::Syntax,
-                                Span::new(id, offset, offset + 1),
-                                "the file is not valid UTF-8",
-                            )
-                            .with_label("invalid byte")
-                            .with_help("save the CSV as UTF-8 (with or without a BOM)"),
-                        );
-                        None
-                    }
-                }
+    fn data_file(&mut self, dir: &Path, written: &ast::Str) -> Option<(FileId, PathBuf)> {
+        let (path, located) = self.locate(dir, &written.value);
+        let read = located.and_then(|canonical| match self.fs.read(&canonical) {
+            Ok(bytes) => Ok((bytes, canonical)),
+            Err(e) => Err(Refusal::Unreadable(e)),
+        });
+        let (bytes, canonical) = match read {
+            Ok(bytes) => bytes,
+            Err(refusal) => {
+                self.refused(written.span, &written.value, &path, refusal, Named::Data);
+                return None;
             }
-            Err(error) => {
-                self.cannot_read(written.span, &written.value, &path, &error, "named here");
+        };
+        let name = path.to_string_lossy().replace('\\', "/");
+        match decode(bytes) {
+            Ok(text) => Some((self.sources.add(SourceFile::new(name, text)), canonical)),
+            Err((offset, lossy)) => {
+                let id = self.sources.add(SourceFile::new(name, lossy));
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::Syntax,
+                        Span::new(id, offset, offset + 1),
+                        "the file is not valid UTF-8",
+                    )
+                    .with_label("invalid byte")
+                    .with_help("save the CSV as UTF-8 (with or without a BOM)"),
+                );
                 None
             }
         }
     }
 
-    fn include(&mut self, dir: &Path, include: &ast::Include) {
+    /// Read and parse an included file, unless it is refused, forms a cycle or was
+    /// loaded already.
+    fn include(&mut self, dir: &Path, include: &ast::Include) -> Option<(LoadedFile, PathBuf)> {
         let written = &include.path.value;
-        let path = normalize(&dir.join(written));
-        let absolute = self.absolute(&path);
         let span = include.path.span;
-        if !absolute.starts_with(&self.options.project_root) {
-            self.diagnostics.push(
-                Diagnostic::new(
-                    Code::IncludeOutsideRoot,
-                    span,
-                    format!("`{written}` lies outside the project root"),
-                )
-                .with_label("outside the project")
-                .with_help(
-                    "included files must stay inside the project root: the folder of planck.toml, or of the root plan without one",
-                ),
-            );
-            return;
+        let (path, located) = self.locate(dir, written);
+        let canonical = match located {
+            Ok(c) => c,
+            Err(refusal) => {
+                self.refused(span, written, &path, refusal, Named::Include);
+                return None;
+            }
+        };
+        if self.on_chain.contains(&canonical) {
+            self.cycle(span, written, &canonical);
+            return None;
         }
-        if let Some(pos) = self.stack.iter().position(|p| p == &absolute) {
-            let chain: Vec<String> = self.stack[pos..]
-                .iter()
-                .chain(std::iter::once(&absolute))
-                .map(|p| {
-                    p.file_name()
-                        .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
-                })
-                .collect();
-            self.diagnostics.push(
-                Diagnostic::new(
-                    Code::IncludeCycle,
-                    span,
-                    format!("including `{written}` forms a cycle"),
-                )
-                .with_label("includes a file that is already including this one")
-                .with_help(format!(
-                    "the chain is {}: remove one of these includes",
-                    chain.join(" → ")
-                )),
-            );
-            return;
+        if self.seen.contains(&canonical) {
+            return None;
         }
-        if self.seen.contains(&absolute) {
-            return;
-        }
-        match self.fs.read(&path) {
+        match self.fs.read(&canonical) {
             Ok(bytes) => {
                 let file = parse_source(&path, bytes, self.sources, self.diagnostics);
-                self.visit(file);
+                Some((file, canonical))
             }
-            Err(error) => self.cannot_read(span, written, &path, &error, "included here"),
+            Err(error) => {
+                self.refused(
+                    span,
+                    written,
+                    &path,
+                    Refusal::Unreadable(error),
+                    Named::Include,
+                );
+                None
+            }
         }
+    }
+
+    fn cycle(&mut self, span: Span, written: &str, canonical: &Path) {
+        let start = self
+            .chain
+            .iter()
+            .position(|f| f.canonical == canonical)
+            .unwrap_or(0);
+        let name = |p: &Path| {
+            p.file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+        };
+        let chain: Vec<String> = self.chain[start..]
+            .iter()
+            .map(|f| name(&f.canonical))
+            .chain(std::iter::once(name(canonical)))
+            .collect();
+        self.diagnostics.push(
+            Diagnostic::new(
+                Code::IncludeCycle,
+                span,
+                format!("including `{written}` forms a cycle"),
+            )
+            .with_label("includes a file that is already including this one")
+            .with_help(format!(
+                "the chain is {}: remove one of these includes",
+                chain.join(" → ")
+            )),
+        );
     }
 }
 

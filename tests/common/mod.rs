@@ -10,7 +10,11 @@ use planck::resolve::load::{FileSystem, LoadOptions};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// Files in memory, by path relative to the project root.
+/// The project root (and working folder) of the in-memory file system.
+pub const ROOT: &str = "/p";
+
+/// Files in memory, by path relative to [`ROOT`]. Paths are their own canonical form:
+/// there are no links.
 pub struct MemFs(HashMap<PathBuf, Vec<u8>>);
 
 impl MemFs {
@@ -18,13 +22,22 @@ impl MemFs {
         MemFs(
             files
                 .iter()
-                .map(|(p, b)| (PathBuf::from(p), b.to_vec()))
+                .map(|(p, b)| (Path::new(ROOT).join(p), b.to_vec()))
                 .collect(),
         )
     }
 }
 
 impl FileSystem for MemFs {
+    fn canonicalize(&self, path: &Path) -> std::io::Result<PathBuf> {
+        let path = planck::resolve::load::normalize(path);
+        if self.0.contains_key(&path) {
+            Ok(path)
+        } else {
+            Err(std::io::ErrorKind::NotFound.into())
+        }
+    }
+
     fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
         self.0
             .get(path)
@@ -41,8 +54,8 @@ pub fn compile_files(
     depth: Depth,
 ) -> planck::Compilation {
     let options = LoadOptions {
-        project_root: "/p".into(),
-        base_dir: "/p".into(),
+        project_root: ROOT.into(),
+        base_dir: ROOT.into(),
     };
     planck::compile(
         Path::new("main.plan"),
