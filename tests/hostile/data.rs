@@ -1,4 +1,138 @@
 //! Hostile input: data — actual rows and CSV files counted once and read exactly.
 
-#[allow(unused_imports)]
 use super::common;
+use planck::alloc::Depth;
+use planck::config::Config;
+use planck::diagnostic::{Code, Diagnostic};
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+fn d(text: &str) -> Decimal {
+    Decimal::from_str(text).unwrap()
+}
+
+/// `code@file:line` of every diagnostic.
+fn codes(c: &planck::Compilation) -> Vec<String> {
+    c.diagnostics
+        .iter()
+        .map(|d| {
+            let file = c.sources.get(d.span.file).unwrap();
+            let line = file.line_col(d.span.start).line;
+            format!("{}@{}:{line}", d.code, file.name)
+        })
+        .collect()
+}
+
+/// The text a span covers.
+fn spanned(c: &planck::Compilation, span: planck::source::Span) -> &str {
+    let file = c.sources.get(span.file).unwrap();
+    &file.text[span.start..span.end]
+}
+
+/// The actual rows the model kept, over every `actuals` block.
+fn kept_rows(c: &planck::Compilation) -> Vec<Decimal> {
+    c.model
+        .actuals
+        .iter()
+        .flat_map(|a| &a.rows)
+        .map(|r| r.amount)
+        .collect()
+}
+
+/// Progress of the first goal, allocated even though the plan has errors (`compile`
+/// allocates nothing then), to see what the kept rows would count for.
+fn progress_despite_errors(c: &planck::Compilation) -> planck::progress::GoalProgress {
+    let policy = Config::default().policy;
+    let (allocation, _) = planck::alloc::allocate(&c.model, &policy, &|_| Depth::Cells, &|_| false);
+    let progress = planck::progress::progress(&c.model, &allocation);
+    progress.goals[0].clone().unwrap()
+}
+
+const REGIONS: &str = r#"
+plan { period 2026 currency CNY as_of 2026-12-31 }
+dimension region { east west }
+dimension 区域 { 华东 华北 }
+team t { region east  rep alice { capacity 9M CNY } }
+goal g "g" { owner "o"  target 1M CNY  baseline 1M CNY in 2025  allow orphan-goal  allow behind-pace
+  split region { east 50%  west rest } }
+"#;
+
+// ------------------------------------------------------------------ one member per dimension
+
+#[test]
+fn an_inline_row_naming_two_members_of_one_dimension_is_an_error_and_counts_nowhere() {
+    let plan = format!(
+        "{REGIONS}actuals g {{
+  2026-Q1 east 100
+  2026-Q1 east west 150
+  2026-Q1 west region.west 50
+  2026-Q2 alice alice 7
+}}
+"
+    );
+    let c = common::compile(plan.as_str(), Depth::Cells);
+    assert_eq!(
+        codes(&c),
+        vec![
+            "invalid-value@main.plan:10",
+            "invalid-value@main.plan:11",
+            "invalid-value@main.plan:12",
+        ]
+    );
+    let [two, repeated, rep]: [&Diagnostic; 3] =
+        c.diagnostics.iter().collect::<Vec<_>>().try_into().unwrap();
+    // The primary span is the second member, the secondary one the first.
+    assert_eq!(
+        two.message,
+        "this row names two members of `region`: `east` and `west`"
+    );
+    assert_eq!(spanned(&c, two.span), "west");
+    assert_eq!(two.secondary.len(), 1);
+    assert_eq!(spanned(&c, two.secondary[0].span), "east");
+    assert!(two.help.as_deref().unwrap().contains("one row per member"));
+    assert_eq!(repeated.message, "this row names `west` twice");
+    assert_eq!(spanned(&c, repeated.span), "region.west");
+    assert_eq!(spanned(&c, repeated.secondary[0].span), "west");
+    assert!(repeated.help.is_some());
+    assert_eq!(rep.message, "this row names `alice` twice");
+    assert_eq!(rep.code, Code::InvalidValue);
+
+    // Only the good row is kept; goal and cells agree on it.
+    assert_eq!(kept_rows(&c), vec![d("100")]);
+    let progress = progress_despite_errors(&c);
+    assert_eq!(progress.numbers.actual, d("100"));
+    let cells: Decimal = progress.cells.iter().map(|n| n.actual).sum();
+    assert_eq!(cells, d("100"));
+}
+
+#[test]
+fn an_inline_row_naming_a_second_period_is_an_error() {
+    let plan = format!(
+        "{REGIONS}actuals g {{
+  2026-Q2 quarter.Q1 east 7
+  2026-03 month.Mar west 9
+  2026-Q1 east 100
+}}
+"
+    );
+    let c = common::compile(plan.as_str(), Depth::Cells);
+    assert_eq!(
+        codes(&c),
+        vec!["invalid-value@main.plan:9", "invalid-value@main.plan:10"]
+    );
+    let first = &c.diagnostics[0];
+    assert_eq!(
+        first.message,
+        "this row names a second period, `quarter.Q1`, besides `2026-Q2`"
+    );
+    assert_eq!(spanned(&c, first.span), "quarter.Q1");
+    assert_eq!(spanned(&c, first.secondary[0].span), "2026-Q2");
+    assert!(
+        first
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("one period per row")
+    );
+    assert_eq!(kept_rows(&c), vec![d("100")]);
+}
