@@ -43,7 +43,7 @@ pub fn doc(code: Code) -> Doc {
             "Copy the file into the project, or move `planck.toml` up so the project root contains it.",
         ),
         DuplicateName => (
-            "A name defined twice in one namespace (two goals, two members of one dimension, two reps), a member repeated in a split, or a statement given twice in one block.",
+            "A name defined twice in one namespace (two goals, two members of one dimension, two reps), a member repeated in a split, a statement given twice in one block, or a column named twice in the header of a CSV of actuals.",
             "References to the name would be ambiguous, and a repeated split member would be counted twice.",
             "dimension region { east \"华东\"  east \"华东二区\" }",
             "Rename or remove one of them. The diagnostic points at both places.",

@@ -1554,6 +1554,7 @@ impl Resolver<'_> {
             );
             return Vec::new();
         };
+        #[derive(PartialEq)]
         enum Column {
             Period,
             Amount,
@@ -1592,6 +1593,39 @@ impl Resolver<'_> {
                 }
             };
             columns.push(column);
+        }
+        // A column read twice would count a row in two members of one dimension, or
+        // keep one of two amounts: the file is not read at all.
+        // Each known column's first field: few, so a list is enough.
+        let mut firsts: Vec<(&Column, &csv::Field)> = Vec::new();
+        let mut repeated = false;
+        for (column, field) in columns.iter().zip(&header.fields) {
+            if *column == Column::Unknown {
+                continue;
+            }
+            let Some(&(_, first)) = firsts.iter().find(|(c, _)| *c == column) else {
+                firsts.push((column, field));
+                continue;
+            };
+            repeated = true;
+            let name = match column {
+                Column::Period => "period",
+                Column::Amount => "amount",
+                _ => field.text.as_str(),
+            };
+            self.push(
+                Diagnostic::new(
+                    Code::DuplicateName,
+                    field.span,
+                    format!("the CSV header names the `{name}` column twice"),
+                )
+                .with_label("named again")
+                .with_secondary(first.span, "first named here")
+                .with_help("remove one of the two columns: each column may appear once"),
+            );
+        }
+        if repeated {
+            return Vec::new();
         }
         let has_period = columns.iter().any(|c| matches!(c, Column::Period));
         let has_amount = columns.iter().any(|c| matches!(c, Column::Amount));

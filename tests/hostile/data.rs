@@ -136,3 +136,86 @@ fn an_inline_row_naming_a_second_period_is_an_error() {
     );
     assert_eq!(kept_rows(&c), vec![d("100")]);
 }
+
+// ------------------------------------------------------------------ CSV headers
+
+fn with_csv(csv: &str) -> planck::Compilation {
+    let plan = format!("{REGIONS}actuals g from \"data/a.csv\"\n");
+    common::compile_files(
+        plan.as_str(),
+        &[("data/a.csv", csv.as_bytes())],
+        &Config::default(),
+        Depth::Cells,
+    )
+}
+
+/// Asserts that `csv` has exactly one diagnostic, a repeated header pointing at the
+/// field written `second` with a secondary label on the field written `first` (both as
+/// written, blanks and quotes included), and that no row of the file is kept.
+fn assert_repeated_header(csv: &str, column: &str, first: &str, second: &str) {
+    let c = with_csv(csv);
+    assert_eq!(codes(&c), vec!["duplicate-name@data/a.csv:1"], "{csv}");
+    let diag = &c.diagnostics[0];
+    assert_eq!(
+        diag.message,
+        format!("the CSV header names the `{column}` column twice"),
+        "{csv}"
+    );
+    assert_eq!(spanned(&c, diag.span), second, "{csv}");
+    assert_eq!(diag.secondary.len(), 1, "{csv}");
+    assert_eq!(spanned(&c, diag.secondary[0].span), first, "{csv}");
+    assert!(diag.secondary[0].span.start < diag.span.start, "{csv}");
+    assert!(diag.help.is_some(), "{csv}");
+    assert_eq!(kept_rows(&c), Vec::<Decimal>::new(), "{csv}");
+}
+
+#[test]
+fn a_repeated_csv_header_is_reported_and_the_file_not_counted() {
+    assert_repeated_header(
+        "period,region,region,amount\n2026-Q1,east,west,100\n",
+        "region",
+        "region",
+        "region",
+    );
+    assert_repeated_header(
+        "period,region,amount,amount\n2026-Q1,east,100,5\n",
+        "amount",
+        "amount",
+        "amount",
+    );
+    assert_repeated_header(
+        "period,rep,rep,amount\n2026-Q1,alice,alice,100\n",
+        "rep",
+        "rep",
+        "rep",
+    );
+    assert_repeated_header(
+        "period,区域,区域,amount\n2026-Q1,华东,华北,100\n",
+        "区域",
+        "区域",
+        "区域",
+    );
+}
+
+#[test]
+fn csv_headers_equal_up_to_case_or_blanks_are_repeats() {
+    // `period` and `amount` are read whatever their case, and every header is trimmed.
+    assert_repeated_header(
+        "Period,region,PERIOD,amount\n2026-Q1,east,2026-Q2,100\n",
+        "period",
+        "Period",
+        "PERIOD",
+    );
+    assert_repeated_header(
+        "period,region,amount,\" amount \"\n2026-Q1,east,100,5\n",
+        "amount",
+        "amount",
+        "\" amount \"",
+    );
+    assert_repeated_header(
+        "period, region ,region,amount\n2026-Q1,east,west,100\n",
+        "region",
+        " region ",
+        "region",
+    );
+}
