@@ -67,7 +67,7 @@ pub fn doc(code: Code) -> Doc {
             "Use the target's unit for the baseline and the plan's currency for every amount.",
         ),
         InvalidValue => (
-            "A value out of its range: a negative target or amount, a conversion rate outside (0 %, 100 %], an impossible date (2026-02-30), a number too large or arithmetic that overflows, a ramp step over 100 %, a target finer than its rounding unit.",
+            "A value out of its range: a negative target or amount, a conversion rate outside (0 %, 100 %], an impossible date (2026-02-30), a number too large or arithmetic that overflows, a ramp step over 100 %, a target finer than its rounding unit, an actual row naming two members of one dimension or a second period, a CSV amount whose commas are not thousands separators (`1,5`).",
             "An impossible value gives impossible numbers everywhere it flows.",
             "plan { period 2026-02-30..2026-12-31 }",
             "Write a value within the range the message gives.",

@@ -1717,7 +1717,18 @@ impl Resolver<'_> {
                         }
                     }
                     Column::Amount => {
-                        let clean: String = field.text.chars().filter(|c| *c != ',').collect();
+                        let Some(clean) = csv::without_thousands(&field.text) else {
+                            ok = false;
+                            self.invalid(
+                                field.span,
+                                format!(
+                                    "{where_}: `{}` is not an amount: `,` may only separate groups of three digits",
+                                    field.text
+                                ),
+                                "write `,` only between thousands, e.g. 1,234,567.89, or leave it out; a decimal comma is not read: write 1.5",
+                            );
+                            continue;
+                        };
                         match crate::syntax::parse_number(data, field.span.start, &clean) {
                             Some(v) => amount = Some(v),
                             None => {

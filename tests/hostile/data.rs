@@ -219,3 +219,135 @@ fn csv_headers_equal_up_to_case_or_blanks_are_repeats() {
         "region",
     );
 }
+
+// ------------------------------------------------------------------ CSV amounts
+
+/// The amount a CSV field reads as, or the diagnostics it gave.
+fn csv_amount(field: &str) -> Result<Decimal, Vec<String>> {
+    let c = with_csv(&format!("period,region,amount\n2026-Q1,east,{field}\n"));
+    if c.diagnostics.is_empty() {
+        let rows = kept_rows(&c);
+        assert_eq!(rows.len(), 1, "{field}");
+        Ok(rows[0])
+    } else {
+        assert_eq!(kept_rows(&c), Vec::<Decimal>::new(), "{field}");
+        Err(c
+            .diagnostics
+            .iter()
+            .map(|d| {
+                format!(
+                    "{}@{}: {} [{}]",
+                    d.code,
+                    spanned(&c, d.span),
+                    d.message,
+                    d.help.as_deref().unwrap()
+                )
+            })
+            .collect())
+    }
+}
+
+#[test]
+fn csv_amounts_take_commas_only_between_groups_of_three_digits() {
+    for (field, value) in [
+        ("\"1,234,567.89\"", "1234567.89"),
+        ("\"1,234\"", "1234"),
+        ("\"12,345\"", "12345"),
+        ("\"123,456\"", "123456"),
+        ("\"-1,500\"", "-1500"),
+        ("\"-1,500.25\"", "-1500.25"),
+        ("\"1,234k\"", "1234000"),
+        ("\"1,234.5万\"", "12345000"),
+        ("1234567.89", "1234567.89"),
+        ("-15000", "-15000"),
+        ("260k", "260000"),
+        ("\" 1,200 \"", "1200"),
+    ] {
+        assert_eq!(csv_amount(field), Ok(d(value)), "{field}");
+    }
+    for (field, written) in [
+        ("\"1,5\"", "1,5"),
+        ("\"1,2,3\"", "1,2,3"),
+        ("\"1,23\"", "1,23"),
+        ("\",123\"", ",123"),
+        ("\"123,\"", "123,"),
+        ("\"1,,234\"", "1,,234"),
+        ("\"1,234,56\"", "1,234,56"),
+        ("\"1,2345\"", "1,2345"),
+        ("\"1234,567\"", "1234,567"),
+        ("\"0,500\"", "0,500"),
+        ("\"-,123\"", "-,123"),
+        ("\"1,234.567,8\"", "1,234.567,8"),
+        ("\"1.234,5\"", "1.234,5"),
+        ("\"1_000,000\"", "1_000,000"),
+        ("\"1,000k,000\"", "1,000k,000"),
+    ] {
+        let field_text = format!("\"{written}\"");
+        assert_eq!(field, field_text);
+        assert_eq!(
+            csv_amount(field),
+            Err(vec![format!(
+                "invalid-value@{field_text}: row 2, column `amount`: `{written}` is not an amount: \
+                 `,` may only separate groups of three digits [write `,` only between thousands, \
+                 e.g. 1,234,567.89, or leave it out; a decimal comma is not read: write 1.5]"
+            )]),
+            "{field}"
+        );
+    }
+    // Not a comma problem: the message is the general one.
+    assert_eq!(
+        csv_amount("lots"),
+        Err(vec![
+            "invalid-value@lots: row 2, column `amount`: `lots` is not an amount \
+             [write a number such as 260000, 260k or -1500 (no unit)]"
+                .to_string()
+        ])
+    );
+}
+
+/// `digits` with a `,` before every group of three from the right.
+fn grouped(digits: &str) -> String {
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, .. proptest::prelude::ProptestConfig::default() })]
+
+    /// An amount with valid thousands groups reads as the same Decimal as without commas.
+    #[test]
+    fn thousands_groups_do_not_change_a_csv_amount(
+        amounts in proptest::collection::vec(
+            (proptest::bool::ANY, 0u64..1_000_000_000_000_000_000, proptest::option::of("[0-9]{1,6}"),
+             proptest::sample::select(vec!["", "k", "M", "万"])),
+            1..12),
+    ) {
+        let mut csv = String::from("period,region,amount\n");
+        let mut expected = Vec::new();
+        for (negative, int, fraction, scale) in &amounts {
+            let sign = if *negative { "-" } else { "" };
+            let fraction = fraction.as_ref().map_or(String::new(), |f| format!(".{f}"));
+            let plain = format!("{sign}{int}{fraction}{scale}");
+            let with_commas = format!("{sign}{}{fraction}{scale}", grouped(&int.to_string()));
+            csv.push_str(&format!("2026-Q1,east,{plain}\n2026-Q1,east,\"{with_commas}\"\n"));
+            let factor = match *scale {
+                "k" => d("1000"),
+                "M" => d("1000000"),
+                "万" => d("10000"),
+                _ => Decimal::ONE,
+            };
+            let value = d(&format!("{sign}{int}{fraction}")) * factor;
+            expected.push(value);
+            expected.push(value);
+        }
+        let c = with_csv(&csv);
+        proptest::prop_assert_eq!(codes(&c), Vec::<String>::new());
+        proptest::prop_assert_eq!(kept_rows(&c), expected);
+    }
+}
