@@ -43,7 +43,7 @@ pub fn doc(code: Code) -> Doc {
             "Copy the file into the project, or move `planck.toml` up so the project root contains it.",
         ),
         DuplicateName => (
-            "A name defined twice in one namespace (two goals, two members of one dimension, two reps), a member repeated in a split, or a statement given twice in one block.",
+            "A name defined twice in one namespace (two goals, two members of one dimension, two reps), a member repeated in a split, a statement given twice in one block, or a column named twice in the header of a CSV of actuals.",
             "References to the name would be ambiguous, and a repeated split member would be counted twice.",
             "dimension region { east \"华东\"  east \"华东二区\" }",
             "Rename or remove one of them. The diagnostic points at both places.",
@@ -67,7 +67,7 @@ pub fn doc(code: Code) -> Doc {
             "Use the target's unit for the baseline and the plan's currency for every amount.",
         ),
         InvalidValue => (
-            "A value out of its range: a negative target or amount, a conversion rate outside (0 %, 100 %], an impossible date (2026-02-30), a number too large or arithmetic that overflows, a ramp step over 100 %, a target finer than its rounding unit.",
+            "A value out of its range: a negative target or amount, a conversion rate outside (0 %, 100 %], an impossible date (2026-02-30), a number too large or arithmetic that overflows, a ramp step over 100 %, a target finer than its rounding unit, an actual row naming two members of one dimension or a second period, a CSV amount whose commas are not thousands separators (`1,5`).",
             "An impossible value gives impossible numbers everywhere it flows.",
             "plan { period 2026-02-30..2026-12-31 }",
             "Write a value within the range the message gives.",

@@ -114,6 +114,42 @@ pub fn parse(file: FileId, text: &str) -> (Vec<Record>, Vec<Diagnostic>) {
     (records, diagnostics)
 }
 
+/// An amount's text without its thousands separators, or `None` when a comma is not
+/// one. A comma may stand only in the integer part, between groups of digits: one to
+/// three digits (not starting with 0), then groups of exactly three (`-1,234,567.89`).
+/// `1,5` is a decimal comma in much of the world and `1,23` a typo; reading either as
+/// 15 or 123 would be a silent wrong number.
+pub fn without_thousands(text: &str) -> Option<String> {
+    if !text.contains(',') {
+        return Some(text.to_string());
+    }
+    let (sign, unsigned) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text),
+    };
+    let integer_len = unsigned
+        .find(|c: char| !(c.is_ascii_digit() || c == ','))
+        .unwrap_or(unsigned.len());
+    let (integer, tail) = unsigned.split_at(integer_len);
+    if tail.contains(',') {
+        return None;
+    }
+    let mut groups = integer.split(',');
+    let first = groups.next()?;
+    if first.is_empty() || first.len() > 3 || first.starts_with('0') {
+        return None;
+    }
+    let mut out = format!("{sign}{first}");
+    for group in groups {
+        if group.len() != 3 {
+            return None;
+        }
+        out.push_str(group);
+    }
+    out.push_str(tail);
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,6 +175,31 @@ mod tests {
         );
         let records = parse(FileId(0), text).0;
         assert_eq!(records[2].line, 4);
+    }
+
+    #[test]
+    fn thousands_separators() {
+        for (text, plain) in [
+            ("1,234,567.89", Some("1234567.89")),
+            ("-1,500", Some("-1500")),
+            ("1,234k", Some("1234k")),
+            ("260k", Some("260k")),
+            ("0.5", Some("0.5")),
+            ("1,5", None),
+            ("1,23", None),
+            (",123", None),
+            ("123,", None),
+            ("1,,234", None),
+            ("1,234,56", None),
+            ("1234,567", None),
+            ("0,500", None),
+            ("-,123", None),
+            ("1.234,5", None),
+            ("1,000k,000", None),
+            ("华东,123", None),
+        ] {
+            assert_eq!(without_thousands(text).as_deref(), plain, "{text}");
+        }
     }
 
     #[test]

@@ -1409,9 +1409,12 @@ impl Resolver<'_> {
                     }
                     let coords: Vec<Option<MemberRef>> =
                         row.coords.iter().map(|c| self.any_member(c)).collect();
-                    let (Some(amount), true) =
-                        (row.amount.value, coords.iter().all(Option::is_some))
-                    else {
+                    let one_per_dimension = self.one_member_per_dimension(row, &coords);
+                    let (Some(amount), true, true) = (
+                        row.amount.value,
+                        coords.iter().all(Option::is_some),
+                        one_per_dimension,
+                    ) else {
                         continue;
                     };
                     out.push(ActualRow {
@@ -1430,6 +1433,104 @@ impl Resolver<'_> {
             file: written,
             span: a.goal.span,
         });
+    }
+
+    /// Whether an inline actual row names at most one member of each dimension and no
+    /// period besides its own. A row naming two would be counted in the cells of each,
+    /// so it is reported (on the second name) and counted nowhere.
+    fn one_member_per_dimension(
+        &mut self,
+        row: &ast::ActualRow,
+        coords: &[Option<MemberRef>],
+    ) -> bool {
+        let mut ok = true;
+        let mut seen: Vec<(DimRef, MemberRef, &ast::NameRef)> = Vec::with_capacity(coords.len());
+        for (written, member) in row.coords.iter().zip(coords) {
+            let Some(member) = *member else { continue };
+            let as_written = match &written.qualifier {
+                Some(q) => format!("{}.{}", q.text, written.name.text),
+                None => written.name.text.clone(),
+            };
+            if let MemberRef::Time(..) = member {
+                ok = false;
+                // The period's span may end in the blank before the next name.
+                let period_span = row.period.span;
+                let period = self
+                    .sources
+                    .and_then(|s| s.get(period_span.file))
+                    .and_then(|f| f.text.get(period_span.start..period_span.end))
+                    .map(str::trim_end);
+                let period_span = period.map_or(period_span, |p| {
+                    Span::new(
+                        period_span.file,
+                        period_span.start,
+                        period_span.start + p.len(),
+                    )
+                });
+                let period = period.unwrap_or("its period").to_string();
+                self.push(
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        written.span,
+                        format!("this row names a second period, `{as_written}`, besides `{period}`"),
+                    )
+                    .with_label("a second period")
+                    .with_secondary(period_span, "the row's period")
+                    .with_help("write one period per row, at its start (e.g. `2026-03`), and only members after it"),
+                );
+                continue;
+            }
+            let dim = match member {
+                MemberRef::User(d, _) => DimRef::User(d),
+                MemberRef::Rep(_) => DimRef::Rep,
+                MemberRef::Time(t, _) => DimRef::Time(t),
+            };
+            let Some(&(_, first_member, first)) = seen.iter().find(|(d, _, _)| *d == dim) else {
+                seen.push((dim, member, written));
+                continue;
+            };
+            ok = false;
+            let first_written = match &first.qualifier {
+                Some(q) => format!("{}.{}", q.text, first.name.text),
+                None => first.name.text.clone(),
+            };
+            let diagnostic = if first_member == member {
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    written.span,
+                    format!("this row names `{}` twice", written.name.text),
+                )
+                .with_label("named again")
+                .with_secondary(first.span, "first named here")
+                .with_help(format!("write `{first_written}` once: a row counts once"))
+            } else {
+                let dim_name = match dim {
+                    DimRef::User(d) => self
+                        .model
+                        .dimensions
+                        .get(d.index())
+                        .map_or_else(String::new, |x| x.name.clone()),
+                    DimRef::Rep => "rep".to_string(),
+                    DimRef::Time(t) => t.name().to_string(),
+                };
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    written.span,
+                    format!(
+                        "this row names two members of `{dim_name}`: `{}` and `{}`",
+                        first.name.text, written.name.text
+                    ),
+                )
+                .with_label(format!("a second `{dim_name}` member"))
+                .with_secondary(first.span, format!("the first `{dim_name}` member"))
+                .with_help(format!(
+                    "a row belongs to one member of each dimension: write one row per member, \
+                     e.g. `… {first_written} AMOUNT` and `… {as_written} AMOUNT`"
+                ))
+            };
+            self.push(diagnostic);
+        }
+        ok
     }
 
     /// Read a CSV of actuals: a header with `period`, one column per dimension, and
@@ -1453,6 +1554,7 @@ impl Resolver<'_> {
             );
             return Vec::new();
         };
+        #[derive(PartialEq)]
         enum Column {
             Period,
             Amount,
@@ -1491,6 +1593,39 @@ impl Resolver<'_> {
                 }
             };
             columns.push(column);
+        }
+        // A column read twice would count a row in two members of one dimension, or
+        // keep one of two amounts: the file is not read at all.
+        // Each known column's first field: few, so a list is enough.
+        let mut firsts: Vec<(&Column, &csv::Field)> = Vec::new();
+        let mut repeated = false;
+        for (column, field) in columns.iter().zip(&header.fields) {
+            if *column == Column::Unknown {
+                continue;
+            }
+            let Some(&(_, first)) = firsts.iter().find(|(c, _)| *c == column) else {
+                firsts.push((column, field));
+                continue;
+            };
+            repeated = true;
+            let name = match column {
+                Column::Period => "period",
+                Column::Amount => "amount",
+                _ => field.text.as_str(),
+            };
+            self.push(
+                Diagnostic::new(
+                    Code::DuplicateName,
+                    field.span,
+                    format!("the CSV header names the `{name}` column twice"),
+                )
+                .with_label("named again")
+                .with_secondary(first.span, "first named here")
+                .with_help("remove one of the two columns: each column may appear once"),
+            );
+        }
+        if repeated {
+            return Vec::new();
         }
         let has_period = columns.iter().any(|c| matches!(c, Column::Period));
         let has_amount = columns.iter().any(|c| matches!(c, Column::Amount));
@@ -1582,7 +1717,18 @@ impl Resolver<'_> {
                         }
                     }
                     Column::Amount => {
-                        let clean: String = field.text.chars().filter(|c| *c != ',').collect();
+                        let Some(clean) = csv::without_thousands(&field.text) else {
+                            ok = false;
+                            self.invalid(
+                                field.span,
+                                format!(
+                                    "{where_}: `{}` is not an amount: `,` may only separate groups of three digits",
+                                    field.text
+                                ),
+                                "write `,` only between thousands, e.g. 1,234,567.89, or leave it out; a decimal comma is not read: write 1.5",
+                            );
+                            continue;
+                        };
                         match crate::syntax::parse_number(data, field.span.start, &clean) {
                             Some(v) => amount = Some(v),
                             None => {
