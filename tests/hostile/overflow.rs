@@ -1,5 +1,6 @@
 //! Hostile input: numbers at the edge of what a decimal holds — the forecast band, funnel
-//! cycles, dwell times and velocity computed right or reported, never printed as null or 0.
+//! cycles, dwell times and velocity computed right or reported, never printed as null or 0;
+//! and a few small ones (a huge `max_growth`, a huge week number, a file that is not UTF-8).
 
 use super::common;
 use planck::alloc::Depth;
@@ -276,4 +277,25 @@ fn a_velocity_beyond_the_largest_decimal_is_reported_on_the_funnel() {
     );
     assert_eq!(at(&c, errs[0]), "b2b");
     assert!(errs[0].help.is_some());
+}
+
+// ------------------------------------------------------------------ small ones
+
+#[test]
+fn max_growth_beyond_a_decimal_says_so() {
+    let err = planck::config::parse("[policy]\nmax_growth = 1e30\n").unwrap_err();
+    assert_eq!(
+        err.message,
+        "`max_growth` = 1e30 is larger than the largest number planck holds (79228162514264337593543950335)"
+    );
+    assert_eq!(err.span, Some(22..26));
+    assert!(
+        err.help
+            .as_deref()
+            .unwrap()
+            .contains("growth-exceeds-policy")
+    );
+    // A large number that fits is accepted as it is.
+    let ok = planck::config::parse("[policy]\nmax_growth = 1e20\n").unwrap();
+    assert_eq!(ok.policy.max_growth, d("100000000000000000000"));
 }
