@@ -299,3 +299,19 @@ fn max_growth_beyond_a_decimal_says_so() {
     let ok = planck::config::parse("[policy]\nmax_growth = 1e20\n").unwrap();
     assert_eq!(ok.policy.max_growth, d("100000000000000000000"));
 }
+
+#[test]
+fn a_huge_week_number_is_reported_as_written() {
+    for (written, what) in [
+        ("2026-W99999999999999999999", "ISO week"),
+        ("2026-Q99999999999999999999", "quarter"),
+        ("2026-H99999999999999999999", "half"),
+    ] {
+        let text = format!("plan \"FY2026\" {{ period {written}  currency CNY }}\n");
+        let c = common::compile(text, Depth::Cells);
+        let errs = errors(&c);
+        assert_eq!(errs.len(), 1, "{:?}", found(&c));
+        assert_eq!(errs[0].code.as_str(), "invalid-value");
+        assert_eq!(errs[0].message, format!("{what} {written} does not exist"));
+    }
+}
