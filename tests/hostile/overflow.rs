@@ -315,3 +315,15 @@ fn a_huge_week_number_is_reported_as_written() {
         assert_eq!(errs[0].message, format!("{what} {written} does not exist"));
     }
 }
+
+#[test]
+fn a_root_plan_that_is_not_utf8_gets_only_the_utf8_error() {
+    let mut bytes = b"plan \"FY2026\" { period 2026  currency CNY }\n# \xE5\x8C\x97 ".to_vec();
+    bytes.push(0xFF);
+    bytes.extend_from_slice("\ngoal revenue { target 1M CNY }\n".as_bytes());
+    let c = common::compile(bytes, Depth::Cells);
+    assert_eq!(
+        found(&c),
+        vec!["syntax: the file is not valid UTF-8".to_string()]
+    );
+}
