@@ -115,6 +115,27 @@ fn decimal(
         }
         _ => None,
     };
+    // A finite float beyond a decimal (1e30) is a number all the same: say that it is too
+    // large rather than that it is not a number.
+    if parsed.is_none()
+        && let toml::Value::Float(f) = value.get_ref()
+        && f.is_finite()
+        && *f >= 1.0
+    {
+        let help = if key == "max_growth" {
+            "write a smaller number; to never report growth, set `growth-exceeds-policy = \"allow\"` in [lints]"
+        } else {
+            "write a smaller number"
+        };
+        return Err(error(
+            format!(
+                "`{key}` = {f:e} is larger than the largest number planck holds ({})",
+                Decimal::MAX
+            ),
+            value.span(),
+            help,
+        ));
+    }
     match parsed {
         Some(d) if !d.is_sign_negative() => Ok(d),
         _ => Err(error(

@@ -95,12 +95,15 @@ pub fn atom(atom: &PeriodAtom) -> Result<Period, PeriodError> {
         Year(y) => month_period(y, 1, 12).ok_or_else(|| bad(&format!("year {y}"), "")),
         Half(y, h) => match h {
             1 | 2 => month_period(y, 1 + (h - 1) * 6, 6).ok_or_else(|| bad("that half", "")),
-            _ => Err(bad(&format!("half H{h}"), "a year has halves H1 and H2")),
+            _ => Err(bad(
+                &format!("half {}", atom.written),
+                "a year has halves H1 and H2",
+            )),
         },
         Quarter(y, q) => match q {
             1..=4 => month_period(y, 1 + (q - 1) * 3, 3).ok_or_else(|| bad("that quarter", "")),
             _ => Err(bad(
-                &format!("quarter Q{q}"),
+                &format!("quarter {}", atom.written),
                 "a year has quarters Q1 to Q4",
             )),
         },
@@ -112,7 +115,7 @@ pub fn atom(atom: &PeriodAtom) -> Result<Period, PeriodError> {
                 end: start + Days::new(6),
             }),
             None => Err(bad(
-                &format!("ISO week {y}-W{w:02}"),
+                &format!("ISO week {}", atom.written),
                 "ISO years have weeks W01 to W52, and some have W53",
             )),
         },
@@ -290,6 +293,7 @@ mod tests {
         atom(&PeriodAtom {
             kind,
             span: Span::default(),
+            written: "".into(),
         })
     }
 

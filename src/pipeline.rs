@@ -11,6 +11,8 @@
 //!   probability.
 //!
 //! Invariant: exact decimals only; `None` where an input is missing (already reported).
+//! A number too large for a decimal is never replaced by another: it is `None` in
+//! [`FunnelStats::cycle_days`], or [`TooLarge`] from [`velocity`], and reported by the checks.
 
 use crate::model::{Deal, Funnel, FunnelId, Model};
 use crate::period::Period;
@@ -22,8 +24,13 @@ pub struct FunnelStats {
     /// Probability to win from each stage, in stage order.
     pub probabilities: Vec<Decimal>,
     pub win_rate: Decimal,
-    pub cycle_days: Decimal,
+    /// The sum of the stages' dwell, in days; `None` when it is more than a decimal holds.
+    pub cycle_days: Option<Decimal>,
 }
+
+/// A derived number larger than the largest decimal (about 7.9 × 10²⁸).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooLarge;
 
 /// `None` when a stage other than the last has no valid conversion.
 pub fn stats(funnel: &Funnel) -> Option<FunnelStats> {
@@ -36,9 +43,10 @@ pub fn stats(funnel: &Funnel) -> Option<FunnelStats> {
         let convert = funnel.stages[i].convert?;
         probabilities[i] = probabilities[i + 1].checked_mul(convert)?;
     }
-    let mut cycle_days = Decimal::ZERO;
+    let mut cycle_days = Some(Decimal::ZERO);
     for stage in &funnel.stages {
-        cycle_days = cycle_days.checked_add(stage.dwell_days.unwrap_or(Decimal::ZERO))?;
+        let dwell = stage.dwell_days.unwrap_or(Decimal::ZERO);
+        cycle_days = cycle_days.and_then(|days| days.checked_add(dwell));
     }
     Some(FunnelStats {
         win_rate: probabilities[0],
@@ -142,10 +150,16 @@ pub fn probability(model: &Model, deal: &Deal, stats: &[Option<FunnelStats>]) ->
 }
 
 /// Velocity of a funnel: its open deals × win rate × their average amount ÷ cycle days.
-pub fn velocity(model: &Model, funnel: FunnelId, stats: &FunnelStats) -> Option<Decimal> {
-    if stats.cycle_days.is_zero() {
-        return None;
-    }
+/// `Ok(None)` without a cycle (no dwell times, or a cycle too long to count, which is
+/// reported on its own); `TooLarge` when the velocity itself is beyond a decimal.
+pub fn velocity(
+    model: &Model,
+    funnel: FunnelId,
+    stats: &FunnelStats,
+) -> Result<Option<Decimal>, TooLarge> {
+    let Some(cycle_days) = stats.cycle_days.filter(|c| !c.is_zero()) else {
+        return Ok(None);
+    };
     let open: Vec<Decimal> = model
         .deals
         .iter()
@@ -153,12 +167,22 @@ pub fn velocity(model: &Model, funnel: FunnelId, stats: &FunnelStats) -> Option<
         .filter_map(|d| d.amount.as_ref().map(|a| a.value))
         .collect();
     // count × win rate × (total ÷ count) is win rate × total.
-    let mut total = Decimal::ZERO;
-    for a in &open {
-        total = total.checked_add(*a)?;
+    let total = open
+        .iter()
+        .try_fold(Decimal::ZERO, |sum, a| sum.checked_add(*a));
+    if let Some(v) = total
+        .and_then(|t| stats.win_rate.checked_mul(t))
+        .and_then(|t| t.checked_div(cycle_days))
+    {
+        return Ok(Some(v));
     }
-    stats
-        .win_rate
-        .checked_mul(total)?
-        .checked_div(stats.cycle_days)
+    // The total is beyond a decimal, though the velocity may not be: sum each deal's
+    // share per day instead (exact up to the last of 28 digits of each term).
+    open.iter()
+        .try_fold(Decimal::ZERO, |sum, a| {
+            let per_day = stats.win_rate.checked_mul(*a)?.checked_div(cycle_days)?;
+            sum.checked_add(per_day)
+        })
+        .map(Some)
+        .ok_or(TooLarge)
 }

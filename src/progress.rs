@@ -12,7 +12,7 @@
 //!   of ± √Σ amount² × p × (1 − p).
 //!
 //! Invariant: exact decimals; the square root is the only inexact operation, and it is
-//! computed on decimals too.
+//! computed on decimals too. A sum beyond the largest decimal is `None`, never saturated.
 
 use crate::alloc::{Allocation, GoalAllocation};
 use crate::model::{DimRef, Goal, GoalId, MemberRef, Model};
@@ -30,38 +30,144 @@ pub struct Progress {
     pub funnels: Vec<Option<FunnelStats>>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Progress numbers of a goal or a cell. A sum beyond the largest decimal is `None`
+/// (and reported by the checks), never a saturated or zero value.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Numbers {
-    pub actual: Decimal,
+    pub actual: Option<Decimal>,
     pub expected_to_date: Option<Decimal>,
     /// Weighted pipeline closing in the rest of the period.
-    pub pipeline: Decimal,
+    pub pipeline: Option<Decimal>,
     /// Σ amount² × p × (1 − p) of that pipeline.
-    pub variance: Decimal,
+    spread: Spread,
+}
+
+impl Default for Numbers {
+    fn default() -> Numbers {
+        Numbers {
+            actual: Some(Decimal::ZERO),
+            expected_to_date: None,
+            pipeline: Some(Decimal::ZERO),
+            spread: Spread::default(),
+        }
+    }
 }
 
 impl Numbers {
-    pub fn forecast(&self) -> Decimal {
-        self.actual.saturating_add(self.pipeline)
+    /// Actuals to date plus the weighted pipeline.
+    pub fn forecast(&self) -> Option<Decimal> {
+        self.actual?.checked_add(self.pipeline?)
     }
 
-    pub fn band(&self) -> Decimal {
-        self.variance.sqrt().unwrap_or(Decimal::ZERO)
+    /// The forecast's uncertainty: ± √Σ amount² × p × (1 − p).
+    pub fn band(&self) -> Option<Decimal> {
+        self.spread.root()
+    }
+
+    /// The low end of the forecast range, forecast − band.
+    pub fn low(&self) -> Option<Decimal> {
+        self.forecast()?.checked_sub(self.band()?)
+    }
+
+    /// The high end of the forecast range, forecast + band.
+    pub fn high(&self) -> Option<Decimal> {
+        self.forecast()?.checked_add(self.band()?)
     }
 
     /// Actuals to date ÷ the value; `None` for a zero value.
     pub fn attainment(&self, value: Decimal) -> Option<Decimal> {
         (!value.is_zero())
-            .then(|| self.actual.checked_div(value))
+            .then(|| self.actual?.checked_div(value))
             .flatten()
     }
 
     /// Pipeline ÷ what is still to reach; `None` when nothing is.
     pub fn coverage(&self, value: Decimal) -> Option<Decimal> {
-        let remaining = value.checked_sub(self.actual)?;
+        let remaining = value.checked_sub(self.actual?)?;
         (remaining > Decimal::ZERO)
-            .then(|| self.pipeline.checked_div(remaining))
+            .then(|| self.pipeline?.checked_div(remaining))
             .flatten()
+    }
+
+    fn add_actual(&mut self, amount: Decimal) {
+        self.actual = self.actual.and_then(|a| a.checked_add(amount));
+    }
+
+    fn add_deal(&mut self, amount: Decimal, p: Decimal) {
+        // p ≤ 1, so the weighted amount is never larger than the amount.
+        self.pipeline = self
+            .pipeline
+            .and_then(|sum| sum.checked_add(amount.checked_mul(p)?));
+        self.spread.add(amount, p);
+    }
+
+    /// Whether a sum or the forecast range could not be represented.
+    pub fn too_large(&self) -> Option<TooLarge> {
+        if self.actual.is_none() {
+            Some(TooLarge::Actual)
+        } else if self.pipeline.is_none() {
+            Some(TooLarge::Pipeline)
+        } else if self.low().is_none() || self.high().is_none() {
+            Some(TooLarge::Forecast)
+        } else {
+            None
+        }
+    }
+}
+
+/// Which progress number is beyond the largest decimal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TooLarge {
+    Actual,
+    Pipeline,
+    /// The forecast or an end of its range (actuals + pipeline ± band).
+    Forecast,
+}
+
+/// Σ amount² × p × (1 − p), kept as `scale² × sum`. An amount near the largest decimal
+/// has a square far beyond it, so each amount is divided by `scale` — a power of ten at
+/// least as large as every amount so far, making the division exact — before squaring,
+/// and the square root is multiplied back. Each term is then at most ¼ (about 16 for
+/// amounts above 10²⁸), and the band is right for any amount a decimal holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Spread {
+    scale: Decimal,
+    /// `None` once a term or the sum could not be represented.
+    sum: Option<Decimal>,
+}
+
+impl Default for Spread {
+    fn default() -> Spread {
+        Spread {
+            scale: Decimal::ONE,
+            sum: Some(Decimal::ZERO),
+        }
+    }
+}
+
+impl Spread {
+    fn add(&mut self, amount: Decimal, p: Decimal) {
+        let amount = amount.abs();
+        let mut sum = self.sum;
+        // Widen the scale by tens; the sum so far shrinks by a hundred each time. 10²⁸ is
+        // the largest power of ten a decimal holds, so the loop ends there.
+        while amount > self.scale {
+            let Some(wider) = self.scale.checked_mul(Decimal::TEN) else {
+                break;
+            };
+            self.scale = wider;
+            sum = sum.and_then(|s| s.checked_div(Decimal::ONE_HUNDRED));
+        }
+        let term = amount
+            .checked_div(self.scale)
+            .and_then(|x| x.checked_mul(x))
+            .and_then(|x2| x2.checked_mul(p))
+            .and_then(|x| x.checked_mul(Decimal::ONE.checked_sub(p)?));
+        self.sum = sum.zip(term).and_then(|(s, t)| s.checked_add(t));
+    }
+
+    fn root(&self) -> Option<Decimal> {
+        self.sum?.sqrt()?.checked_mul(self.scale)
     }
 }
 
@@ -266,17 +372,6 @@ fn goal_progress(
             })
             .collect(),
     };
-    let add_deal = |n: &mut Numbers, d: &Open| {
-        let weighted = d.amount.checked_mul(d.p).unwrap_or(Decimal::ZERO);
-        n.pipeline = n.pipeline.saturating_add(weighted);
-        let variance = d
-            .amount
-            .checked_mul(d.amount)
-            .and_then(|a2| a2.checked_mul(d.p))
-            .and_then(|v| v.checked_mul(Decimal::ONE - d.p))
-            .unwrap_or(Decimal::ZERO);
-        n.variance = n.variance.saturating_add(variance);
-    };
 
     // Cells by their non-time members, so a row or deal finds the cells it names with a
     // few lookups (one per subset of its members) instead of a scan of every cell.
@@ -310,15 +405,15 @@ fn goal_progress(
         if !to_date(&row.period) {
             continue;
         }
-        numbers.actual = numbers.actual.saturating_add(row.amount);
+        numbers.add_actual(row.amount);
         for i in fits {
-            cells[i].actual = cells[i].actual.saturating_add(row.amount);
+            cells[i].add_actual(row.amount);
         }
     }
     for d in &deals {
-        add_deal(&mut numbers, d);
+        numbers.add_deal(d.amount, d.p);
         for i in fitting(&d.coords, &|cell| cell.period.contains_date(d.close)) {
-            add_deal(&mut cells[i], d);
+            cells[i].add_deal(d.amount, d.p);
         }
     }
     let mut expected = Decimal::ZERO;

@@ -78,7 +78,7 @@ fn worked_numbers_of_the_design() {
         .as_ref()
         .unwrap_or_else(|| panic!("stats"));
     assert_eq!(stats.win_rate, d("0.08"));
-    assert_eq!(stats.cycle_days, d("75"));
+    assert_eq!(stats.cycle_days, Some(d("75")));
     assert_eq!(
         stats.probabilities,
         vec![d("0.08"), d("0.2"), d("0.4"), d("0.8"), d("1")]
@@ -100,9 +100,9 @@ fn worked_numbers_of_the_design() {
     let goal = c.progress.goals[0]
         .as_ref()
         .unwrap_or_else(|| panic!("progress"));
-    assert_eq!(goal.numbers.pipeline, d("480000"));
-    assert_eq!(goal.numbers.forecast(), d("480000"));
-    assert_eq!(goal.numbers.band(), d("240000"));
+    assert_eq!(goal.numbers.pipeline, Some(d("480000")));
+    assert_eq!(goal.numbers.forecast(), Some(d("480000")));
+    assert_eq!(goal.numbers.band(), Some(d("240000")));
     // Expected by June 30: Q1 and Q2 of 12M.
     assert_eq!(goal.numbers.expected_to_date, Some(d("5400000")));
 }
@@ -144,7 +144,7 @@ fn with_csv(csv: &[u8]) -> planck::Compilation {
 }
 
 fn actual(c: &planck::Compilation) -> Option<Decimal> {
-    c.progress.goals[0].as_ref().map(|g| g.numbers.actual)
+    c.progress.goals[0].as_ref().and_then(|g| g.numbers.actual)
 }
 
 #[test]
@@ -157,7 +157,7 @@ fn csv_with_bom_crlf_quotes_and_chinese_headers() {
     let goal = c.progress.goals[0]
         .as_ref()
         .unwrap_or_else(|| panic!("progress"));
-    assert_eq!(goal.cells[0].actual, d("1200000"));
+    assert_eq!(goal.cells[0].actual, Some(d("1200000")));
 }
 
 #[test]

@@ -1,13 +1,22 @@
 //! Checks on funnels, deals and progress: `funnel-cannot-reach`, `cycle-exceeds-period`,
-//! `stale-deal`, `behind-pace`, `low-coverage` and `unmatched-actual`.
+//! `stale-deal`, `behind-pace`, `low-coverage` and `unmatched-actual`; and `invalid-value`
+//! for a funnel or progress number beyond the largest decimal.
 
 use crate::config::Policy;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::fmt_num::{amount, percent};
 use crate::model::{Goal, Model};
 use crate::pipeline;
-use crate::progress::Progress;
+use crate::progress::{Progress, TooLarge};
 use rust_decimal::Decimal;
+
+/// How a number beyond a decimal is described: the largest one, written out.
+fn beyond() -> String {
+    format!(
+        "larger than the largest number planck holds ({})",
+        Decimal::MAX
+    )
+}
 
 pub(super) fn check(
     model: &Model,
@@ -20,11 +29,20 @@ pub(super) fn check(
             out.push(d);
         }
     };
+    too_large_funnels(model, progress, out);
     for (i, goal) in model.goals.iter().enumerate() {
         funnel_lints(model, progress, goal, &mut |d| lint(goal, out, d));
         let Some(Some(p)) = progress.goals.get(i) else {
             continue;
         };
+        let too_large = p
+            .numbers
+            .too_large()
+            .or_else(|| p.cells.iter().find_map(|c| c.too_large()));
+        if let Some(what) = too_large {
+            out.push(too_large_progress(model, goal, what));
+            continue;
+        }
         for span in &p.unmatched {
             out.push(
                 Diagnostic::new(
@@ -42,18 +60,17 @@ pub(super) fn check(
             continue;
         };
         let n = &p.numbers;
+        let (Some(actual), Some(pipeline)) = (n.actual, n.pipeline) else {
+            continue;
+        };
         if let Some(expected) = n.expected_to_date
             && as_of >= period.start
             && expected > Decimal::ZERO
             && expected
                 .checked_mul(policy.pace_tolerance)
-                .is_some_and(|pace| n.actual < pace)
+                .is_some_and(|pace| actual < pace)
         {
-            let pace = n
-                .actual
-                .checked_div(expected)
-                .unwrap_or_default()
-                .round_dp(4);
+            let pace = actual.checked_div(expected).unwrap_or_default().round_dp(4);
             lint(
                 goal,
                 out,
@@ -63,7 +80,7 @@ pub(super) fn check(
                     format!(
                         "goal `{}` stands at {} by {as_of}, {} of the {} expected (policy: at least {})",
                         goal.name,
-                        amount(n.actual),
+                        amount(actual),
                         percent(pace),
                         amount(expected.round_dp(2)),
                         percent(policy.pace_tolerance)
@@ -78,7 +95,7 @@ pub(super) fn check(
             && let Some(coverage) = n.coverage(target.value)
             && coverage < policy.min_coverage
         {
-            let remaining = target.value.saturating_sub(n.actual);
+            let remaining = target.value.saturating_sub(actual);
             lint(
                 goal,
                 out,
@@ -88,7 +105,7 @@ pub(super) fn check(
                     format!(
                         "goal `{}` has {} of weighted pipeline for the {} still to reach: coverage {} (policy: {})",
                         goal.name,
-                        amount(n.pipeline.round_dp(2)),
+                        amount(pipeline.round_dp(2)),
                         amount(remaining),
                         coverage.round_dp(2).normalize(),
                         policy.min_coverage.normalize()
@@ -100,7 +117,7 @@ pub(super) fn check(
                     amount(
                         remaining
                             .saturating_mul(policy.min_coverage)
-                            .saturating_sub(n.pipeline)
+                            .saturating_sub(pipeline)
                             .round_dp(2)
                     ),
                     period.end
@@ -139,7 +156,9 @@ fn funnel_lints(model: &Model, progress: &Progress, goal: &Goal, emit: &mut dyn 
     };
     let at = goal.funnel_span.unwrap_or(goal.name_span);
     let days = Decimal::from(period.days());
-    if stats.cycle_days > days {
+    if let Some(cycle_days) = stats.cycle_days
+        && cycle_days > days
+    {
         emit(
             Diagnostic::new(
                 Code::CycleExceedsPeriod,
@@ -147,7 +166,7 @@ fn funnel_lints(model: &Model, progress: &Progress, goal: &Goal, emit: &mut dyn 
                 format!(
                     "funnel `{}` takes {} days from lead to close, longer than goal `{}`'s {} days",
                     funnel.name,
-                    stats.cycle_days.normalize(),
+                    cycle_days.normalize(),
                     goal.name,
                     days
                 ),
@@ -207,4 +226,83 @@ fn funnel_lints(model: &Model, progress: &Progress, goal: &Goal, emit: &mut dyn 
             format!("it would take {}; or lower the target", help.join(", or "))
         }),
     );
+}
+
+/// A goal's progress number beyond the largest decimal: reported instead of printed.
+fn too_large_progress(model: &Model, goal: &Goal, what: TooLarge) -> Diagnostic {
+    let funnel = goal
+        .funnel
+        .and_then(|f| model.funnels.get(f.index()))
+        .map_or("", |f| f.name.as_str());
+    let at_funnel = goal.funnel_span.unwrap_or(goal.name_span);
+    let (span, message, help) = match what {
+        TooLarge::Actual => (
+            goal.name_span,
+            format!(
+                "the actuals of goal `{}` add up to a number {}",
+                goal.name,
+                beyond()
+            ),
+            "check the actuals' amounts and their scale (`k`, `M`, `B`, `万`, `亿`): they are in the goal's unit",
+        ),
+        TooLarge::Pipeline => (
+            at_funnel,
+            format!(
+                "the weighted pipeline of funnel `{funnel}` for goal `{}` is {}",
+                goal.name,
+                beyond()
+            ),
+            "check the deal amounts and their scale (`k`, `M`, `B`, `万`, `亿`): the open deals closing in the goal's period are summed",
+        ),
+        TooLarge::Forecast => (
+            at_funnel,
+            format!(
+                "the forecast range of goal `{}` (actuals + weighted pipeline of funnel `{funnel}` ± its band) is {}",
+                goal.name,
+                beyond()
+            ),
+            "check the deal amounts and actuals and their scale (`k`, `M`, `B`, `万`, `亿`)",
+        ),
+    };
+    Diagnostic::new(Code::InvalidValue, span, message)
+        .with_label("too large to compute")
+        .with_help(help)
+}
+
+/// Funnel numbers beyond the largest decimal: the cycle and the velocity.
+fn too_large_funnels(model: &Model, progress: &Progress, out: &mut Vec<Diagnostic>) {
+    for (i, funnel) in model.funnels.iter().enumerate() {
+        let Some(Some(stats)) = progress.funnels.get(i) else {
+            continue;
+        };
+        if stats.cycle_days.is_none() {
+            out.push(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    funnel.span,
+                    format!(
+                        "the stages of funnel `{}` add up to a cycle of more days than planck can count ({})",
+                        funnel.name,
+                        Decimal::MAX
+                    ),
+                )
+                .with_label("cycle too long to count")
+                .with_help("check the stages' `dwell` times and their units (`d`, `w`, `mo`)"),
+            );
+        } else if pipeline::velocity(model, crate::model::FunnelId(i as u32), stats).is_err() {
+            out.push(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    funnel.span,
+                    format!(
+                        "the velocity of funnel `{}` (open deals × win rate ÷ cycle days) is {}",
+                        funnel.name,
+                        beyond()
+                    ),
+                )
+                .with_label("too large to compute")
+                .with_help("check the open deals' amounts and the stages' `dwell` times: a cycle of a fraction of a day multiplies the amounts"),
+            );
+        }
+    }
 }

@@ -86,15 +86,17 @@ struct GoalOut<'m> {
     progress: Option<ProgressOut>,
 }
 
-/// Progress numbers of a goal or a cell, rounded for output only.
+/// Progress numbers of a goal or a cell, rounded for output only. A number beyond the
+/// largest decimal is null; it was reported as `invalid-value`, so `planck compile`
+/// writes no output for such a plan.
 #[derive(Serialize)]
 struct ProgressOut {
-    actual: Dec,
+    actual: Option<Dec>,
     expected_to_date: Option<Dec>,
     attainment: Option<Dec>,
-    forecast: Dec,
-    forecast_low: Dec,
-    forecast_high: Dec,
+    forecast: Option<Dec>,
+    forecast_low: Option<Dec>,
+    forecast_high: Option<Dec>,
     coverage: Option<Dec>,
 }
 
@@ -102,15 +104,14 @@ struct ProgressOut {
 const RATIO_PLACES: u32 = 6;
 
 fn progress_out(n: &Numbers, value: Decimal, places: u32) -> ProgressOut {
-    let band = n.band();
-    let forecast = n.forecast();
+    let rounded = |v: Option<Decimal>| v.map(|v| Dec(v.round_dp(places)));
     ProgressOut {
-        actual: Dec(n.actual),
-        expected_to_date: n.expected_to_date.map(|e| Dec(e.round_dp(places))),
+        actual: n.actual.map(Dec),
+        expected_to_date: rounded(n.expected_to_date),
         attainment: n.attainment(value).map(|a| Dec(a.round_dp(RATIO_PLACES))),
-        forecast: Dec(forecast.round_dp(places)),
-        forecast_low: Dec(forecast.saturating_sub(band).round_dp(places)),
-        forecast_high: Dec(forecast.saturating_add(band).round_dp(places)),
+        forecast: rounded(n.forecast()),
+        forecast_low: rounded(n.low()),
+        forecast_high: rounded(n.high()),
         coverage: n.coverage(value).map(|c| Dec(c.round_dp(RATIO_PLACES))),
     }
 }
@@ -144,7 +145,8 @@ struct FunnelOut<'m> {
     inflow: Option<InflowOut<'m>>,
     win_rate: Option<Dec>,
     /// Days from entry to close (the sum of the stages' dwell), rounded to whole days.
-    cycle_days: Option<i64>,
+    /// A 128-bit integer: every whole number a decimal holds fits.
+    cycle_days: Option<i128>,
     /// Expected value closing per day: open deals × win rate × average amount ÷ cycle.
     velocity: Option<Dec>,
     stages: Vec<StageOut<'m>>,
@@ -486,10 +488,14 @@ fn funnels_out<'m>(model: &'m Model, progress: &Progress) -> Vec<FunnelOut<'m>> 
                 win_rate: stats.map(|s| Dec(s.win_rate)),
                 cycle_days: stats.and_then(|s| {
                     use rust_decimal::prelude::ToPrimitive;
-                    s.cycle_days.round().to_i64()
+                    s.cycle_days?.round().to_i128()
                 }),
                 velocity: stats
-                    .and_then(|s| pipeline::velocity(model, crate::model::FunnelId(i as u32), s))
+                    .and_then(|s| {
+                        pipeline::velocity(model, crate::model::FunnelId(i as u32), s)
+                            .ok()
+                            .flatten()
+                    })
                     .map(|v| Dec(v.round_dp(2))),
                 stages: f
                     .stages

@@ -116,7 +116,7 @@ pub fn parse_source(
             LoadedFile {
                 id,
                 path: path.to_path_buf(),
-                ast: ast::File::default(),
+                ast: syntax::unreadable(),
                 data: Vec::new(),
                 inputs: Vec::new(),
             }

@@ -825,12 +825,25 @@ impl Resolver<'_> {
                     );
                     return None;
                 }
-                let days = match d.unit {
-                    ast::DurationUnit::Day => Decimal::ONE,
-                    ast::DurationUnit::Week => Decimal::from(7),
-                    ast::DurationUnit::Month => Decimal::from(30),
+                let (days, unit) = match d.unit {
+                    ast::DurationUnit::Day => (Decimal::ONE, "days"),
+                    ast::DurationUnit::Week => (Decimal::from(7), "weeks"),
+                    ast::DurationUnit::Month => (Decimal::from(30), "months"),
                 };
-                v.checked_mul(days)
+                let in_days = v.checked_mul(days);
+                if in_days.is_none() {
+                    self.invalid(
+                        d.span,
+                        format!(
+                            "the time in stage `{}`, {} {unit}, is more days than planck can count ({})",
+                            s.name.text,
+                            v.normalize(),
+                            Decimal::MAX
+                        ),
+                        "write the average time deals spend in the stage, e.g. `dwell 10d`",
+                    );
+                }
+                in_days
             });
             if i == last && i > 0 {
                 if let Some(c) = s.convert.first() {

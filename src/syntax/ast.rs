@@ -101,14 +101,17 @@ pub enum PeriodAtomKind {
     Date(i32, u32, u32),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PeriodAtom {
     pub kind: PeriodAtomKind,
     pub span: Span,
+    /// The text as written, for messages: a number too large for `kind` (`2026-W99999999999`)
+    /// is reported as written, not as the largest number it was read as.
+    pub written: Box<str>,
 }
 
 /// A period: one atom, or an inclusive range `start..end`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PeriodExpr {
     pub start: PeriodAtom,
     pub end: Option<PeriodAtom>,

@@ -183,7 +183,11 @@ impl Builder<'_> {
             ),
             _ => PeriodAtomKind::Year(year),
         };
-        PeriodAtom { kind, span }
+        PeriodAtom {
+            kind,
+            span,
+            written: text.into(),
+        }
     }
 
     pub(super) fn period(&self, pair: P) -> PeriodExpr {
@@ -192,6 +196,7 @@ impl Builder<'_> {
         let start = atoms.next().unwrap_or(PeriodAtom {
             kind: PeriodAtomKind::Year(0),
             span,
+            written: "".into(),
         });
         PeriodExpr {
             start,
@@ -752,6 +757,7 @@ impl Builder<'_> {
                                 start: PeriodAtom {
                                     kind: PeriodAtomKind::Year(0),
                                     span,
+                                    written: "".into(),
                                 },
                                 end: None,
                                 span,

@@ -26,6 +26,36 @@ pub fn has_plan_block(text: &str) -> bool {
     })
 }
 
+/// The tree of a file that could not be read as text (not UTF-8). What it defines is
+/// unknown, so every kind of definition is recorded as possibly there but broken: later
+/// phases then report no follow-on error, such as a missing `plan` block or an unknown
+/// member, beside the one that says why the file could not be read.
+pub fn unreadable() -> ast::File {
+    let keywords = [
+        "plan",
+        "strategy",
+        "dimension",
+        "team",
+        "rep",
+        "goal",
+        "funnel",
+        "stage",
+        "grades",
+        "deal",
+    ];
+    ast::File {
+        items: Vec::new(),
+        comments: Vec::new(),
+        broken: keywords
+            .iter()
+            .map(|k| ast::BrokenDefinition {
+                keyword: (*k).to_string(),
+                name: String::new(),
+            })
+            .collect(),
+    }
+}
+
 /// Parse a whole string as one grammar rule (for values read outside `.plan` files,
 /// such as CSV fields). `None` unless the rule matches the entire text.
 fn parse_whole(rule: Rule, text: &str) -> Option<pest::iterators::Pair<'_, Rule>> {

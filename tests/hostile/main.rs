@@ -11,4 +11,5 @@ mod common;
 mod data;
 mod files;
 mod numbers;
+mod overflow;
 mod text;
