@@ -186,7 +186,8 @@ type RepsKey = (Vec<(DimId, MemberId)>, Period, bool);
 #[derive(Default)]
 struct Caches {
     reps: HashMap<RepsKey, Rc<Vec<(RepId, Decimal)>>>,
-    monthly: HashMap<RepId, Option<Vec<Decimal>>>,
+    /// Each rep's capacity and its factor in each plan month (see [`capacity::factors`]).
+    monthly: HashMap<RepId, Option<(Decimal, Vec<Decimal>)>>,
 }
 
 /// Conversion of a value to a count of rounding units: a multiplication when the unit is
@@ -424,10 +425,14 @@ impl<'m> Walker<'_, 'm> {
                         .monthly
                         .entry(r)
                         .or_insert_with(|| {
-                            model.rep(r).and_then(|rep| capacity::monthly(model, rep))
+                            let rep = model.rep(r)?;
+                            let capacity = rep.capacity.as_ref()?.value;
+                            Some((capacity, capacity::factors(model, rep)))
                         })
-                        .as_deref()
-                        .and_then(|monthly| capacity::over(model, monthly, &period))
+                        .as_ref()
+                        .and_then(|(capacity, factors)| {
+                            capacity::over(model, *capacity, factors, &period)
+                        })
                         .unwrap_or(Decimal::ZERO)
                 } else {
                     Decimal::ONE
