@@ -6,6 +6,7 @@ use crate::config::Policy;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::fmt_num::amount;
 use crate::model::{Goal, Model, RepId};
+use crate::source::Span;
 use crate::period::Period;
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
@@ -126,5 +127,53 @@ pub(super) fn over_capacity(
                 names.join(", ")
             )),
         );
+    }
+}
+
+/// `split rep by capacity` in `goal` over `reps`: report each rep whose capacity is in
+/// another unit than the goal's target, as weighing customers against dollars means
+/// nothing. True if any was reported.
+pub(super) fn unit_mismatches(
+    model: &Model,
+    goal: &Goal,
+    reps: &[RepId],
+    out: &mut Vec<Diagnostic>,
+) -> bool {
+    let Some(target) = &goal.target else {
+        return false;
+    };
+    let mut found = false;
+    for rep in reps.iter().filter_map(|r| model.rep(*r)) {
+        let Some(cap) = &rep.capacity else { continue };
+        if cap.unit == target.unit {
+            continue;
+        }
+        found = true;
+        out.push(
+            Diagnostic::new(
+                Code::UnitMismatch,
+                cap.span,
+                format!(
+                    "`split rep by capacity` weighs `{}` by a capacity in `{}`, but goal `{}` is counted in `{}`",
+                    rep.name, cap.unit, goal.name, target.unit
+                ),
+            )
+            .with_label(format!("expected {}", target.unit))
+            .with_secondary(unit_span(target.span, &target.unit), "the goal's unit")
+            .with_help(format!(
+                "weighing by capacity compares like with like: give `{}` a capacity in {}, or split this goal with shares",
+                rep.name, target.unit
+            )),
+        );
+    }
+    found
+}
+
+/// The unit of a quantity: the grammar writes it last (`12M CNY`), so it ends the
+/// quantity's span.
+fn unit_span(quantity: Span, unit: &str) -> Span {
+    match quantity.end.checked_sub(unit.len()) {
+        Some(start) if start >= quantity.start => Span { start, ..quantity },
+        _ => quantity,
     }
 }
