@@ -280,7 +280,10 @@ mod tests {
         assert!(square > max);
         assert_eq!(max.add(&big(1)), Big(vec![0, 0, 0, 0, 1]));
         assert_eq!(big(0).mul(&max), big(0));
-        assert_eq!(Big::pow10(40), big(10u128.pow(20)).mul(&big(10u128.pow(20))));
+        assert_eq!(
+            Big::pow10(40),
+            big(10u128.pow(20)).mul(&big(10u128.pow(20)))
+        );
         assert_eq!(big(7).cmp(&big(7)), Ordering::Equal);
         assert!(big(6) < big(7));
     }
