@@ -1,65 +1,290 @@
 //! Effective capacity: what a rep can deliver over a period.
 //!
 //! A rep's `capacity` is spread evenly over the months of the plan period. Months before
-//! `start` count nothing; from `start` on, each month is scaled by the next `ramp` step
-//! (100 % once the steps run out). A month only partly inside the period counts in
+//! `start` count nothing; from `start` on, each calendar month is scaled by the next `ramp`
+//! step (100 % once the steps run out), so a rep who started before the plan period may
+//! have finished ramping before it begins. A month only partly inside the period counts in
 //! proportion to its days.
+//!
+//! A capacity spread over months is a fraction (a million over 12 months is 83,333.3…
+//! a month), so it is kept two ways: as a decimal, close enough to weigh reps against each
+//! other and to print, and as an exact fraction of integers ([`Exact`]) for deciding
+//! whether an allocation exceeds it, where a rounded 28th digit would turn "exactly full"
+//! into "over".
 
 use crate::model::{Model, Rep};
 use crate::period::Period;
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
+use std::cmp::Ordering;
 
 /// The rep's effective capacity over `period`, or `None` without a capacity or plan
-/// period (or if the arithmetic overflows).
+/// period.
 pub fn effective(model: &Model, rep: &Rep, period: &Period) -> Option<Decimal> {
-    over(model, &monthly(model, rep)?, period)
+    let capacity = rep.capacity.as_ref()?.value;
+    over(model, capacity, &factors(model, rep), period)
 }
 
-/// The rep's capacity in each month of the plan period (`start` and `ramp` applied).
-pub fn monthly(model: &Model, rep: &Rep) -> Option<Vec<Decimal>> {
-    let capacity = rep.capacity.as_ref()?.value;
+/// The fraction of full capacity the rep works in each month of the plan period:
+/// 0 before `start`, then the `ramp` steps counted in calendar months from `start` (from
+/// the plan's first month without a `start`), then 1.
+pub fn factors(model: &Model, rep: &Rep) -> Vec<Decimal> {
     let months = model.plan_months();
-    if months.is_empty() {
-        return None;
-    }
-    let per_month = capacity.checked_div(Decimal::from(months.len()))?;
-    let start_key = rep.start.map(|d| (d.year(), d.month()));
-    let mut months_worked = 0usize;
+    let first = months.first().map(|m| month_number(m.start));
+    let start = rep.start.map(month_number).or(first);
     months
         .iter()
         .map(|month| {
-            let key = (month.start.year(), month.start.month());
-            if start_key.is_some_and(|s| key < s) {
-                return Some(Decimal::ZERO);
+            let Some(start) = start else {
+                return Decimal::ONE;
+            };
+            match usize::try_from(month_number(month.start) - start) {
+                Err(_) => Decimal::ZERO,
+                Ok(step) => rep.ramp.get(step).copied().unwrap_or(Decimal::ONE),
             }
-            let factor = rep.ramp.get(months_worked).copied().unwrap_or(Decimal::ONE);
-            months_worked += 1;
-            per_month.checked_mul(factor)
         })
         .collect()
 }
 
-/// The sum of monthly capacities (from [`monthly`]) over `period`; a month only partly
-/// inside it counts in proportion to its days.
-pub fn over(model: &Model, monthly: &[Decimal], period: &Period) -> Option<Decimal> {
-    let mut total = Decimal::ZERO;
-    for (month, capacity) in model.plan_months().iter().zip(monthly) {
-        if !month.overlaps(period) {
-            continue;
-        }
-        let overlap = Period {
-            start: month.start.max(period.start),
-            end: month.end.min(period.end),
-        };
-        let part = if overlap.days() == month.days() {
-            *capacity
-        } else {
-            capacity
-                .checked_mul(Decimal::from(overlap.days()))?
-                .checked_div(Decimal::from(month.days()))?
-        };
-        total = total.checked_add(part)?;
+/// Months counted from year 0, so that two dates' difference is a number of months.
+fn month_number(date: NaiveDate) -> i64 {
+    i64::from(date.year()) * 12 + i64::from(date.month0())
+}
+
+/// A plan month that `period` overlaps: the rep's factor in it, the days of it inside
+/// `period`, and its days (within the plan period).
+struct Covered {
+    factor: Decimal,
+    days: i64,
+    of: i64,
+}
+
+fn covered(model: &Model, factors: &[Decimal], period: &Period) -> Vec<Covered> {
+    model
+        .plan_months()
+        .iter()
+        .zip(factors)
+        .filter(|(month, _)| month.overlaps(period))
+        .map(|(month, factor)| {
+            let overlap = Period {
+                start: month.start.max(period.start),
+                end: month.end.min(period.end),
+            };
+            Covered {
+                factor: *factor,
+                days: overlap.days(),
+                of: month.days(),
+            }
+        })
+        .collect()
+}
+
+/// `capacity` spread over the plan's months, scaled by `factors` (from [`factors`]),
+/// summed over `period`; a month only partly inside it counts in proportion to its days.
+/// Close to the exact value (see [`Exact`]) but rounded at 28 digits.
+pub fn over(
+    model: &Model,
+    capacity: Decimal,
+    factors: &[Decimal],
+    period: &Period,
+) -> Option<Decimal> {
+    let months = Decimal::from(model.plan_months().len());
+    if months.is_zero() {
+        return None;
     }
-    Some(total)
+    // The months worked, as a sum of factors: exact for whole months, so that a whole
+    // year at full speed is exactly 12 and the capacity comes back exactly.
+    let mut worked = Decimal::ZERO;
+    for c in covered(model, factors, period) {
+        let part = if c.days == c.of {
+            c.factor
+        } else {
+            c.factor
+                .checked_mul(Decimal::from(c.days))?
+                .checked_div(Decimal::from(c.of))?
+        };
+        worked = worked.checked_add(part)?;
+    }
+    capacity
+        .checked_mul(worked)
+        .and_then(|w| w.checked_div(months))
+        .or_else(|| capacity.checked_mul(worked.checked_div(months)?))
+}
+
+/// A rep's effective capacity over a period as an exact fraction, for comparisons.
+#[derive(Debug, Clone)]
+pub struct Exact {
+    numerator: Big,
+    denominator: Big,
+    approx: Decimal,
+}
+
+impl Exact {
+    /// The capacity rounded to a decimal, for messages.
+    pub fn approx(&self) -> Decimal {
+        self.approx
+    }
+
+    /// How `value` compares with this capacity, exactly.
+    pub fn cmp_value(&self, value: Decimal) -> Ordering {
+        if value.is_sign_negative() && !value.is_zero() {
+            return Ordering::Less;
+        }
+        // value = m / 10^s against n / d: compare m × d with n × 10^s.
+        let left = Big::from_u128(value.mantissa().unsigned_abs()).mul(&self.denominator);
+        let right = self.numerator.mul(&Big::pow10(value.scale()));
+        left.cmp(&right)
+    }
+}
+
+/// The rep's effective capacity over `period`, exactly, or `None` without a capacity or
+/// plan period.
+pub fn exact(model: &Model, rep: &Rep, period: &Period) -> Option<Exact> {
+    let capacity = rep.capacity.as_ref()?.value;
+    let factors = factors(model, rep);
+    let approx = over(model, capacity, &factors, period)?;
+    let months = model.plan_months().len() as u128;
+    let covered = covered(model, &factors, period);
+    // Every factor as an integer over 10^scale, one scale for all.
+    let scale = covered.iter().map(|c| c.factor.scale()).max().unwrap_or(0);
+    let mut numerator = Big::from_u128(0);
+    let mut denominator = Big::from_u128(1);
+    for c in &covered {
+        // Factors are fractions of full capacity, never negative.
+        let factor = Big::from_u128(c.factor.mantissa().unsigned_abs())
+            .mul(&Big::pow10(scale - c.factor.scale()));
+        if c.days == c.of {
+            numerator = numerator.add(&factor.mul(&denominator));
+        } else {
+            // n/d + f × days/of = (n × of + f × days × d) / (d × of)
+            let of = Big::from_u128(u128::try_from(c.of).ok()?);
+            let days = Big::from_u128(u128::try_from(c.days).ok()?);
+            numerator = numerator.mul(&of).add(&factor.mul(&days).mul(&denominator));
+            denominator = denominator.mul(&of);
+        }
+    }
+    // capacity = m / 10^s, spread over `months`.
+    let numerator = numerator.mul(&Big::from_u128(capacity.mantissa().unsigned_abs()));
+    let denominator = denominator
+        .mul(&Big::pow10(scale + capacity.scale()))
+        .mul(&Big::from_u128(months));
+    Some(Exact {
+        numerator,
+        denominator,
+        approx,
+    })
+}
+
+/// A non-negative integer of any size: just enough arithmetic to compare fractions
+/// exactly. Limbs are base 2³², least significant first, without leading zero limbs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Big(Vec<u32>);
+
+impl Big {
+    fn from_u128(mut n: u128) -> Big {
+        let mut limbs = Vec::new();
+        while n > 0 {
+            limbs.push(n as u32);
+            n >>= 32;
+        }
+        Big(limbs)
+    }
+
+    fn pow10(exponent: u32) -> Big {
+        // 10^19 is the largest power of ten below 2^64.
+        let mut out = Big::from_u128(1);
+        let mut left = exponent;
+        while left > 0 {
+            let step = left.min(19);
+            out = out.mul(&Big::from_u128(10u128.pow(step)));
+            left -= step;
+        }
+        out
+    }
+
+    fn trimmed(mut limbs: Vec<u32>) -> Big {
+        while limbs.last() == Some(&0) {
+            limbs.pop();
+        }
+        Big(limbs)
+    }
+
+    fn add(&self, other: &Big) -> Big {
+        let (long, short) = if self.0.len() >= other.0.len() {
+            (&self.0, &other.0)
+        } else {
+            (&other.0, &self.0)
+        };
+        let mut out = Vec::with_capacity(long.len() + 1);
+        let mut carry = 0u64;
+        let padded = short.iter().copied().chain(std::iter::repeat(0));
+        for (&a, b) in long.iter().zip(padded) {
+            let sum = u64::from(a) + u64::from(b) + carry;
+            out.push(sum as u32);
+            carry = sum >> 32;
+        }
+        if carry > 0 {
+            out.push(carry as u32);
+        }
+        Big::trimmed(out)
+    }
+
+    fn mul(&self, other: &Big) -> Big {
+        let mut out = vec![0u32; self.0.len() + other.0.len()];
+        for (i, &a) in self.0.iter().enumerate() {
+            // Row i fills out[i..=i + other.len()]; its last slot is still zero, so the
+            // final carry always fits there.
+            let mut carry = 0u64;
+            let row = other.0.iter().copied().chain(std::iter::once(0));
+            for (slot, b) in out.iter_mut().skip(i).zip(row) {
+                let t = u64::from(*slot) + u64::from(a) * u64::from(b) + carry;
+                *slot = t as u32;
+                carry = t >> 32;
+            }
+        }
+        Big::trimmed(out)
+    }
+}
+
+impl Ord for Big {
+    fn cmp(&self, other: &Big) -> Ordering {
+        self.0
+            .len()
+            .cmp(&other.0.len())
+            .then_with(|| self.0.iter().rev().cmp(other.0.iter().rev()))
+    }
+}
+
+impl PartialOrd for Big {
+    fn partial_cmp(&self, other: &Big) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn big(n: u128) -> Big {
+        Big::from_u128(n)
+    }
+
+    #[test]
+    fn big_integers_multiply_add_and_compare_exactly() {
+        let max = big(u128::MAX);
+        // (2^128 - 1)^2 = 2^256 - 2^129 + 1
+        let square = max.mul(&max);
+        assert_eq!(square.0.len(), 8);
+        assert_eq!(square.0.first(), Some(&1));
+        assert_eq!(square.0.last(), Some(&u32::MAX));
+        assert!(square > max);
+        assert_eq!(max.add(&big(1)), Big(vec![0, 0, 0, 0, 1]));
+        assert_eq!(big(0).mul(&max), big(0));
+        assert_eq!(
+            Big::pow10(40),
+            big(10u128.pow(20)).mul(&big(10u128.pow(20)))
+        );
+        assert_eq!(big(7).cmp(&big(7)), Ordering::Equal);
+        assert!(big(6) < big(7));
+    }
 }

@@ -27,6 +27,9 @@ use toml::Spanned;
 
 pub const FILE_NAME: &str = "planck.toml";
 
+/// The finest rounding unit `[policy.rounding]` accepts: a millionth.
+pub const MIN_ROUNDING_UNIT: Decimal = Decimal::from_parts(1, 0, 0, false, 6);
+
 /// Numbers the checks compare against.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Policy {
@@ -177,6 +180,14 @@ pub fn parse(text: &str) -> Result<Config, ConfigError> {
                     "write a positive unit such as 0.01, 1 or 1000",
                 ));
             }
+            // Finer units make ordinary targets too large to count in units exactly.
+            if d < MIN_ROUNDING_UNIT {
+                return Err(error(
+                    format!("the rounding unit for `{unit}` is finer than 0.000001"),
+                    v.span(),
+                    "write a unit of at least 0.000001, such as 0.01, 1 or 1000",
+                ));
+            }
             config.policy.rounding.insert(unit.clone(), d);
         }
     }
@@ -267,6 +278,12 @@ mod tests {
 
         let e = parse("[lints]\nshares-sum = \"allow\"\n").err();
         assert!(e.is_some_and(|e| e.message.contains("is an error, not a lint")));
+
+        let e = parse("[policy.rounding]\nCNY = 0\n").err();
+        assert!(e.is_some_and(|e| e.message.contains("cannot be zero")));
+        assert_eq!(MIN_ROUNDING_UNIT, Decimal::new(1, 6));
+        let e = parse("[policy.rounding]\nCNY = 0.0000009\n").err();
+        assert!(e.is_some_and(|e| e.message.contains("finer than 0.000001")));
 
         let e = parse("[policy]\nmax_grow = 1\n").err();
         assert!(e.is_some_and(|e| e.message.contains("max_grow")));

@@ -61,10 +61,10 @@ pub fn doc(code: Code) -> Doc {
             "Qualify the member with its dimension: `region.key`. For a deal, add `funnel NAME`.",
         ),
         UnitMismatch => (
-            "Quantities of different units that must agree: a baseline in another unit than its target, or a currency other than the plan's.",
-            "Measurable goals compare like with like; 10M USD against 12M CNY is not a growth rate.",
+            "Quantities of different units that must agree: a baseline in another unit than its target, a currency other than the plan's, or a rep weighed `by capacity` whose capacity is in another unit than the goal's target.",
+            "Measurable goals compare like with like; 10M USD against 12M CNY is not a growth rate, and 120 customers against 120 USD is no weight.",
             "plan { period 2026  currency CNY }\ngoal revenue { target 12M CNY  baseline 1.5M USD in 2025 }",
-            "Use the target's unit for the baseline and the plan's currency for every amount.",
+            "Use the target's unit for the baseline and the plan's currency for every amount; split a goal `by capacity` only over reps whose capacity is in the goal's unit, or split it with shares.",
         ),
         InvalidValue => (
             "A value out of its range: a negative target or amount, a conversion rate outside (0 %, 100 %], an impossible date (2026-02-30), a number too large or arithmetic that overflows, a ramp step over 100 %, a target finer than its rounding unit, an actual row naming two members of one dimension or a second period, a CSV amount whose commas are not thousands separators (`1,5`).",

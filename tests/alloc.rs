@@ -328,15 +328,29 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
 
     #[test]
-    fn allocations_add_up_exactly((target, items) in plan_strategy()) {
+    fn allocations_add_up_exactly(
+        (target, items) in plan_strategy(),
+        magnitude in prop_oneof![Just(0u32), 0u32..=18],
+        unit in proptest::sample::select(vec!["0.01", "0.0001", "0.000001", "1"]),
+    ) {
+        // Targets up to 10²⁸ (too large for cents, or for a millionth) and rounding units
+        // down to the finest allowed.
+        let scaled = (d(&target) * Decimal::from(10u64.pow(magnitude))).normalize().to_string();
+        let items: Vec<String> = items
+            .iter()
+            .map(|i| i.replace(&format!("target {target} CNY"), &format!("target {scaled} CNY")))
+            .collect();
+        let target = scaled;
+        let config = planck::config::parse(&format!("[policy.rounding]\nCNY = \"{unit}\"\n")).unwrap();
         let text = items.join("\n") + "\n";
-        let c = compile(&text);
+        let c = compile_with(&text, &config);
+        // `planck check` decides over-capacity from exact totals, and walks no part of the
+        // goal without a rep split: it must agree all the same, overflow included.
+        let quick = common::compile_files(text.as_str(), &[], &config, planck::alloc::Depth::ExactRepTotals);
+        prop_assert_eq!(&c.diagnostics, &quick.diagnostics);
         let errors: Vec<_> = c.diagnostics.iter().filter(|d| d.severity == planck::diagnostic::Severity::Error && d.code.as_str() != "over-capacity").collect();
         prop_assume!(errors.is_empty());
         let alloc = c.allocation.goals[0].as_ref().expect("allocated");
-        // `planck check` decides over-capacity from exact totals: it must agree.
-        let quick = compile_depth(&text, planck::alloc::Depth::ExactRepTotals);
-        prop_assert_eq!(&c.diagnostics, &quick.diagnostics);
         let sum: Decimal = alloc.cells.iter().map(|c| c.value).sum();
         prop_assert_eq!(sum, d(&target));
         for cell in &alloc.cells {
@@ -369,7 +383,7 @@ proptest! {
             prop_assert!((got - exact).abs() < alloc.unit, "{region}: {got} vs {exact}");
             for j in 0..products.len() {
                 let product = format!("product=p{j}");
-                let exact = exact * weight(j) / total_weight;
+                let exact = exact * (weight(j) / total_weight);
                 let got = total(&all, &[&region, &product]);
                 prop_assert!((got - exact).abs() < alloc.unit, "{region},{product}: {got} vs {exact}");
             }

@@ -74,6 +74,9 @@ impl GoalAllocation {
     }
 }
 
+/// 10²⁸: a target must be less than this, and less than this many rounding units.
+const MAX_UNITS: Decimal = Decimal::from_parts(0x1000_0000, 0x3E25_0261, 0x204F_CE5E, false, 0);
+
 /// The rounding unit of a goal unit: from `[policy.rounding]`, else 0.01 for a currency
 /// and 1 for a count.
 pub fn rounding_unit(policy: &Policy, unit: &str) -> Decimal {
@@ -186,7 +189,8 @@ type RepsKey = (Vec<(DimId, MemberId)>, Period, bool);
 #[derive(Default)]
 struct Caches {
     reps: HashMap<RepsKey, Rc<Vec<(RepId, Decimal)>>>,
-    monthly: HashMap<RepId, Option<Vec<Decimal>>>,
+    /// Each rep's capacity and its factor in each plan month (see [`capacity::factors`]).
+    monthly: HashMap<RepId, Option<(Decimal, Vec<Decimal>)>>,
 }
 
 /// Conversion of a value to a count of rounding units: a multiplication when the unit is
@@ -314,7 +318,48 @@ fn allocate_goal(
             .with_help("amounts must stay below 7.9 × 10²⁸ even after division into cells"),
         );
     };
-    if !(target.value % unit).is_zero() {
+    // Every value in the allocation is at most the target, so a target that fits as a
+    // count of rounding units (with room to spare for the noise of the 28th digit) fits
+    // everywhere: the walk cannot overflow at any depth, and `check` and `compile` agree.
+    let to_units = Units::new(unit);
+    let target_units = match to_units.inverse {
+        Some(inverse) => target.value.checked_mul(inverse),
+        None => target.value.checked_div(unit),
+    };
+    if target_units.is_none_or(|n| n.abs().max(target.value.abs()) >= MAX_UNITS) {
+        let (message, help) = if unit < Decimal::ONE {
+            (
+                format!(
+                    "goal `{}` is too large to round: {} {} is at least 10²⁸ rounding units of {}",
+                    goal.name,
+                    target.value.normalize(),
+                    target.unit,
+                    unit.normalize()
+                ),
+                format!(
+                    "a target must stay below 10²⁸ rounding units: set a coarser unit in planck.toml ([policy.rounding] {} = \"1\") or lower the target",
+                    target.unit
+                ),
+            )
+        } else {
+            (
+                format!(
+                    "goal `{}` is too large to allocate: {} {} is not below 10²⁸",
+                    goal.name,
+                    target.value.normalize(),
+                    target.unit
+                ),
+                "a target must stay below 10²⁸".to_string(),
+            )
+        };
+        diagnostics.push(
+            Diagnostic::new(Code::InvalidValue, target.span, message)
+                .with_label("too large")
+                .with_help(help),
+        );
+        return None;
+    }
+    if !target.value.checked_rem(unit).is_some_and(|r| r.is_zero()) {
         diagnostics.push(
             Diagnostic::new(
                 Code::InvalidValue,
@@ -349,7 +394,7 @@ fn allocate_goal(
         rep_splits: RepMap::default(),
         rep_totals: RepMap::default(),
         rep_counts: RepMap::default(),
-        to_units: Units::new(unit),
+        to_units,
         depth,
         pending: HashMap::new(),
     };
@@ -370,6 +415,47 @@ fn allocate_goal(
         rep_counts: walker.rep_counts,
         depth,
     })
+}
+
+/// `value` shared in proportion to `weights` (never negative; equal shares when all are
+/// zero): one division for the node, then a multiplication per child.
+///
+/// No share is ever larger than `value`, so the allocation overflows only if the target
+/// itself is too large (which `allocate_goal` refuses before walking): weights whose sum
+/// does not fit are first divided by their count, and when `value` over a tiny total does
+/// not fit, each share is `value` times its weight's fraction of the total instead.
+fn proportional(
+    value: Decimal,
+    weights: impl Iterator<Item = Decimal> + Clone,
+    count: usize,
+) -> Result<Vec<Decimal>, Overflow> {
+    let n = Decimal::from(count.max(1));
+    let sum = |scaled: bool| {
+        weights.clone().try_fold(Decimal::ZERO, |total, w| {
+            total.checked_add(if scaled { w.checked_div(n)? } else { w })
+        })
+    };
+    let (total, scaled) = match sum(false) {
+        Some(total) => (total, false),
+        None => (sum(true).ok_or(Overflow)?, true),
+    };
+    if total.is_zero() {
+        let each = value.checked_div(n).ok_or(Overflow)?;
+        return Ok(vec![each; count]);
+    }
+    let weight = |w: Decimal| if scaled { w.checked_div(n) } else { Some(w) };
+    let scale = if total == Decimal::ONE {
+        Some(value)
+    } else {
+        value.checked_div(total)
+    };
+    let shares: Option<Vec<Decimal>> = match scale {
+        Some(scale) => weights.map(|w| scale.checked_mul(weight(w)?)).collect(),
+        None => weights
+            .map(|w| value.checked_mul(weight(w)?.checked_div(total)?))
+            .collect(),
+    };
+    shares.ok_or(Overflow)
 }
 
 struct Walker<'a, 'm> {
@@ -424,10 +510,14 @@ impl<'m> Walker<'_, 'm> {
                         .monthly
                         .entry(r)
                         .or_insert_with(|| {
-                            model.rep(r).and_then(|rep| capacity::monthly(model, rep))
+                            let rep = model.rep(r)?;
+                            let capacity = rep.capacity.as_ref()?.value;
+                            Some((capacity, capacity::factors(model, rep)))
                         })
-                        .as_deref()
-                        .and_then(|monthly| capacity::over(model, monthly, &period))
+                        .as_ref()
+                        .and_then(|(capacity, factors)| {
+                            capacity::over(model, *capacity, factors, &period)
+                        })
                         .unwrap_or(Decimal::ZERO)
                 } else {
                     Decimal::ONE
@@ -520,19 +610,8 @@ impl<'m> Walker<'_, 'm> {
         for ((scope, period, by_capacity), (value, nodes, span)) in pending {
             self.scope = scope;
             let reps = self.reps(period, by_capacity);
-            let mut total = Decimal::ZERO;
-            for (_, w) in reps.iter() {
-                total = total.checked_add(*w).ok_or(Overflow)?;
-            }
-            let equal = total.is_zero();
-            if equal {
-                total = Decimal::from(reps.len().max(1));
-            }
-            let scale = value.checked_div(total).ok_or(Overflow)?;
-            for &(r, w) in reps.iter() {
-                let share = scale
-                    .checked_mul(if equal { Decimal::ONE } else { w })
-                    .ok_or(Overflow)?;
+            let shares = proportional(value, reps.iter().map(|(_, w)| *w), reps.len())?;
+            for (&(r, _), share) in reps.iter().zip(shares) {
                 let t = self.rep_totals.entry(r).or_default();
                 *t = t.checked_add(share).ok_or(Overflow)?;
                 *self.rep_counts.entry(r).or_default() += nodes;
@@ -584,7 +663,7 @@ impl<'m> Walker<'_, 'm> {
             slot.1 += 1;
             return Ok(());
         }
-        let mut children = self.children(first, period);
+        let children = self.children(first, period);
         if first.split.dim == DimRef::Rep {
             for c in &children {
                 if let MemberRef::Rep(r) = c.member {
@@ -596,27 +675,7 @@ impl<'m> Walker<'_, 'm> {
             // Nothing to split over (reported by the checks): keep the node as a leaf.
             return self.expand(exact, rounded, &[], period);
         }
-        let mut total = Decimal::ZERO;
-        for c in &children {
-            total = total.checked_add(c.weight).ok_or(Overflow)?;
-        }
-        if total.is_zero() {
-            for c in &mut children {
-                c.weight = Decimal::ONE;
-            }
-            total = Decimal::from(children.len());
-        }
-        // One division for the node, then a multiplication per child.
-        let scale = if total == Decimal::ONE {
-            exact
-        } else {
-            exact.checked_div(total).ok_or(Overflow)?
-        };
-        let exacts: Vec<Decimal> = children
-            .iter()
-            .map(|c| scale.checked_mul(c.weight))
-            .collect::<Option<_>>()
-            .ok_or(Overflow)?;
+        let exacts = proportional(exact, children.iter().map(|c| c.weight), children.len())?;
         let rounded_children = match (self.depth, self.to_units.inverse) {
             (Depth::ExactRepTotals, _) => exacts.clone(),
             (_, Some(inverse)) => {
@@ -663,5 +722,31 @@ impl<'m> Walker<'_, 'm> {
             result?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn the_largest_target_is_ten_to_the_28() {
+        assert_eq!(Ok(MAX_UNITS), Decimal::from_str("1e28"));
+    }
+
+    #[test]
+    fn shares_never_exceed_the_value_shared() {
+        let huge = Decimal::from_i128_with_scale(5 * 10i128.pow(28), 0);
+        let tiny = Decimal::new(1, 27);
+        let million = Decimal::from(1_000_000);
+        // Weights whose sum does not fit, and weights so small that the value over their
+        // total does not fit: the shares are still in proportion.
+        for weights in [[huge, huge], [tiny, tiny]] {
+            let shares = proportional(million, weights.iter().copied(), 2).ok();
+            assert_eq!(shares, Some(vec![Decimal::from(500_000); 2]));
+        }
+        let zero = proportional(million, [Decimal::ZERO; 4].into_iter(), 4).ok();
+        assert_eq!(zero, Some(vec![Decimal::from(250_000); 4]));
     }
 }

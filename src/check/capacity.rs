@@ -7,7 +7,9 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::fmt_num::amount;
 use crate::model::{Goal, Model, RepId};
 use crate::period::Period;
+use crate::source::Span;
 use rust_decimal::Decimal;
+use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 
 /// Compare each rep's total allocation in a goal with the rep's effective capacity over
@@ -17,7 +19,7 @@ pub(super) fn over_capacity(
     policy: &Policy,
     goal: &Goal,
     allocation: &GoalAllocation,
-    capacities: &mut HashMap<(RepId, Period), Decimal>,
+    capacities: &mut HashMap<(RepId, Period), Option<capacity::Exact>>,
     out: &mut Vec<Diagnostic>,
 ) {
     if goal.allows(Code::OverCapacity) {
@@ -32,7 +34,7 @@ pub(super) fn over_capacity(
         .map(|(r, v)| (*r, *v))
         .collect();
     // Group by team, in team order.
-    let mut by_team: BTreeMap<u32, Vec<(RepId, Decimal, Decimal)>> = BTreeMap::new();
+    let mut by_team: BTreeMap<u32, Vec<(RepId, Decimal, capacity::Exact)>> = BTreeMap::new();
     for (&rep_id, &given) in &allocated {
         let Some(rep) = model.rep(rep_id) else {
             continue;
@@ -41,23 +43,30 @@ pub(super) fn over_capacity(
         if cap.unit != target.unit {
             continue;
         }
-        let effective = *capacities
+        let Some(effective) = capacities
             .entry((rep_id, period))
-            .or_insert_with(|| capacity::effective(model, rep, &period).unwrap_or(Decimal::ZERO));
+            .or_insert_with(|| capacity::exact(model, rep, &period))
+        else {
+            continue;
+        };
         by_team
             .entry(rep.team.0)
             .or_default()
-            .push((rep_id, given, effective));
+            .push((rep_id, given, effective.clone()));
     }
     if allocation.depth == Depth::ExactRepTotals {
         // Exact totals decide every rep farther than its rounding slack from its
-        // capacity. If any rep might be over, redo the goal with rounding, so the verdict
-        // and the numbers shown are those of `planck compile`.
+        // capacity: each rounded value is less than a unit from its exact value. The
+        // exact totals themselves carry noise in their 28th digit, so one more unit of
+        // slack is allowed. If any rep might be over, redo the goal with rounding, so the
+        // verdict and the numbers shown are those of `planck compile`.
         let maybe_over = by_team.values().flatten().any(|(r, given, cap)| {
-            let slack = allocation.unit.saturating_mul(Decimal::from(
-                allocation.rep_counts.get(r).copied().unwrap_or(0),
-            ));
-            given.saturating_add(slack) > *cap
+            let values = allocation.rep_counts.get(r).copied().unwrap_or(0);
+            allocation
+                .unit
+                .checked_mul(Decimal::from(values) + Decimal::ONE)
+                .and_then(|slack| given.checked_add(slack))
+                .is_none_or(|most| cap.cmp_value(most) == Ordering::Greater)
         });
         if maybe_over
             && let Some(precise) = alloc::allocate_one(model, policy, Depth::RepTotals, goal)
@@ -67,8 +76,10 @@ pub(super) fn over_capacity(
         return;
     }
     for (team_index, reps) in by_team {
-        let over: Vec<&(RepId, Decimal, Decimal)> =
-            reps.iter().filter(|(_, given, cap)| given > cap).collect();
+        let over: Vec<&(RepId, Decimal, capacity::Exact)> = reps
+            .iter()
+            .filter(|(_, given, cap)| cap.cmp_value(*given) == Ordering::Greater)
+            .collect();
         if over.is_empty() {
             continue;
         }
@@ -83,16 +94,17 @@ pub(super) fn over_capacity(
             .fold(Decimal::ZERO, |t, (_, g, _)| t.saturating_add(*g));
         let team_cap = reps
             .iter()
-            .fold(Decimal::ZERO, |t, (_, _, c)| t.saturating_add(*c));
+            .fold(Decimal::ZERO, |t, (_, _, c)| t.saturating_add(c.approx()));
         let names: Vec<String> = over
             .iter()
             .map(|(r, given, cap)| {
                 let name = model.rep(*r).map_or("?", |r| r.name.as_str());
+                let cap = cap.approx();
                 format!(
                     "`{name}` {} against {} ({} over)",
                     amount(*given),
                     amount(cap.round_dp(2)),
-                    amount((*given - *cap).round_dp(2))
+                    amount(given.saturating_sub(cap).round_dp(2))
                 )
             })
             .collect();
@@ -115,5 +127,53 @@ pub(super) fn over_capacity(
                 names.join(", ")
             )),
         );
+    }
+}
+
+/// `split rep by capacity` in `goal` over `reps`: report each rep whose capacity is in
+/// another unit than the goal's target, as weighing customers against dollars means
+/// nothing. True if any was reported.
+pub(super) fn unit_mismatches(
+    model: &Model,
+    goal: &Goal,
+    reps: &[RepId],
+    out: &mut Vec<Diagnostic>,
+) -> bool {
+    let Some(target) = &goal.target else {
+        return false;
+    };
+    let mut found = false;
+    for rep in reps.iter().filter_map(|r| model.rep(*r)) {
+        let Some(cap) = &rep.capacity else { continue };
+        if cap.unit == target.unit {
+            continue;
+        }
+        found = true;
+        out.push(
+            Diagnostic::new(
+                Code::UnitMismatch,
+                cap.span,
+                format!(
+                    "`split rep by capacity` weighs `{}` by a capacity in `{}`, but goal `{}` is counted in `{}`",
+                    rep.name, cap.unit, goal.name, target.unit
+                ),
+            )
+            .with_label(format!("expected {}", target.unit))
+            .with_secondary(unit_span(target.span, &target.unit), "the goal's unit")
+            .with_help(format!(
+                "weighing by capacity compares like with like: give `{}` a capacity in {}, or split this goal with shares",
+                rep.name, target.unit
+            )),
+        );
+    }
+    found
+}
+
+/// The unit of a quantity: the grammar writes it last (`12M CNY`), so it ends the
+/// quantity's span.
+fn unit_span(quantity: Span, unit: &str) -> Span {
+    match quantity.end.checked_sub(unit.len()) {
+        Some(start) if start >= quantity.start => Span { start, ..quantity },
+        _ => quantity,
     }
 }

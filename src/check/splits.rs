@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 use std::collections::HashMap;
 
 pub(super) fn check_goal(model: &Model, goal: &Goal, out: &mut Vec<Diagnostic>) {
-    let mut walker = Walker { model, out };
+    let mut walker = Walker { model, goal, out };
     let level = Level {
         value: goal.target.as_ref().map(|t| t.value),
         period: goal.period,
@@ -43,6 +43,7 @@ struct Level {
 
 struct Walker<'a> {
     model: &'a Model,
+    goal: &'a Goal,
     out: &'a mut Vec<Diagnostic>,
 }
 
@@ -322,6 +323,9 @@ impl Walker<'_> {
                             "give every rep `capacity AMOUNT UNIT`, e.g. `capacity 1.2M CNY`",
                         ),
                     );
+                    return;
+                }
+                if super::capacity::unit_mismatches(self.model, self.goal, &reps, self.out) {
                     return;
                 }
                 let Some(period) = level.period else { return };
