@@ -15,6 +15,7 @@
 use crate::model::{Model, Rep};
 use crate::period::Period;
 use chrono::{Datelike, NaiveDate};
+use num_bigint::BigUint;
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
 
@@ -114,8 +115,8 @@ pub fn over(
 /// A rep's effective capacity over a period as an exact fraction, for comparisons.
 #[derive(Debug, Clone)]
 pub struct Exact {
-    numerator: Big,
-    denominator: Big,
+    numerator: BigUint,
+    denominator: BigUint,
     approx: Decimal,
 }
 
@@ -131,8 +132,8 @@ impl Exact {
             return Ordering::Less;
         }
         // value = m / 10^s against n / d: compare m × d with n × 10^s.
-        let left = Big::from_u128(value.mantissa().unsigned_abs()).mul(&self.denominator);
-        let right = self.numerator.mul(&Big::pow10(value.scale()));
+        let left = BigUint::from(value.mantissa().unsigned_abs()) * &self.denominator;
+        let right = &self.numerator * pow10(value.scale());
         left.cmp(&right)
     }
 }
@@ -147,27 +148,25 @@ pub fn exact(model: &Model, rep: &Rep, period: &Period) -> Option<Exact> {
     let covered = covered(model, &factors, period);
     // Every factor as an integer over 10^scale, one scale for all.
     let scale = covered.iter().map(|c| c.factor.scale()).max().unwrap_or(0);
-    let mut numerator = Big::from_u128(0);
-    let mut denominator = Big::from_u128(1);
+    let mut numerator = BigUint::from(0u32);
+    let mut denominator = BigUint::from(1u32);
     for c in &covered {
         // Factors are fractions of full capacity, never negative.
-        let factor = Big::from_u128(c.factor.mantissa().unsigned_abs())
-            .mul(&Big::pow10(scale - c.factor.scale()));
+        let factor =
+            BigUint::from(c.factor.mantissa().unsigned_abs()) * pow10(scale - c.factor.scale());
         if c.days == c.of {
-            numerator = numerator.add(&factor.mul(&denominator));
+            numerator += factor * &denominator;
         } else {
             // n/d + f × days/of = (n × of + f × days × d) / (d × of)
-            let of = Big::from_u128(u128::try_from(c.of).ok()?);
-            let days = Big::from_u128(u128::try_from(c.days).ok()?);
-            numerator = numerator.mul(&of).add(&factor.mul(&days).mul(&denominator));
-            denominator = denominator.mul(&of);
+            let of = BigUint::from(u64::try_from(c.of).ok()?);
+            let days = BigUint::from(u64::try_from(c.days).ok()?);
+            numerator = numerator * &of + factor * days * &denominator;
+            denominator *= of;
         }
     }
     // capacity = m / 10^s, spread over `months`.
-    let numerator = numerator.mul(&Big::from_u128(capacity.mantissa().unsigned_abs()));
-    let denominator = denominator
-        .mul(&Big::pow10(scale + capacity.scale()))
-        .mul(&Big::from_u128(months));
+    let numerator = numerator * BigUint::from(capacity.mantissa().unsigned_abs());
+    let denominator = denominator * pow10(scale + capacity.scale()) * BigUint::from(months);
     Some(Exact {
         numerator,
         denominator,
@@ -175,116 +174,7 @@ pub fn exact(model: &Model, rep: &Rep, period: &Period) -> Option<Exact> {
     })
 }
 
-/// A non-negative integer of any size: just enough arithmetic to compare fractions
-/// exactly. Limbs are base 2³², least significant first, without leading zero limbs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Big(Vec<u32>);
-
-impl Big {
-    fn from_u128(mut n: u128) -> Big {
-        let mut limbs = Vec::new();
-        while n > 0 {
-            limbs.push(n as u32);
-            n >>= 32;
-        }
-        Big(limbs)
-    }
-
-    fn pow10(exponent: u32) -> Big {
-        // 10^19 is the largest power of ten below 2^64.
-        let mut out = Big::from_u128(1);
-        let mut left = exponent;
-        while left > 0 {
-            let step = left.min(19);
-            out = out.mul(&Big::from_u128(10u128.pow(step)));
-            left -= step;
-        }
-        out
-    }
-
-    fn trimmed(mut limbs: Vec<u32>) -> Big {
-        while limbs.last() == Some(&0) {
-            limbs.pop();
-        }
-        Big(limbs)
-    }
-
-    fn add(&self, other: &Big) -> Big {
-        let (long, short) = if self.0.len() >= other.0.len() {
-            (&self.0, &other.0)
-        } else {
-            (&other.0, &self.0)
-        };
-        let mut out = Vec::with_capacity(long.len() + 1);
-        let mut carry = 0u64;
-        let padded = short.iter().copied().chain(std::iter::repeat(0));
-        for (&a, b) in long.iter().zip(padded) {
-            let sum = u64::from(a) + u64::from(b) + carry;
-            out.push(sum as u32);
-            carry = sum >> 32;
-        }
-        if carry > 0 {
-            out.push(carry as u32);
-        }
-        Big::trimmed(out)
-    }
-
-    fn mul(&self, other: &Big) -> Big {
-        let mut out = vec![0u32; self.0.len() + other.0.len()];
-        for (i, &a) in self.0.iter().enumerate() {
-            // Row i fills out[i..=i + other.len()]; its last slot is still zero, so the
-            // final carry always fits there.
-            let mut carry = 0u64;
-            let row = other.0.iter().copied().chain(std::iter::once(0));
-            for (slot, b) in out.iter_mut().skip(i).zip(row) {
-                let t = u64::from(*slot) + u64::from(a) * u64::from(b) + carry;
-                *slot = t as u32;
-                carry = t >> 32;
-            }
-        }
-        Big::trimmed(out)
-    }
-}
-
-impl Ord for Big {
-    fn cmp(&self, other: &Big) -> Ordering {
-        self.0
-            .len()
-            .cmp(&other.0.len())
-            .then_with(|| self.0.iter().rev().cmp(other.0.iter().rev()))
-    }
-}
-
-impl PartialOrd for Big {
-    fn partial_cmp(&self, other: &Big) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn big(n: u128) -> Big {
-        Big::from_u128(n)
-    }
-
-    #[test]
-    fn big_integers_multiply_add_and_compare_exactly() {
-        let max = big(u128::MAX);
-        // (2^128 - 1)^2 = 2^256 - 2^129 + 1
-        let square = max.mul(&max);
-        assert_eq!(square.0.len(), 8);
-        assert_eq!(square.0.first(), Some(&1));
-        assert_eq!(square.0.last(), Some(&u32::MAX));
-        assert!(square > max);
-        assert_eq!(max.add(&big(1)), Big(vec![0, 0, 0, 0, 1]));
-        assert_eq!(big(0).mul(&max), big(0));
-        assert_eq!(
-            Big::pow10(40),
-            big(10u128.pow(20)).mul(&big(10u128.pow(20)))
-        );
-        assert_eq!(big(7).cmp(&big(7)), Ordering::Equal);
-        assert!(big(6) < big(7));
-    }
+/// 10 to the power `exponent`, exactly.
+fn pow10(exponent: u32) -> BigUint {
+    BigUint::from(10u32).pow(exponent)
 }
