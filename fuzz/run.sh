@@ -38,6 +38,7 @@ fi
 mkdir -p logs "artifacts/$target"
 log="logs/$target-$(date +%Y%m%d-%H%M%S).log"
 stamp=$(mktemp)
+trap 'rm -f "$stamp"' EXIT
 before=$(find "artifacts/$target" -type f | wc -l)
 # The inputs in regressions/TARGET/ run first with the corpus; new inputs go to the corpus only.
 regressions=()
