@@ -7,12 +7,32 @@ use std::path::Path;
 mod common;
 
 /// Run every phase and render the result: includes resolve to nothing, so each input is
-/// judged on its own.
+/// judged on its own. The JSON report must parse, and `planck check` (exact rep totals)
+/// must find the errors `planck compile` (cells) finds.
 fn run(bytes: Vec<u8>) -> planck::Compilation {
+    let checked = common::compile(bytes.clone(), planck::alloc::Depth::ExactRepTotals);
     let c = common::compile(bytes, planck::alloc::Depth::Cells);
     // Rendering walks every span: it must not panic either.
     let _ = planck::emit::human::render(&c.sources, &c.diagnostics, false);
-    let _ = planck::emit::json::render(&c.sources, &c.diagnostics);
+    let json = planck::emit::json::render(&c.sources, &c.diagnostics);
+    let report: serde_json::Value = serde_json::from_str(&json)
+        .unwrap_or_else(|e| panic!("the JSON report does not parse ({e}):\n{json}"));
+    assert_eq!(
+        report["diagnostics"].as_array().map(Vec::len),
+        Some(c.diagnostics.len())
+    );
+    let error_codes = |c: &planck::Compilation| {
+        c.diagnostics
+            .iter()
+            .filter(|d| d.severity == planck::diagnostic::Severity::Error)
+            .map(|d| d.code)
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    assert_eq!(
+        error_codes(&checked),
+        error_codes(&c),
+        "check and compile disagree"
+    );
     c
 }
 
