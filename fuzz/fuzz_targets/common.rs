@@ -14,6 +14,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// Files in memory, by path relative to the project root `/p`. Anything else is not found.
+/// Paths are their own canonical form: there are no links.
 pub struct MemFs {
     files: Vec<(PathBuf, Vec<u8>)>,
 }
@@ -23,18 +24,31 @@ impl MemFs {
         MemFs {
             files: files
                 .iter()
-                .map(|(path, bytes)| (PathBuf::from(path), bytes.to_vec()))
+                .map(|(path, bytes)| (Path::new("/p").join(path), bytes.to_vec()))
                 .collect(),
         }
+    }
+
+    fn get(&self, path: &Path) -> Option<&[u8]> {
+        self.files
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, bytes)| bytes.as_slice())
     }
 }
 
 impl FileSystem for MemFs {
+    fn canonicalize(&self, path: &Path) -> std::io::Result<PathBuf> {
+        let path = planck::resolve::load::normalize(path);
+        match self.get(&path) {
+            Some(_) => Ok(path),
+            None => Err(std::io::ErrorKind::NotFound.into()),
+        }
+    }
+
     fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
-        self.files
-            .iter()
-            .find(|(p, _)| p == path)
-            .map(|(_, bytes)| bytes.clone())
+        self.get(path)
+            .map(<[u8]>::to_vec)
             .ok_or_else(|| std::io::ErrorKind::NotFound.into())
     }
 }
