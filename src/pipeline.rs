@@ -96,7 +96,8 @@ pub fn capacity(
     period: &Period,
     unit: &str,
 ) -> Result<Option<Decimal>, TooLarge> {
-    let (Some((inflow, per)), Some(deal_size)) = (funnel.inflow.as_ref(), funnel.deal_size.as_ref())
+    let (Some((inflow, per)), Some(deal_size)) =
+        (funnel.inflow.as_ref(), funnel.deal_size.as_ref())
     else {
         return Ok(None);
     };
