@@ -109,21 +109,24 @@ fn decimal(
         toml::Value::String(s) => {
             let s = s.trim();
             match s.strip_suffix('%') {
-                Some(p) if percent_ok => Decimal::from_str(p.trim())
-                    .ok()
-                    .and_then(|d| d.checked_div(Decimal::ONE_HUNDRED)),
+                Some(p) if percent_ok => {
+                    number(p.trim()).and_then(|d| d.checked_div(Decimal::ONE_HUNDRED))
+                }
                 Some(_) => None,
-                None => Decimal::from_str(s).ok(),
+                None => number(s),
             }
         }
         _ => None,
     };
-    // A finite float beyond a decimal (1e30) is a number all the same: say that it is too
-    // large rather than that it is not a number.
+    // A finite number beyond a decimal (1e30, "1e30", "1e30%") is a number all the same:
+    // say that it is too large rather than that it is not a number.
+    let too_large = match value.get_ref() {
+        toml::Value::Float(f) if f.is_finite() && *f >= 1.0 => Some(format!("{f:e}")),
+        toml::Value::String(s) if beyond_a_decimal(s, percent_ok) => Some(format!("{s:?}")),
+        _ => None,
+    };
     if parsed.is_none()
-        && let toml::Value::Float(f) = value.get_ref()
-        && f.is_finite()
-        && *f >= 1.0
+        && let Some(written) = too_large
     {
         let help = if key == "max_growth" {
             "write a smaller number; to never report growth, set `growth-exceeds-policy = \"allow\"` in [lints]"
@@ -132,7 +135,7 @@ fn decimal(
         };
         return Err(error(
             format!(
-                "`{key}` = {f:e} is larger than the largest number planck holds ({})",
+                "`{key}` = {written} is larger than the largest number planck holds ({})",
                 Decimal::MAX
             ),
             value.span(),
@@ -151,6 +154,34 @@ fn decimal(
             },
         )),
     }
+}
+
+/// A decimal written plainly (`0.5`) or with an exponent (`5e-1`, as TOML floats are).
+fn number(s: &str) -> Option<Decimal> {
+    Decimal::from_str(s)
+        .or_else(|_| Decimal::from_scientific(s))
+        .ok()
+}
+
+/// Whether a string value is a number (or a percentage, where one is accepted) that a
+/// decimal cannot hold: digits, a point and an exponent, positive and at least one.
+/// The float only classifies the text; the value is never computed with it.
+fn beyond_a_decimal(s: &str, percent_ok: bool) -> bool {
+    let s = s.trim();
+    let number = match s.strip_suffix('%') {
+        Some(p) if percent_ok => p.trim(),
+        Some(_) => return false,
+        None => s,
+    };
+    let plain = number
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'));
+    plain
+        && number.starts_with(|c: char| c.is_ascii_digit() || c == '.')
+        && self::number(number).is_none()
+        && number
+            .parse::<f64>()
+            .is_ok_and(|f| f.is_finite() && f >= 1.0)
 }
 
 /// Parse the text of a `planck.toml`.

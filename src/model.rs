@@ -237,6 +237,8 @@ pub struct Goal {
     pub period: Option<Period>,
     pub supports: Vec<StrategyId>,
     pub parent: Option<GoalId>,
+    /// A `supports` or `parent` statement existed but named nothing (already reported).
+    pub links_invalid: bool,
     pub funnel: Option<FunnelId>,
     /// Where the goal names its funnel.
     pub funnel_span: Option<Span>,

@@ -12,7 +12,8 @@
 //!
 //! Invariant: exact decimals only; `None` where an input is missing (already reported).
 //! A number too large for a decimal is never replaced by another: it is `None` in
-//! [`FunnelStats::cycle_days`], or [`TooLarge`] from [`velocity`], and reported by the checks.
+//! [`FunnelStats::cycle_days`], or [`TooLarge`] from [`capacity`], [`entries_needed`] and
+//! [`velocity`], and reported by the checks.
 
 use crate::model::{Deal, Funnel, FunnelId, Model};
 use crate::period::Period;
@@ -86,46 +87,83 @@ fn month_days(part: &Period) -> i64 {
 }
 
 /// What a funnel can carry over a period: won value for a goal in the deal size's
-/// unit, won deals for a count goal. `None` without inflow, deal size or conversions.
+/// unit, won deals for a count goal. `Ok(None)` without inflow, deal size or
+/// conversions, or for a deal size in another currency; [`TooLarge`] when the capacity
+/// itself is beyond a decimal.
 pub fn capacity(
     funnel: &Funnel,
     stats: &FunnelStats,
     period: &Period,
     unit: &str,
-) -> Option<Decimal> {
-    let (inflow, per) = funnel.inflow.as_ref()?;
-    let won = inflow
-        .checked_mul(units_in(period, per)?)?
-        .checked_mul(stats.win_rate)?;
-    let deal_size = funnel.deal_size.as_ref()?;
+) -> Result<Option<Decimal>, TooLarge> {
+    let (Some((inflow, per)), Some(deal_size)) =
+        (funnel.inflow.as_ref(), funnel.deal_size.as_ref())
+    else {
+        return Ok(None);
+    };
+    let Some(units) = units_in(period, per) else {
+        return Ok(None);
+    };
+    let mut factors = vec![*inflow, units, stats.win_rate];
     if deal_size.unit == unit {
-        won.checked_mul(deal_size.value)
+        factors.push(deal_size.value);
     } else if crate::model::is_currency(unit) {
-        None
-    } else {
-        Some(won)
+        return Ok(None);
     }
+    product(&factors).map(Some).ok_or(TooLarge)
+}
+
+/// The product of non-negative factors; `None` only when it is beyond a decimal. The
+/// factors are multiplied as written; should that overflow on the way, they are taken
+/// again so that the running product stays between the factors and the result: after
+/// the largest, a factor below one while the product is at least one, else the largest
+/// left. The result is then exact up to the last of a decimal's 28 digits.
+fn product(factors: &[Decimal]) -> Option<Decimal> {
+    if let Some(p) = factors
+        .iter()
+        .try_fold(Decimal::ONE, |p, f| p.checked_mul(*f))
+    {
+        return Some(p);
+    }
+    let mut left: Vec<Decimal> = factors.to_vec();
+    left.sort_unstable();
+    let mut p = left.pop()?;
+    while !left.is_empty() {
+        let next = if p >= Decimal::ONE {
+            left.remove(0)
+        } else {
+            left.pop()?
+        };
+        p = p.checked_mul(next)?;
+    }
+    Some(p)
 }
 
 /// Entries needed at the top of the funnel for a target in the deal size's unit.
+/// `Ok(None)` without a deal size or a win rate, or for a deal size in another
+/// currency; [`TooLarge`] when the number of entries is beyond a decimal. (Each
+/// division only makes the quotient larger, or the first one smaller, so an overflow
+/// on the way means the result overflows too.)
 pub fn entries_needed(
     funnel: &Funnel,
     stats: &FunnelStats,
     target: Decimal,
     unit: &str,
-) -> Option<Decimal> {
-    let deal_size = funnel.deal_size.as_ref()?;
-    if stats.win_rate.is_zero() {
-        return None;
+) -> Result<Option<Decimal>, TooLarge> {
+    let Some(deal_size) = funnel.deal_size.as_ref() else {
+        return Ok(None);
+    };
+    if stats.win_rate.is_zero() || deal_size.unit == unit && deal_size.value.is_zero() {
+        return Ok(None);
     }
     let deals = if deal_size.unit == unit {
-        target.checked_div(deal_size.value)?
+        target.checked_div(deal_size.value).ok_or(TooLarge)?
     } else if crate::model::is_currency(unit) {
-        return None;
+        return Ok(None);
     } else {
         target
     };
-    deals.checked_div(stats.win_rate)
+    deals.checked_div(stats.win_rate).map(Some).ok_or(TooLarge)
 }
 
 /// Whether a deal is still open (not in its funnel's last stage).

@@ -87,11 +87,11 @@ fn worked_numbers_of_the_design() {
     let year = c.model.plan.period.unwrap_or_else(|| panic!("period"));
     assert_eq!(
         planck::pipeline::capacity(funnel, stats, &year, "CNY"),
-        Some(d("28800000"))
+        Ok(Some(d("28800000")))
     );
     assert_eq!(
         planck::pipeline::entries_needed(funnel, stats, d("12000000"), "CNY"),
-        Some(d("750"))
+        Ok(Some(d("750")))
     );
     let acme = &c.model.deals[0];
     let p = planck::pipeline::probability(&c.model, acme, &c.progress.funnels);

@@ -106,7 +106,7 @@ fn goal_lints(goal: &Goal, policy: &Policy, out: &mut Vec<Diagnostic>) {
                 .with_help("add last period's result, e.g. `baseline 10M CNY in 2025`, or `allow missing-baseline`"),
         );
     }
-    if goal.supports.is_empty() && goal.parent.is_none() {
+    if goal.supports.is_empty() && goal.parent.is_none() && !goal.links_invalid {
         lint(
             goal,
             out,

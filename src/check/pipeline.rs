@@ -175,8 +175,43 @@ fn funnel_lints(model: &Model, progress: &Progress, goal: &Goal, emit: &mut dyn 
             .with_help("deals entering the funnel now cannot close in time: count on the pipeline already in it, or lengthen the period"),
         );
     }
-    let Some(capacity) = pipeline::capacity(funnel, stats, &period, &target.unit) else {
-        return;
+    let entries = pipeline::entries_needed(funnel, stats, target.value, &target.unit);
+    if entries.is_err() {
+        emit(
+            Diagnostic::new(
+                Code::InvalidValue,
+                at,
+                format!(
+                    "the entries funnel `{}` needs for goal `{}` (target ÷ deal size ÷ win rate) are {}",
+                    funnel.name,
+                    goal.name,
+                    beyond()
+                ),
+            )
+            .with_label("too large to compute")
+            .with_help("check the funnel's `deal_size` and its unit against the goal's target: a tiny deal size multiplies the entries"),
+        );
+    }
+    let capacity = match pipeline::capacity(funnel, stats, &period, &target.unit) {
+        Ok(Some(capacity)) => capacity,
+        Ok(None) => return,
+        Err(pipeline::TooLarge) => {
+            emit(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    at,
+                    format!(
+                        "what funnel `{}` can carry in {period} for goal `{}` (inflow × win rate × deal size) is {}",
+                        funnel.name,
+                        goal.name,
+                        beyond()
+                    ),
+                )
+                .with_label("too large to compute")
+                .with_help("check the funnel's `inflow`, its `per` unit and the `deal_size` with their scale (`k`, `M`, `B`, `万`, `亿`)"),
+            );
+            return;
+        }
     };
     if capacity >= target.value || capacity.is_zero() && target.value.is_zero() {
         return;

@@ -223,8 +223,12 @@ pub fn write(
         let funnel = model.funnels.get(f.index())?;
         let stats = progress.funnels.get(f.index())?.as_ref()?;
         let target = g.target.as_ref()?;
-        let capacity = pipeline::capacity(funnel, stats, &g.period?, &target.unit)?;
-        let entries = pipeline::entries_needed(funnel, stats, target.value, &target.unit);
+        // A number beyond a decimal was reported as `invalid-value`, an error: no output
+        // is written for such a plan.
+        let capacity = pipeline::capacity(funnel, stats, &g.period?, &target.unit).ok()??;
+        let entries = pipeline::entries_needed(funnel, stats, target.value, &target.unit)
+            .ok()
+            .flatten();
         Some((capacity, entries))
     };
     let names = Names {

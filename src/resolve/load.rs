@@ -44,6 +44,9 @@ pub struct LoadedFile {
     pub data: Vec<(Span, FileId)>,
     /// The canonical paths of this file and of the data files read for it.
     pub inputs: Vec<PathBuf>,
+    /// This file could not be read as text, or a file it includes could not be loaded:
+    /// what they define is unknown, so no name is reported as undefined.
+    pub unknown_definitions: bool,
 }
 
 /// Remove `.` and resolve `..` without touching the file system.
@@ -100,6 +103,7 @@ pub fn parse_source(
                 ast,
                 data: Vec::new(),
                 inputs: Vec::new(),
+                unknown_definitions: false,
             }
         }
         Err((offset, lossy)) => {
@@ -119,6 +123,7 @@ pub fn parse_source(
                 ast: syntax::unreadable(),
                 data: Vec::new(),
                 inputs: Vec::new(),
+                unknown_definitions: true,
             }
         }
     }
@@ -148,6 +153,7 @@ pub fn load(
         seen: HashSet::new(),
         chain: Vec::new(),
         on_chain: HashSet::new(),
+        include_failed: false,
     };
     let absolute = loader.absolute(root);
     let canonical = fs.canonicalize(&absolute).unwrap_or(absolute);
@@ -162,6 +168,8 @@ struct Frame {
     canonical: PathBuf,
     /// The folder its includes are relative to (as written, like the file's path).
     dir: PathBuf,
+    /// Its index in [`Loader::files`].
+    file: usize,
     includes: std::vec::IntoIter<ast::Include>,
 }
 
@@ -179,6 +187,8 @@ struct Loader<'a> {
     chain: Vec<Frame>,
     /// The canonical paths in `chain`, for a cycle check in constant time.
     on_chain: HashSet<PathBuf>,
+    /// Whether the last include followed was refused or could not be read.
+    include_failed: bool,
 }
 
 /// What a plan names a path for.
@@ -212,8 +222,15 @@ impl Loader<'_> {
                 continue;
             };
             let dir = frame.dir.clone();
+            let includer = frame.file;
+            self.include_failed = false;
             if let Some((file, canonical)) = self.include(&dir, &include) {
                 self.enter(file, canonical);
+            }
+            if self.include_failed
+                && let Some(includer) = self.files.get_mut(includer)
+            {
+                includer.unknown_definitions = true;
             }
         }
     }
@@ -259,6 +276,7 @@ impl Loader<'_> {
         self.chain.push(Frame {
             canonical,
             dir,
+            file: self.files.len() - 1,
             includes: includes.into_iter(),
         });
     }
@@ -296,6 +314,14 @@ impl Loader<'_> {
             Named::Include => ("included files", "included here"),
             Named::Data => ("data files", "named here"),
         };
+        // What an include that did not load defines is unknown; the resolver then reports
+        // no name as undefined, and the help says so.
+        let unknown = if let Named::Include = named {
+            self.include_failed = true;
+            "; until it loads, names it may define are not reported as unknown"
+        } else {
+            ""
+        };
         let diagnostic = match refusal {
             Refusal::Outside { through_link } => {
                 let message = if through_link {
@@ -309,6 +335,7 @@ impl Loader<'_> {
                 if through_link {
                     help.push_str("; a symbolic link on this path points outside it");
                 }
+                help.push_str(unknown);
                 Diagnostic::new(Code::IncludeOutsideRoot, span, message)
                     .with_label("outside the project")
                     .with_help(help)
@@ -325,7 +352,7 @@ impl Loader<'_> {
                 )
                 .with_label(label)
                 .with_help(format!(
-                    "the path is relative to this file's folder and resolves to {}",
+                    "the path is relative to this file's folder and resolves to {}{unknown}",
                     path.display()
                 ))
             }

@@ -56,6 +56,9 @@ struct Resolver<'s> {
     /// Names defined in items that failed to parse, and the keywords of those items.
     broken_names: std::collections::HashSet<String>,
     broken_keywords: std::collections::HashSet<String>,
+    /// A file could not be read, or an include could not be loaded: any name may be
+    /// defined there.
+    definitions_unknown: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -114,7 +117,7 @@ impl Resolver<'_> {
     /// Whether a failed lookup may be explained by an item that did not parse: then the
     /// syntax error is the one to fix, and a second error would mislead.
     fn maybe_broken(&self, kind: &str, name: &str) -> bool {
-        if self.broken_names.contains(name) {
+        if self.definitions_unknown || self.broken_names.contains(name) {
             return true;
         }
         let keywords: &[&str] = if kind.starts_with("member") {
@@ -318,6 +321,7 @@ impl Resolver<'_> {
             self.broken_names.insert(broken.name.clone());
             self.broken_keywords.insert(broken.keyword.clone());
         }
+        self.definitions_unknown = files.iter().any(|f| f.unknown_definitions);
         let mut plan_found = self.broken_keywords.contains("plan");
         for file in files {
             for item in &file.ast.items {
@@ -342,7 +346,10 @@ impl Resolver<'_> {
                 }
             }
         }
-        if !plan_found && let Some(root) = files.first() {
+        if !plan_found
+            && !self.definitions_unknown
+            && let Some(root) = files.first()
+        {
             self.push(
                 Diagnostic::new(
                     Code::MissingPeriod,
@@ -972,7 +979,7 @@ impl Resolver<'_> {
             Some((amount, p))
         });
 
-        let supports = g
+        let supports: Vec<StrategyId> = g
             .supports
             .iter()
             .filter_map(|s| match self.strategies.get(&s.text) {
@@ -1044,6 +1051,9 @@ impl Resolver<'_> {
         goal.baseline_invalid = baseline.is_none() && !g.baseline.is_empty();
         goal.baseline = baseline;
         goal.period = period;
+        goal.links_invalid = supports.is_empty()
+            && parent.is_none()
+            && !(g.supports.is_empty() && g.parent.is_empty());
         goal.supports = supports;
         goal.parent = parent;
         goal.funnel = funnel;
@@ -1851,6 +1861,7 @@ fn placeholder_goal(g: &ast::Goal) -> model::Goal {
         target_invalid: false,
         baseline: None,
         baseline_invalid: false,
+        links_invalid: false,
         period: None,
         supports: Vec::new(),
         parent: None,

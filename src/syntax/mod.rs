@@ -28,11 +28,12 @@ pub fn has_plan_block(text: &str) -> bool {
 
 /// The tree of a file that could not be read as text (not UTF-8). What it defines is
 /// unknown, so every kind of definition is recorded as possibly there but broken: later
-/// phases then report no follow-on error, such as a missing `plan` block or an unknown
-/// member, beside the one that says why the file could not be read.
+/// phases then report no follow-on error, such as an unknown member, beside the one that
+/// says why the file could not be read. (`plan` is left out: a broken `plan` block counts
+/// as the plan's one block, and would make a real one elsewhere a duplicate. The loader
+/// marks the file as defining unknown names, which also excuses a missing `plan` block.)
 pub fn unreadable() -> ast::File {
     let keywords = [
-        "plan",
         "strategy",
         "dimension",
         "team",

@@ -10,6 +10,7 @@ mod common;
 
 mod data;
 mod files;
+mod leftovers;
 mod numbers;
 mod overflow;
 mod text;
