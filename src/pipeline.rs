@@ -42,6 +42,8 @@ pub fn stats(funnel: &Funnel) -> Option<FunnelStats> {
     let mut probabilities = vec![Decimal::ONE; n];
     for i in (0..n - 1).rev() {
         let convert = funnel.stages[i].convert?;
+        // Conversions lie in (0 %, 100 %] (others are refused when the plan is read), so
+        // every product of them does too and this multiplication cannot overflow.
         probabilities[i] = probabilities[i + 1].checked_mul(convert)?;
     }
     let mut cycle_days = Some(Decimal::ZERO);
