@@ -89,6 +89,21 @@ impl Numbers {
             .flatten()
     }
 
+    /// Whether a ratio to `value` (the goal's target or the cell's value) could not be
+    /// represented: the attainment, what is still to reach, or the coverage. `cell` says
+    /// which the numbers are of.
+    pub fn ratio_too_large(&self, value: Decimal, cell: bool) -> Option<TooLarge> {
+        let (actual, pipeline) = (self.actual?, self.pipeline?);
+        if !value.is_zero() && actual.checked_div(value).is_none() {
+            return Some(TooLarge::Attainment { cell });
+        }
+        let Some(remaining) = value.checked_sub(actual) else {
+            return Some(TooLarge::Remaining { cell });
+        };
+        (remaining > Decimal::ZERO && pipeline.checked_div(remaining).is_none())
+            .then_some(TooLarge::Coverage { cell })
+    }
+
     fn add_actual(&mut self, amount: Decimal) {
         self.actual = self.actual.and_then(|a| a.checked_add(amount));
     }
@@ -122,6 +137,22 @@ pub enum TooLarge {
     Pipeline,
     /// The forecast or an end of its range (actuals + pipeline ± band).
     Forecast,
+    /// Expected to date. The cells' values are not negative and add up to the goal's
+    /// target, below 10²⁸, and each is taken times a share of at most one, so this
+    /// cannot happen; it is kept so that a sum is never saturated.
+    Expected,
+    /// Actuals ÷ the target (or a cell's value).
+    Attainment {
+        cell: bool,
+    },
+    /// The target (or a cell's value) − actuals, for hugely negative actuals.
+    Remaining {
+        cell: bool,
+    },
+    /// Weighted pipeline ÷ what is still to reach.
+    Coverage {
+        cell: bool,
+    },
 }
 
 /// Σ amount² × p × (1 − p), kept as `scale² × sum`. An amount near the largest decimal
@@ -178,6 +209,9 @@ pub struct GoalProgress {
     pub cells: Vec<Numbers>,
     /// Actual rows that meet no cell of the goal.
     pub unmatched: Vec<crate::source::Span>,
+    /// A number of the goal or a cell beyond the largest decimal that needs the target
+    /// or the cells' values: expected to date, attainment, what is left, coverage.
+    pub too_large: Option<TooLarge>,
 }
 
 fn dim_of(m: MemberRef) -> DimRef {
@@ -416,22 +450,32 @@ fn goal_progress(
             cells[i].add_deal(d.amount, d.p);
         }
     }
-    let mut expected = Decimal::ZERO;
+    let mut expected = Some(Decimal::ZERO);
     if let Some(as_of) = as_of {
         for (cell, n) in alloc.cells.iter().zip(&mut cells) {
-            let e = cell
-                .value
-                .checked_mul(elapsed(&cell.period, as_of))
-                .unwrap_or(Decimal::ZERO);
-            expected = expected.saturating_add(e);
-            n.expected_to_date = Some(e);
+            let e = cell.value.checked_mul(elapsed(&cell.period, as_of));
+            expected = expected.zip(e).and_then(|(sum, e)| sum.checked_add(e));
+            n.expected_to_date = e;
         }
     }
-    numbers.expected_to_date = as_of.map(|_| expected);
+    numbers.expected_to_date = as_of.and(expected);
+    let expected_too_large = as_of.is_some()
+        && (expected.is_none() || cells.iter().any(|n| n.expected_to_date.is_none()));
+    let too_large = if expected_too_large {
+        Some(TooLarge::Expected)
+    } else {
+        numbers.ratio_too_large(target.value, false).or_else(|| {
+            cells
+                .iter()
+                .zip(&alloc.cells)
+                .find_map(|(n, cell)| n.ratio_too_large(cell.value, true))
+        })
+    };
     Some(GoalProgress {
         numbers,
         cells,
         unmatched,
+        too_large,
     })
 }
 

@@ -38,7 +38,8 @@ pub(super) fn check(
         let too_large = p
             .numbers
             .too_large()
-            .or_else(|| p.cells.iter().find_map(|c| c.too_large()));
+            .or_else(|| p.cells.iter().find_map(|c| c.too_large()))
+            .or(p.too_large);
         if let Some(what) = too_large {
             out.push(too_large_progress(model, goal, what));
             continue;
@@ -66,11 +67,29 @@ pub(super) fn check(
         if let Some(expected) = n.expected_to_date
             && as_of >= period.start
             && expected > Decimal::ZERO
+            // A product beyond the largest decimal is above every actual.
             && expected
                 .checked_mul(policy.pace_tolerance)
-                .is_some_and(|pace| actual < pace)
+                .is_none_or(|pace| actual < pace)
         {
-            let pace = actual.checked_div(expected).unwrap_or_default().round_dp(4);
+            let Some(pace) = actual.checked_div(expected).map(|p| p.round_dp(4)) else {
+                if !goal.allows(Code::BehindPace) {
+                    out.push(
+                        Diagnostic::new(
+                            Code::InvalidValue,
+                            goal.name_span,
+                            format!(
+                                "the pace of goal `{}` (actuals to date ÷ expected to date) is {}",
+                                goal.name,
+                                beyond_signed(actual.is_sign_negative())
+                            ),
+                        )
+                        .with_label("too large to compute")
+                        .with_help("check the actuals' amounts and their scale (`k`, `M`, `B`, `万`, `亿`) against the goal's target: they are in the goal's unit"),
+                    );
+                }
+                continue;
+            };
             lint(
                 goal,
                 out,
@@ -94,8 +113,27 @@ pub(super) fn check(
             && as_of < period.end
             && let Some(coverage) = n.coverage(target.value)
             && coverage < policy.min_coverage
+            && let Some(remaining) = target.value.checked_sub(actual)
         {
-            let remaining = target.value.saturating_sub(actual);
+            // Coverage is below the policy, so the pipeline still to build is positive.
+            // When remaining × policy is beyond a decimal, remaining × (policy − coverage)
+            // may not be; if that is beyond too, so is the pipeline to build.
+            let to_build = remaining
+                .checked_mul(policy.min_coverage)
+                .and_then(|asked| asked.checked_sub(pipeline))
+                .or_else(|| remaining.checked_mul(policy.min_coverage.checked_sub(coverage)?));
+            let help = match to_build {
+                Some(to_build) => format!(
+                    "build {} more weighted pipeline closing by {}, or revise the target",
+                    amount(to_build.round_dp(2)),
+                    period.end
+                ),
+                None => format!(
+                    "the weighted pipeline a coverage of {} asks for is {}: check `min_coverage` in planck.toml, or revise the target",
+                    policy.min_coverage.normalize(),
+                    beyond()
+                ),
+            };
             lint(
                 goal,
                 out,
@@ -112,16 +150,7 @@ pub(super) fn check(
                     ),
                 )
                 .with_label("thin pipeline")
-                .with_help(format!(
-                    "build {} more weighted pipeline closing by {}, or revise the target",
-                    amount(
-                        remaining
-                            .saturating_mul(policy.min_coverage)
-                            .saturating_sub(pipeline)
-                            .round_dp(2)
-                    ),
-                    period.end
-                )),
+                .with_help(help),
             );
         }
     }
@@ -221,17 +250,36 @@ fn funnel_lints(model: &Model, progress: &Progress, goal: &Goal, emit: &mut dyn 
         .inflow
         .as_ref()
         .map_or("month", |(_, per)| per.as_str());
-    let inflow_needed = funnel
-        .inflow
-        .as_ref()
-        .and_then(|(inflow, _)| inflow.checked_mul(target.value)?.checked_div(capacity))
-        .map(|v| v.round_dp(1).normalize());
+    // inflow × target ÷ capacity, with capacity below the target. Should inflow × target
+    // be beyond a decimal, inflow is above one and target ÷ capacity too, so when
+    // inflow × (target ÷ capacity) is beyond as well, so is the inflow needed. No inflow
+    // helps a funnel that carries nothing.
+    let inflow_needed =
+        funnel
+            .inflow
+            .as_ref()
+            .filter(|_| !capacity.is_zero())
+            .map(|(inflow, _)| {
+                match inflow.checked_mul(target.value) {
+                    Some(product) => product.checked_div(capacity),
+                    None => target
+                        .value
+                        .checked_div(capacity)
+                        .and_then(|times| inflow.checked_mul(times)),
+                }
+                .map_or_else(
+                    || format!("more than {}", Decimal::MAX),
+                    |v| v.round_dp(1).normalize().to_string(),
+                )
+            });
+    // The win rate is at most one, so win rate × target fits; a quotient beyond a
+    // decimal is above 100 % and not suggested.
     let rate_needed = stats
         .win_rate
         .checked_mul(target.value)
         .and_then(|v| v.checked_div(capacity));
     let mut help = Vec::new();
-    if let Some(inflow) = inflow_needed {
+    if let Some(inflow) = &inflow_needed {
         help.push(format!("an inflow of {inflow} per {per}"));
     }
     if let Some(rate) = rate_needed.filter(|r| *r <= Decimal::ONE) {
@@ -261,6 +309,18 @@ fn funnel_lints(model: &Model, progress: &Progress, goal: &Goal, emit: &mut dyn 
             format!("it would take {}; or lower the target", help.join(", or "))
         }),
     );
+}
+
+/// How a number beyond a decimal on either side is described.
+fn beyond_signed(negative: bool) -> String {
+    if negative {
+        format!(
+            "smaller than the smallest number planck holds ({})",
+            Decimal::MIN
+        )
+    } else {
+        beyond()
+    }
 }
 
 /// A goal's progress number beyond the largest decimal: reported instead of printed.
@@ -298,10 +358,57 @@ fn too_large_progress(model: &Model, goal: &Goal, what: TooLarge) -> Diagnostic 
             ),
             "check the deal amounts and actuals and their scale (`k`, `M`, `B`, `万`, `亿`)",
         ),
+        TooLarge::Expected => (
+            goal.name_span,
+            format!(
+                "the expected to date of goal `{}` is {}",
+                goal.name,
+                beyond()
+            ),
+            "check the goal's target and its splits",
+        ),
+        TooLarge::Attainment { cell } => (
+            goal.name_span,
+            format!(
+                "the attainment of {} (actuals ÷ {}) is {}",
+                of_goal(goal, cell),
+                if cell { "its value" } else { "target" },
+                beyond()
+            ),
+            "check the actuals' amounts and their scale (`k`, `M`, `B`, `万`, `亿`) against the goal's target: they are in the goal's unit",
+        ),
+        TooLarge::Remaining { cell } => (
+            goal.name_span,
+            format!(
+                "what {} still has to reach ({} − actuals) is {}",
+                of_goal(goal, cell),
+                if cell { "its value" } else { "target" },
+                beyond()
+            ),
+            "check the negative actuals (returns, corrections) and their scale (`k`, `M`, `B`, `万`, `亿`)",
+        ),
+        TooLarge::Coverage { cell } => (
+            at_funnel,
+            format!(
+                "the coverage of {} (weighted pipeline of funnel `{funnel}` ÷ what is still to reach) is {}",
+                of_goal(goal, cell),
+                beyond()
+            ),
+            "check the deal amounts and their scale (`k`, `M`, `B`, `万`, `亿`) against the goal's target: they are in the goal's unit",
+        ),
     };
     Diagnostic::new(Code::InvalidValue, span, message)
         .with_label("too large to compute")
         .with_help(help)
+}
+
+/// "goal `name`", or "a cell of goal `name`".
+fn of_goal(goal: &Goal, cell: bool) -> String {
+    if cell {
+        format!("a cell of goal `{}`", goal.name)
+    } else {
+        format!("goal `{}`", goal.name)
+    }
 }
 
 /// Funnel numbers beyond the largest decimal: the cycle and the velocity.

@@ -13,4 +13,5 @@ mod files;
 mod leftovers;
 mod numbers;
 mod overflow;
+mod sweep;
 mod text;
