@@ -92,9 +92,15 @@ pub(super) fn over_capacity(
         let team_given = reps
             .iter()
             .fold(Decimal::ZERO, |t, (_, g, _)| t.saturating_add(*g));
+        // The reps' capacities may add up to more than a decimal holds: say so rather
+        // than print a capped number.
         let team_cap = reps
             .iter()
-            .fold(Decimal::ZERO, |t, (_, _, c)| t.saturating_add(c.approx()));
+            .try_fold(Decimal::ZERO, |t, (_, _, c)| t.checked_add(c.approx()))
+            .map_or_else(
+                || format!("more than {}", amount(Decimal::MAX)),
+                |c| amount(c.round_dp(2)),
+            );
         let names: Vec<String> = over
             .iter()
             .map(|(r, given, cap)| {
@@ -117,7 +123,7 @@ pub(super) fn over_capacity(
                     goal.name,
                     team.name,
                     amount(team_given),
-                    amount(team_cap.round_dp(2)),
+                    team_cap,
                 ),
             )
             .with_label(format!("{} rep{} over capacity", over.len(), if over.len() == 1 { "" } else { "s" }))
