@@ -100,7 +100,8 @@ fn tabs_and_crlf_in_snippets_stay_readable() {
     let out = human(&c);
     assert!(!out.contains('\r') && !out.contains('\t'), "{out}");
     assert!(!out.contains("\\r") && !out.contains("\\t"), "{out}");
-    assert!(out.contains("goal g    \"收入\" {"), "{out}");
+    // The tab reaches the next multiple of 4 columns.
+    assert!(out.contains(" 5 │ goal g  \"收入\" {\n"), "{out}");
 }
 
 #[test]
@@ -182,13 +183,13 @@ fn repeated_diagnostics_are_drawn_in_full_a_limited_number_of_times() {
 }
 
 #[test]
-fn fifty_thousand_goals_without_target_are_checked_in_linear_time() {
+fn many_goals_without_target_are_checked_in_linear_time() {
     let mut text = String::from(PLAN);
     for g in 0..20_000 {
         text.push_str(&format!("goal g{g} \"目标\" {{\n  owner \"x\"\n}}\n"));
     }
     // Parsing is linear; the time limit is for the check of which goals to allocate.
-    let c = within(Duration::from_secs(20), "checking 20,000 goals", || {
+    let c = within(Duration::from_secs(10), "checking 20,000 goals", || {
         common::compile(text, Depth::RepTotals)
     });
     let missing = codes(&c)
