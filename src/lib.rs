@@ -165,20 +165,35 @@ fn allocate_checked(
     let inside = |span: source::Span, outer: source::Span| {
         span.file == outer.file && outer.start <= span.start && span.end <= outer.end
     };
-    let outside_goals = errors
+    // Goals are top-level items, so their spans never overlap: sorted by position, the
+    // goal that may hold an error is the last one starting at or before it.
+    let mut goal_spans: Vec<(source::Span, usize)> = model
+        .goals
         .iter()
-        .any(|e| !model.goals.iter().any(|g| inside(*e, g.span)));
+        .enumerate()
+        .map(|(i, g)| (g.span, i))
+        .collect();
+    goal_spans.sort_unstable_by_key(|(s, _)| (s.file, s.start));
+    let mut goal_has_error = vec![false; model.goals.len()];
+    let mut outside_goals = false;
+    for e in &errors {
+        let after = goal_spans.partition_point(|(s, _)| (s.file, s.start) <= (e.file, e.start));
+        match after.checked_sub(1).and_then(|i| goal_spans.get(i)) {
+            Some(&(g, i)) if inside(*e, g) => {
+                if let Some(flag) = goal_has_error.get_mut(i) {
+                    *flag = true;
+                }
+            }
+            _ => outside_goals = true,
+        }
+    }
     if outside_goals || model.plan.period.is_none() {
         let none = alloc::Allocation {
             goals: vec![None; model.goals.len()],
         };
         return (none, Vec::new());
     }
-    let skip = |id: model::GoalId| {
-        model
-            .goal(id)
-            .is_some_and(|g| errors.iter().any(|e| inside(*e, g.span)))
-    };
+    let skip = |id: model::GoalId| goal_has_error.get(id.index()).copied().unwrap_or(false);
     // Progress needs the cells of goals with actuals or deals, whatever was asked for.
     let depth_of = |id: model::GoalId| {
         if progress::needs_cells(model, id) {

@@ -76,7 +76,7 @@ impl SourceFile {
     }
 
     /// The 0-based line index holding `offset`.
-    fn line_index(&self, offset: usize) -> usize {
+    pub fn line_index(&self, offset: usize) -> usize {
         match self.line_starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
@@ -131,9 +131,48 @@ impl SourceFile {
         (start, end)
     }
 
+    /// The byte offset where the 0-based line `line` starts, if the file has it.
+    pub fn line_start(&self, line: usize) -> Option<usize> {
+        self.line_starts.get(line).copied()
+    }
+
     pub fn slice(&self, span: Span) -> &str {
         self.text.get(span.start..span.end).unwrap_or("")
     }
+}
+
+/// Whether a character must not reach a terminal as it is: control characters (which
+/// can clear the screen, set the window title or hide text) and the bidirectional
+/// overrides and isolates (which reorder what is shown).
+pub fn is_unsafe_char(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// How an unsafe character is shown: `\n`, `\r`, `\t`, else `\u{1b}`.
+pub fn push_escaped(out: &mut String, c: char) {
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        _ => out.push_str(&c.escape_unicode().to_string()),
+    }
+}
+
+/// User text made safe to print: every unsafe character escaped (see
+/// [`is_unsafe_char`]), everything else — Chinese text included — untouched.
+pub fn escape_control(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_unsafe_char(c) {
+            push_escaped(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Every file of one run, addressed by [`FileId`].
@@ -190,6 +229,18 @@ mod tests {
         let file = SourceFile::new("a.plan", "𝄞x");
         assert_eq!(file.line_col(4), LineCol { line: 1, column: 2 });
         assert_eq!(file.line_col_utf16(4), (0, 2));
+    }
+
+    #[test]
+    fn control_characters_are_escaped_and_chinese_is_not() {
+        assert_eq!(
+            escape_control("华东\u{1b}[2J\u{7}\n\t\u{202e}x"),
+            "华东\\u{1b}[2J\\u{7}\\n\\t\\u{202e}x"
+        );
+        assert!(matches!(
+            escape_control("区域 north"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! GitHub Actions workflow commands: `::error file=…,line=…,col=…,title=CODE::message`.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::source::Sources;
+use crate::source::{Sources, escape_control};
 
-/// Escape the message part of a workflow command.
+/// Escape the message part of a workflow command. User text in it has already had its
+/// control characters made visible, so the only line ends left are planck's own.
 fn escape_data(s: &str) -> String {
     s.replace('%', "%25")
         .replace('\r', "%0D")
@@ -22,10 +23,11 @@ pub fn render(sources: &Sources, diagnostics: &[Diagnostic]) -> String {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let mut message = d.message.clone();
+        // The log that shows annotations interprets terminal escapes: none may pass.
+        let mut message = escape_control(&d.message).into_owned();
         if let Some(help) = &d.help {
             message.push_str("\nhelp: ");
-            message.push_str(help);
+            message.push_str(&escape_control(help));
         }
         match sources.get(d.span.file) {
             Some(f) => {
@@ -33,7 +35,7 @@ pub fn render(sources: &Sources, diagnostics: &[Diagnostic]) -> String {
                 let end = f.line_col(d.span.end);
                 out.push_str(&format!(
                     "::{kind} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
-                    escape_property(&f.name),
+                    escape_property(&escape_control(&f.name)),
                     start.line,
                     start.column,
                     end.line,

@@ -59,6 +59,29 @@ struct Resolver<'s> {
     /// A file could not be read, or an include could not be loaded: any name may be
     /// defined there.
     definitions_unknown: bool,
+    /// "Did you mean" candidates, prepared once per kind of name (at the first unknown
+    /// name of that kind, in pass 2, when every definition is known).
+    suggesters: HashMap<Names, suggest::Suggester>,
+}
+
+/// The names an unknown name is compared with for a suggestion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Names {
+    Dimensions,
+    /// User dimensions and the built-in ones (`rep`, `month` …).
+    AnyDimension,
+    Members(DimId),
+    People,
+    Reps,
+    Slices(TimeDim),
+    Strategies,
+    Goals,
+    Funnels,
+    /// The stages of one funnel, or of all.
+    Stages(Option<FunnelId>),
+    Grades,
+    /// Bare member names: user members and reps.
+    AnyMember,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -134,17 +157,60 @@ impl Resolver<'_> {
         keywords.iter().any(|k| self.broken_keywords.contains(*k))
     }
 
-    fn unresolved<'a>(
-        &mut self,
-        kind: &str,
-        name: &ast::Name,
-        candidates: impl Iterator<Item = &'a str>,
-        extra: Option<String>,
-    ) {
+    fn names_of(&self, names: Names) -> Vec<&str> {
+        match names {
+            Names::Dimensions => self.dimensions.keys().map(String::as_str).collect(),
+            Names::AnyDimension => self
+                .dimensions
+                .keys()
+                .map(String::as_str)
+                .chain(BUILTIN_DIMENSIONS.iter().copied())
+                .collect(),
+            Names::Members(dim) => self
+                .model
+                .dimensions
+                .get(dim.index())
+                .map(|d| d.members.iter().map(|m| m.name.as_str()).collect())
+                .unwrap_or_default(),
+            Names::People => self.people.keys().map(String::as_str).collect(),
+            Names::Reps => self.model.reps.iter().map(|r| r.name.as_str()).collect(),
+            Names::Slices(t) => self
+                .model
+                .slices(t)
+                .iter()
+                .map(|s| s.name.as_str())
+                .collect(),
+            Names::Strategies => self.strategies.keys().map(String::as_str).collect(),
+            Names::Goals => self.goals.keys().map(String::as_str).collect(),
+            Names::Funnels => self.funnels.keys().map(String::as_str).collect(),
+            Names::Stages(funnel) => self
+                .model
+                .funnels
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| funnel.is_none_or(|f| f.index() == *i))
+                .flat_map(|(_, f)| f.stages.iter().map(|s| s.name.as_str()))
+                .collect(),
+            Names::Grades => self.grades.keys().map(String::as_str).collect(),
+            Names::AnyMember => self.members.keys().map(String::as_str).collect(),
+        }
+    }
+
+    /// Report an unknown name, suggesting the closest of `names`. The candidates are
+    /// gathered once per kind, since a file of actuals may name thousands of unknowns.
+    fn unresolved(&mut self, kind: &str, name: &ast::Name, names: Names, extra: Option<String>) {
         if self.maybe_broken(kind, &name.text) {
             return;
         }
-        let help = match did_you_mean(&name.text, candidates) {
+        if !self.suggesters.contains_key(&names) {
+            let suggester = suggest::Suggester::new(self.names_of(names).into_iter());
+            self.suggesters.insert(names, suggester);
+        }
+        let suggestion = self
+            .suggesters
+            .get_mut(&names)
+            .and_then(|s| s.suggest(&name.text));
+        let help = match suggestion {
             Some(best) => format!("did you mean `{best}`?"),
             None => extra.unwrap_or_else(|| format!("define the {kind} or correct the name")),
         };
@@ -669,11 +735,10 @@ impl Resolver<'_> {
 
     fn coord(&mut self, c: &ast::Coord) -> Option<Coord> {
         let Some(&dim) = self.dimensions.get(&c.dimension.text) else {
-            let names: Vec<String> = self.dimensions.keys().cloned().collect();
             self.unresolved(
                 "dimension",
                 &c.dimension,
-                names.iter().map(String::as_str),
+                Names::Dimensions,
                 Some("coordinates are `DIMENSION MEMBER` pairs, such as `region east`".into()),
             );
             return None;
@@ -700,9 +765,8 @@ impl Resolver<'_> {
         if let Some(&m) = d.member_index.get(&name.text) {
             return Some(m);
         }
-        let names: Vec<String> = d.members.iter().map(|m| m.name.clone()).collect();
         let kind = format!("member of `{}`", d.name);
-        self.unresolved(&kind, name, names.iter().map(String::as_str), None);
+        self.unresolved(&kind, name, Names::Members(dim), None);
         None
     }
 
@@ -904,11 +968,10 @@ impl Resolver<'_> {
                 Some(Person::Rep(r)) => Some(Owner::Rep(*r)),
                 Some(Person::Team(t)) => Some(Owner::Team(*t)),
                 None => {
-                    let names: Vec<String> = self.people.keys().cloned().collect();
                     self.unresolved(
                         "rep or team",
                         n,
-                        names.iter().map(String::as_str),
+                        Names::People,
                         Some("an owner is a rep, a team, or a quoted name such as `owner \"销售总监\"`".into()),
                     );
                     None
@@ -985,8 +1048,7 @@ impl Resolver<'_> {
             .filter_map(|s| match self.strategies.get(&s.text) {
                 Some(&id) => Some(id),
                 None => {
-                    let names: Vec<String> = self.strategies.keys().cloned().collect();
-                    self.unresolved("strategy", s, names.iter().map(String::as_str), None);
+                    self.unresolved("strategy", s, Names::Strategies, None);
                     None
                 }
             })
@@ -1002,16 +1064,14 @@ impl Resolver<'_> {
             }
             Some(&pid) => Some(pid),
             None => {
-                let names: Vec<String> = self.goals.keys().cloned().collect();
-                self.unresolved("goal", p, names.iter().map(String::as_str), None);
+                self.unresolved("goal", p, Names::Goals, None);
                 None
             }
         });
         let funnel = first(&g.funnel).and_then(|f| match self.funnels.get(&f.text) {
             Some(&fid) => Some(fid),
             None => {
-                let names: Vec<String> = self.funnels.keys().cloned().collect();
-                self.unresolved("funnel", f, names.iter().map(String::as_str), None);
+                self.unresolved("funnel", f, Names::Funnels, None);
                 None
             }
         });
@@ -1081,14 +1141,7 @@ impl Resolver<'_> {
         if let Some(&d) = self.dimensions.get(text) {
             return Some(DimRef::User(d));
         }
-        let mut names: Vec<String> = self.dimensions.keys().cloned().collect();
-        names.extend(BUILTIN_DIMENSIONS.iter().map(|s| s.to_string()));
-        self.unresolved(
-            "dimension",
-            &name.name,
-            names.iter().map(String::as_str),
-            None,
-        );
+        self.unresolved("dimension", &name.name, Names::AnyDimension, None);
         None
     }
 
@@ -1118,9 +1171,7 @@ impl Resolver<'_> {
             DimRef::Rep => match self.people.get(&m.name.text) {
                 Some(Person::Rep(r)) => Some(MemberRef::Rep(*r)),
                 _ => {
-                    let names: Vec<String> =
-                        self.model.reps.iter().map(|r| r.name.clone()).collect();
-                    self.unresolved("rep", &m.name, names.iter().map(String::as_str), None);
+                    self.unresolved("rep", &m.name, Names::Reps, None);
                     None
                 }
             },
@@ -1152,12 +1203,7 @@ impl Resolver<'_> {
                             ),
                             _ => "the plan period has no such slices".to_string(),
                         };
-                        self.unresolved(
-                            t.name(),
-                            &m.name,
-                            names.iter().map(String::as_str),
-                            Some(range),
-                        );
+                        self.unresolved(t.name(), &m.name, Names::Slices(t), Some(range));
                         None
                     }
                 }
@@ -1228,9 +1274,7 @@ impl Resolver<'_> {
             ast::NameOrText::Name(n) => match self.people.get(&n.text) {
                 Some(Person::Rep(r)) => Some(*r),
                 _ => {
-                    let names: Vec<String> =
-                        self.model.reps.iter().map(|r| r.name.clone()).collect();
-                    self.unresolved("rep", n, names.iter().map(String::as_str), None);
+                    self.unresolved("rep", n, Names::Reps, None);
                     None
                 }
             },
@@ -1246,8 +1290,7 @@ impl Resolver<'_> {
         let mut funnel = first(&d.funnel).and_then(|f| match self.funnels.get(&f.text) {
             Some(&id) => Some(id),
             None => {
-                let names: Vec<String> = self.funnels.keys().cloned().collect();
-                self.unresolved("funnel", f, names.iter().map(String::as_str), None);
+                self.unresolved("funnel", f, Names::Funnels, None);
                 None
             }
         });
@@ -1272,15 +1315,7 @@ impl Resolver<'_> {
                     stage = Some(*idx);
                 }
                 [] => {
-                    let names: Vec<String> = self
-                        .model
-                        .funnels
-                        .iter()
-                        .enumerate()
-                        .filter(|(i, _)| funnel.is_none_or(|f| f.index() == *i))
-                        .flat_map(|(_, f)| f.stages.iter().map(|s| s.name.clone()))
-                        .collect();
-                    self.unresolved("stage", s, names.iter().map(String::as_str), None);
+                    self.unresolved("stage", s, Names::Stages(funnel), None);
                 }
                 many => {
                     let names: Vec<String> = many
@@ -1306,8 +1341,7 @@ impl Resolver<'_> {
         let grade = first(&d.grade).and_then(|g| match self.grades.get(&g.text) {
             Some(&id) => Some(id),
             None => {
-                let names: Vec<String> = self.grades.keys().cloned().collect();
-                self.unresolved("grade", g, names.iter().map(String::as_str), None);
+                self.unresolved("grade", g, Names::Grades, None);
                 None
             }
         });
@@ -1356,13 +1390,7 @@ impl Resolver<'_> {
         match found.as_slice() {
             [one] => Some(*one),
             [] => {
-                let names: Vec<String> = self.members.keys().cloned().collect();
-                self.unresolved(
-                    "member or rep",
-                    &m.name,
-                    names.iter().map(String::as_str),
-                    None,
-                );
+                self.unresolved("member or rep", &m.name, Names::AnyMember, None);
                 None
             }
             many => {
@@ -1401,8 +1429,7 @@ impl Resolver<'_> {
 
     fn actuals(&mut self, a: &ast::Actuals, file: &LoadedFile) {
         let Some(&goal) = self.goals.get(&a.goal.text) else {
-            let names: Vec<String> = self.goals.keys().cloned().collect();
-            self.unresolved("goal", &a.goal, names.iter().map(String::as_str), None);
+            self.unresolved("goal", &a.goal, Names::Goals, None);
             return;
         };
         let (rows, written) = match &a.source {
