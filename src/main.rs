@@ -9,7 +9,7 @@ use planck::diagnostic::{Code, Diagnostic, Severity};
 use planck::emit;
 use planck::fs::{self as files, RealFs};
 use planck::resolve::load::{self, LoadOptions};
-use planck::source::{SourceFile, Sources};
+use planck::source::{SourceFile, Sources, escape_control};
 use std::collections::HashSet;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -129,7 +129,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(Fatal(message)) => {
-            eprintln!("error: {message}");
+            eprintln!("error: {}", escape_control(&message));
             ExitCode::from(2)
         }
     }
@@ -152,6 +152,12 @@ fn print(text: &str) -> Result<(), Fatal> {
     }
 }
 
+/// A warning on standard error. File names come from the repository, so control
+/// characters in them are escaped like every other user text.
+fn warn(message: &str) {
+    eprintln!("warning: {}", escape_control(message));
+}
+
 fn io_error(path: &Path, e: &std::io::Error) -> Fatal {
     let reason = match e.kind() {
         std::io::ErrorKind::NotFound => "no such file or folder".to_string(),
@@ -172,17 +178,17 @@ fn read_file(path: &Path) -> Result<Vec<u8>, Fatal> {
 fn is_root_plan(path: &Path, top: &Path) -> bool {
     let inside = std::fs::canonicalize(path).is_ok_and(|c| c.starts_with(top));
     if !inside {
-        eprintln!(
-            "warning: skipped {}: a symbolic link to a file outside {}",
+        warn(&format!(
+            "skipped {}: a symbolic link to a file outside {}",
             path.display(),
             top.display()
-        );
+        ));
         return false;
     }
     match files::read_regular(path) {
         Ok(bytes) => planck::syntax::has_plan_block(&String::from_utf8_lossy(&bytes)),
         Err(e) => {
-            eprintln!("warning: skipped {}: {e}", path.display());
+            warn(&format!("skipped {}: {e}", path.display()));
             false
         }
     }
@@ -406,7 +412,7 @@ fn compile(args: &CompileArgs) -> Result<ExitCode, Fatal> {
     if errors > 0 {
         eprintln!(
             "error: {} has {errors} error{}; nothing was compiled",
-            root.display(),
+            escape_control(&root.display().to_string()),
             if errors == 1 { "" } else { "s" }
         );
         return Ok(ExitCode::from(1));

@@ -544,3 +544,25 @@ fn a_cycle_deep_in_a_chain_is_still_found() {
         Some("the chain is a.plan → b.plan → c.plan → a.plan: remove one of these includes")
     );
 }
+
+#[test]
+fn file_names_in_command_line_messages_are_escaped() {
+    let dir = project("");
+    let evil = dir.path().join("project/\u{1b}[2J.plan");
+    mkfifo(&evil);
+    let r = run(planck(dir.path()).args(["check", "project"]));
+    assert!(!r.err.contains('\u{1b}'), "{}", r.err);
+    assert!(
+        r.err.contains("skipped project/\\u{1b}[2J.plan"),
+        "{}",
+        r.err
+    );
+    let name = format!("project/{}", "\u{1b}]0;title\u{7}.plan");
+    let r = run(planck(dir.path()).args(["check", &name]));
+    assert_eq!(r.code, 2);
+    assert!(
+        !r.err.contains('\u{1b}') && !r.err.contains('\u{7}'),
+        "{}",
+        r.err
+    );
+}
