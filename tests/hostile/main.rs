@@ -13,5 +13,6 @@ mod files;
 mod leftovers;
 mod numbers;
 mod overflow;
+mod support;
 mod sweep;
 mod text;

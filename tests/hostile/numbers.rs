@@ -1,14 +1,11 @@
 //! Hostile input: numbers — exact comparisons, overflow reported, verdicts that agree.
 
 use super::common;
+use super::support::d;
 use planck::alloc::Depth;
 use planck::config::Config;
 use planck::diagnostic::Diagnostic;
 use rust_decimal::Decimal;
-
-fn d(s: &str) -> Decimal {
-    s.parse().unwrap()
-}
 
 /// Compile `text` as `planck compile` does (every cell) and as `planck check` does (exact
 /// rep totals), assert both report the same, and return the diagnostics.

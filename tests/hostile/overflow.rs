@@ -3,39 +3,8 @@
 //! and a few small ones (a huge `max_growth`, a huge week number, a file that is not UTF-8).
 
 use super::common;
+use super::support::{at, compile_json, d, errors, found};
 use planck::alloc::Depth;
-use rust_decimal::Decimal;
-
-fn d(s: &str) -> Decimal {
-    s.parse().unwrap()
-}
-
-/// Every diagnostic as `code: message`, in order.
-fn found(c: &planck::Compilation) -> Vec<String> {
-    c.diagnostics
-        .iter()
-        .map(|d| format!("{}: {}", d.code, d.message))
-        .collect()
-}
-
-fn errors(c: &planck::Compilation) -> Vec<&planck::diagnostic::Diagnostic> {
-    c.diagnostics
-        .iter()
-        .filter(|d| d.severity == planck::diagnostic::Severity::Error)
-        .collect()
-}
-
-/// The text a diagnostic points at.
-fn at<'c>(c: &'c planck::Compilation, d: &planck::diagnostic::Diagnostic) -> &'c str {
-    let file = c.sources.get(d.span.file).unwrap();
-    &file.text[d.span.start..d.span.end]
-}
-
-fn compile_json(c: &planck::Compilation) -> String {
-    let mut out = Vec::new();
-    planck::emit::compile::write(&c.model, &c.allocation, &c.progress, &mut out).unwrap();
-    String::from_utf8(out).unwrap()
-}
 
 /// A plan in rupiah with one goal on funnel `b2b`; `DEALS` and `STAGES` are replaced.
 const PLAN: &str = r#"

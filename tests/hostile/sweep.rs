@@ -3,20 +3,9 @@
 //! build, the inflow a funnel would need — and the bound on a funnel's probabilities.
 
 use super::common;
+use super::support::{at, d, found};
 use planck::alloc::Depth;
 use rust_decimal::Decimal;
-
-fn d(s: &str) -> Decimal {
-    s.parse().unwrap()
-}
-
-/// Every diagnostic as `code: message`, in order.
-fn found(c: &planck::Compilation) -> Vec<String> {
-    c.diagnostics
-        .iter()
-        .map(|d| format!("{}: {}", d.code, d.message))
-        .collect()
-}
 
 fn with_code<'c>(
     c: &'c planck::Compilation,
@@ -26,12 +15,6 @@ fn with_code<'c>(
         .iter()
         .filter(|d| d.code.as_str() == code)
         .collect()
-}
-
-/// The text a diagnostic points at.
-fn at<'c>(c: &'c planck::Compilation, d: &planck::diagnostic::Diagnostic) -> &'c str {
-    let file = c.sources.get(d.span.file).unwrap();
-    &file.text[d.span.start..d.span.end]
 }
 
 fn compile_with(text: &str, config: &str) -> planck::Compilation {
