@@ -10,17 +10,17 @@
 
 mod csv;
 pub mod load;
-mod suggest;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{self, *};
 use crate::period::{self, Period, TimeDim};
 use crate::source::Span;
+use crate::suggest::{self, did_you_mean};
 use crate::syntax::ast;
+use crate::syntax::scan::Keyword;
 use load::LoadedFile;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
-pub use suggest::did_you_mean;
 
 /// Resolve the loaded files of one compilation (the root file first).
 pub fn resolve(files: &[LoadedFile], sources: &crate::source::Sources) -> (Model, Vec<Diagnostic>) {
@@ -55,7 +55,7 @@ struct Resolver<'s> {
     plan_span: Option<Span>,
     /// Names defined in items that failed to parse, and the keywords of those items.
     broken_names: std::collections::HashSet<String>,
-    broken_keywords: std::collections::HashSet<String>,
+    broken_keywords: std::collections::HashSet<Keyword>,
     /// A file could not be read, or an include could not be loaded: any name may be
     /// defined there.
     definitions_unknown: bool,
@@ -143,18 +143,18 @@ impl Resolver<'_> {
         if self.definitions_unknown || self.broken_names.contains(name) {
             return true;
         }
-        let keywords: &[&str] = if kind.starts_with("member") {
-            &["dimension", "team", "rep"]
+        let keywords: &[Keyword] = if kind.starts_with("member") {
+            &[Keyword::Dimension, Keyword::Team, Keyword::Rep]
         } else if kind.contains("rep") {
-            &["team", "rep"]
+            &[Keyword::Team, Keyword::Rep]
         } else if kind == "stage" {
-            &["funnel", "stage"]
+            &[Keyword::Funnel, Keyword::Stage]
         } else if kind == "grade" {
-            &["grades"]
+            &[Keyword::Grades]
         } else {
             &[]
         };
-        keywords.iter().any(|k| self.broken_keywords.contains(*k))
+        keywords.iter().any(|k| self.broken_keywords.contains(k))
     }
 
     fn names_of(&self, names: Names) -> Vec<&str> {
@@ -385,10 +385,10 @@ impl Resolver<'_> {
     fn collect(&mut self, files: &[LoadedFile]) {
         for broken in files.iter().flat_map(|f| &f.ast.broken) {
             self.broken_names.insert(broken.name.clone());
-            self.broken_keywords.insert(broken.keyword.clone());
+            self.broken_keywords.insert(broken.keyword);
         }
         self.definitions_unknown = files.iter().any(|f| f.unknown_definitions);
-        let mut plan_found = self.broken_keywords.contains("plan");
+        let mut plan_found = self.broken_keywords.contains(&Keyword::Plan);
         for file in files {
             for item in &file.ast.items {
                 if let ast::Item::Plan(p) = item {
