@@ -2,7 +2,8 @@
 //! amount, reported with the row (and the CSV column) they were written in.
 
 use super::load::LoadedFile;
-use super::{Names, Resolver, csv};
+use super::names::NameError;
+use super::{NameKind, Resolver, csv};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{self, *};
 use crate::period;
@@ -12,7 +13,7 @@ use crate::syntax::ast;
 impl Resolver<'_> {
     pub(super) fn actuals(&mut self, a: &ast::Actuals, file: &LoadedFile) {
         let Some(&goal) = self.goals.get(&a.goal.text) else {
-            self.unresolved("goal", &a.goal, Names::Goals, None);
+            self.unresolved(&a.goal, NameKind::Goal, None);
             return;
         };
         let (rows, written) = match &a.source {
@@ -312,24 +313,18 @@ impl Resolver<'_> {
                             crate::syntax::parse_period(data, field.span.start, &field.text);
                         match parsed {
                             Some(expr) => match period::expr(&expr) {
-                                Ok(p)
-                                    if self.inside_plan_written(
-                                        p,
-                                        field.span,
-                                        "the actual's period",
-                                        Some(&expr),
-                                    ) =>
-                                {
-                                    period = Some(p);
-                                }
-                                Ok(_) => {
-                                    ok = false;
-                                    if let Some(last) = self.diagnostics.last_mut()
-                                        && last.span == field.span
-                                    {
-                                        last.message = format!("{where_}: {}", last.message);
+                                Ok(p) => match self.within_plan(
+                                    p,
+                                    field.span,
+                                    "the actual's period",
+                                    Some(&expr),
+                                ) {
+                                    Ok(()) => period = Some(p),
+                                    Err(outside) => {
+                                        ok = false;
+                                        self.push(in_cell(*outside, &where_));
                                     }
-                                }
+                                },
                                 Err(e) => {
                                     ok = false;
                                     self.invalid(
@@ -386,17 +381,13 @@ impl Resolver<'_> {
                             },
                             span: field.span,
                         };
-                        match self.split_member(*dim, &member) {
-                            Some(m) => coords.push(m),
-                            None => {
+                        match self.member_of(*dim, &member) {
+                            Ok(m) => coords.push(m),
+                            Err(NameError::Report(unknown)) => {
                                 ok = false;
-                                // Name the row and column, as for every CSV problem.
-                                if let Some(last) = self.diagnostics.last_mut()
-                                    && last.span == field.span
-                                {
-                                    last.message = format!("{where_}: {}", last.message);
-                                }
+                                self.push(in_cell(*unknown, &where_));
                             }
+                            Err(NameError::Explained) => ok = false,
                         }
                     }
                     Column::Unknown => {}
@@ -413,4 +404,11 @@ impl Resolver<'_> {
         }
         out
     }
+}
+
+/// A diagnostic about one CSV field, its message prefixed with the field's row and
+/// column, as for every CSV problem.
+fn in_cell(mut diagnostic: Diagnostic, where_: &str) -> Diagnostic {
+    diagnostic.message = format!("{where_}: {}", diagnostic.message);
+    diagnostic
 }

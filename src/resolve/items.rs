@@ -100,9 +100,9 @@ impl Resolver<'_> {
     }
 
     pub(super) fn plan(&mut self, p: &ast::Plan) {
-        self.once(&p.period, "period");
-        self.once(&p.currency, "currency");
-        self.once(&p.as_of, "as_of");
+        self.report_repeats(&p.period, "period");
+        self.report_repeats(&p.currency, "currency");
+        self.report_repeats(&p.as_of, "as_of");
         self.model.plan.name = text(&p.name);
         self.model.plan.span = p.keyword;
         if let Some(c) = first(&p.currency) {

@@ -24,6 +24,7 @@ use crate::suggest;
 use crate::syntax::ast;
 use crate::syntax::scan::Keyword;
 use load::LoadedFile;
+use names::NameKind;
 use std::collections::HashMap;
 
 /// Resolve the loaded files of one compilation (the root file first).
@@ -65,27 +66,7 @@ struct Resolver<'s> {
     definitions_unknown: bool,
     /// "Did you mean" candidates, prepared once per kind of name (at the first unknown
     /// name of that kind, in pass 2, when every definition is known).
-    suggesters: HashMap<Names, suggest::Suggester>,
-}
-
-/// The names an unknown name is compared with for a suggestion.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Names {
-    Dimensions,
-    /// User dimensions and the built-in ones (`rep`, `month` …).
-    AnyDimension,
-    Members(DimId),
-    People,
-    Reps,
-    Slices(TimeDim),
-    Strategies,
-    Goals,
-    Funnels,
-    /// The stages of one funnel, or of all.
-    Stages(Option<FunnelId>),
-    Grades,
-    /// Bare member names: user members and reps.
-    AnyMember,
+    suggesters: HashMap<NameKind, suggest::Suggester>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -105,13 +86,20 @@ fn text(s: &Option<ast::Str>) -> Option<String> {
     s.as_ref().map(|s| s.value.clone())
 }
 
+/// An `invalid-value` diagnostic.
+fn invalid_value(span: Span, message: impl Into<String>, help: impl Into<String>) -> Diagnostic {
+    Diagnostic::new(Code::InvalidValue, span, message)
+        .with_label("invalid value")
+        .with_help(help)
+}
+
 impl Resolver<'_> {
     fn push(&mut self, d: Diagnostic) {
         self.diagnostics.push(d);
     }
 
     /// Report every repeat of a statement that may appear once.
-    fn once<T>(&mut self, fields: &[ast::Field<T>], what: &str) {
+    fn report_repeats<T>(&mut self, fields: &[ast::Field<T>], what: &str) {
         if let [first, rest @ ..] = fields {
             for repeat in rest {
                 self.push(
@@ -142,11 +130,7 @@ impl Resolver<'_> {
     }
 
     fn invalid(&mut self, span: Span, message: impl Into<String>, help: impl Into<String>) {
-        self.push(
-            Diagnostic::new(Code::InvalidValue, span, message)
-                .with_label("invalid value")
-                .with_help(help),
-        );
+        self.push(invalid_value(span, message, help));
     }
 
     fn resolve_items(&mut self, files: &[LoadedFile]) {

@@ -2,7 +2,7 @@
 //! things, with "did you mean" for an unknown one, and silence when a broken item may
 //! define it.
 
-use super::{BUILTIN_DIMENSIONS, Names, Person, Resolver};
+use super::{BUILTIN_DIMENSIONS, Person, Resolver, invalid_value};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::*;
 use crate::period::TimeDim;
@@ -10,54 +10,120 @@ use crate::suggest;
 use crate::syntax::ast;
 use crate::syntax::scan::Keyword;
 
+/// What kind of thing a reference names. It decides the noun of the messages, the names
+/// a "did you mean" is chosen from, and which broken items may define the name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) enum NameKind {
+    /// A user dimension (in a coordinate).
+    Dimension,
+    /// A user dimension or a built-in one (`rep`, `month` …), in a split.
+    AnyDimension,
+    Member(DimId),
+    /// A rep or a team: an owner.
+    Person,
+    Rep,
+    Slice(TimeDim),
+    Strategy,
+    Goal,
+    Funnel,
+    /// A stage of one funnel, or of any.
+    Stage(Option<FunnelId>),
+    Grade,
+    /// A bare member name: a user member or a rep.
+    AnyMember,
+}
+
+impl NameKind {
+    /// The kinds of items whose breakage may hide a definition of this kind.
+    fn defined_by(self) -> &'static [Keyword] {
+        match self {
+            NameKind::Member(_) | NameKind::AnyMember => {
+                &[Keyword::Dimension, Keyword::Team, Keyword::Rep]
+            }
+            NameKind::Person | NameKind::Rep => &[Keyword::Team, Keyword::Rep],
+            NameKind::Stage(_) => &[Keyword::Funnel, Keyword::Stage],
+            NameKind::Grade => &[Keyword::Grades],
+            NameKind::Dimension
+            | NameKind::AnyDimension
+            | NameKind::Slice(_)
+            | NameKind::Strategy
+            | NameKind::Goal
+            | NameKind::Funnel => &[],
+        }
+    }
+}
+
+/// Why a name did not resolve.
+#[derive(Debug)]
+pub(super) enum NameError {
+    /// A problem to report. The caller reports it, possibly saying more about where the
+    /// name was written (a CSV row and column).
+    Report(Box<Diagnostic>),
+    /// Already explained by another diagnostic (an item that did not parse, a plan
+    /// without a period): reporting it too would mislead.
+    Explained,
+}
+
 impl Resolver<'_> {
     /// Whether a failed lookup may be explained by an item that did not parse: then the
     /// syntax error is the one to fix, and a second error would mislead.
-    pub(super) fn maybe_broken(&self, kind: &str, name: &str) -> bool {
-        if self.definitions_unknown || self.broken_names.contains(name) {
-            return true;
-        }
-        let keywords: &[Keyword] = if kind.starts_with("member") {
-            &[Keyword::Dimension, Keyword::Team, Keyword::Rep]
-        } else if kind.contains("rep") {
-            &[Keyword::Team, Keyword::Rep]
-        } else if kind == "stage" {
-            &[Keyword::Funnel, Keyword::Stage]
-        } else if kind == "grade" {
-            &[Keyword::Grades]
-        } else {
-            &[]
-        };
-        keywords.iter().any(|k| self.broken_keywords.contains(k))
+    fn maybe_broken(&self, kind: NameKind, name: &str) -> bool {
+        self.definitions_unknown
+            || self.broken_names.contains(name)
+            || kind
+                .defined_by()
+                .iter()
+                .any(|k| self.broken_keywords.contains(k))
     }
 
-    pub(super) fn names_of(&self, names: Names) -> Vec<&str> {
-        match names {
-            Names::Dimensions => self.dimensions.keys().map(String::as_str).collect(),
-            Names::AnyDimension => self
+    /// The noun for a kind of name in messages: "no rep named …".
+    fn noun(&self, kind: NameKind) -> String {
+        match kind {
+            NameKind::Dimension | NameKind::AnyDimension => "dimension".to_string(),
+            NameKind::Member(dim) => {
+                let dimension = self.model.dimensions.get(dim.index());
+                format!("member of `{}`", dimension.map_or("", |d| d.name.as_str()))
+            }
+            NameKind::Person => "rep or team".to_string(),
+            NameKind::Rep => "rep".to_string(),
+            NameKind::Slice(t) => t.name().to_string(),
+            NameKind::Strategy => "strategy".to_string(),
+            NameKind::Goal => "goal".to_string(),
+            NameKind::Funnel => "funnel".to_string(),
+            NameKind::Stage(_) => "stage".to_string(),
+            NameKind::Grade => "grade".to_string(),
+            NameKind::AnyMember => "member or rep".to_string(),
+        }
+    }
+
+    /// The defined names of a kind, for suggestions.
+    fn names_of(&self, kind: NameKind) -> Vec<&str> {
+        match kind {
+            NameKind::Dimension => self.dimensions.keys().map(String::as_str).collect(),
+            NameKind::AnyDimension => self
                 .dimensions
                 .keys()
                 .map(String::as_str)
                 .chain(BUILTIN_DIMENSIONS.iter().copied())
                 .collect(),
-            Names::Members(dim) => self
+            NameKind::Member(dim) => self
                 .model
                 .dimensions
                 .get(dim.index())
                 .map(|d| d.members.iter().map(|m| m.name.as_str()).collect())
                 .unwrap_or_default(),
-            Names::People => self.people.keys().map(String::as_str).collect(),
-            Names::Reps => self.model.reps.iter().map(|r| r.name.as_str()).collect(),
-            Names::Slices(t) => self
+            NameKind::Person => self.people.keys().map(String::as_str).collect(),
+            NameKind::Rep => self.model.reps.iter().map(|r| r.name.as_str()).collect(),
+            NameKind::Slice(t) => self
                 .model
                 .slices(t)
                 .iter()
                 .map(|s| s.name.as_str())
                 .collect(),
-            Names::Strategies => self.strategies.keys().map(String::as_str).collect(),
-            Names::Goals => self.goals.keys().map(String::as_str).collect(),
-            Names::Funnels => self.funnels.keys().map(String::as_str).collect(),
-            Names::Stages(funnel) => self
+            NameKind::Strategy => self.strategies.keys().map(String::as_str).collect(),
+            NameKind::Goal => self.goals.keys().map(String::as_str).collect(),
+            NameKind::Funnel => self.funnels.keys().map(String::as_str).collect(),
+            NameKind::Stage(funnel) => self
                 .model
                 .funnels
                 .iter()
@@ -65,52 +131,75 @@ impl Resolver<'_> {
                 .filter(|(i, _)| funnel.is_none_or(|f| f.index() == *i))
                 .flat_map(|(_, f)| f.stages.iter().map(|s| s.name.as_str()))
                 .collect(),
-            Names::Grades => self.grades.keys().map(String::as_str).collect(),
-            Names::AnyMember => self.members.keys().map(String::as_str).collect(),
+            NameKind::Grade => self.grades.keys().map(String::as_str).collect(),
+            NameKind::AnyMember => self.members.keys().map(String::as_str).collect(),
         }
     }
 
-    /// Report an unknown name, suggesting the closest of `names`. The candidates are
-    /// gathered once per kind, since a file of actuals may name thousands of unknowns.
-    pub(super) fn unresolved(
+    /// Why `name`, of `kind`, is unknown: the closest defined name as a suggestion, else
+    /// `extra` or a general help. The candidates are gathered once per kind, since a
+    /// file of actuals may name thousands of unknowns.
+    pub(super) fn unknown_name(
         &mut self,
-        kind: &str,
         name: &ast::Name,
-        names: Names,
+        kind: NameKind,
         extra: Option<String>,
-    ) {
+    ) -> NameError {
         if self.maybe_broken(kind, &name.text) {
-            return;
+            return NameError::Explained;
         }
-        if !self.suggesters.contains_key(&names) {
-            let suggester = suggest::Suggester::new(self.names_of(names).into_iter());
-            self.suggesters.insert(names, suggester);
+        if !self.suggesters.contains_key(&kind) {
+            let suggester = suggest::Suggester::new(self.names_of(kind).into_iter());
+            self.suggesters.insert(kind, suggester);
         }
+        let noun = self.noun(kind);
         let suggestion = self
             .suggesters
-            .get_mut(&names)
+            .get_mut(&kind)
             .and_then(|s| s.suggest(&name.text));
         let help = match suggestion {
             Some(best) => format!("did you mean `{best}`?"),
-            None => extra.unwrap_or_else(|| format!("define the {kind} or correct the name")),
+            None => extra.unwrap_or_else(|| format!("define the {noun} or correct the name")),
         };
-        self.push(
+        NameError::Report(Box::new(
             Diagnostic::new(
                 Code::UnresolvedName,
                 name.span,
-                format!("no {kind} named `{}`", name.text),
+                format!("no {noun} named `{}`", name.text),
             )
-            .with_label(format!("unknown {kind}"))
+            .with_label(format!("unknown {noun}"))
             .with_help(help),
-        );
+        ))
+    }
+
+    /// Report an unknown name (see [`Self::unknown_name`]).
+    pub(super) fn unresolved(&mut self, name: &ast::Name, kind: NameKind, extra: Option<String>) {
+        let error = self.unknown_name(name, kind, extra);
+        self.report(error);
+    }
+
+    /// Report a name that did not resolve, unless it is already explained.
+    pub(super) fn report(&mut self, error: NameError) {
+        if let NameError::Report(diagnostic) = error {
+            self.push(*diagnostic);
+        }
+    }
+
+    /// The value of a lookup, after reporting why it failed.
+    fn reported<T>(&mut self, result: Result<T, NameError>) -> Option<T> {
+        result.map_err(|e| self.report(e)).ok()
+    }
+
+    /// A diagnostic about a name, to report.
+    fn name_error(diagnostic: Diagnostic) -> NameError {
+        NameError::Report(Box::new(diagnostic))
     }
 
     pub(super) fn coord(&mut self, c: &ast::Coord) -> Option<Coord> {
         let Some(&dim) = self.dimensions.get(&c.dimension.text) else {
             self.unresolved(
-                "dimension",
                 &c.dimension,
-                Names::Dimensions,
+                NameKind::Dimension,
                 Some("coordinates are `DIMENSION MEMBER` pairs, such as `region east`".into()),
             );
             return None;
@@ -128,18 +217,17 @@ impl Resolver<'_> {
             );
             return None;
         }
-        let member = self.user_member(dim, &c.member.name)?;
+        let member = self.user_member(dim, &c.member.name);
+        let member = self.reported(member)?;
         Some(Coord { dim, member })
     }
 
-    pub(super) fn user_member(&mut self, dim: DimId, name: &ast::Name) -> Option<MemberId> {
+    fn user_member(&mut self, dim: DimId, name: &ast::Name) -> Result<MemberId, NameError> {
         let d = &self.model.dimensions[dim.index()];
-        if let Some(&m) = d.member_index.get(&name.text) {
-            return Some(m);
+        match d.member_index.get(&name.text) {
+            Some(&m) => Ok(m),
+            None => Err(self.unknown_name(name, NameKind::Member(dim), None)),
         }
-        let kind = format!("member of `{}`", d.name);
-        self.unresolved(&kind, name, Names::Members(dim), None);
-        None
     }
 
     pub(super) fn dim_ref(&mut self, name: &ast::NameRef) -> Option<DimRef> {
@@ -161,11 +249,22 @@ impl Resolver<'_> {
         if let Some(&d) = self.dimensions.get(text) {
             return Some(DimRef::User(d));
         }
-        self.unresolved("dimension", &name.name, Names::AnyDimension, None);
+        self.unresolved(&name.name, NameKind::AnyDimension, None);
         None
     }
 
+    /// A member of `dim`, as a split entry names it; reported if unknown.
     pub(super) fn split_member(&mut self, dim: DimRef, m: &ast::NameRef) -> Option<MemberRef> {
+        let member = self.member_of(dim, m);
+        self.reported(member)
+    }
+
+    /// A member of `dim`, or why there is none, for the caller to report.
+    pub(super) fn member_of(
+        &mut self,
+        dim: DimRef,
+        m: &ast::NameRef,
+    ) -> Result<MemberRef, NameError> {
         if let Some(q) = &m.qualifier {
             let expected = match dim {
                 DimRef::User(d) => self.model.dimensions[d.index()].name.clone(),
@@ -173,15 +272,14 @@ impl Resolver<'_> {
                 DimRef::Time(t) => t.name().to_string(),
             };
             if q.text != expected {
-                self.invalid(
+                return Err(Self::name_error(invalid_value(
                     q.span,
                     format!("this split is on `{expected}`, not `{}`", q.text),
                     format!(
                         "write `{expected}.{}` or just `{}`",
                         m.name.text, m.name.text
                     ),
-                );
-                return None;
+                )));
             }
         }
         match dim {
@@ -189,11 +287,8 @@ impl Resolver<'_> {
                 .user_member(d, &m.name)
                 .map(|id| MemberRef::User(d, id)),
             DimRef::Rep => match self.people.get(&m.name.text) {
-                Some(Person::Rep(r)) => Some(MemberRef::Rep(*r)),
-                _ => {
-                    self.unresolved("rep", &m.name, Names::Reps, None);
-                    None
-                }
+                Some(Person::Rep(r)) => Ok(MemberRef::Rep(*r)),
+                _ => Err(self.unknown_name(&m.name, NameKind::Rep, None)),
             },
             DimRef::Time(t) => {
                 let found = self
@@ -202,8 +297,9 @@ impl Resolver<'_> {
                     .and_then(|s| s.get(&m.name.text))
                     .copied();
                 match found {
-                    Some(i) => Some(MemberRef::Time(t, i)),
-                    None if self.model.plan.period.is_none() => None,
+                    Some(i) => Ok(MemberRef::Time(t, i)),
+                    // The missing period was reported; no slice can be named.
+                    None if self.model.plan.period.is_none() => Err(NameError::Explained),
                     None => {
                         let names: Vec<String> = self
                             .model
@@ -223,8 +319,7 @@ impl Resolver<'_> {
                             ),
                             _ => "the plan period has no such slices".to_string(),
                         };
-                        self.unresolved(t.name(), &m.name, Names::Slices(t), Some(range));
-                        None
+                        Err(self.unknown_name(&m.name, NameKind::Slice(t), Some(range)))
                     }
                 }
             }
@@ -245,7 +340,7 @@ impl Resolver<'_> {
         match found.as_slice() {
             [one] => Some(*one),
             [] => {
-                self.unresolved("member or rep", &m.name, Names::AnyMember, None);
+                self.unresolved(&m.name, NameKind::AnyMember, None);
                 None
             }
             many => {

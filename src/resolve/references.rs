@@ -1,7 +1,7 @@
 //! Pass 2 for teams, funnels, goals (with their splits) and deals: each statement's
 //! references and values are resolved into the model.
 
-use super::{Names, Person, Resolver, first, text};
+use super::{NameKind, Person, Resolver, first, text};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{self, *};
 use crate::period::Period;
@@ -17,7 +17,7 @@ impl Resolver<'_> {
         if self.model.teams[team.index()].span != t.name.span {
             return; // a duplicate, already reported
         }
-        self.once(&t.lead, "lead");
+        self.report_repeats(&t.lead, "lead");
         let lead = first(&t.lead).map(|l| match l {
             ast::NameOrText::Name(n) => n.text.clone(),
             ast::NameOrText::Text(s) => s.value.clone(),
@@ -32,9 +32,9 @@ impl Resolver<'_> {
             if self.model.reps[id.index()].span != rep.name.span {
                 continue;
             }
-            self.once(&rep.capacity, "capacity");
-            self.once(&rep.start, "start");
-            self.once(&rep.ramp, "ramp");
+            self.report_repeats(&rep.capacity, "capacity");
+            self.report_repeats(&rep.start, "start");
+            self.report_repeats(&rep.ramp, "ramp");
             let capacity = first(&rep.capacity).and_then(|q| self.amount(q, "capacity"));
             let start = first(&rep.start).and_then(|expr| {
                 let p = self.period(expr)?;
@@ -84,8 +84,8 @@ impl Resolver<'_> {
         if self.model.funnels[id.index()].span != f.name.span {
             return;
         }
-        self.once(&f.deal_size, "deal_size");
-        self.once(&f.inflow, "inflow");
+        self.report_repeats(&f.deal_size, "deal_size");
+        self.report_repeats(&f.inflow, "inflow");
         let deal_size = first(&f.deal_size).and_then(|q| self.amount(q, "a deal size"));
         let inflow = first(&f.inflow).and_then(|rate| {
             let value = self.non_negative(&rate.amount, "inflow")?;
@@ -110,10 +110,10 @@ impl Resolver<'_> {
                 self.duplicate("stage", &s.name, first);
                 continue;
             }
-            self.once(&s.convert, "convert");
-            self.once(&s.dwell, "dwell");
-            self.once(&s.buyer, "buyer");
-            self.once(&s.milestone, "milestone");
+            self.report_repeats(&s.convert, "convert");
+            self.report_repeats(&s.dwell, "dwell");
+            self.report_repeats(&s.buyer, "buyer");
+            self.report_repeats(&s.milestone, "milestone");
             let convert = first(&s.convert).and_then(|p| {
                 let v = p.value?;
                 if v.is_zero() || v > Decimal::ONE {
@@ -196,12 +196,12 @@ impl Resolver<'_> {
         if self.model.goals[id.index()].name_span != g.name.span {
             return;
         }
-        self.once(&g.owner, "owner");
-        self.once(&g.target, "target");
-        self.once(&g.baseline, "baseline");
-        self.once(&g.period, "period");
-        self.once(&g.parent, "parent");
-        self.once(&g.funnel, "funnel");
+        self.report_repeats(&g.owner, "owner");
+        self.report_repeats(&g.target, "target");
+        self.report_repeats(&g.baseline, "baseline");
+        self.report_repeats(&g.period, "period");
+        self.report_repeats(&g.parent, "parent");
+        self.report_repeats(&g.funnel, "funnel");
         let owner = first(&g.owner).and_then(|o| match o {
             ast::NameOrText::Text(s) => Some(Owner::Text(s.value.clone())),
             ast::NameOrText::Name(n) => match self.people.get(&n.text) {
@@ -209,9 +209,8 @@ impl Resolver<'_> {
                 Some(Person::Team(t)) => Some(Owner::Team(*t)),
                 None => {
                     self.unresolved(
-                        "rep or team",
                         n,
-                        Names::People,
+                        NameKind::Person,
                         Some("an owner is a rep, a team, or a quoted name such as `owner \"销售总监\"`".into()),
                     );
                     None
@@ -288,7 +287,7 @@ impl Resolver<'_> {
             .filter_map(|s| match self.strategies.get(&s.text) {
                 Some(&id) => Some(id),
                 None => {
-                    self.unresolved("strategy", s, Names::Strategies, None);
+                    self.unresolved(s, NameKind::Strategy, None);
                     None
                 }
             })
@@ -304,14 +303,14 @@ impl Resolver<'_> {
             }
             Some(&pid) => Some(pid),
             None => {
-                self.unresolved("goal", p, Names::Goals, None);
+                self.unresolved(p, NameKind::Goal, None);
                 None
             }
         });
         let funnel = first(&g.funnel).and_then(|f| match self.funnels.get(&f.text) {
             Some(&fid) => Some(fid),
             None => {
-                self.unresolved("funnel", f, Names::Funnels, None);
+                self.unresolved(f, NameKind::Funnel, None);
                 None
             }
         });
@@ -415,17 +414,17 @@ impl Resolver<'_> {
             self.duplicate("deal", &d.name, first);
             return;
         }
-        self.once(&d.owner, "owner");
-        self.once(&d.stage, "stage");
-        self.once(&d.grade, "grade");
-        self.once(&d.amount, "amount");
-        self.once(&d.close, "close");
-        self.once(&d.funnel, "funnel");
+        self.report_repeats(&d.owner, "owner");
+        self.report_repeats(&d.stage, "stage");
+        self.report_repeats(&d.grade, "grade");
+        self.report_repeats(&d.amount, "amount");
+        self.report_repeats(&d.close, "close");
+        self.report_repeats(&d.funnel, "funnel");
         let owner = first(&d.owner).and_then(|o| match o {
             ast::NameOrText::Name(n) => match self.people.get(&n.text) {
                 Some(Person::Rep(r)) => Some(*r),
                 _ => {
-                    self.unresolved("rep", n, Names::Reps, None);
+                    self.unresolved(n, NameKind::Rep, None);
                     None
                 }
             },
@@ -441,7 +440,7 @@ impl Resolver<'_> {
         let mut funnel = first(&d.funnel).and_then(|f| match self.funnels.get(&f.text) {
             Some(&id) => Some(id),
             None => {
-                self.unresolved("funnel", f, Names::Funnels, None);
+                self.unresolved(f, NameKind::Funnel, None);
                 None
             }
         });
@@ -466,7 +465,7 @@ impl Resolver<'_> {
                     stage = Some(*idx);
                 }
                 [] => {
-                    self.unresolved("stage", s, Names::Stages(funnel), None);
+                    self.unresolved(s, NameKind::Stage(funnel), None);
                 }
                 many => {
                     let names: Vec<String> = many
@@ -492,7 +491,7 @@ impl Resolver<'_> {
         let grade = first(&d.grade).and_then(|g| match self.grades.get(&g.text) {
             Some(&id) => Some(id),
             None => {
-                self.unresolved("grade", g, Names::Grades, None);
+                self.unresolved(g, NameKind::Grade, None);
                 None
             }
         });

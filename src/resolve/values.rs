@@ -109,11 +109,29 @@ impl Resolver<'_> {
         what: &str,
         written: Option<&ast::PeriodExpr>,
     ) -> bool {
+        match self.within_plan(p, span, what, written) {
+            Ok(()) => true,
+            Err(outside) => {
+                self.push(*outside);
+                false
+            }
+        }
+    }
+
+    /// Whether a period lies inside the plan period; if not, the `outside-plan-period`
+    /// diagnostic for the caller to report.
+    pub(super) fn within_plan(
+        &self,
+        p: Period,
+        span: Span,
+        what: &str,
+        written: Option<&ast::PeriodExpr>,
+    ) -> Result<(), Box<Diagnostic>> {
         let Some(plan) = self.model.plan.period else {
-            return true;
+            return Ok(());
         };
         if plan.contains(&p) {
-            return true;
+            return Ok(());
         }
         // An ISO week belongs where its Thursday is, as for `split week`.
         if let Some(w) = written
@@ -121,7 +139,7 @@ impl Resolver<'_> {
             && matches!(w.start.kind, ast::PeriodAtomKind::Week(..))
             && plan.contains_date(p.start + chrono::Days::new(3))
         {
-            return true;
+            return Ok(());
         }
         let calendar_slice = written.is_some_and(|w| {
             w.end.is_none()
@@ -145,7 +163,7 @@ impl Resolver<'_> {
         } else {
             format!("keep it within {plan}, or widen the plan's `period`")
         };
-        self.push(
+        Err(Box::new(
             Diagnostic::new(
                 Code::OutsidePlanPeriod,
                 span,
@@ -153,7 +171,6 @@ impl Resolver<'_> {
             )
             .with_label("outside the plan period")
             .with_help(help),
-        );
-        false
+        ))
     }
 }
