@@ -17,7 +17,7 @@
 //! Parsing is pure: the CLI finds and reads the file, this module judges its text.
 
 use crate::diagnostic::{Code, Diagnostic, Severity};
-use crate::resolve::did_you_mean;
+use crate::suggest::did_you_mean;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};

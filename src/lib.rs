@@ -51,6 +51,7 @@ pub mod pipeline;
 pub mod progress;
 pub mod resolve;
 pub mod source;
+pub mod suggest;
 pub mod syntax;
 
 use chrono::NaiveDate;

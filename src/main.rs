@@ -595,7 +595,7 @@ fn explain(code: Option<&str>) -> Result<ExitCode, Fatal> {
             Ok(ExitCode::SUCCESS)
         }
         None => {
-            let hint = planck::resolve::did_you_mean(name, Code::ALL.iter().map(|c| c.as_str()))
+            let hint = planck::suggest::did_you_mean(name, Code::ALL.iter().map(|c| c.as_str()))
                 .map_or_else(
                     || "; `planck explain` lists every code".to_string(),
                     |b| format!("; did you mean `{b}`?"),

@@ -316,3 +316,25 @@ fn as_of_on_the_command_line_overrides_the_plan() {
     assert_eq!(code, 0);
     assert!(out.contains("no problems"), "{out}");
 }
+
+#[test]
+fn an_included_file_with_a_member_named_plan_is_not_a_root() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "main.plan",
+        "plan \"p\" { period 2026  currency CNY }\ninclude \"tiers.plan\"\n",
+    );
+    write(
+        dir.path(),
+        "tiers.plan",
+        "dimension tier \"客户分层\" {\n  plan \"计划客户\"\n  pro\n}\n",
+    );
+    let (code, out, err) = stdout(planck().arg("check").arg(dir.path()));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("checked 1 plan (2 files): no problems"),
+        "{out}"
+    );
+    assert!(!out.contains("missing-period"), "{out}");
+}

@@ -21,7 +21,7 @@ pub struct File {
 /// `rep alice`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BrokenDefinition {
-    pub keyword: String,
+    pub keyword: super::scan::Keyword,
     pub name: String,
 }
 

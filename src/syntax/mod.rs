@@ -11,19 +11,17 @@ pub mod scan;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{FileId, Span};
 use pest::Parser;
+use scan::Keyword;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/plan.pest"]
 pub(crate) struct PlanParser;
 
-/// Whether the text has a `plan` block, i.e. is the root of a compilation. Cheap: it
-/// only scans, it does not parse.
+/// Whether the text has a top-level `plan` block, i.e. is the root of a compilation.
+/// Cheap: it only scans, it does not parse. It answers as [`parse`] cuts items, so a
+/// member named `plan` inside a block does not make a root.
 pub fn has_plan_block(text: &str) -> bool {
-    text.lines().any(|line| {
-        line.trim_start_matches(['\u{feff}', ' ', '\t'])
-            .strip_prefix("plan")
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '{', '"', '\r']))
-    })
+    scan::scan(FileId(0), text).has_plan_block
 }
 
 /// The tree of a file that could not be read as text (not UTF-8). What it defines is
@@ -33,24 +31,14 @@ pub fn has_plan_block(text: &str) -> bool {
 /// as the plan's one block, and would make a real one elsewhere a duplicate. The loader
 /// marks the file as defining unknown names, which also excuses a missing `plan` block.)
 pub fn unreadable() -> ast::File {
-    let keywords = [
-        "strategy",
-        "dimension",
-        "team",
-        "rep",
-        "goal",
-        "funnel",
-        "stage",
-        "grades",
-        "deal",
-    ];
     ast::File {
         items: Vec::new(),
         comments: Vec::new(),
-        broken: keywords
-            .iter()
-            .map(|k| ast::BrokenDefinition {
-                keyword: (*k).to_string(),
+        broken: Keyword::ALL
+            .into_iter()
+            .filter(|k| k.defines() && *k != Keyword::Plan)
+            .map(|keyword| ast::BrokenDefinition {
+                keyword,
                 name: String::new(),
             })
             .collect(),
@@ -138,37 +126,15 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
 }
 
 /// The definitions a chunk that failed to parse appears to make: each line that starts
-/// with a defining keyword and a name.
+/// with a defining keyword, and the name after it.
 fn broken_definitions(chunk: &str) -> Vec<ast::BrokenDefinition> {
-    const DEFINING: &[&str] = &[
-        "plan",
-        "strategy",
-        "dimension",
-        "team",
-        "rep",
-        "goal",
-        "funnel",
-        "stage",
-        "grades",
-        "deal",
-    ];
     chunk
         .lines()
         .filter_map(|line| {
-            let mut words = line.split_whitespace();
-            let keyword = words.next()?;
-            if !DEFINING.contains(&keyword) {
-                return None;
-            }
-            let name: String = words
-                .next()
-                .unwrap_or("")
-                .chars()
-                .take_while(|c| *c == '_' || c.is_alphanumeric())
-                .collect();
-            Some(ast::BrokenDefinition {
-                keyword: keyword.to_string(),
-                name,
+            let (keyword, after) = Keyword::at_start(scan::indentation(line).1)?;
+            keyword.defines().then(|| ast::BrokenDefinition {
+                keyword,
+                name: scan::name_at_start(after.trim_start()).to_string(),
             })
         })
         .collect()
@@ -279,7 +245,7 @@ fn misspelt_keyword(positives: &[Rule], found: &str) -> Option<String> {
         .filter_map(|r| describe(*r))
         .filter_map(|d| d.strip_prefix('`').and_then(|d| d.strip_suffix('`')))
         .collect();
-    crate::resolve::did_you_mean(found, keywords.into_iter())
+    crate::suggest::did_you_mean(found, keywords.into_iter())
         .map(|k| format!("did you mean `{k}`?"))
 }
 
@@ -302,10 +268,10 @@ fn hint(expected: &[&str], rest: &str) -> Option<String> {
         return Some("a block is not closed: add the missing `}`".into());
     }
     if expected.contains(&"an item (`plan`, `goal`, `dimension`, …)") {
-        return Some(
-            "top-level items are plan, include, strategy, dimension, team, goal, funnel, grades, deal and actuals"
-                .into(),
-        );
+        return Some(format!(
+            "top-level items are {}",
+            join_with(scan::ITEM_KEYWORDS, "and")
+        ));
     }
     None
 }
@@ -353,10 +319,15 @@ fn statement_form(keyword: &str) -> Option<&'static str> {
 }
 
 fn join_or(items: &[&str]) -> String {
+    join_with(items, "or")
+}
+
+/// `a, b and c`, with `conjunction` before the last item.
+fn join_with(items: &[&str], conjunction: &str) -> String {
     match items {
         [] => String::new(),
         [one] => (*one).to_string(),
-        [init @ .., last] => format!("{} or {}", init.join(", "), last),
+        [init @ .., last] => format!("{} {conjunction} {}", init.join(", "), last),
     }
 }
 
@@ -492,6 +463,49 @@ mod tests {
             unclosed[0].help.as_deref(),
             Some("a block is not closed: add the missing `}`")
         );
+    }
+
+    #[test]
+    fn only_a_top_level_plan_item_makes_a_root() {
+        assert!(has_plan_block("plan \"p\" { period 2026 }\n"));
+        assert!(has_plan_block("\u{feff}plan{ period 2026 }\n"));
+        assert!(has_plan_block(
+            "# header\ngoal g { }\n  plan { period 2026 }\n"
+        ));
+        // A member named `plan`, indented inside a dimension, is not a `plan` block.
+        assert!(!has_plan_block(
+            "dimension tier \"客户分层\" {\n  plan \"计划客户\"\n  pro\n}\n"
+        ));
+        assert!(!has_plan_block(
+            "team t {\n  rep a { region plan }\n\tplan\n}\n"
+        ));
+        assert!(!has_plan_block("planning \"x\"\n"));
+    }
+
+    #[test]
+    fn a_broken_item_records_the_definitions_the_grammar_would_read() {
+        let broken = |text: &str| -> Vec<(Keyword, String)> {
+            parse(FileId(0), text)
+                .0
+                .broken
+                .into_iter()
+                .map(|b| (b.keyword, b.name))
+                .collect()
+        };
+        // `plan{` is a plan block to the grammar, so to recovery too.
+        assert_eq!(
+            broken("plan{ period 2026\n"),
+            [(Keyword::Plan, String::new())]
+        );
+        assert_eq!(
+            broken("team 华东{\n  rep 张三 {\n    capacity 1M\n}\n"),
+            [
+                (Keyword::Team, "华东".to_string()),
+                (Keyword::Rep, "张三".to_string())
+            ]
+        );
+        // Neither `include` nor `actuals` defines a name; `planning` is no keyword.
+        assert!(broken("actuals g {\n  2026 x\n}\nplanning x {\n").is_empty());
     }
 
     #[test]

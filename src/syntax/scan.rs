@@ -8,19 +8,127 @@
 use super::ast::Comment;
 use crate::source::{FileId, Span};
 
-/// The words that start a top-level item.
-pub const ITEM_KEYWORDS: &[&str] = &[
-    "plan",
-    "include",
-    "strategy",
-    "dimension",
-    "team",
-    "goal",
-    "funnel",
-    "grades",
-    "deal",
-    "actuals",
-];
+/// The words that start a top-level item or define a name: the lexical knowledge of
+/// where items begin, shared by the scanner, root detection, broken-item recovery and
+/// help lines. The grammar is the reference; tests check this list against it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Keyword {
+    Plan,
+    Include,
+    Strategy,
+    Dimension,
+    Team,
+    Goal,
+    Funnel,
+    Grades,
+    Deal,
+    Actuals,
+    /// A rep, defined inside a team.
+    Rep,
+    /// A funnel stage, defined inside a funnel (and named by a deal).
+    Stage,
+}
+
+impl Keyword {
+    /// The keywords that start a top-level item, in the order of the grammar's `item` rule.
+    pub const ITEMS: [Keyword; 10] = [
+        Keyword::Plan,
+        Keyword::Include,
+        Keyword::Strategy,
+        Keyword::Dimension,
+        Keyword::Team,
+        Keyword::Goal,
+        Keyword::Funnel,
+        Keyword::Grades,
+        Keyword::Deal,
+        Keyword::Actuals,
+    ];
+
+    /// Every keyword: the item keywords, then those that define a name inside an item.
+    pub const ALL: [Keyword; 12] = [
+        Keyword::Plan,
+        Keyword::Include,
+        Keyword::Strategy,
+        Keyword::Dimension,
+        Keyword::Team,
+        Keyword::Goal,
+        Keyword::Funnel,
+        Keyword::Grades,
+        Keyword::Deal,
+        Keyword::Actuals,
+        Keyword::Rep,
+        Keyword::Stage,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Keyword::Plan => "plan",
+            Keyword::Include => "include",
+            Keyword::Strategy => "strategy",
+            Keyword::Dimension => "dimension",
+            Keyword::Team => "team",
+            Keyword::Goal => "goal",
+            Keyword::Funnel => "funnel",
+            Keyword::Grades => "grades",
+            Keyword::Deal => "deal",
+            Keyword::Actuals => "actuals",
+            Keyword::Rep => "rep",
+            Keyword::Stage => "stage",
+        }
+    }
+
+    /// Whether the keyword starts a top-level item.
+    pub const fn starts_item(self) -> bool {
+        !matches!(self, Keyword::Rep | Keyword::Stage)
+    }
+
+    /// Whether the keyword defines names: the one that follows it (`goal revenue`,
+    /// `rep alice`), or those in its block (`grades`). `include` and `actuals` define
+    /// nothing.
+    pub const fn defines(self) -> bool {
+        !matches!(self, Keyword::Include | Keyword::Actuals)
+    }
+
+    /// The keyword `text` starts with, read as the grammar reads a keyword (not followed
+    /// by a character that continues a name), and the text after it.
+    pub fn at_start(text: &str) -> Option<(Keyword, &str)> {
+        Keyword::ALL.into_iter().find_map(|keyword| {
+            let after = text.strip_prefix(keyword.as_str())?;
+            let ends_word = !after.starts_with(pest::unicode::XID_CONTINUE);
+            ends_word.then_some((keyword, after))
+        })
+    }
+}
+
+/// The words that start a top-level item, as text.
+pub const ITEM_KEYWORDS: &[&str] = &{
+    let mut words = [""; Keyword::ITEMS.len()];
+    let mut i = 0;
+    while i < words.len() {
+        words[i] = Keyword::ITEMS[i].as_str();
+        i += 1;
+    }
+    words
+};
+
+/// Splits a line into its indentation (spaces, tabs, a byte-order mark) and the rest.
+pub fn indentation(line: &str) -> (usize, &str) {
+    let rest = line.trim_start_matches([' ', '\t', '\u{feff}']);
+    (line.len() - rest.len(), rest)
+}
+
+/// The name at the start of `text`, as the grammar's `ident` reads it; empty if none.
+pub fn name_at_start(text: &str) -> &str {
+    let mut chars = text.char_indices();
+    match chars.next() {
+        Some((_, c)) if c == '_' || pest::unicode::XID_START(c) => {}
+        _ => return "",
+    }
+    let end = chars
+        .find(|&(_, c)| !pest::unicode::XID_CONTINUE(c))
+        .map_or(text.len(), |(i, _)| i);
+    &text[..end]
+}
 
 /// Blocks nested deeper than this are refused before parsing.
 pub const MAX_DEPTH: usize = 48;
@@ -38,18 +146,18 @@ pub struct Chunk {
 pub struct Scan {
     pub chunks: Vec<Chunk>,
     pub comments: Vec<Comment>,
+    /// Whether a top-level `plan` item starts somewhere: the file is then the root of a
+    /// compilation.
+    pub has_plan_block: bool,
 }
 
-fn is_ident_continue(c: char) -> bool {
-    c == '_' || c.is_alphanumeric()
-}
-
-/// Whether `line` (after its indentation) starts with an item keyword.
-fn starts_item(rest: &str) -> bool {
-    ITEM_KEYWORDS.iter().any(|kw| {
-        rest.strip_prefix(kw)
-            .is_some_and(|after| !after.starts_with(is_ident_continue))
-    })
+/// The item keyword starting `line`, if the line starts a top-level item: the keyword
+/// is in column 0, or outside every block (so an unclosed block cannot swallow the
+/// next item, and an indented member named `plan` is not an item).
+fn item_start(line: &str, depth: usize) -> Option<Keyword> {
+    let (indent, rest) = indentation(line);
+    let (keyword, _) = Keyword::at_start(rest)?;
+    (keyword.starts_item() && (indent == 0 || depth == 0)).then_some(keyword)
 }
 
 pub fn scan(file: FileId, text: &str) -> Scan {
@@ -60,17 +168,18 @@ pub fn scan(file: FileId, text: &str) -> Scan {
     let mut offset = 0usize;
 
     for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start_matches([' ', '\t', '\u{feff}']);
-        let indent = line.len() - trimmed.len();
-        if starts_item(trimmed) && (indent == 0 || depth == 0) && offset > chunk_start {
-            out.chunks.push(Chunk {
-                start: chunk_start,
-                end: offset,
-                too_deep,
-            });
-            chunk_start = offset;
-            too_deep = None;
-            depth = 0;
+        if let Some(keyword) = item_start(line, depth) {
+            out.has_plan_block |= keyword == Keyword::Plan;
+            if offset > chunk_start {
+                out.chunks.push(Chunk {
+                    start: chunk_start,
+                    end: offset,
+                    too_deep,
+                });
+                chunk_start = offset;
+                too_deep = None;
+                depth = 0;
+            }
         }
 
         let mut in_string = false;
@@ -166,5 +275,107 @@ mod tests {
         let text = "goal a {".to_string() + &"{".repeat(MAX_DEPTH + 5);
         let s = scan(FileId(0), &text);
         assert!(s.chunks[0].too_deep.is_some());
+    }
+}
+
+/// The keyword list checked against the grammar, so that the scanner, root detection and
+/// recovery cannot drift from what the grammar reads as an item.
+#[cfg(test)]
+mod grammar_tests {
+    use super::*;
+    use crate::syntax::{PlanParser, Rule};
+    use pest::Parser;
+    use std::collections::BTreeSet;
+
+    fn rule_named(name: &str) -> Option<Rule> {
+        Rule::all_rules()
+            .iter()
+            .copied()
+            .find(|r| format!("{r:?}") == name)
+    }
+
+    /// The shortest item each item keyword starts.
+    fn minimal_item(keyword: Keyword) -> &'static str {
+        match keyword {
+            Keyword::Plan => "plan { }",
+            Keyword::Include => "include \"a.plan\"",
+            Keyword::Strategy => "strategy s",
+            Keyword::Dimension => "dimension d { }",
+            Keyword::Team => "team t { }",
+            Keyword::Goal => "goal g { }",
+            Keyword::Funnel => "funnel f { }",
+            Keyword::Grades => "grades { }",
+            Keyword::Deal => "deal d { }",
+            Keyword::Actuals => "actuals g { }",
+            Keyword::Rep => "team t { rep r }",
+            Keyword::Stage => "funnel f { stage s }",
+        }
+    }
+
+    #[test]
+    fn the_item_keywords_are_the_grammars_items() {
+        // Where an item must start, the grammar says which items it tried (after a first
+        // item, so that the error is not reported as the whole file's).
+        let Err(error) = PlanParser::parse(Rule::file, "strategy s \"s\"\n?") else {
+            panic!("`?` parsed as a file");
+        };
+        let pest::error::ErrorVariant::ParsingError { positives, .. } = error.variant else {
+            panic!("{error}");
+        };
+        let grammar: BTreeSet<String> = positives
+            .iter()
+            .filter(|r| **r != Rule::EOI)
+            .map(|r| {
+                let name = format!("{r:?}");
+                match name.strip_prefix("k_") {
+                    Some(word) => word.to_string(),
+                    None => panic!("the grammar tried `{name}` where an item starts"),
+                }
+            })
+            .collect();
+        let scanner: BTreeSet<String> = ITEM_KEYWORDS.iter().map(|k| k.to_string()).collect();
+        assert_eq!(grammar, scanner);
+    }
+
+    #[test]
+    fn every_keyword_is_a_grammar_keyword_and_starts_its_item() {
+        for keyword in Keyword::ALL {
+            let word = keyword.as_str();
+            let rule = rule_named(&format!("k_{word}")).unwrap();
+            let pair = PlanParser::parse(rule, word).unwrap().next().unwrap();
+            assert_eq!(pair.as_str(), word);
+            assert_eq!(
+                Keyword::at_start(&format!("{word} x")),
+                Some((keyword, " x"))
+            );
+            assert_eq!(Keyword::at_start(&format!("{word}_x")), None);
+            assert_eq!(Keyword::at_start(&format!("{word}é")), None);
+
+            let item = minimal_item(keyword);
+            let (file, diagnostics) = crate::syntax::parse(FileId(0), item);
+            assert!(diagnostics.is_empty(), "{item}: {diagnostics:?}");
+            assert_eq!(file.items.len(), 1, "{item}");
+            if keyword.starts_item() {
+                // The item's own rule starts with its keyword …
+                let rule = rule_named(word).unwrap();
+                assert!(PlanParser::parse(rule, item).is_ok(), "{item}");
+                // … and the scanner cuts before it, in column 0 and indented.
+                let text = format!("{item}\n{item}\n  {item}\n");
+                assert_eq!(scan(FileId(0), &text).chunks.len(), 3, "{item}");
+                assert_eq!(
+                    scan(FileId(0), &text).has_plan_block,
+                    keyword == Keyword::Plan
+                );
+            } else {
+                // A definition inside an item: its rule starts with the keyword.
+                let inner = item
+                    .split_once("{ ")
+                    .and_then(|(_, rest)| rest.strip_suffix(" }"))
+                    .unwrap();
+                let rule = rule_named(word).unwrap();
+                assert!(PlanParser::parse(rule, inner).is_ok(), "{inner}");
+                assert_eq!(scan(FileId(0), item).chunks.len(), 1, "{item}");
+            }
+        }
     }
 }

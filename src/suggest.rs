@@ -212,7 +212,7 @@ impl Suggester {
 ///
 /// ```
 /// let names = ["华东", "华北", "north"];
-/// assert_eq!(planck::resolve::did_you_mean("nroth", names.into_iter()).as_deref(), Some("north"));
+/// assert_eq!(planck::suggest::did_you_mean("nroth", names.into_iter()).as_deref(), Some("north"));
 /// ```
 pub fn did_you_mean<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
     Suggester::new(candidates).suggest(name).map(str::to_string)

@@ -1,0 +1,528 @@
+//! Pass 2 for teams, funnels, goals (with their splits) and deals: each statement's
+//! references and values are resolved into the model.
+
+use super::{NameKind, Person, Resolver, first, text};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::{self, *};
+use crate::period::Period;
+use crate::suggest::did_you_mean;
+use crate::syntax::ast;
+use rust_decimal::Decimal;
+
+impl Resolver<'_> {
+    pub(super) fn team(&mut self, t: &ast::Team) {
+        let Some(Person::Team(team)) = self.people.get(&t.name.text).copied() else {
+            return;
+        };
+        if self.model.teams[team.index()].span != t.name.span {
+            return; // a duplicate, already reported
+        }
+        self.report_repeats(&t.lead, "lead");
+        let lead = first(&t.lead).map(|l| match l {
+            ast::NameOrText::Name(n) => n.text.clone(),
+            ast::NameOrText::Text(s) => s.value.clone(),
+        });
+        let coords: Vec<Coord> = t.coords.iter().filter_map(|c| self.coord(c)).collect();
+        self.model.teams[team.index()].lead = lead;
+        self.model.teams[team.index()].coords = coords.clone();
+        for rep in &t.reps {
+            let Some(Person::Rep(id)) = self.people.get(&rep.name.text).copied() else {
+                continue;
+            };
+            if self.model.reps[id.index()].span != rep.name.span {
+                continue;
+            }
+            self.report_repeats(&rep.capacity, "capacity");
+            self.report_repeats(&rep.start, "start");
+            self.report_repeats(&rep.ramp, "ramp");
+            let capacity = first(&rep.capacity).and_then(|q| self.amount(q, "capacity"));
+            let start = first(&rep.start).and_then(|expr| {
+                let p = self.period(expr)?;
+                if expr.end.is_some()
+                    || !matches!(
+                        expr.start.kind,
+                        ast::PeriodAtomKind::Month(..) | ast::PeriodAtomKind::Date(..)
+                    )
+                {
+                    self.invalid(
+                        expr.span,
+                        "`start` is the month a rep begins",
+                        "write a month such as `start 2026-07`",
+                    );
+                    return None;
+                }
+                Some(p.start)
+            });
+            let mut ramp = Vec::new();
+            if let Some(steps) = first(&rep.ramp) {
+                for step in steps {
+                    match step.value {
+                        Some(v) if v <= Decimal::ONE => ramp.push(v),
+                        Some(_) => self.invalid(
+                            step.span,
+                            "a ramp step cannot exceed 100% of capacity",
+                            "ramp gives the fraction of full capacity in each month, e.g. `ramp 50% 75%`",
+                        ),
+                        None => {}
+                    }
+                }
+            }
+            let mut rep_coords = coords.clone();
+            rep_coords.extend(rep.coords.iter().filter_map(|c| self.coord(c)));
+            let r = &mut self.model.reps[id.index()];
+            r.capacity = capacity;
+            r.start = start;
+            r.ramp = ramp;
+            r.coords = rep_coords;
+        }
+    }
+
+    pub(super) fn funnel(&mut self, f: &ast::Funnel) {
+        let Some(&id) = self.funnels.get(&f.name.text) else {
+            return;
+        };
+        if self.model.funnels[id.index()].span != f.name.span {
+            return;
+        }
+        self.report_repeats(&f.deal_size, "deal_size");
+        self.report_repeats(&f.inflow, "inflow");
+        let deal_size = first(&f.deal_size).and_then(|q| self.amount(q, "a deal size"));
+        let inflow = first(&f.inflow).and_then(|rate| {
+            let value = self.non_negative(&rate.amount, "inflow")?;
+            if !matches!(
+                rate.per.text.as_str(),
+                "day" | "week" | "month" | "quarter" | "year"
+            ) {
+                self.invalid(
+                    rate.per.span,
+                    format!("`{}` is not a unit of time", rate.per.text),
+                    "write `per day`, `per week`, `per month`, `per quarter` or `per year`",
+                );
+                return None;
+            }
+            Some((value, rate.per.text.clone()))
+        });
+        let mut stages: Vec<model::Stage> = Vec::with_capacity(f.stages.len());
+        let last = f.stages.len().saturating_sub(1);
+        for (i, s) in f.stages.iter().enumerate() {
+            if let Some(prev) = stages.iter().find(|x| x.name == s.name.text) {
+                let first = prev.span;
+                self.duplicate("stage", &s.name, first);
+                continue;
+            }
+            self.report_repeats(&s.convert, "convert");
+            self.report_repeats(&s.dwell, "dwell");
+            self.report_repeats(&s.buyer, "buyer");
+            self.report_repeats(&s.milestone, "milestone");
+            let convert = first(&s.convert).and_then(|p| {
+                let v = p.value?;
+                if v.is_zero() || v > Decimal::ONE {
+                    self.invalid(
+                        p.span,
+                        "a conversion rate must be above 0% and at most 100%",
+                        "write the share of entries that move on to the next stage, e.g. `convert 40%`",
+                    );
+                    return None;
+                }
+                Some(v)
+            });
+            let dwell_days = first(&s.dwell).and_then(|d| {
+                let v = d.amount.value?;
+                if v.is_zero() {
+                    self.invalid(
+                        d.span,
+                        "the time in a stage must be positive",
+                        "write the average time deals spend in the stage, e.g. `dwell 10d`",
+                    );
+                    return None;
+                }
+                let (days, unit) = match d.unit {
+                    ast::DurationUnit::Day => (Decimal::ONE, "days"),
+                    ast::DurationUnit::Week => (Decimal::from(7), "weeks"),
+                    ast::DurationUnit::Month => (Decimal::from(30), "months"),
+                };
+                let in_days = v.checked_mul(days);
+                if in_days.is_none() {
+                    self.invalid(
+                        d.span,
+                        format!(
+                            "the time in stage `{}`, {} {unit}, is more days than planck can count ({})",
+                            s.name.text,
+                            v.normalize(),
+                            Decimal::MAX
+                        ),
+                        "write the average time deals spend in the stage, e.g. `dwell 10d`",
+                    );
+                }
+                in_days
+            });
+            if i == last && i > 0 {
+                if let Some(c) = s.convert.first() {
+                    self.invalid(
+                        c.keyword,
+                        format!("the last stage `{}` is terminal and has no conversion", s.name.text),
+                        "deals in the last stage are won: remove `convert` here, or add the final stage after it",
+                    );
+                }
+            } else if convert.is_none() && s.convert.is_empty() {
+                self.invalid(
+                    s.name.span,
+                    format!("stage `{}` has no conversion rate", s.name.text),
+                    "add `convert PERCENT`: the share of entries that move on to the next stage",
+                );
+            }
+            stages.push(model::Stage {
+                name: s.name.text.clone(),
+                label: text(&s.label),
+                buyer: first(&s.buyer).map(|b| b.value.clone()),
+                convert,
+                dwell_days,
+                milestone: first(&s.milestone).map(|m| m.value.clone()),
+                actions: s.actions.iter().map(|a| a.value.clone()).collect(),
+                tools: s.tools.iter().map(|a| a.value.clone()).collect(),
+                span: s.name.span,
+            });
+        }
+        let funnel = &mut self.model.funnels[id.index()];
+        funnel.deal_size = deal_size;
+        funnel.inflow = inflow;
+        funnel.stages = stages;
+    }
+
+    pub(super) fn goal(&mut self, g: &ast::Goal) {
+        let Some(&id) = self.goals.get(&g.name.text) else {
+            return;
+        };
+        if self.model.goals[id.index()].name_span != g.name.span {
+            return;
+        }
+        self.report_repeats(&g.owner, "owner");
+        self.report_repeats(&g.target, "target");
+        self.report_repeats(&g.baseline, "baseline");
+        self.report_repeats(&g.period, "period");
+        self.report_repeats(&g.parent, "parent");
+        self.report_repeats(&g.funnel, "funnel");
+        let owner = first(&g.owner).and_then(|o| match o {
+            ast::NameOrText::Text(s) => Some(Owner::Text(s.value.clone())),
+            ast::NameOrText::Name(n) => match self.people.get(&n.text) {
+                Some(Person::Rep(r)) => Some(Owner::Rep(*r)),
+                Some(Person::Team(t)) => Some(Owner::Team(*t)),
+                None => {
+                    self.unresolved(
+                        n,
+                        NameKind::Person,
+                        Some("an owner is a rep, a team, or a quoted name such as `owner \"销售总监\"`".into()),
+                    );
+                    None
+                }
+            },
+        });
+        let target_field = first(&g.target);
+        let target = target_field.and_then(|q| {
+            let value = q.amount.value?;
+            if value.is_sign_negative() && !value.is_zero() {
+                self.invalid(
+                    q.amount.span,
+                    "a target cannot be negative",
+                    "write the amount to reach, e.g. `target 12M CNY`",
+                );
+                return None;
+            }
+            self.check_currency(&q.unit.text, q.unit.span);
+            Some(Amount {
+                value,
+                unit: q.unit.text.clone(),
+                span: q.span,
+            })
+        });
+        let target_invalid = target_field.is_some() && target.is_none();
+
+        let period = match first(&g.period) {
+            Some(expr) => {
+                let p = self.period(expr);
+                match p {
+                    Some(p)
+                        if self.inside_plan_written(
+                            p,
+                            expr.span,
+                            "the goal's period",
+                            Some(expr),
+                        ) =>
+                    {
+                        Some(p)
+                    }
+                    _ => None,
+                }
+            }
+            None => self.model.plan.period,
+        };
+
+        let baseline = first(&g.baseline).and_then(|b| {
+            let amount = self.amount(&b.quantity, "a baseline")?;
+            if let Some(t) = &target
+                && t.unit != amount.unit
+            {
+                self.push(
+                    Diagnostic::new(
+                        Code::UnitMismatch,
+                        b.quantity.unit.span,
+                        format!(
+                            "the baseline is in `{}` but the target is in `{}`",
+                            amount.unit, t.unit
+                        ),
+                    )
+                    .with_label(format!("expected {}", t.unit))
+                    .with_secondary(t.span, "the target's unit")
+                    .with_help("a baseline is last period's result for the same measure: use the target's unit"),
+                );
+                return None;
+            }
+            let p = self.period(&b.period)?;
+            Some((amount, p))
+        });
+
+        let supports: Vec<StrategyId> = g
+            .supports
+            .iter()
+            .filter_map(|s| match self.strategies.get(&s.text) {
+                Some(&id) => Some(id),
+                None => {
+                    self.unresolved(s, NameKind::Strategy, None);
+                    None
+                }
+            })
+            .collect();
+        let parent = first(&g.parent).and_then(|p| match self.goals.get(&p.text) {
+            Some(&pid) if pid == id => {
+                self.invalid(
+                    p.span,
+                    "a goal cannot be its own parent",
+                    "name another goal, or use `supports STRATEGY`",
+                );
+                None
+            }
+            Some(&pid) => Some(pid),
+            None => {
+                self.unresolved(p, NameKind::Goal, None);
+                None
+            }
+        });
+        let funnel = first(&g.funnel).and_then(|f| match self.funnels.get(&f.text) {
+            Some(&fid) => Some(fid),
+            None => {
+                self.unresolved(f, NameKind::Funnel, None);
+                None
+            }
+        });
+        let mut allows = Vec::new();
+        for a in &g.allows {
+            match Code::from_name(&a.text) {
+                Some(code) if code.is_lint() => allows.push(code),
+                Some(code) => self.invalid(
+                    a.span,
+                    format!("`{code}` is an error that cannot be allowed"),
+                    "only lints (warnings and `over-capacity`) can be allowed; fix the error instead",
+                ),
+                None => {
+                    let help = match did_you_mean(&a.text, Code::ALL.iter().map(|c| c.as_str())) {
+                        Some(best) => format!("did you mean `{best}`?"),
+                        None => "`planck explain CODE` lists what each code means".to_string(),
+                    };
+                    self.push(
+                        Diagnostic::new(
+                            Code::UnresolvedName,
+                            a.span,
+                            format!("no diagnostic code named `{}`", a.text),
+                        )
+                        .with_label("unknown code")
+                        .with_help(help),
+                    );
+                }
+            }
+        }
+        let splits = g.splits.iter().filter_map(|s| self.split(s)).collect();
+
+        let goal = &mut self.model.goals[id.index()];
+        goal.owner_invalid = owner.is_none() && !g.owner.is_empty();
+        goal.owner = owner;
+        goal.target = target;
+        goal.target_invalid = target_invalid;
+        goal.baseline_invalid = baseline.is_none() && !g.baseline.is_empty();
+        goal.baseline = baseline;
+        goal.period = period;
+        goal.links_invalid = supports.is_empty()
+            && parent.is_none()
+            && !(g.supports.is_empty() && g.parent.is_empty());
+        goal.supports = supports;
+        goal.parent = parent;
+        goal.funnel = funnel;
+        goal.funnel_span = first(&g.funnel).map(|f| f.span);
+        goal.allows = allows;
+        goal.splits = splits;
+    }
+
+    pub(super) fn split(&mut self, s: &ast::Split) -> Option<Split> {
+        let dim = self.dim_ref(&s.dimension)?;
+        let kind = match &s.body {
+            ast::SplitBody::Even(_) => SplitKind::Even,
+            ast::SplitBody::By(attr) => SplitKind::By {
+                attr: attr.text.clone(),
+                span: attr.span,
+            },
+            ast::SplitBody::Entries { entries, span } => {
+                let mut out = Vec::with_capacity(entries.len());
+                let mut complete = true;
+                for e in entries {
+                    let Some(member) = self.split_member(dim, &e.member) else {
+                        complete = false;
+                        continue;
+                    };
+                    let share = match &e.share {
+                        ast::Share::Percent(p) => p.value.map_or(Share::Invalid, Share::Percent),
+                        ast::Share::Amount(n) => self
+                            .non_negative(n, "a split amount")
+                            .map_or(Share::Invalid, Share::Amount),
+                        ast::Share::Rest(_) => Share::Rest,
+                    };
+                    let nested = e.nested.iter().filter_map(|n| self.split(n)).collect();
+                    out.push(Entry {
+                        member,
+                        share,
+                        nested,
+                        span: e.span,
+                        member_span: e.member.span,
+                    });
+                }
+                SplitKind::Entries {
+                    entries: out,
+                    span: *span,
+                    complete,
+                }
+            }
+        };
+        Some(Split {
+            dim,
+            kind,
+            span: s.span,
+            dim_span: s.dimension.span,
+        })
+    }
+
+    pub(super) fn deal(&mut self, d: &ast::Deal) {
+        if let Some(&prev) = self.deals.get(&d.name.text) {
+            let first = self.model.deals[prev.index()].span;
+            self.duplicate("deal", &d.name, first);
+            return;
+        }
+        self.report_repeats(&d.owner, "owner");
+        self.report_repeats(&d.stage, "stage");
+        self.report_repeats(&d.grade, "grade");
+        self.report_repeats(&d.amount, "amount");
+        self.report_repeats(&d.close, "close");
+        self.report_repeats(&d.funnel, "funnel");
+        let owner = first(&d.owner).and_then(|o| match o {
+            ast::NameOrText::Name(n) => match self.people.get(&n.text) {
+                Some(Person::Rep(r)) => Some(*r),
+                _ => {
+                    self.unresolved(n, NameKind::Rep, None);
+                    None
+                }
+            },
+            ast::NameOrText::Text(s) => {
+                self.invalid(
+                    s.span,
+                    "a deal's owner is a rep",
+                    "write the rep's name without quotes, e.g. `owner alice`",
+                );
+                None
+            }
+        });
+        let mut funnel = first(&d.funnel).and_then(|f| match self.funnels.get(&f.text) {
+            Some(&id) => Some(id),
+            None => {
+                self.unresolved(f, NameKind::Funnel, None);
+                None
+            }
+        });
+        let mut stage = None;
+        if let Some(s) = first(&d.stage) {
+            let candidates: Vec<(FunnelId, usize)> = self
+                .model
+                .funnels
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| funnel.is_none_or(|f| f.index() == *i))
+                .filter_map(|(i, f)| {
+                    f.stages
+                        .iter()
+                        .position(|st| st.name == s.text)
+                        .map(|p| (FunnelId(i as u32), p))
+                })
+                .collect();
+            match candidates.as_slice() {
+                [(f, idx)] => {
+                    funnel = Some(*f);
+                    stage = Some(*idx);
+                }
+                [] => {
+                    self.unresolved(s, NameKind::Stage(funnel), None);
+                }
+                many => {
+                    let names: Vec<String> = many
+                        .iter()
+                        .map(|(f, _)| format!("`{}`", self.model.funnels[f.index()].name))
+                        .collect();
+                    self.push(
+                        Diagnostic::new(
+                            Code::AmbiguousMember,
+                            s.span,
+                            format!(
+                                "stage `{}` is in several funnels: {}",
+                                s.text,
+                                names.join(", ")
+                            ),
+                        )
+                        .with_label("which funnel?")
+                        .with_help("add `funnel NAME` to the deal"),
+                    );
+                }
+            }
+        }
+        let grade = first(&d.grade).and_then(|g| match self.grades.get(&g.text) {
+            Some(&id) => Some(id),
+            None => {
+                self.unresolved(g, NameKind::Grade, None);
+                None
+            }
+        });
+        let amount = first(&d.amount).and_then(|q| self.amount(q, "a deal amount"));
+        let close = first(&d.close).and_then(|c| {
+            let date = self.date(c)?;
+            self.inside_plan(
+                Period {
+                    start: date,
+                    end: date,
+                },
+                c.span,
+                "the close date",
+            );
+            Some(date)
+        });
+        let coords = d.coords.iter().filter_map(|c| self.coord(c)).collect();
+        self.deals
+            .insert(d.name.text.clone(), DealId(self.model.deals.len() as u32));
+        self.model.deals.push(model::Deal {
+            name: d.name.text.clone(),
+            label: text(&d.label),
+            owner,
+            funnel,
+            stage,
+            grade,
+            amount,
+            close,
+            close_span: first(&d.close).map(|c| c.span),
+            coords,
+            span: d.name.span,
+        });
+    }
+}
