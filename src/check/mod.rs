@@ -5,6 +5,7 @@
 //! the model and the policy to diagnostics.
 
 mod capacity;
+mod funnels;
 mod pipeline;
 mod splits;
 
@@ -12,11 +13,14 @@ use crate::alloc::Allocation;
 use crate::config::Policy;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Goal, Model};
+use crate::resolve::load::LoadedFile;
 use rust_decimal::Decimal;
 
-/// The checks that need only the model, over every goal.
-pub fn check(model: &Model, policy: &Policy) -> Vec<Diagnostic> {
+/// The checks that need only the model (and, where the model cannot tell what was
+/// written, the syntax trees it was resolved from).
+pub fn check(model: &Model, files: &[LoadedFile], policy: &Policy) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    funnels::no_terminal_stage(model, files, &mut out);
     for goal in &model.goals {
         goal_lints(goal, policy, &mut out);
         splits::check_goal(model, goal, &mut out);
@@ -27,11 +31,12 @@ pub fn check(model: &Model, policy: &Policy) -> Vec<Diagnostic> {
 /// The checks on funnels, deals and progress.
 pub fn check_pipeline(
     model: &Model,
+    files: &[LoadedFile],
     policy: &Policy,
     progress: &crate::progress::Progress,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    pipeline::check(model, policy, progress, &mut out);
+    pipeline::check(model, files, policy, progress, &mut out);
     out
 }
 

@@ -20,6 +20,7 @@ fn beyond() -> String {
 
 pub(super) fn check(
     model: &Model,
+    files: &[crate::resolve::load::LoadedFile],
     policy: &Policy,
     progress: &Progress,
     out: &mut Vec<Diagnostic>,
@@ -155,7 +156,20 @@ pub(super) fn check(
         }
     }
     if let Some(as_of) = model.plan.as_of {
+        // A deal whose stage was written but did not resolve was reported; whether it is
+        // still open is not known.
+        let written_stage: std::collections::HashSet<crate::source::Span> = files
+            .iter()
+            .flat_map(|f| &f.ast.items)
+            .filter_map(|item| match item {
+                crate::syntax::ast::Item::Deal(d) if !d.stage.is_empty() => Some(d.name.span),
+                _ => None,
+            })
+            .collect();
         for deal in &model.deals {
+            if deal.stage.is_none() && written_stage.contains(&deal.span) {
+                continue;
+            }
             if let (Some(close), true) = (deal.close, pipeline::is_open(model, deal))
                 && close < as_of
             {
