@@ -7,6 +7,7 @@
 mod capacity;
 mod funnels;
 mod pipeline;
+pub mod rules;
 mod splits;
 
 use crate::alloc::Allocation;
