@@ -5,7 +5,6 @@
 //! the model and the policy to diagnostics.
 
 mod capacity;
-mod funnels;
 mod pipeline;
 pub mod rules;
 mod splits;
@@ -21,7 +20,8 @@ use rust_decimal::Decimal;
 /// written, the syntax trees it was resolved from).
 pub fn check(model: &Model, files: &[LoadedFile], policy: &Policy) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    funnels::no_terminal_stage(model, files, &mut out);
+    rules::invalid_value::parent_cycles(model, &mut out);
+    rules::invalid_value::no_terminal_stage(model, files, &mut out);
     for goal in &model.goals {
         goal_lints(goal, policy, &mut out);
         splits::check_goal(model, goal, &mut out);
