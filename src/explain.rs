@@ -57,6 +57,17 @@ pub fn text(code: Code) -> String {
         out.push('\n');
     }
     out.push_str(&format!("\nFix\n{}", wrap(d.fix, 88)));
+    if code == Code::Syntax {
+        out.push_str("\nStatement forms\n");
+        for (prose, snippet) in crate::check::rules::syntax::REFERENCE {
+            out.push_str(&format!("\n{}\n", wrap(prose, 88)));
+            for line in snippet.lines() {
+                out.push_str("  ");
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
     out
 }
 
@@ -81,6 +92,12 @@ pub fn markdown() -> String {
             "**What it finds.** {}\n\n**Why it matters.** {}\n\n**Example.**\n\n```plan expect={code}\n{}\n```\n\n**Fix.** {}\n",
             d.what, d.why, d.example, d.fix
         ));
+        if code == Code::Syntax {
+            out.push_str("\n### Statement forms\n");
+            for (prose, snippet) in crate::check::rules::syntax::REFERENCE {
+                out.push_str(&format!("\n{prose}\n\n```plan\n{snippet}\n```\n"));
+            }
+        }
     }
     out
 }

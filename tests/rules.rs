@@ -117,3 +117,17 @@ fn every_example_reports_its_own_code_and_no_other() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+#[test]
+fn every_form_in_the_syntax_reference_parses() {
+    let reference = planck::check::rules::syntax::REFERENCE;
+    assert!(reference.len() >= 5);
+    for (_, snippet) in reference {
+        let (file, diagnostics) = planck::syntax::parse(planck::source::FileId(0), snippet);
+        assert!(diagnostics.is_empty(), "{snippet}\n{diagnostics:#?}");
+        assert!(!file.items.is_empty(), "{snippet}");
+    }
+    let text = planck::explain::text(Code::Syntax);
+    assert!(text.contains("Statement forms"), "{text}");
+    assert!(text.contains("stage won \"成交\""), "{text}");
+}
