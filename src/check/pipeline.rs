@@ -155,36 +155,7 @@ pub(super) fn check(
             );
         }
     }
-    if let Some(as_of) = model.plan.as_of {
-        // A deal whose stage was written but did not resolve was reported; whether it is
-        // still open is not known.
-        let written_stage: std::collections::HashSet<crate::source::Span> = files
-            .iter()
-            .flat_map(|f| &f.ast.items)
-            .filter_map(|item| match item {
-                crate::syntax::ast::Item::Deal(d) if !d.stage.is_empty() => Some(d.name.span),
-                _ => None,
-            })
-            .collect();
-        for deal in &model.deals {
-            if deal.stage.is_none() && written_stage.contains(&deal.span) {
-                continue;
-            }
-            if let (Some(close), true) = (deal.close, pipeline::is_open(model, deal))
-                && close < as_of
-            {
-                out.push(
-                    Diagnostic::new(
-                        Code::StaleDeal,
-                        deal.close_span.unwrap_or(deal.span),
-                        format!("deal `{}` was due to close on {close}, before {as_of}, and is still open", deal.name),
-                    )
-                    .with_label("in the past")
-                    .with_help("update the close date, move the deal to its real stage, or remove it"),
-                );
-            }
-        }
-    }
+    super::rules::stale_deal::check(model, files, out);
 }
 
 fn funnel_lints(model: &Model, progress: &Progress, goal: &Goal, emit: &mut dyn FnMut(Diagnostic)) {

@@ -325,7 +325,9 @@ impl Walker<'_> {
                     );
                     return;
                 }
-                if super::capacity::unit_mismatches(self.model, self.goal, &reps, self.out) {
+                if super::rules::unit_mismatch::split_by_capacity(
+                    self.model, self.goal, &reps, self.out,
+                ) {
                     return;
                 }
                 let Some(period) = level.period else { return };

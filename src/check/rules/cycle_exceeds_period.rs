@@ -1,6 +1,7 @@
 //! `cycle-exceeds-period`: the rule's documentation and metadata.
 //!
-//! Emitted by the pipeline checks (`src/check/pipeline.rs`), which compute each funnel's numbers once.
+//! Emitted by the pipeline checks (`src/check/pipeline.rs`), which compute each funnel's
+//! numbers once.
 
 use super::Rule;
 use crate::diagnostic::{Code, Severity};

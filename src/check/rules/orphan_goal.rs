@@ -1,7 +1,10 @@
-//! `orphan-goal`: the rule's documentation and metadata, and its check.
+//! `orphan-goal`: the rule's documentation and metadata, and its check, run on every goal.
 
 use super::Rule;
-use crate::diagnostic::{Code, Severity};
+use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::check::lint;
+use crate::model::Goal;
+
 
 pub const RULE: Rule = Rule {
     code: Code::OrphanGoal,
@@ -14,3 +17,20 @@ pub const RULE: Rule = Rule {
 goal visits "拜访量" { target 400 visits }"#,
     fix: "Add `supports STRATEGY` or `parent GOAL`.",
 };
+
+/// A goal tied to no strategy and no parent, unless one of its links did not resolve.
+pub(crate) fn check(goal: &Goal, out: &mut Vec<Diagnostic>) {
+    if goal.supports.is_empty() && goal.parent.is_none() && !goal.links_invalid {
+        lint(
+            goal,
+            out,
+            Diagnostic::new(
+                Code::OrphanGoal,
+                goal.name_span,
+                format!("goal `{}` supports no strategy and has no parent", goal.name),
+            )
+            .with_label("relevant to what?")
+            .with_help("add `supports STRATEGY` or `parent GOAL`"),
+        );
+    }
+}

@@ -1,6 +1,7 @@
 //! `unresolved-name`: the rule's documentation and metadata.
 //!
-//! Emitted by the resolver (`src/resolve/`), and by the split walker (`src/check/splits.rs`) for a rep attribute other than `capacity`.
+//! Emitted by the resolver (`src/resolve/`), and by the split walker
+//! (`src/check/splits.rs`) for a rep attribute other than `capacity`.
 
 use super::Rule;
 use crate::diagnostic::{Code, Severity};
