@@ -24,8 +24,10 @@ impl Severity {
 }
 
 macro_rules! codes {
-    ($($variant:ident = $name:literal, $severity:ident, $lint:literal;)*) => {
-        /// The fixed diagnostic codes of the `.plan` language.
+    ($($variant:ident = $name:literal;)*) => {
+        /// The fixed diagnostic codes of the `.plan` language. Each has a rule in
+        /// `src/check/rules/`, which holds its documentation, default level and SMART
+        /// property.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Code {
             $($variant,)*
@@ -41,56 +43,41 @@ macro_rules! codes {
                     $(Code::$variant => $name,)*
                 }
             }
-
-            /// The severity a diagnostic of this code has unless configured otherwise.
-            pub fn default_severity(self) -> Severity {
-                match self {
-                    $(Code::$variant => Severity::$severity,)*
-                }
-            }
-
-            /// Whether the level of this code may be changed (`[lints]`, `allow CODE`).
-            /// Every warning is a lint; some errors are lints too.
-            pub fn is_lint(self) -> bool {
-                match self {
-                    $(Code::$variant => $lint,)*
-                }
-            }
         }
     };
 }
 
 codes! {
-    Syntax = "syntax", Error, false;
-    IncludeNotFound = "include-not-found", Error, false;
-    IncludeCycle = "include-cycle", Error, false;
-    IncludeOutsideRoot = "include-outside-root", Error, false;
-    DuplicateName = "duplicate-name", Error, false;
-    UnresolvedName = "unresolved-name", Error, false;
-    AmbiguousMember = "ambiguous-member", Error, false;
-    UnitMismatch = "unit-mismatch", Error, false;
-    InvalidValue = "invalid-value", Error, false;
-    MissingPeriod = "missing-period", Error, false;
-    OutsidePlanPeriod = "outside-plan-period", Error, false;
-    MissingTarget = "missing-target", Error, false;
-    SharesSum = "shares-sum", Error, false;
-    AmountsSum = "amounts-sum", Error, false;
-    NegativeRemainder = "negative-remainder", Error, false;
-    SplitCoverage = "split-coverage", Error, false;
-    SplitConflict = "split-conflict", Error, false;
-    ZeroWeight = "zero-weight", Error, false;
-    OverCapacity = "over-capacity", Error, true;
-    MissingOwner = "missing-owner", Warning, true;
-    MissingLabel = "missing-label", Warning, true;
-    MissingBaseline = "missing-baseline", Warning, true;
-    GrowthExceedsPolicy = "growth-exceeds-policy", Warning, true;
-    FunnelCannotReach = "funnel-cannot-reach", Warning, true;
-    CycleExceedsPeriod = "cycle-exceeds-period", Warning, true;
-    OrphanGoal = "orphan-goal", Warning, true;
-    LowCoverage = "low-coverage", Warning, true;
-    StaleDeal = "stale-deal", Warning, true;
-    BehindPace = "behind-pace", Warning, true;
-    UnmatchedActual = "unmatched-actual", Error, false;
+    Syntax = "syntax";
+    IncludeNotFound = "include-not-found";
+    IncludeCycle = "include-cycle";
+    IncludeOutsideRoot = "include-outside-root";
+    DuplicateName = "duplicate-name";
+    UnresolvedName = "unresolved-name";
+    AmbiguousMember = "ambiguous-member";
+    UnitMismatch = "unit-mismatch";
+    InvalidValue = "invalid-value";
+    MissingPeriod = "missing-period";
+    OutsidePlanPeriod = "outside-plan-period";
+    MissingTarget = "missing-target";
+    SharesSum = "shares-sum";
+    AmountsSum = "amounts-sum";
+    NegativeRemainder = "negative-remainder";
+    SplitCoverage = "split-coverage";
+    SplitConflict = "split-conflict";
+    ZeroWeight = "zero-weight";
+    OverCapacity = "over-capacity";
+    MissingOwner = "missing-owner";
+    MissingLabel = "missing-label";
+    MissingBaseline = "missing-baseline";
+    GrowthExceedsPolicy = "growth-exceeds-policy";
+    FunnelCannotReach = "funnel-cannot-reach";
+    CycleExceedsPeriod = "cycle-exceeds-period";
+    OrphanGoal = "orphan-goal";
+    LowCoverage = "low-coverage";
+    StaleDeal = "stale-deal";
+    BehindPace = "behind-pace";
+    UnmatchedActual = "unmatched-actual";
 }
 
 impl Code {
@@ -98,17 +85,20 @@ impl Code {
         Code::ALL.iter().copied().find(|c| c.as_str() == name)
     }
 
+    /// The severity a diagnostic of this code has unless configured otherwise.
+    pub fn default_severity(self) -> Severity {
+        crate::check::rules::rule(self).level
+    }
+
+    /// Whether the level of this code may be changed (`[lints]`, `allow CODE`).
+    /// Every warning is a lint; some errors are lints too.
+    pub fn is_lint(self) -> bool {
+        crate::check::rules::rule(self).lint
+    }
+
     /// The SMART property a code guards, if any.
     pub fn smart(self) -> Option<char> {
-        use Code::*;
-        match self {
-            MissingOwner | MissingLabel => Some('S'),
-            UnitMismatch | MissingTarget => Some('M'),
-            OverCapacity | MissingBaseline | GrowthExceedsPolicy | FunnelCannotReach => Some('A'),
-            OrphanGoal => Some('R'),
-            MissingPeriod | OutsidePlanPeriod | SplitCoverage | CycleExceedsPeriod => Some('T'),
-            _ => None,
-        }
+        crate::check::rules::rule(self).smart
     }
 }
 

@@ -572,20 +572,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Fatal> {
 
 fn explain(code: Option<&str>) -> Result<ExitCode, Fatal> {
     let Some(name) = code else {
-        let mut out = String::from("Diagnostic codes (`planck explain CODE` for one):\n\n");
-        for &c in Code::ALL {
-            let what = planck::explain::doc(c).what;
-            let first = what
-                .split(". ")
-                .next()
-                .unwrap_or(what)
-                .trim_end_matches('.');
-            out.push_str(&format!(
-                "  {:<22} {:<8} {first}\n",
-                c.as_str(),
-                c.default_severity().as_str()
-            ));
-        }
+        let out = planck::explain::list();
         print(&out)?;
         return Ok(ExitCode::SUCCESS);
     };

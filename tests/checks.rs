@@ -115,8 +115,9 @@ fn explicit_months_must_agree_with_quarters() {
         Vec::<String>::new(),
         "same totals per quarter"
     );
+    // Q1 is now 5% short and Q2 5% over: each quarter is reported.
     let moved = agree.replace("Mar 10%  Apr 5%", "Mar 5%  Apr 10%");
-    assert_eq!(codes(&moved), vec!["split-conflict@5"]);
+    assert_eq!(codes(&moved), vec!["split-conflict@5", "split-conflict@5"]);
 }
 
 #[test]
@@ -289,7 +290,8 @@ fn deals_resolve_stages_grades_and_dates() {
 
 #[test]
 fn funnel_stages_are_checked() {
-    // `won` is not last (the repeated `a` follows), so its `convert` is fine.
+    // The repeated `a` is dropped, so the funnel ends at `won`, which converts: it has
+    // no terminal stage (line 5).
     let body = "funnel f {\n  stage a { convert 0% }\n  stage b\n  stage c { dwell 0d }\n  stage won { convert 50% }\n  stage a { convert 10% }\n}\n";
     assert_eq!(
         codes(body),
@@ -298,6 +300,7 @@ fn funnel_stages_are_checked() {
             "invalid-value@3",
             "invalid-value@4",
             "invalid-value@4",
+            "invalid-value@5",
             "duplicate-name@6"
         ]
     );
@@ -344,5 +347,73 @@ fn effective_capacity_follows_start_and_ramp() {
     assert_eq!(
         effective("alice", period("2026-04-01", "2026-04-15")),
         Some(Decimal::from(50_000))
+    );
+}
+
+#[test]
+fn every_disagreeing_slice_is_a_split_conflict() {
+    // Q1's months total 30% and Q4's 20% against 25% each: both slices are reported.
+    let body = goal(
+        "  target 12M CNY
+  split quarter { Q1 25%  Q2 25%  Q3 25%  Q4 25% }
+  split month { Jan 10%  Feb 10%  Mar 10%  Apr 8%  May 8%  Jun 9%
+                Jul 8%  Aug 8%  Sep 9%  Oct 8%  Nov 7%  Dec 5% }",
+    );
+    let c = common::compile(format!("{HEADER}{body}"), planck::alloc::Depth::RepTotals);
+    let messages: Vec<(&str, &str)> = c
+        .diagnostics
+        .iter()
+        .map(|d| (d.code.as_str(), d.message.as_str()))
+        .collect();
+    assert_eq!(
+        messages,
+        vec![
+            (
+                "split-conflict",
+                "the months of Q1 total 30%, but `split quarter` gives Q1 25%"
+            ),
+            (
+                "split-conflict",
+                "the months of Q4 total 20%, but `split quarter` gives Q4 25%"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_repeated_last_stage_leaves_the_funnel_without_a_terminal_stage() {
+    // The repeated `lead` is dropped, so the funnel would end at `won`, which converts:
+    // it has no terminal stage, and that is said where it ends.
+    let body =
+        "funnel f {\n  stage lead { convert 40% }\n  stage won { convert 50% }\n  stage lead\n}\n";
+    let c = common::compile(format!("{HEADER}{body}"), planck::alloc::Depth::RepTotals);
+    let found: Vec<(&str, &str)> = c
+        .diagnostics
+        .iter()
+        .map(|d| (d.code.as_str(), d.message.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (
+                "invalid-value",
+                "funnel `f` has no terminal stage: it ends at `won`, which converts 50%"
+            ),
+            ("duplicate-name", "stage `lead` is defined more than once"),
+        ]
+    );
+    // Without the repetition the funnel is fine, and with `convert` written on the last
+    // stage only the resolver's own diagnostic is given.
+    assert_eq!(
+        codes(
+            &body
+                .replace("  stage lead\n}", "}")
+                .replace(" { convert 50% }", "")
+        ),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        codes(&body.replace("  stage lead\n}", "}")),
+        vec!["invalid-value@3"]
     );
 }

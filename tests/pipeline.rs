@@ -276,3 +276,22 @@ actuals g {
     assert_eq!(codes(&c), vec!["unmatched-actual@main.plan:14"]);
     assert_eq!(actual(&c), Some(d("220000")));
 }
+
+#[test]
+fn a_deal_whose_stage_did_not_resolve_is_not_called_stale() {
+    // The unknown stage is reported; whether the deal is still open is not known, so
+    // `stale-deal` would be a follow-on error.
+    let text = SPEC
+        .replace("as_of 2026-06-30", "as_of 2026-10-01")
+        .replace("stage proposal  grade A", "stage propsal");
+    let c = compile_files(&text, &[]);
+    assert_eq!(codes(&c), vec!["unresolved-name@main.plan:34"]);
+    // A deal written without a stage is open, and stale past its close date.
+    let without = SPEC
+        .replace("as_of 2026-06-30", "as_of 2026-10-01")
+        .replace("stage proposal  grade A", "");
+    assert_eq!(
+        codes(&compile_files(&without, &[])),
+        vec!["stale-deal@main.plan:34"]
+    );
+}

@@ -20,6 +20,7 @@ fn beyond() -> String {
 
 pub(super) fn check(
     model: &Model,
+    files: &[crate::resolve::load::LoadedFile],
     policy: &Policy,
     progress: &Progress,
     out: &mut Vec<Diagnostic>,
@@ -154,23 +155,7 @@ pub(super) fn check(
             );
         }
     }
-    if let Some(as_of) = model.plan.as_of {
-        for deal in &model.deals {
-            if let (Some(close), true) = (deal.close, pipeline::is_open(model, deal))
-                && close < as_of
-            {
-                out.push(
-                    Diagnostic::new(
-                        Code::StaleDeal,
-                        deal.close_span.unwrap_or(deal.span),
-                        format!("deal `{}` was due to close on {close}, before {as_of}, and is still open", deal.name),
-                    )
-                    .with_label("in the past")
-                    .with_help("update the close date, move the deal to its real stage, or remove it"),
-                );
-            }
-        }
-    }
+    super::rules::stale_deal::check(model, files, out);
 }
 
 fn funnel_lints(model: &Model, progress: &Progress, goal: &Goal, emit: &mut dyn FnMut(Diagnostic)) {

@@ -325,7 +325,9 @@ impl Walker<'_> {
                     );
                     return;
                 }
-                if super::capacity::unit_mismatches(self.model, self.goal, &reps, self.out) {
+                if super::rules::unit_mismatch::split_by_capacity(
+                    self.model, self.goal, &reps, self.out,
+                ) {
                     return;
                 }
                 let Some(period) = level.period else { return };
@@ -700,7 +702,8 @@ impl Walker<'_> {
     }
 
     /// Side-by-side time splits that both carry explicit shares must agree: the finer
-    /// slices inside each coarser slice must add up to it.
+    /// slices inside each coarser slice must add up to it. Every coarser slice that
+    /// disagrees is reported, so one run shows every share to correct.
     fn time_agreement(&mut self, splits: &[Split], level: &Level) {
         let Some(value) = level.value.filter(|v| !v.is_zero()) else {
             return;
@@ -762,7 +765,6 @@ impl Walker<'_> {
                                 coarse.name()
                             )),
                         );
-                        return;
                     }
                 }
             }

@@ -154,7 +154,6 @@ impl Resolver<'_> {
                 }
             }
         }
-        self.check_parent_cycles();
         let mut teams: Vec<&model::Team> = self.model.teams.iter().collect();
         teams.sort_by(|a, b| a.name.cmp(&b.name));
         self.model.rep_order = teams.iter().flat_map(|t| t.reps.iter().copied()).collect();
@@ -164,51 +163,5 @@ impl Resolver<'_> {
             .iter()
             .flat_map(|r| r.coords.iter().map(|c| c.dim))
             .collect();
-    }
-
-    /// Report each cycle of `parent` links once. Linear: every goal is walked once.
-    fn check_parent_cycles(&mut self) {
-        #[derive(Clone, Copy, PartialEq)]
-        enum State {
-            New,
-            OnPath,
-            Done,
-        }
-        let n = self.model.goals.len();
-        let mut state = vec![State::New; n];
-        for start in 0..n {
-            let mut path = Vec::new();
-            let mut current = Some(start);
-            while let Some(g) = current {
-                match state[g] {
-                    State::Done => break,
-                    State::OnPath => {
-                        // The cycle is the part of the path from `g` on.
-                        let from = path.iter().position(|&x| x == g).unwrap_or(0);
-                        let cycle = &path[from..];
-                        let chain: Vec<String> = cycle
-                            .iter()
-                            .chain(std::iter::once(&g))
-                            .map(|&x| format!("`{}`", self.model.goals[x].name))
-                            .collect();
-                        let span = self.model.goals[g].name_span;
-                        self.invalid(
-                            span,
-                            format!("goals form a parent cycle: {}", chain.join(" → ")),
-                            "a goal's parent must be a larger goal: break the cycle",
-                        );
-                        break;
-                    }
-                    State::New => {
-                        state[g] = State::OnPath;
-                        path.push(g);
-                        current = self.model.goals[g].parent.map(GoalId::index);
-                    }
-                }
-            }
-            for g in path {
-                state[g] = State::Done;
-            }
-        }
     }
 }

@@ -209,7 +209,9 @@ fn syntax_error(
         "unexpected".to_string()
     });
     diagnostic.with_help(
-        help.unwrap_or_else(|| "see `docs/language.md` for the form of each statement".to_string()),
+        help.unwrap_or_else(|| {
+            "`planck explain syntax` shows the form of each statement".to_string()
+        }),
     )
 }
 

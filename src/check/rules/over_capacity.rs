@@ -1,20 +1,36 @@
-//! `over-capacity`: reps allocated more than they can deliver.
+//! `over-capacity`: the rule's documentation and metadata, and its check, run on each
+//! goal's allocation.
 
+use super::Rule;
 use crate::alloc::{self, Depth, GoalAllocation};
 use crate::capacity;
 use crate::config::Policy;
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::fmt_num::amount;
 use crate::model::{Goal, Model, RepId};
 use crate::period::Period;
-use crate::source::Span;
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 
+pub const RULE: Rule = Rule {
+    code: Code::OverCapacity,
+    level: Severity::Error,
+    lint: true,
+    smart: Some('A'),
+    what: "Reps allocated more than their effective capacity over the goal's period.",
+    why: "An achievable plan does not ask people for more than they can deliver; the gap must be closed by hiring, moving targets, or lifting capacity.",
+    example: r#"plan "FY2026" { period 2026  currency CNY }
+dimension region { east  north }
+team east_team { region east  rep alice { capacity 1.2M CNY } }
+goal revenue { target 12M CNY     # east gets 4.8M, all of it alice's
+  split region { east 40% { split rep by capacity }  north rest } }"#,
+    fix: "Add reps, raise capacities where justified, or move target to regions with spare capacity.",
+};
+
 /// Compare each rep's total allocation in a goal with the rep's effective capacity over
 /// the goal's period; report once per team, naming each rep over capacity.
-pub(super) fn over_capacity(
+pub(crate) fn check(
     model: &Model,
     policy: &Policy,
     goal: &Goal,
@@ -71,7 +87,7 @@ pub(super) fn over_capacity(
         if maybe_over
             && let Some(precise) = alloc::allocate_one(model, policy, Depth::RepTotals, goal)
         {
-            over_capacity(model, policy, goal, &precise, capacities, out);
+            check(model, policy, goal, &precise, capacities, out);
         }
         return;
     }
@@ -133,53 +149,5 @@ pub(super) fn over_capacity(
                 names.join(", ")
             )),
         );
-    }
-}
-
-/// `split rep by capacity` in `goal` over `reps`: report each rep whose capacity is in
-/// another unit than the goal's target, as weighing customers against dollars means
-/// nothing. True if any was reported.
-pub(super) fn unit_mismatches(
-    model: &Model,
-    goal: &Goal,
-    reps: &[RepId],
-    out: &mut Vec<Diagnostic>,
-) -> bool {
-    let Some(target) = &goal.target else {
-        return false;
-    };
-    let mut found = false;
-    for rep in reps.iter().filter_map(|r| model.rep(*r)) {
-        let Some(cap) = &rep.capacity else { continue };
-        if cap.unit == target.unit {
-            continue;
-        }
-        found = true;
-        out.push(
-            Diagnostic::new(
-                Code::UnitMismatch,
-                cap.span,
-                format!(
-                    "`split rep by capacity` weighs `{}` by a capacity in `{}`, but goal `{}` is counted in `{}`",
-                    rep.name, cap.unit, goal.name, target.unit
-                ),
-            )
-            .with_label(format!("expected {}", target.unit))
-            .with_secondary(unit_span(target.span, &target.unit), "the goal's unit")
-            .with_help(format!(
-                "weighing by capacity compares like with like: give `{}` a capacity in {}, or split this goal with shares",
-                rep.name, target.unit
-            )),
-        );
-    }
-    found
-}
-
-/// The unit of a quantity: the grammar writes it last (`12M CNY`), so it ends the
-/// quantity's span.
-fn unit_span(quantity: Span, unit: &str) -> Span {
-    match quantity.end.checked_sub(unit.len()) {
-        Some(start) if start >= quantity.start => Span { start, ..quantity },
-        _ => quantity,
     }
 }
