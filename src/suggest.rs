@@ -272,29 +272,6 @@ mod tests {
         assert_eq!(did_you_mean("ca", ["ac"].into_iter()), Some("ac".into()));
     }
 
-    /// The edit distance the trie walk must agree with, computed plainly.
-    fn osa(a: &[char], b: &[char]) -> usize {
-        let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-        for (i, row) in d.iter_mut().enumerate() {
-            row[0] = i;
-        }
-        for (j, cell) in d[0].iter_mut().enumerate() {
-            *cell = j;
-        }
-        for i in 1..=a.len() {
-            for j in 1..=b.len() {
-                let cost = usize::from(a[i - 1] != b[j - 1]);
-                d[i][j] = (d[i - 1][j - 1] + cost)
-                    .min(d[i - 1][j] + 1)
-                    .min(d[i][j - 1] + 1);
-                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                    d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
-                }
-            }
-        }
-        d[a.len()][b.len()]
-    }
-
     #[test]
     fn agrees_with_a_plain_search() {
         // Every string of up to 4 letters over a small alphabet against a fixed set.
@@ -314,14 +291,14 @@ mod tests {
         names.sort();
         names.dedup();
         for name in &names {
-            let q: Vec<char> = name.chars().collect();
-            let limit = (q.len() / 3).max(1);
+            let limit = (name.chars().count() / 3).max(1);
             let mut sorted = candidates;
             sorted.sort();
             let expected = sorted
                 .iter()
                 .filter(|c| **c != name.as_str())
-                .map(|c| (osa(&q, &c.chars().collect::<Vec<_>>()), *c))
+                // The edit distance the trie walk must agree with, from `strsim`.
+                .map(|c| (strsim::osa_distance(name, c), *c))
                 .filter(|(d, _)| *d <= limit)
                 .min();
             assert_eq!(
