@@ -237,7 +237,7 @@ fn rounding_units_come_from_config() {
         default.iter().map(|(_, v)| *v).collect::<Vec<_>>(),
         vec![d("333333.34"), d("333333.33"), d("333333.33")]
     );
-    let config = planck::config::parse("[policy.rounding]\nCNY = \"1000\"\n").unwrap_or_default();
+    let config = planck::config::parse("[policy.rounding]\nCNY = \"1000\"\n").unwrap();
     let thousands = cells(&compile_with(text, &config), "g");
     assert_eq!(
         thousands.iter().map(|(_, v)| *v).collect::<Vec<_>>(),
@@ -372,7 +372,7 @@ proptest! {
         let rest = Decimal::ONE - shares.iter().copied().sum::<Decimal>();
         let region_fraction = |i: usize| shares.get(i).copied().unwrap_or(rest);
         let products = &c.model.dimensions[1].members;
-        let weight = |j: usize| products[j].attr("w").and_then(|a| a.value.weight()).unwrap_or_default();
+        let weight = |j: usize| products[j].attr("w").and_then(|a| a.value.weight()).unwrap();
         let total_weight: Decimal = (0..products.len()).map(weight).sum();
         let all = cells(&c, "g");
         let target = d(&target);
@@ -411,8 +411,8 @@ proptest! {
         let mut sum = Decimal::ZERO;
         for (k, v) in &cells {
             let parts: Vec<&str> = k.split(',').collect();
-            let i: usize = parts[0].trim_start_matches("a=a").parse().unwrap_or(0);
-            let j: usize = parts[1].trim_start_matches("b=b").parse().unwrap_or(0);
+            let i: usize = parts[0].trim_start_matches("a=a").parse().unwrap();
+            let j: usize = parts[1].trim_start_matches("b=b").parse().unwrap();
             let exact = Decimal::from(target) * Decimal::from(weights[i]) / Decimal::from(wa)
                 * Decimal::from(weights2[j]) / Decimal::from(wb) / Decimal::from(12);
             prop_assert!((*v - exact).abs() < Decimal::ONE, "{k}: {v} vs exact {exact}");
