@@ -320,7 +320,7 @@ fn effective_capacity_follows_start_and_ramp() {
     use rust_decimal::Decimal;
     let c = common::compile(HEADER, planck::alloc::Depth::RepTotals);
     let rep = |name: &str| c.model.reps.iter().find(|r| r.name == name);
-    let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap_or_default();
+    let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
     let period = |a: &str, b: &str| Period {
         start: day(a),
         end: day(b),

@@ -109,7 +109,7 @@ fn github_format_is_workflow_commands() {
     let (code, out, _) =
         stdout(planck().args(["check", "--format", "github", "tests/ui/shares-sum.plan"]));
     assert_eq!(code, 1);
-    let line = out.lines().next().unwrap_or_default();
+    let line = out.lines().next().unwrap();
     assert!(
         line.starts_with(
             "::error file=tests/ui/shares-sum.plan,line=13,col=16,endLine=13,endColumn="
@@ -241,7 +241,7 @@ fn init_writes_a_clean_plan_and_never_overwrites() {
     let (code, _, err) = stdout(planck().arg("init").arg(&target));
     assert_eq!(code, 2);
     assert!(err.contains("already exists"), "{err}");
-    let kept = std::fs::read_to_string(target.join("sales.plan")).unwrap_or_default();
+    let kept = std::fs::read_to_string(target.join("sales.plan")).unwrap();
     assert_eq!(kept, "# mine\n");
 }
 
@@ -251,7 +251,7 @@ fn crlf_and_bom_files_read_like_lf_files() {
     let lf = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ui/shares-sum.plan"),
     )
-    .unwrap_or_default();
+    .unwrap();
     let crlf = format!("\u{feff}{}", lf.replace('\n', "\r\n"));
     write(dir.path(), "crlf.plan", &crlf);
     let (code, out, _) = stdout(
@@ -260,7 +260,7 @@ fn crlf_and_bom_files_read_like_lf_files() {
             .arg(dir.path().join("crlf.plan")),
     );
     assert_eq!(code, 1);
-    let value: serde_json::Value = serde_json::from_str(&out).unwrap_or_default();
+    let value: serde_json::Value = serde_json::from_str(&out).unwrap();
     let d = &value["diagnostics"][0];
     assert_eq!(
         (
@@ -295,11 +295,12 @@ fn sarif_format_counts_utf16_columns() {
     assert_eq!(region["startColumn"], 22);
     let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
         .as_array()
-        .map_or(0, Vec::len);
+        .unwrap()
+        .len();
     assert_eq!(rules, planck::diagnostic::Code::ALL.len());
 
     let (_, out, _) = stdout(planck().args(["check", "--format", "json"]).arg(&path));
-    let json: serde_json::Value = serde_json::from_str(&out).unwrap_or_default();
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(
         json["diagnostics"][0]["column"], 21,
         "JSON counts characters"

@@ -1,6 +1,9 @@
 //! `planck compile` end to end: snapshots of every example's output, validation against
 //! `planck schema`, determinism, atomic `-o`, and refusal on errors.
 
+// A test that panics fails loudly; helpers outside `#[test]` functions may unwrap too.
+#![allow(clippy::unwrap_used)]
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;
@@ -117,23 +120,19 @@ fn every_example_sums_exactly() {
     use rust_decimal::Decimal;
     for path in EXAMPLES {
         let value = compiled(path);
-        for goal in value["goals"].as_array().into_iter().flatten() {
-            let target: Decimal = goal["target"]
-                .as_str()
-                .unwrap_or("x")
-                .parse()
-                .unwrap_or_default();
-            let sum: Decimal = goal["allocations"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|c| {
-                    c["value"]
-                        .as_str()
-                        .unwrap_or("0")
-                        .parse::<Decimal>()
-                        .unwrap_or_default()
-                })
+        let goals = value["goals"].as_array().unwrap();
+        assert!(!goals.is_empty(), "{path} has no goals");
+        for goal in goals {
+            let target: Decimal = goal["target"].as_str().unwrap().parse().unwrap();
+            let cells = goal["allocations"].as_array().unwrap();
+            assert!(
+                !cells.is_empty(),
+                "{path}: goal {} has no cells",
+                goal["name"]
+            );
+            let sum: Decimal = cells
+                .iter()
+                .map(|c| c["value"].as_str().unwrap().parse::<Decimal>().unwrap())
                 .sum();
             assert_eq!(sum, target, "{path}: goal {}", goal["name"]);
         }
@@ -155,13 +154,11 @@ fn output_is_deterministic_and_o_writes_the_same_bytes() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(out.status.code(), Some(0));
     assert!(out.stdout.is_empty());
-    assert_eq!(std::fs::read(&target).unwrap_or_default(), first);
+    assert_eq!(std::fs::read(&target).unwrap(), first);
     // No temporary file is left behind.
     let names: Vec<_> = std::fs::read_dir(dir.path())
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.file_name())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
         .collect();
     assert_eq!(names.len(), 1, "{names:?}");
 }
@@ -181,10 +178,7 @@ fn errors_refuse_to_compile_and_leave_the_output_alone() {
     assert!(err.contains("shares-sum"), "{err}");
     assert!(err.contains("nothing was compiled"), "{err}");
     assert!(out.stdout.is_empty());
-    assert_eq!(
-        std::fs::read_to_string(&target).unwrap_or_default(),
-        "previous"
-    );
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "previous");
 }
 
 #[test]
@@ -199,118 +193,87 @@ fn a_folder_with_several_roots_must_name_one() {
 
 // ------------------------------------------------------------------ schema
 
-/// A validator for the part of JSON Schema that `planck schema` uses: type, const,
-/// required, properties, additionalProperties, items, anyOf, $ref and pattern (the two
-/// patterns the schema has, checked by parsing).
-fn validate(schema: &Value, root: &Value, value: &Value, at: &str, errors: &mut Vec<String>) {
-    if let Some(r) = schema["$ref"].as_str() {
-        let name = r.trim_start_matches("#/$defs/");
-        return validate(&root["$defs"][name], root, value, at, errors);
-    }
-    if let Some(any) = schema["anyOf"].as_array() {
-        let ok = any.iter().any(|s| {
-            let mut e = Vec::new();
-            validate(s, root, value, at, &mut e);
-            e.is_empty()
-        });
-        if !ok {
-            errors.push(format!("{at}: matches no alternative"));
-        }
-        return;
-    }
-    if let Some(c) = schema.get("const")
-        && c != value
-    {
-        errors.push(format!("{at}: expected {c}"));
-    }
-    if let Some(t) = schema.get("type") {
-        let types: Vec<&str> = match t {
-            Value::String(s) => vec![s.as_str()],
-            Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
-            _ => vec![],
-        };
-        let actual = match value {
-            Value::Null => "null",
-            Value::Bool(_) => "boolean",
-            Value::Number(_) => "number",
-            Value::String(_) => "string",
-            Value::Array(_) => "array",
-            Value::Object(_) => "object",
-        };
-        let integer = value.is_i64() || value.is_u64();
-        let allowed = types.contains(&actual) || (integer && types.contains(&"integer"));
-        if !allowed {
-            errors.push(format!("{at}: {actual} is not {types:?}"));
-            return;
-        }
-    }
-    if let (Some(pattern), Some(s)) = (schema["pattern"].as_str(), value.as_str()) {
-        let ok = if pattern.contains("[0-9]{4}") {
-            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
-        } else {
-            s.parse::<rust_decimal::Decimal>()
-                .is_ok_and(|d| d.normalize().to_string() == s)
-        };
-        if !ok {
-            errors.push(format!("{at}: `{s}` does not match {pattern}"));
-        }
-    }
-    if let Value::Object(map) = value {
-        for req in schema["required"].as_array().into_iter().flatten() {
-            if let Some(k) = req.as_str()
-                && !map.contains_key(k)
-            {
-                errors.push(format!("{at}: missing `{k}`"));
+/// Every way `value` breaks the compile output's JSON Schema (draft 2020-12), by
+/// instance location.
+fn schema_errors(value: &Value) -> Vec<String> {
+    let schema: Value = serde_json::from_str(planck::emit::compile::SCHEMA).unwrap();
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    compiler
+        .add_resource("file:///compile.schema.json", schema)
+        .unwrap();
+    let index = compiler
+        .compile("file:///compile.schema.json", &mut schemas)
+        .unwrap();
+    match schemas.validate(value, index) {
+        Ok(()) => Vec::new(),
+        Err(error) => {
+            let mut leaves = Vec::new();
+            let mut stack = vec![&error];
+            while let Some(e) = stack.pop() {
+                if e.causes.is_empty() {
+                    leaves.push(format!("{}: {}", e.instance_location, e.kind));
+                }
+                stack.extend(&e.causes);
             }
-        }
-        for (k, v) in map {
-            let path = format!("{at}.{k}");
-            match schema["properties"].get(k) {
-                Some(s) => validate(s, root, v, &path, errors),
-                None => match &schema["additionalProperties"] {
-                    Value::Bool(false) => errors.push(format!("{path}: not allowed")),
-                    s @ Value::Object(_) => validate(s, root, v, &path, errors),
-                    _ => {}
-                },
-            }
-        }
-    }
-    if let (Value::Array(items), Some(s)) = (value, schema.get("items")) {
-        for (i, v) in items.iter().enumerate() {
-            validate(s, root, v, &format!("{at}[{i}]"), errors);
+            leaves.sort();
+            leaves
         }
     }
 }
 
 #[test]
 fn every_example_validates_against_the_schema() {
-    let (code, schema, _) = run(&["schema"]);
+    // `planck schema` prints the schema the tests validate with.
+    let (code, printed, _) = run(&["schema"]);
     assert_eq!(code, 0);
-    let schema: Value = serde_json::from_slice(&schema).unwrap_or_else(|e| panic!("{e}"));
+    let printed: Value = serde_json::from_slice(&printed).unwrap();
+    let schema: Value = serde_json::from_str(planck::emit::compile::SCHEMA).unwrap();
+    assert_eq!(printed, schema);
     for path in EXAMPLES {
-        let value = compiled(path);
-        let mut errors = Vec::new();
-        validate(&schema, &schema, &value, "$", &mut errors);
+        let errors = schema_errors(&compiled(path));
         assert!(errors.is_empty(), "{path}: {errors:#?}");
     }
-    // The validator itself rejects what the schema forbids.
+    // The validator rejects what the schema forbids: a decimal with a trailing zero (a
+    // `pattern`), a date that is not ISO, a field the schema does not name.
     let mut broken = compiled(EXAMPLES[0]);
     broken["goals"][0]["allocations"][0]["value"] = Value::String("1.50".into());
+    broken["plan"]["as_of"] = Value::String("30.06.2026".into());
     broken["plan"]["extra"] = Value::Bool(true);
-    let mut errors = Vec::new();
-    validate(&schema, &schema, &broken, "$", &mut errors);
-    assert_eq!(errors.len(), 2, "{errors:#?}");
+    let errors = schema_errors(&broken);
+    let mut locations: Vec<&str> = errors.iter().filter_map(|e| e.split(':').next()).collect();
+    locations.sort_unstable();
+    locations.dedup();
+    assert_eq!(
+        locations,
+        ["/goals/0/allocations/0/value", "/plan", "/plan/as_of"],
+        "{errors:#?}"
+    );
+    assert!(errors.iter().any(|e| e.contains("pattern")), "{errors:#?}");
+    assert!(errors.iter().any(|e| e.contains("'extra'")), "{errors:#?}");
 }
 
 #[test]
 fn json_docs_example_is_real_output() {
-    // docs/json.md shows the quickstart's output; keep its numbers true.
+    // docs/json.md shows the quickstart's output, pretty-printed, with all but the first
+    // two cells of each goal cut: every other field must be as planck writes it.
     let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/json.md"))
-        .unwrap_or_default();
-    let value = compiled("examples/quickstart.plan");
-    let first = &value["goals"][0]["allocations"][0];
+        .unwrap();
+    let example = doc
+        .split("```json\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n```").next())
+        .unwrap();
+    let documented: Value = serde_json::from_str(example).unwrap();
     assert!(
-        doc.contains(&format!("\"value\": {}", first["value"])),
-        "docs/json.md is out of date"
+        doc.contains("The output of `planck compile examples/quickstart.plan --as-of 2026-06-30`"),
+        "docs/json.md no longer says which command its example is the output of"
     );
+    let mut real = compiled("examples/quickstart.plan");
+    for goal in real["goals"].as_array_mut().unwrap() {
+        let cells = goal["allocations"].as_array_mut().unwrap();
+        assert!(cells.len() > 2);
+        cells.truncate(2);
+    }
+    assert_eq!(documented, real, "docs/json.md is out of date");
 }

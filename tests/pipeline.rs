@@ -1,6 +1,9 @@
 //! Funnels, deals, actuals (inline and CSV) and progress: the worked numbers of the
 //! design, and the odd CSV files people export.
 
+// A test that panics fails loudly; helpers outside `#[test]` functions may unwrap too.
+#![allow(clippy::unwrap_used)]
+
 use planck::config::Config;
 use rust_decimal::Decimal;
 
@@ -27,7 +30,7 @@ fn codes(c: &planck::Compilation) -> Vec<String> {
                 .sources
                 .get(d.span.file)
                 .map(|f| format!("{}:{}", f.name, f.line_col(d.span.start).line))
-                .unwrap_or_default();
+                .unwrap();
             format!("{}@{at}", d.code)
         })
         .collect()

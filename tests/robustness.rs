@@ -214,12 +214,28 @@ fn extreme_capacities_and_policies_do_not_overflow() {
         "[policy]\npace_tolerance = \"9999999999999999999999999999\"\nmin_coverage = \"9999999999999999999999999999\"\n",
     )
     .unwrap_or_else(|e| panic!("{e:?}"));
-    for (capacity, target) in [
+    // The goal too large to round is refused before its funnel, progress and capacity are
+    // judged; the large but workable one gets every verdict, the funnel's capacity beyond a
+    // decimal said as `invalid-value`.
+    let too_large = ["invalid-value", "growth-exceeds-policy", "invalid-value"];
+    let workable = [
+        "behind-pace",
+        "growth-exceeds-policy",
+        "invalid-value",
+        "low-coverage",
+        "over-capacity",
+    ];
+    for (capacity, target, expected) in [
         (
             "7000000000000000000000000000",
             "7900000000000000000000000000",
+            &too_large[..],
         ),
-        ("100000000000000000000", "7900000000000000000000"),
+        (
+            "100000000000000000000",
+            "7900000000000000000000",
+            &workable[..],
+        ),
     ] {
         let mut text = String::from(
             "plan { period 2026 currency CNY as_of 2026-06-30 }\ndimension region { east }\nteam t { region east\n",
@@ -240,9 +256,33 @@ fn extreme_capacities_and_policies_do_not_overflow() {
             planck::alloc::Depth::ExactRepTotals,
         ] {
             let c = common::compile_files(text.clone(), &[], &config, depth);
-            let _ = planck::emit::human::render(&c.sources, &c.diagnostics, false);
+            let codes: Vec<&str> = c.diagnostics.iter().map(|d| d.code.as_str()).collect();
+            assert_eq!(codes, expected, "{depth:?}: {:#?}", c.diagnostics);
+            // The numbers are said exactly: the refused target, or the team's capacity
+            // (20 reps of 10²⁰).
+            let said = if expected == too_large {
+                format!("{target} CNY is at least 10²⁸ rounding units")
+            } else {
+                "effective capacity is 2,000,000,000,000,000,000,000".to_string()
+            };
+            assert!(
+                c.diagnostics.iter().any(|d| d.message.contains(&said)),
+                "{said}: {:#?}",
+                c.diagnostics
+            );
+            // Every diagnostic is drawn, in full.
+            let report = planck::emit::human::render(&c.sources, &c.diagnostics, false);
+            for d in &c.diagnostics {
+                let first_words: String = d.message.chars().take(30).collect();
+                assert!(report.contains(&first_words), "{report}");
+            }
+            // The compile output can be written for what was computed, and is JSON.
             let mut out = Vec::new();
-            let _ = planck::emit::compile::write(&c.model, &c.allocation, &c.progress, &mut out);
+            planck::emit::compile::write(&c.model, &c.allocation, &c.progress, &mut out)
+                .unwrap_or_else(|e| panic!("{e}"));
+            let json: serde_json::Value =
+                serde_json::from_slice(&out).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(json["goals"][0]["target"], target);
         }
     }
 }

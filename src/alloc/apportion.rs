@@ -128,7 +128,7 @@ mod tests {
     use super::*;
 
     fn d(s: &str) -> Decimal {
-        s.parse().unwrap_or_default()
+        s.parse().unwrap()
     }
 
     #[test]
