@@ -20,7 +20,6 @@ fn beyond() -> String {
 
 pub(super) fn check(
     model: &Model,
-    files: &[crate::resolve::load::LoadedFile],
     policy: &Policy,
     progress: &Progress,
     out: &mut Vec<Diagnostic>,
@@ -155,7 +154,7 @@ pub(super) fn check(
             );
         }
     }
-    super::rules::stale_deal::check(model, files, out);
+    super::rules::stale_deal::check(model, out);
 }
 
 fn funnel_lints(model: &Model, progress: &Progress, goal: &Goal, emit: &mut dyn FnMut(Diagnostic)) {

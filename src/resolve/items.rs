@@ -297,6 +297,7 @@ impl Resolver<'_> {
             deal_size: None,
             inflow: None,
             stages: Vec::new(),
+            repeated_last_stage: None,
             span: f.name.span,
         });
     }

@@ -183,10 +183,16 @@ impl Resolver<'_> {
                 span: s.name.span,
             });
         }
+        let repeated_last_stage = f.stages.last().and_then(|last| {
+            let earlier = stages.iter().position(|s| s.name == last.name.text)?;
+            let kept = stages.get(earlier)?;
+            (kept.span != last.name.span).then_some((earlier, last.name.span))
+        });
         let funnel = &mut self.model.funnels[id.index()];
         funnel.deal_size = deal_size;
         funnel.inflow = inflow;
         funnel.stages = stages;
+        funnel.repeated_last_stage = repeated_last_stage;
     }
 
     pub(super) fn goal(&mut self, g: &ast::Goal) {
@@ -517,6 +523,7 @@ impl Resolver<'_> {
             owner,
             funnel,
             stage,
+            stage_invalid: stage.is_none() && !d.stage.is_empty(),
             grade,
             amount,
             close,
