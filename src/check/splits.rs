@@ -5,11 +5,12 @@
 //! form one level; each member's nested block forms a level below it, with the member's
 //! value, period (for time members) and rep scope (for region-like members).
 
+use super::rules;
 use crate::capacity;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::fmt_num::{amount, percent};
 use crate::model::*;
-use crate::period::{Period, TimeDim, slice_in};
+use crate::period::{Period, slice_in};
 use crate::source::Span;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -28,17 +29,17 @@ pub(super) fn check_goal(model: &Model, goal: &Goal, out: &mut Vec<Diagnostic>) 
 
 /// What a group of splits side by side is splitting.
 #[derive(Clone)]
-struct Level {
+pub(crate) struct Level {
     /// The value being split, when known.
-    value: Option<Decimal>,
+    pub(crate) value: Option<Decimal>,
     /// The period being split, when known.
-    period: Option<Period>,
+    pub(crate) period: Option<Period>,
     /// Splits this level is nested in, outermost first, with their spans.
-    ancestors: Vec<(DimRef, Span)>,
+    pub(crate) ancestors: Vec<(DimRef, Span)>,
     /// Enclosing user members, which narrow `split rep` to the matching teams.
-    scope: Vec<(DimId, MemberId)>,
+    pub(crate) scope: Vec<(DimId, MemberId)>,
     /// What is being split, for messages: "the goal's target", "`east`".
-    whole: String,
+    pub(crate) whole: String,
 }
 
 struct Walker<'a> {
@@ -47,7 +48,7 @@ struct Walker<'a> {
     out: &'a mut Vec<Diagnostic>,
 }
 
-fn dim_name(model: &Model, dim: DimRef) -> String {
+pub(crate) fn dim_name(model: &Model, dim: DimRef) -> String {
     match dim {
         DimRef::User(d) => model
             .dimension(d)
@@ -57,7 +58,7 @@ fn dim_name(model: &Model, dim: DimRef) -> String {
     }
 }
 
-fn member_name(model: &Model, member: MemberRef) -> String {
+pub(crate) fn member_name(model: &Model, member: MemberRef) -> String {
     match member {
         MemberRef::User(d, m) => model
             .dimension(d)
@@ -71,7 +72,7 @@ fn member_name(model: &Model, member: MemberRef) -> String {
     }
 }
 
-fn list(names: &[String]) -> String {
+pub(crate) fn list(names: &[String]) -> String {
     const SHOWN: usize = 6;
     let mut s: Vec<String> = names.iter().take(SHOWN).map(|n| format!("`{n}`")).collect();
     if names.len() > SHOWN {
@@ -86,93 +87,11 @@ impl Walker<'_> {
     }
 
     fn level(&mut self, splits: &[Split], level: &Level) {
-        self.conflicts(splits, level);
+        rules::split_conflict::check(self.model, splits, level, self.out);
         for split in splits {
             self.split(split, level);
         }
-        self.time_agreement(splits, level);
-    }
-
-    /// Two splits on one dimension, a dimension already split further out, and time
-    /// dimensions that do not nest.
-    fn conflicts(&mut self, splits: &[Split], level: &Level) {
-        for (i, split) in splits.iter().enumerate() {
-            let name = dim_name(self.model, split.dim);
-            if let Some(first) = splits[..i].iter().find(|s| s.dim == split.dim) {
-                self.push(
-                    Diagnostic::new(
-                        Code::SplitConflict,
-                        split.dim_span,
-                        format!("`{name}` is split twice at the same level"),
-                    )
-                    .with_label("second split")
-                    .with_secondary(first.dim_span, "first split")
-                    .with_help("merge the two splits into one"),
-                );
-                continue;
-            }
-            if let Some((_, outer)) = level.ancestors.iter().find(|(d, _)| *d == split.dim) {
-                self.push(
-                    Diagnostic::new(
-                        Code::SplitConflict,
-                        split.dim_span,
-                        format!("`{name}` is already split by an enclosing split"),
-                    )
-                    .with_label("split again inside itself")
-                    .with_secondary(*outer, "the enclosing split")
-                    .with_help("a nested block splits its member along another dimension"),
-                );
-                continue;
-            }
-            let DimRef::Time(t) = split.dim else { continue };
-            let clash = level
-                .ancestors
-                .iter()
-                .chain(
-                    splits[..i]
-                        .iter()
-                        .map(|s| (s.dim, s.dim_span))
-                        .collect::<Vec<_>>()
-                        .iter(),
-                )
-                .find_map(|(d, span)| match d {
-                    DimRef::Time(other) if !(t.nests_in(*other) || other.nests_in(t)) => {
-                        Some((*other, *span))
-                    }
-                    _ => None,
-                });
-            if let Some((other, span)) = clash {
-                self.push(
-                    Diagnostic::new(
-                        Code::SplitConflict,
-                        split.dim_span,
-                        format!("`{}` slices do not nest in `{}` slices", t.name(), other.name()),
-                    )
-                    .with_label("cannot be combined")
-                    .with_secondary(span, format!("the `{}` split", other.name()))
-                    .with_help("ISO weeks cross month and quarter ends: split by week alone, or by half/quarter/month"),
-                );
-                continue;
-            }
-            let coarser_inside_finer = level.ancestors.iter().find_map(|(d, span)| match d {
-                DimRef::Time(outer) if outer.nests_in(t) => Some((*outer, *span)),
-                _ => None,
-            });
-            if let Some((outer, span)) = coarser_inside_finer {
-                self.push(
-                    Diagnostic::new(
-                        Code::SplitConflict,
-                        split.dim_span,
-                        format!("a `{}` split inside a `{}` slice", t.name(), outer.name()),
-                    )
-                    .with_label("coarser than its enclosing slice")
-                    .with_secondary(span, "the finer split")
-                    .with_help(
-                        "split the coarser dimension first, the finer one inside it or beside it",
-                    ),
-                );
-            }
-        }
+        rules::split_conflict::time_agreement(self.model, splits, level, self.out);
     }
 
     fn split(&mut self, split: &Split, level: &Level) {
@@ -205,7 +124,9 @@ impl Walker<'_> {
                 // A member that did not resolve would make coverage and sums look wrong.
                 let values = if *complete {
                     if let DimRef::Time(t) = split.dim {
-                        self.coverage(split, t, entries, level);
+                        rules::split_coverage::check(
+                            self.model, split, t, entries, level, self.out,
+                        );
                     }
                     self.sums(&name, entries, *span, level)
                 } else {
@@ -402,77 +323,16 @@ impl Walker<'_> {
     fn duplicates(&mut self, split: &Split, entries: &[Entry]) {
         let mut seen: HashMap<MemberRef, Span> = HashMap::with_capacity(entries.len());
         for e in entries {
-            if let Some(first) = seen.get(&e.member) {
+            if let Some(&first) = seen.get(&e.member) {
                 let name = member_name(self.model, e.member);
-                let code = if matches!(split.dim, DimRef::Time(_)) {
-                    Code::SplitCoverage
+                self.push(if matches!(split.dim, DimRef::Time(_)) {
+                    rules::split_coverage::repeated_slice(&name, e.member_span, first)
                 } else {
-                    Code::DuplicateName
-                };
-                self.push(
-                    Diagnostic::new(
-                        code,
-                        e.member_span,
-                        format!("`{name}` appears twice in this split"),
-                    )
-                    .with_label("repeated")
-                    .with_secondary(*first, "first here")
-                    .with_help("give each member one entry"),
-                );
+                    rules::duplicate_name::repeated_member(&name, e.member_span, first)
+                });
             } else {
                 seen.insert(e.member, e.member_span);
             }
-        }
-    }
-
-    fn coverage(&mut self, split: &Split, t: TimeDim, entries: &[Entry], level: &Level) {
-        let Some(period) = level.period else { return };
-        let slices = self.model.slices(t);
-        let mut listed = vec![false; slices.len()];
-        for e in entries {
-            let MemberRef::Time(_, i) = e.member else {
-                continue;
-            };
-            let Some(slice) = slices.get(i) else { continue };
-            if let Some(flag) = listed.get_mut(i) {
-                *flag = true;
-            }
-            if !slice_in(t, &slice.period, &period) {
-                self.push(
-                    Diagnostic::new(
-                        Code::SplitCoverage,
-                        e.member_span,
-                        format!(
-                            "`{}` ({}) lies outside the period being split ({period})",
-                            slice.name, slice.period
-                        ),
-                    )
-                    .with_label("outside the period")
-                    .with_help("remove this entry, or widen the goal's `period`"),
-                );
-            }
-        }
-        let missing: Vec<String> = slices
-            .iter()
-            .zip(&listed)
-            .filter(|(s, listed)| !**listed && slice_in(t, &s.period, &period))
-            .map(|(s, _)| s.name.clone())
-            .collect();
-        if !missing.is_empty() {
-            let span = match &split.kind {
-                SplitKind::Entries { span, .. } => *span,
-                _ => split.span,
-            };
-            self.push(
-                Diagnostic::new(
-                    Code::SplitCoverage,
-                    split.dim_span,
-                    format!("`split {}` misses {}", t.name(), list(&missing)),
-                )
-                .with_label(format!("{} of {period} not covered", if missing.len() == 1 { "a slice" } else { "slices" }))
-                .with_secondary(span, "these entries")
-                .with_help("a time split names every slice of its period once; give the missing ones a share, or use `rest` or `even`"),
-            );
         }
     }
 
@@ -700,102 +560,4 @@ impl Walker<'_> {
             (false, true) => format!("{} plus {}", percent(shares), amount(amounts)),
         }
     }
-
-    /// Side-by-side time splits that both carry explicit shares must agree: the finer
-    /// slices inside each coarser slice must add up to it. Every coarser slice that
-    /// disagrees is reported, so one run shows every share to correct.
-    fn time_agreement(&mut self, splits: &[Split], level: &Level) {
-        let Some(value) = level.value.filter(|v| !v.is_zero()) else {
-            return;
-        };
-        let explicit: Vec<(TimeDim, &Split, HashMap<usize, Decimal>)> = splits
-            .iter()
-            .filter_map(|s| {
-                let DimRef::Time(t) = s.dim else { return None };
-                let SplitKind::Entries {
-                    entries,
-                    complete: true,
-                    ..
-                } = &s.kind
-                else {
-                    return None;
-                };
-                let fractions = fractions(entries, value)?;
-                Some((t, s, fractions))
-            })
-            .collect();
-        for (fine, fine_split, fine_fr) in &explicit {
-            for (coarse, coarse_split, coarse_fr) in &explicit {
-                if !fine.nests_in(*coarse) {
-                    continue;
-                }
-                let fine_slices = self.model.slices(*fine);
-                for (ci, coarse_slice) in self.model.slices(*coarse).iter().enumerate() {
-                    let Some(&want) = coarse_fr.get(&ci) else {
-                        continue;
-                    };
-                    let got = fine_slices
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, s)| coarse_slice.period.contains(&s.period))
-                        .filter_map(|(i, _)| fine_fr.get(&i))
-                        .fold(Decimal::ZERO, |a, b| a.saturating_add(*b));
-                    if got != want {
-                        self.push(
-                            Diagnostic::new(
-                                Code::SplitConflict,
-                                fine_split.dim_span,
-                                format!(
-                                    "the {}s of {} total {}, but `split {}` gives {} {}",
-                                    fine.name(),
-                                    coarse_slice.name,
-                                    percent(got),
-                                    coarse.name(),
-                                    coarse_slice.name,
-                                    percent(want)
-                                ),
-                            )
-                            .with_label("disagrees")
-                            .with_secondary(coarse_split.dim_span, format!("the `{}` split", coarse.name()))
-                            .with_help(format!(
-                                "make the {}s of each {} add up to it, or write `split {} even` to spread each {} evenly",
-                                fine.name(),
-                                coarse.name(),
-                                fine.name(),
-                                coarse.name()
-                            )),
-                        );
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// Each time entry's fraction of the whole, when shares, amounts and `rest` can all be
-/// turned into fractions of `value`.
-fn fractions(entries: &[Entry], value: Decimal) -> Option<HashMap<usize, Decimal>> {
-    let mut out = HashMap::with_capacity(entries.len());
-    let mut known = Decimal::ZERO;
-    let mut rest = None;
-    for e in entries {
-        let MemberRef::Time(_, i) = e.member else {
-            return None;
-        };
-        let f = match e.share {
-            Share::Percent(p) => p,
-            Share::Amount(a) => a.checked_div(value)?,
-            Share::Rest => {
-                rest = Some(i);
-                continue;
-            }
-            Share::Invalid => return None,
-        };
-        known = known.checked_add(f)?;
-        out.insert(i, f);
-    }
-    if let Some(i) = rest {
-        out.insert(i, Decimal::ONE - known);
-    }
-    Some(out)
 }
