@@ -8,7 +8,6 @@
 use super::rules;
 use crate::capacity;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::fmt_num::{amount, percent};
 use crate::model::*;
 use crate::period::{Period, slice_in};
 use crate::source::Span;
@@ -25,6 +24,29 @@ pub(super) fn check_goal(model: &Model, goal: &Goal, out: &mut Vec<Diagnostic>) 
         whole: "the goal's target".to_string(),
     };
     walker.level(&goal.splits, &level);
+}
+
+/// The entries of one split added up, for the rules on sums: computed once per split.
+pub(crate) struct Sums<'a> {
+    /// The split's dimension, for messages.
+    pub(crate) name: &'a str,
+    /// The split's block of entries.
+    pub(crate) block: Span,
+    /// What is being split, for messages: "the goal's target", "`east`".
+    pub(crate) whole: &'a str,
+    /// The value being split, when known.
+    pub(crate) value: Option<Decimal>,
+    /// The percentage shares, as a fraction.
+    pub(crate) shares: Decimal,
+    /// The amounts.
+    pub(crate) amounts: Decimal,
+    pub(crate) has_amounts: bool,
+    /// The entry that takes the rest, if any.
+    pub(crate) rest: Option<Span>,
+    /// What `rest` would take as a share: one minus the shares.
+    pub(crate) remainder_share: Decimal,
+    /// What `rest` would take as a value, when the value is known.
+    pub(crate) remainder_value: Option<Decimal>,
 }
 
 /// What a group of splits side by side is splitting.
@@ -454,92 +476,24 @@ impl Walker<'_> {
         let remainder_share = Decimal::ONE - shares;
         let remainder_value =
             value.and_then(|v| v.checked_sub(v.checked_mul(shares)?)?.checked_sub(amounts));
-        match rest {
-            Some(rest_entry) => {
-                let negative = if has_amounts {
-                    remainder_value.filter(|r| r.is_sign_negative() && !r.is_zero())
-                } else {
-                    Some(remainder_share).filter(|r| r.is_sign_negative() && !r.is_zero())
-                };
-                if let Some(r) = negative {
-                    let (shown, others) = if has_amounts {
-                        (amount(r), self.total_text(shares, amounts, has_amounts))
-                    } else {
-                        (percent(r), percent(shares))
-                    };
-                    self.push(
-                        Diagnostic::new(
-                            Code::NegativeRemainder,
-                            rest_entry.span,
-                            format!(
-                                "`rest` would be {shown}: the other entries already total {others}"
-                            ),
-                        )
-                        .with_label("below zero")
-                        .with_secondary(block, "the split")
-                        .with_help("lower the other entries so they leave something for `rest`"),
-                    );
-                    return explicit();
-                }
-            }
-            None if !has_amounts => {
-                if shares != Decimal::ONE {
-                    let gap = (Decimal::ONE - shares).abs();
-                    let fix = if shares < Decimal::ONE {
-                        format!(
-                            "add {} to a member, or give one member `rest`",
-                            percent(gap)
-                        )
-                    } else {
-                        format!("remove {} from the shares", percent(gap))
-                    };
-                    self.push(
-                        Diagnostic::new(
-                            Code::SharesSum,
-                            block,
-                            format!(
-                                "the shares of `split {name}` total {}, not 100%",
-                                percent(shares)
-                            ),
-                        )
-                        .with_label(format!("total {}", percent(shares)))
-                        .with_help(format!("shares total {}: {fix}", percent(shares))),
-                    );
-                    return explicit();
-                }
-            }
-            None => {
-                let Some(v) = value else { return explicit() };
-                let Some(total) = v.checked_mul(shares).and_then(|s| s.checked_add(amounts)) else {
-                    return explicit();
-                };
-                if total != v {
-                    let gap = (v - total).abs();
-                    let fix = if total < v {
-                        format!(
-                            "{} is not allocated: add it to a member, or give one member `rest`",
-                            amount(gap)
-                        )
-                    } else {
-                        format!("{} too much is allocated: lower the amounts", amount(gap))
-                    };
-                    let whole = &level.whole;
-                    self.push(
-                        Diagnostic::new(
-                            Code::AmountsSum,
-                            block,
-                            format!(
-                                "the entries of `split {name}` total {}, but {whole} is {}",
-                                amount(total),
-                                amount(v)
-                            ),
-                        )
-                        .with_label(format!("total {}", amount(total)))
-                        .with_help(fix),
-                    );
-                    return explicit();
-                }
-            }
+        let sums = Sums {
+            name,
+            block,
+            whole: &level.whole,
+            value,
+            shares,
+            amounts,
+            has_amounts,
+            rest: rest.map(|e| e.span),
+            remainder_share,
+            remainder_value,
+        };
+        let wrong = rules::negative_remainder::check(&sums)
+            .or_else(|| rules::shares_sum::check(&sums))
+            .or_else(|| rules::amounts_sum::check(&sums));
+        if let Some(diagnostic) = wrong {
+            self.push(diagnostic);
+            return explicit();
         }
         entries
             .iter()
@@ -551,13 +505,5 @@ impl Walker<'_> {
                 Share::Invalid => None,
             })
             .collect()
-    }
-
-    fn total_text(&self, shares: Decimal, amounts: Decimal, has_amounts: bool) -> String {
-        match (shares.is_zero(), has_amounts) {
-            (true, _) => amount(amounts),
-            (false, false) => percent(shares),
-            (false, true) => format!("{} plus {}", percent(shares), amount(amounts)),
-        }
     }
 }
