@@ -1,12 +1,16 @@
-//! Decomposition checks: every split must add up, cover its period, and not contradict
+//! The split walker: every split must add up, cover its period, and not contradict
 //! another split.
 //!
 //! The walk follows the order splits apply in: the splits written directly in a goal
 //! form one level; each member's nested block forms a level below it, with the member's
-//! value, period (for time members) and rep scope (for region-like members).
+//! value, period (for time members) and rep scope (for region-like members). The walker
+//! computes what the rules share (the [`Level`], each split's [`Sums`], the reps in
+//! scope) and calls the rules of `split-conflict`, `split-coverage`, `shares-sum`,
+//! `amounts-sum`, `negative-remainder` and `zero-weight` with it. It reports itself what
+//! belongs to no rule of its own: a second `rest`, sums beyond a decimal, a rep outside
+//! the enclosing member, an attribute time slices or reps do not have.
 
 use super::rules;
-use crate::capacity;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::*;
 use crate::period::{Period, slice_in};
@@ -121,16 +125,8 @@ impl Walker<'_> {
         match &split.kind {
             SplitKind::Even => {
                 let count = self.member_count(split.dim, level);
-                if count == 0 {
-                    self.push(
-                        Diagnostic::new(
-                            Code::ZeroWeight,
-                            split.span,
-                            format!("`split {name} even` has no members to split over"),
-                        )
-                        .with_label("nothing to split over")
-                        .with_help(self.empty_help(split.dim, level)),
-                    );
+                if let Some(d) = rules::zero_weight::even(self.model, split, level, count) {
+                    self.push(d);
                 }
             }
             SplitKind::By { attr, span } => self.by(split, attr, *span, level),
@@ -172,21 +168,6 @@ impl Walker<'_> {
                     self.level(&entry.nested, &inner);
                 }
             }
-        }
-    }
-
-    fn empty_help(&self, dim: DimRef, level: &Level) -> String {
-        match dim {
-            DimRef::Rep if !level.scope.is_empty() => {
-                let (d, m) = level.scope[level.scope.len() - 1];
-                format!(
-                    "no team has `{} {}`: add that to a team with reps",
-                    dim_name(self.model, DimRef::User(d)),
-                    member_name(self.model, MemberRef::User(d, m))
-                )
-            }
-            DimRef::Rep => "define reps in a `team` block".to_string(),
-            _ => "add members to the dimension".to_string(),
         }
     }
 
@@ -235,108 +216,28 @@ impl Walker<'_> {
             ),
             DimRef::Rep => {
                 let reps = self.reps_for(level);
-                if reps.is_empty() {
-                    let help = self.empty_help(split.dim, level);
-                    self.push(
-                        Diagnostic::new(
-                            Code::ZeroWeight,
-                            split.span,
-                            "`split rep by capacity` has no reps to split over",
-                        )
-                        .with_label("no reps here")
-                        .with_help(help),
-                    );
+                if let Some(d) =
+                    rules::zero_weight::by_capacity(self.model, split, attr_span, level, &reps)
+                {
+                    self.push(d);
                     return;
                 }
-                let missing: Vec<String> = reps
-                    .iter()
-                    .filter_map(|r| self.model.rep(*r))
-                    .filter(|r| r.capacity.is_none())
-                    .map(|r| r.name.clone())
-                    .collect();
-                if !missing.is_empty() {
-                    self.push(
-                        Diagnostic::new(
-                            Code::ZeroWeight,
-                            attr_span,
-                            format!("{} without a capacity", list(&missing)),
-                        )
-                        .with_label("weighed by capacity")
-                        .with_help(
-                            "give every rep `capacity AMOUNT UNIT`, e.g. `capacity 1.2M CNY`",
-                        ),
-                    );
-                    return;
-                }
-                if super::rules::unit_mismatch::split_by_capacity(
-                    self.model, self.goal, &reps, self.out,
-                ) {
+                if rules::unit_mismatch::split_by_capacity(self.model, self.goal, &reps, self.out) {
                     return;
                 }
                 let Some(period) = level.period else { return };
-                // Only whether some weight is positive matters here; stop at the first.
-                let any_capacity = reps
-                    .iter()
-                    .filter_map(|r| self.model.rep(*r))
-                    .filter_map(|r| capacity::effective(self.model, r, &period))
-                    .any(|c| c > Decimal::ZERO);
-                if !any_capacity {
-                    self.push(
-                        Diagnostic::new(
-                            Code::ZeroWeight,
-                            attr_span,
-                            format!("the reps here have no effective capacity in {period}"),
-                        )
-                        .with_label("all weights are zero")
-                        .with_help("check the reps' `start` months and capacities, or split this period another way"),
-                    );
+                if let Some(d) =
+                    rules::zero_weight::no_effective_capacity(self.model, attr_span, &reps, period)
+                {
+                    self.push(d);
                 }
             }
             DimRef::User(d) => {
                 let Some(dim) = self.model.dimension(d) else {
                     return;
                 };
-                let mut missing = Vec::new();
-                let mut total = Decimal::ZERO;
-                for m in &dim.members {
-                    match m.attr(attr).and_then(|a| a.value.weight()) {
-                        Some(w) => total = total.saturating_add(w),
-                        None => missing.push(m.name.clone()),
-                    }
-                }
-                if dim.members.is_empty() {
-                    self.push(
-                        Diagnostic::new(
-                            Code::ZeroWeight,
-                            split.span,
-                            format!("dimension `{name}` has no members to split over"),
-                        )
-                        .with_label("nothing to split over")
-                        .with_help("add members to the dimension"),
-                    );
-                } else if !missing.is_empty() {
-                    self.push(
-                        Diagnostic::new(
-                            Code::ZeroWeight,
-                            attr_span,
-                            format!("members of `{name}` without a numeric `{attr}`: {}", list(&missing)),
-                        )
-                        .with_label(format!("weighed by `{attr}`"))
-                        .with_secondary(dim.span, "members defined here")
-                        .with_help(format!(
-                            "give every member a number, e.g. `{{ {attr} 30M CNY }}`, or split with shares"
-                        )),
-                    );
-                } else if total.is_zero() {
-                    self.push(
-                        Diagnostic::new(
-                            Code::ZeroWeight,
-                            attr_span,
-                            format!("the `{attr}` of every member of `{name}` is zero"),
-                        )
-                        .with_label("all weights are zero")
-                        .with_help("a proportional split needs some positive weight"),
-                    );
+                if let Some(d) = rules::zero_weight::by_attribute(split, dim, attr, attr_span) {
+                    self.push(d);
                 }
             }
         }
