@@ -239,7 +239,7 @@ pub fn parse(text: &str) -> Result<Config, ConfigError> {
             return Err(error(
                 format!("`{code}` is an error, not a lint: its level cannot be changed"),
                 name.span(),
-                "only warnings and `over-capacity` can be set in [lints]",
+                &lints_help(),
             ));
         }
         let level = match level.get_ref().as_str() {
@@ -257,6 +257,28 @@ pub fn parse(text: &str) -> Result<Config, ConfigError> {
         config.lints.insert(code, level);
     }
     Ok(config)
+}
+
+/// The help for an error code in `[lints]`: which codes may be set there, from the
+/// registry of rules (every warning, and the lints that are errors by default).
+fn lints_help() -> String {
+    let errors: Vec<Code> = crate::check::rules::RULES
+        .iter()
+        .filter(|r| r.lint && r.level == Severity::Error)
+        .map(|r| r.code)
+        .collect();
+    lints_help_for(&errors)
+}
+
+/// "only warnings, `a` and `b` can be set in [lints]".
+fn lints_help_for(errors: &[Code]) -> String {
+    let mut names: Vec<String> = vec!["warnings".to_string()];
+    names.extend(errors.iter().map(|c| format!("`{c}`")));
+    let listed = match names.split_last() {
+        Some((last, before)) if !before.is_empty() => format!("{} and {last}", before.join(", ")),
+        _ => names.join(""),
+    };
+    format!("only {listed} can be set in [lints]")
 }
 
 /// Apply `[lints]` levels: drop allowed lints, set the severity of the others.
@@ -310,6 +332,12 @@ mod tests {
         let e = parse("[lints]\nshares-sum = \"allow\"\n").err();
         assert!(e.is_some_and(|e| e.message.contains("is an error, not a lint")));
 
+        let e = parse("[lints]\nshares-sum = \"allow\"\n").err();
+        assert_eq!(
+            e.and_then(|e| e.help).as_deref(),
+            Some("only warnings and `over-capacity` can be set in [lints]")
+        );
+
         let e = parse("[policy.rounding]\nCNY = 0\n").err();
         assert!(e.is_some_and(|e| e.message.contains("cannot be zero")));
         assert_eq!(MIN_ROUNDING_UNIT, Decimal::new(1, 6));
@@ -318,5 +346,24 @@ mod tests {
 
         let e = parse("[policy]\nmax_grow = 1\n").err();
         assert!(e.is_some_and(|e| e.message.contains("max_grow")));
+    }
+
+    #[test]
+    fn the_lints_help_names_every_lint_that_is_an_error_by_default() {
+        let help = lints_help();
+        for rule in crate::check::rules::RULES {
+            let named = help.contains(&format!("`{}`", rule.code));
+            assert_eq!(
+                named,
+                rule.lint && rule.level == Severity::Error,
+                "{}",
+                rule.code
+            );
+        }
+        assert_eq!(lints_help_for(&[]), "only warnings can be set in [lints]");
+        assert_eq!(
+            lints_help_for(&[Code::OverCapacity, Code::SharesSum, Code::AmountsSum]),
+            "only warnings, `over-capacity`, `shares-sum` and `amounts-sum` can be set in [lints]"
+        );
     }
 }

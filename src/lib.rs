@@ -122,17 +122,12 @@ pub fn compile(
     diagnostics.extend(resolve_diagnostics);
     // `as_of`: the caller's, else the plan's, else today.
     model.plan.as_of = run.as_of.or(model.plan.as_of).or(run.today);
-    diagnostics.extend(check::check(&model, &files, &config.policy));
+    diagnostics.extend(check::check(&model, &config.policy));
     let (allocation, alloc_diagnostics) = allocate_checked(&model, config, depth, &diagnostics);
     diagnostics.extend(alloc_diagnostics);
     diagnostics.extend(check::check_allocation(&model, &config.policy, &allocation));
     let progress = progress::progress(&model, &allocation);
-    diagnostics.extend(check::check_pipeline(
-        &model,
-        &files,
-        &config.policy,
-        &progress,
-    ));
+    diagnostics.extend(check::check_pipeline(&model, &config.policy, &progress));
     config::apply_levels(config, &mut diagnostics);
     diagnostics.sort_by(|a, b| {
         (a.span.file, a.span.start, a.span.end, a.code, &a.message).cmp(&(

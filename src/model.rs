@@ -322,6 +322,10 @@ pub struct Funnel {
     /// New entries per day, week, month, quarter or year.
     pub inflow: Option<(Decimal, String)>,
     pub stages: Vec<Stage>,
+    /// When the last stage written repeats an earlier one: the index of that earlier
+    /// stage, and the span of the repetition. The repetition was reported as a duplicate
+    /// and dropped, so the funnel ends at the stage written before it.
+    pub repeated_last_stage: Option<(usize, Span)>,
     pub span: Span,
 }
 
@@ -354,6 +358,9 @@ pub struct Deal {
     pub funnel: Option<FunnelId>,
     /// Index of the stage in its funnel.
     pub stage: Option<usize>,
+    /// A stage was written but did not resolve (and was reported): whether the deal is
+    /// still open is not known.
+    pub stage_invalid: bool,
     pub grade: Option<GradeId>,
     pub amount: Option<Amount>,
     pub close: Option<NaiveDate>,

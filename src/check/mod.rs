@@ -12,14 +12,12 @@ use crate::alloc::Allocation;
 use crate::config::Policy;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Goal, Model};
-use crate::resolve::load::LoadedFile;
 
-/// The checks that need only the model (and, where the model cannot tell what was
-/// written, the syntax trees it was resolved from).
-pub fn check(model: &Model, files: &[LoadedFile], policy: &Policy) -> Vec<Diagnostic> {
+/// The checks that need only the model.
+pub fn check(model: &Model, policy: &Policy) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     rules::invalid_value::parent_cycles(model, &mut out);
-    rules::invalid_value::no_terminal_stage(model, files, &mut out);
+    rules::invalid_value::no_terminal_stage(model, &mut out);
     for goal in &model.goals {
         goal_lints(goal, policy, &mut out);
         splits::check_goal(model, goal, &mut out);
@@ -30,12 +28,11 @@ pub fn check(model: &Model, files: &[LoadedFile], policy: &Policy) -> Vec<Diagno
 /// The checks on funnels, deals and progress.
 pub fn check_pipeline(
     model: &Model,
-    files: &[LoadedFile],
     policy: &Policy,
     progress: &crate::progress::Progress,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    pipeline::check(model, files, policy, progress, &mut out);
+    pipeline::check(model, policy, progress, &mut out);
     out
 }
 

@@ -1,38 +1,48 @@
-//! Checks on funnels, deals and progress: `funnel-cannot-reach`, `cycle-exceeds-period`,
-//! `stale-deal`, `behind-pace`, `low-coverage` and `unmatched-actual`; and `invalid-value`
-//! for a funnel or progress number beyond the largest decimal.
+//! Checks on funnels, deals and progress. This walk takes each funnel's numbers and each
+//! goal's progress, computed once, and hands them to the rules that read them
+//! (`funnel-cannot-reach`, `cycle-exceeds-period`, `unmatched-actual`, `behind-pace`,
+//! `low-coverage`; `stale-deal` on the deals). It reports itself, as `invalid-value`, a
+//! funnel or progress number beyond the largest decimal.
 
+use super::rules;
 use crate::config::Policy;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::fmt_num::{amount, percent};
 use crate::model::{Goal, Model};
+use crate::period::Period;
 use crate::pipeline;
-use crate::progress::{Progress, TooLarge};
+use crate::progress::{Numbers, Progress, TooLarge};
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 /// How a number beyond a decimal is described: the largest one, written out.
-fn beyond() -> String {
+pub(super) fn beyond() -> String {
     format!(
         "larger than the largest number planck holds ({})",
         Decimal::MAX
     )
 }
 
+/// A goal's standing as of `as_of`, for the progress lints: computed once per goal.
+#[derive(Clone, Copy)]
+pub(crate) struct Standing<'a> {
+    pub goal: &'a Goal,
+    pub numbers: &'a Numbers,
+    pub target: Decimal,
+    pub period: Period,
+    pub as_of: NaiveDate,
+    pub actual: Decimal,
+    pub pipeline: Decimal,
+}
+
 pub(super) fn check(
     model: &Model,
-    files: &[crate::resolve::load::LoadedFile],
     policy: &Policy,
     progress: &Progress,
     out: &mut Vec<Diagnostic>,
 ) {
-    let lint = |goal: &Goal, out: &mut Vec<Diagnostic>, d: Diagnostic| {
-        if !goal.allows(d.code) {
-            out.push(d);
-        }
-    };
     too_large_funnels(model, progress, out);
     for (i, goal) in model.goals.iter().enumerate() {
-        funnel_lints(model, progress, goal, &mut |d| lint(goal, out, d));
+        funnel_lints(model, progress, goal, &mut |d| super::lint(goal, out, d));
         let Some(Some(p)) = progress.goals.get(i) else {
             continue;
         };
@@ -45,17 +55,7 @@ pub(super) fn check(
             out.push(too_large_progress(model, goal, what));
             continue;
         }
-        for span in &p.unmatched {
-            out.push(
-                Diagnostic::new(
-                    Code::UnmatchedActual,
-                    *span,
-                    format!("this actual matches no cell of goal `{}`", goal.name),
-                )
-                .with_label("no such cell")
-                .with_help("check its period and members against the goal's splits: every member must be one the goal is split into there"),
-            );
-        }
+        rules::unmatched_actual::check(goal, &p.unmatched, out);
         let (Some(target), Some(period), Some(as_of)) =
             (&goal.target, goal.period, model.plan.as_of)
         else {
@@ -65,97 +65,21 @@ pub(super) fn check(
         let (Some(actual), Some(pipeline)) = (n.actual, n.pipeline) else {
             continue;
         };
-        if let Some(expected) = n.expected_to_date
-            && as_of >= period.start
-            && expected > Decimal::ZERO
-            // A product beyond the largest decimal is above every actual.
-            && expected
-                .checked_mul(policy.pace_tolerance)
-                .is_none_or(|pace| actual < pace)
-        {
-            let Some(pace) = actual.checked_div(expected).map(|p| p.round_dp(4)) else {
-                if !goal.allows(Code::BehindPace) {
-                    out.push(
-                        Diagnostic::new(
-                            Code::InvalidValue,
-                            goal.name_span,
-                            format!(
-                                "the pace of goal `{}` (actuals to date ÷ expected to date) is {}",
-                                goal.name,
-                                beyond_signed(actual.is_sign_negative())
-                            ),
-                        )
-                        .with_label("too large to compute")
-                        .with_help("check the actuals' amounts and their scale (`k`, `M`, `B`, `万`, `亿`) against the goal's target: they are in the goal's unit"),
-                    );
-                }
-                continue;
-            };
-            lint(
-                goal,
-                out,
-                Diagnostic::new(
-                    Code::BehindPace,
-                    goal.name_span,
-                    format!(
-                        "goal `{}` stands at {} by {as_of}, {} of the {} expected (policy: at least {})",
-                        goal.name,
-                        amount(actual),
-                        percent(pace),
-                        amount(expected.round_dp(2)),
-                        percent(policy.pace_tolerance)
-                    ),
-                )
-                .with_label("behind pace")
-                .with_help("find the gap by region, rep and product in `planck compile` output; adjust activity or the plan"),
-            );
+        let standing = Standing {
+            goal,
+            numbers: n,
+            target: target.value,
+            period,
+            as_of,
+            actual,
+            pipeline,
+        };
+        if !rules::behind_pace::check(&standing, policy, out) {
+            continue;
         }
-        if goal.funnel.is_some()
-            && as_of < period.end
-            && let Some(coverage) = n.coverage(target.value)
-            && coverage < policy.min_coverage
-            && let Some(remaining) = target.value.checked_sub(actual)
-        {
-            // Coverage is below the policy, so the pipeline still to build is positive.
-            // When remaining × policy is beyond a decimal, remaining × (policy − coverage)
-            // may not be; if that is beyond too, so is the pipeline to build.
-            let to_build = remaining
-                .checked_mul(policy.min_coverage)
-                .and_then(|asked| asked.checked_sub(pipeline))
-                .or_else(|| remaining.checked_mul(policy.min_coverage.checked_sub(coverage)?));
-            let help = match to_build {
-                Some(to_build) => format!(
-                    "build {} more weighted pipeline closing by {}, or revise the target",
-                    amount(to_build.round_dp(2)),
-                    period.end
-                ),
-                None => format!(
-                    "the weighted pipeline a coverage of {} asks for is {}: check `min_coverage` in planck.toml, or revise the target",
-                    policy.min_coverage.normalize(),
-                    beyond()
-                ),
-            };
-            lint(
-                goal,
-                out,
-                Diagnostic::new(
-                    Code::LowCoverage,
-                    goal.funnel_span.unwrap_or(goal.name_span),
-                    format!(
-                        "goal `{}` has {} of weighted pipeline for the {} still to reach: coverage {} (policy: {})",
-                        goal.name,
-                        amount(pipeline.round_dp(2)),
-                        amount(remaining),
-                        coverage.round_dp(2).normalize(),
-                        policy.min_coverage.normalize()
-                    ),
-                )
-                .with_label("thin pipeline")
-                .with_help(help),
-            );
-        }
+        rules::low_coverage::check(&standing, policy, out);
     }
-    super::rules::stale_deal::check(model, files, out);
+    rules::stale_deal::check(model, out);
 }
 
 fn funnel_lints(model: &Model, progress: &Progress, goal: &Goal, emit: &mut dyn FnMut(Diagnostic)) {
@@ -169,25 +93,8 @@ fn funnel_lints(model: &Model, progress: &Progress, goal: &Goal, emit: &mut dyn 
         return;
     };
     let at = goal.funnel_span.unwrap_or(goal.name_span);
-    let days = Decimal::from(period.days());
-    if let Some(cycle_days) = stats.cycle_days
-        && cycle_days > days
-    {
-        emit(
-            Diagnostic::new(
-                Code::CycleExceedsPeriod,
-                at,
-                format!(
-                    "funnel `{}` takes {} days from lead to close, longer than goal `{}`'s {} days",
-                    funnel.name,
-                    cycle_days.normalize(),
-                    goal.name,
-                    days
-                ),
-            )
-            .with_label("cycle too long")
-            .with_help("deals entering the funnel now cannot close in time: count on the pipeline already in it, or lengthen the period"),
-        );
+    if let Some(d) = rules::cycle_exceeds_period::check(goal, funnel, stats, period, at) {
+        emit(d);
     }
     let entries = pipeline::entries_needed(funnel, stats, target.value, &target.unit);
     if entries.is_err() {
@@ -227,77 +134,15 @@ fn funnel_lints(model: &Model, progress: &Progress, goal: &Goal, emit: &mut dyn 
             return;
         }
     };
-    if capacity >= target.value || capacity.is_zero() && target.value.is_zero() {
-        return;
+    if let Some(d) =
+        rules::funnel_cannot_reach::check(goal, funnel, stats, target.value, period, capacity, at)
+    {
+        emit(d);
     }
-    let gap = target.value - capacity;
-    let per = funnel
-        .inflow
-        .as_ref()
-        .map_or("month", |(_, per)| per.as_str());
-    // inflow × target ÷ capacity, with capacity below the target. Should inflow × target
-    // be beyond a decimal, inflow is above one and target ÷ capacity too, so when
-    // inflow × (target ÷ capacity) is beyond as well, so is the inflow needed. No inflow
-    // helps a funnel that carries nothing.
-    let inflow_needed =
-        funnel
-            .inflow
-            .as_ref()
-            .filter(|_| !capacity.is_zero())
-            .map(|(inflow, _)| {
-                match inflow.checked_mul(target.value) {
-                    Some(product) => product.checked_div(capacity),
-                    None => target
-                        .value
-                        .checked_div(capacity)
-                        .and_then(|times| inflow.checked_mul(times)),
-                }
-                .map_or_else(
-                    || format!("more than {}", Decimal::MAX),
-                    |v| v.round_dp(1).normalize().to_string(),
-                )
-            });
-    // The win rate is at most one, so win rate × target fits; a quotient beyond a
-    // decimal is above 100 % and not suggested.
-    let rate_needed = stats
-        .win_rate
-        .checked_mul(target.value)
-        .and_then(|v| v.checked_div(capacity));
-    let mut help = Vec::new();
-    if let Some(inflow) = &inflow_needed {
-        help.push(format!("an inflow of {inflow} per {per}"));
-    }
-    if let Some(rate) = rate_needed.filter(|r| *r <= Decimal::ONE) {
-        help.push(format!(
-            "a win rate of {} (now {})",
-            percent(rate.round_dp(4)),
-            percent(stats.win_rate)
-        ));
-    }
-    emit(
-        Diagnostic::new(
-            Code::FunnelCannotReach,
-            at,
-            format!(
-                "funnel `{}` can carry {} in {period}, {} short of goal `{}`'s target {}",
-                funnel.name,
-                amount(capacity.round_dp(2)),
-                amount(gap.round_dp(2)),
-                goal.name,
-                amount(target.value)
-            ),
-        )
-        .with_label("cannot reach the target")
-        .with_help(if help.is_empty() {
-            "raise the inflow or the conversions, or lower the target".to_string()
-        } else {
-            format!("it would take {}; or lower the target", help.join(", or "))
-        }),
-    );
 }
 
 /// How a number beyond a decimal on either side is described.
-fn beyond_signed(negative: bool) -> String {
+pub(super) fn beyond_signed(negative: bool) -> String {
     if negative {
         format!(
             "smaller than the smallest number planck holds ({})",

@@ -1,15 +1,19 @@
-//! Decomposition checks: every split must add up, cover its period, and not contradict
+//! The split walker: every split must add up, cover its period, and not contradict
 //! another split.
 //!
 //! The walk follows the order splits apply in: the splits written directly in a goal
 //! form one level; each member's nested block forms a level below it, with the member's
-//! value, period (for time members) and rep scope (for region-like members).
+//! value, period (for time members) and rep scope (for region-like members). The walker
+//! computes what the rules share (the [`Level`], each split's [`Sums`], the reps in
+//! scope) and calls the rules of `split-conflict`, `split-coverage`, `shares-sum`,
+//! `amounts-sum`, `negative-remainder` and `zero-weight` with it. It reports itself what
+//! belongs to no rule of its own: a second `rest`, sums beyond a decimal, a rep outside
+//! the enclosing member, an attribute time slices or reps do not have.
 
-use crate::capacity;
+use super::rules;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::fmt_num::{amount, percent};
 use crate::model::*;
-use crate::period::{Period, TimeDim, slice_in};
+use crate::period::{Period, slice_in};
 use crate::source::Span;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -26,19 +30,42 @@ pub(super) fn check_goal(model: &Model, goal: &Goal, out: &mut Vec<Diagnostic>) 
     walker.level(&goal.splits, &level);
 }
 
+/// The entries of one split added up, for the rules on sums: computed once per split.
+pub(crate) struct Sums<'a> {
+    /// The split's dimension, for messages.
+    pub(crate) name: &'a str,
+    /// The split's block of entries.
+    pub(crate) block: Span,
+    /// What is being split, for messages: "the goal's target", "`east`".
+    pub(crate) whole: &'a str,
+    /// The value being split, when known.
+    pub(crate) value: Option<Decimal>,
+    /// The percentage shares, as a fraction.
+    pub(crate) shares: Decimal,
+    /// The amounts.
+    pub(crate) amounts: Decimal,
+    pub(crate) has_amounts: bool,
+    /// The entry that takes the rest, if any.
+    pub(crate) rest: Option<Span>,
+    /// What `rest` would take as a share: one minus the shares.
+    pub(crate) remainder_share: Decimal,
+    /// What `rest` would take as a value, when the value is known.
+    pub(crate) remainder_value: Option<Decimal>,
+}
+
 /// What a group of splits side by side is splitting.
 #[derive(Clone)]
-struct Level {
+pub(crate) struct Level {
     /// The value being split, when known.
-    value: Option<Decimal>,
+    pub(crate) value: Option<Decimal>,
     /// The period being split, when known.
-    period: Option<Period>,
+    pub(crate) period: Option<Period>,
     /// Splits this level is nested in, outermost first, with their spans.
-    ancestors: Vec<(DimRef, Span)>,
+    pub(crate) ancestors: Vec<(DimRef, Span)>,
     /// Enclosing user members, which narrow `split rep` to the matching teams.
-    scope: Vec<(DimId, MemberId)>,
+    pub(crate) scope: Vec<(DimId, MemberId)>,
     /// What is being split, for messages: "the goal's target", "`east`".
-    whole: String,
+    pub(crate) whole: String,
 }
 
 struct Walker<'a> {
@@ -47,7 +74,7 @@ struct Walker<'a> {
     out: &'a mut Vec<Diagnostic>,
 }
 
-fn dim_name(model: &Model, dim: DimRef) -> String {
+pub(crate) fn dim_name(model: &Model, dim: DimRef) -> String {
     match dim {
         DimRef::User(d) => model
             .dimension(d)
@@ -57,7 +84,7 @@ fn dim_name(model: &Model, dim: DimRef) -> String {
     }
 }
 
-fn member_name(model: &Model, member: MemberRef) -> String {
+pub(crate) fn member_name(model: &Model, member: MemberRef) -> String {
     match member {
         MemberRef::User(d, m) => model
             .dimension(d)
@@ -71,7 +98,7 @@ fn member_name(model: &Model, member: MemberRef) -> String {
     }
 }
 
-fn list(names: &[String]) -> String {
+pub(crate) fn list(names: &[String]) -> String {
     const SHOWN: usize = 6;
     let mut s: Vec<String> = names.iter().take(SHOWN).map(|n| format!("`{n}`")).collect();
     if names.len() > SHOWN {
@@ -86,93 +113,11 @@ impl Walker<'_> {
     }
 
     fn level(&mut self, splits: &[Split], level: &Level) {
-        self.conflicts(splits, level);
+        rules::split_conflict::check(self.model, splits, level, self.out);
         for split in splits {
             self.split(split, level);
         }
-        self.time_agreement(splits, level);
-    }
-
-    /// Two splits on one dimension, a dimension already split further out, and time
-    /// dimensions that do not nest.
-    fn conflicts(&mut self, splits: &[Split], level: &Level) {
-        for (i, split) in splits.iter().enumerate() {
-            let name = dim_name(self.model, split.dim);
-            if let Some(first) = splits[..i].iter().find(|s| s.dim == split.dim) {
-                self.push(
-                    Diagnostic::new(
-                        Code::SplitConflict,
-                        split.dim_span,
-                        format!("`{name}` is split twice at the same level"),
-                    )
-                    .with_label("second split")
-                    .with_secondary(first.dim_span, "first split")
-                    .with_help("merge the two splits into one"),
-                );
-                continue;
-            }
-            if let Some((_, outer)) = level.ancestors.iter().find(|(d, _)| *d == split.dim) {
-                self.push(
-                    Diagnostic::new(
-                        Code::SplitConflict,
-                        split.dim_span,
-                        format!("`{name}` is already split by an enclosing split"),
-                    )
-                    .with_label("split again inside itself")
-                    .with_secondary(*outer, "the enclosing split")
-                    .with_help("a nested block splits its member along another dimension"),
-                );
-                continue;
-            }
-            let DimRef::Time(t) = split.dim else { continue };
-            let clash = level
-                .ancestors
-                .iter()
-                .chain(
-                    splits[..i]
-                        .iter()
-                        .map(|s| (s.dim, s.dim_span))
-                        .collect::<Vec<_>>()
-                        .iter(),
-                )
-                .find_map(|(d, span)| match d {
-                    DimRef::Time(other) if !(t.nests_in(*other) || other.nests_in(t)) => {
-                        Some((*other, *span))
-                    }
-                    _ => None,
-                });
-            if let Some((other, span)) = clash {
-                self.push(
-                    Diagnostic::new(
-                        Code::SplitConflict,
-                        split.dim_span,
-                        format!("`{}` slices do not nest in `{}` slices", t.name(), other.name()),
-                    )
-                    .with_label("cannot be combined")
-                    .with_secondary(span, format!("the `{}` split", other.name()))
-                    .with_help("ISO weeks cross month and quarter ends: split by week alone, or by half/quarter/month"),
-                );
-                continue;
-            }
-            let coarser_inside_finer = level.ancestors.iter().find_map(|(d, span)| match d {
-                DimRef::Time(outer) if outer.nests_in(t) => Some((*outer, *span)),
-                _ => None,
-            });
-            if let Some((outer, span)) = coarser_inside_finer {
-                self.push(
-                    Diagnostic::new(
-                        Code::SplitConflict,
-                        split.dim_span,
-                        format!("a `{}` split inside a `{}` slice", t.name(), outer.name()),
-                    )
-                    .with_label("coarser than its enclosing slice")
-                    .with_secondary(span, "the finer split")
-                    .with_help(
-                        "split the coarser dimension first, the finer one inside it or beside it",
-                    ),
-                );
-            }
-        }
+        rules::split_conflict::time_agreement(self.model, splits, level, self.out);
     }
 
     fn split(&mut self, split: &Split, level: &Level) {
@@ -180,16 +125,8 @@ impl Walker<'_> {
         match &split.kind {
             SplitKind::Even => {
                 let count = self.member_count(split.dim, level);
-                if count == 0 {
-                    self.push(
-                        Diagnostic::new(
-                            Code::ZeroWeight,
-                            split.span,
-                            format!("`split {name} even` has no members to split over"),
-                        )
-                        .with_label("nothing to split over")
-                        .with_help(self.empty_help(split.dim, level)),
-                    );
+                if let Some(d) = rules::zero_weight::even(self.model, split, level, count) {
+                    self.push(d);
                 }
             }
             SplitKind::By { attr, span } => self.by(split, attr, *span, level),
@@ -205,7 +142,9 @@ impl Walker<'_> {
                 // A member that did not resolve would make coverage and sums look wrong.
                 let values = if *complete {
                     if let DimRef::Time(t) = split.dim {
-                        self.coverage(split, t, entries, level);
+                        rules::split_coverage::check(
+                            self.model, split, t, entries, level, self.out,
+                        );
                     }
                     self.sums(&name, entries, *span, level)
                 } else {
@@ -229,21 +168,6 @@ impl Walker<'_> {
                     self.level(&entry.nested, &inner);
                 }
             }
-        }
-    }
-
-    fn empty_help(&self, dim: DimRef, level: &Level) -> String {
-        match dim {
-            DimRef::Rep if !level.scope.is_empty() => {
-                let (d, m) = level.scope[level.scope.len() - 1];
-                format!(
-                    "no team has `{} {}`: add that to a team with reps",
-                    dim_name(self.model, DimRef::User(d)),
-                    member_name(self.model, MemberRef::User(d, m))
-                )
-            }
-            DimRef::Rep => "define reps in a `team` block".to_string(),
-            _ => "add members to the dimension".to_string(),
         }
     }
 
@@ -292,108 +216,28 @@ impl Walker<'_> {
             ),
             DimRef::Rep => {
                 let reps = self.reps_for(level);
-                if reps.is_empty() {
-                    let help = self.empty_help(split.dim, level);
-                    self.push(
-                        Diagnostic::new(
-                            Code::ZeroWeight,
-                            split.span,
-                            "`split rep by capacity` has no reps to split over",
-                        )
-                        .with_label("no reps here")
-                        .with_help(help),
-                    );
+                if let Some(d) =
+                    rules::zero_weight::by_capacity(self.model, split, attr_span, level, &reps)
+                {
+                    self.push(d);
                     return;
                 }
-                let missing: Vec<String> = reps
-                    .iter()
-                    .filter_map(|r| self.model.rep(*r))
-                    .filter(|r| r.capacity.is_none())
-                    .map(|r| r.name.clone())
-                    .collect();
-                if !missing.is_empty() {
-                    self.push(
-                        Diagnostic::new(
-                            Code::ZeroWeight,
-                            attr_span,
-                            format!("{} without a capacity", list(&missing)),
-                        )
-                        .with_label("weighed by capacity")
-                        .with_help(
-                            "give every rep `capacity AMOUNT UNIT`, e.g. `capacity 1.2M CNY`",
-                        ),
-                    );
-                    return;
-                }
-                if super::rules::unit_mismatch::split_by_capacity(
-                    self.model, self.goal, &reps, self.out,
-                ) {
+                if rules::unit_mismatch::split_by_capacity(self.model, self.goal, &reps, self.out) {
                     return;
                 }
                 let Some(period) = level.period else { return };
-                // Only whether some weight is positive matters here; stop at the first.
-                let any_capacity = reps
-                    .iter()
-                    .filter_map(|r| self.model.rep(*r))
-                    .filter_map(|r| capacity::effective(self.model, r, &period))
-                    .any(|c| c > Decimal::ZERO);
-                if !any_capacity {
-                    self.push(
-                        Diagnostic::new(
-                            Code::ZeroWeight,
-                            attr_span,
-                            format!("the reps here have no effective capacity in {period}"),
-                        )
-                        .with_label("all weights are zero")
-                        .with_help("check the reps' `start` months and capacities, or split this period another way"),
-                    );
+                if let Some(d) =
+                    rules::zero_weight::no_effective_capacity(self.model, attr_span, &reps, period)
+                {
+                    self.push(d);
                 }
             }
             DimRef::User(d) => {
                 let Some(dim) = self.model.dimension(d) else {
                     return;
                 };
-                let mut missing = Vec::new();
-                let mut total = Decimal::ZERO;
-                for m in &dim.members {
-                    match m.attr(attr).and_then(|a| a.value.weight()) {
-                        Some(w) => total = total.saturating_add(w),
-                        None => missing.push(m.name.clone()),
-                    }
-                }
-                if dim.members.is_empty() {
-                    self.push(
-                        Diagnostic::new(
-                            Code::ZeroWeight,
-                            split.span,
-                            format!("dimension `{name}` has no members to split over"),
-                        )
-                        .with_label("nothing to split over")
-                        .with_help("add members to the dimension"),
-                    );
-                } else if !missing.is_empty() {
-                    self.push(
-                        Diagnostic::new(
-                            Code::ZeroWeight,
-                            attr_span,
-                            format!("members of `{name}` without a numeric `{attr}`: {}", list(&missing)),
-                        )
-                        .with_label(format!("weighed by `{attr}`"))
-                        .with_secondary(dim.span, "members defined here")
-                        .with_help(format!(
-                            "give every member a number, e.g. `{{ {attr} 30M CNY }}`, or split with shares"
-                        )),
-                    );
-                } else if total.is_zero() {
-                    self.push(
-                        Diagnostic::new(
-                            Code::ZeroWeight,
-                            attr_span,
-                            format!("the `{attr}` of every member of `{name}` is zero"),
-                        )
-                        .with_label("all weights are zero")
-                        .with_help("a proportional split needs some positive weight"),
-                    );
+                if let Some(d) = rules::zero_weight::by_attribute(split, dim, attr, attr_span) {
+                    self.push(d);
                 }
             }
         }
@@ -402,77 +246,16 @@ impl Walker<'_> {
     fn duplicates(&mut self, split: &Split, entries: &[Entry]) {
         let mut seen: HashMap<MemberRef, Span> = HashMap::with_capacity(entries.len());
         for e in entries {
-            if let Some(first) = seen.get(&e.member) {
+            if let Some(&first) = seen.get(&e.member) {
                 let name = member_name(self.model, e.member);
-                let code = if matches!(split.dim, DimRef::Time(_)) {
-                    Code::SplitCoverage
+                self.push(if matches!(split.dim, DimRef::Time(_)) {
+                    rules::split_coverage::repeated_slice(&name, e.member_span, first)
                 } else {
-                    Code::DuplicateName
-                };
-                self.push(
-                    Diagnostic::new(
-                        code,
-                        e.member_span,
-                        format!("`{name}` appears twice in this split"),
-                    )
-                    .with_label("repeated")
-                    .with_secondary(*first, "first here")
-                    .with_help("give each member one entry"),
-                );
+                    rules::duplicate_name::repeated_member(&name, e.member_span, first)
+                });
             } else {
                 seen.insert(e.member, e.member_span);
             }
-        }
-    }
-
-    fn coverage(&mut self, split: &Split, t: TimeDim, entries: &[Entry], level: &Level) {
-        let Some(period) = level.period else { return };
-        let slices = self.model.slices(t);
-        let mut listed = vec![false; slices.len()];
-        for e in entries {
-            let MemberRef::Time(_, i) = e.member else {
-                continue;
-            };
-            let Some(slice) = slices.get(i) else { continue };
-            if let Some(flag) = listed.get_mut(i) {
-                *flag = true;
-            }
-            if !slice_in(t, &slice.period, &period) {
-                self.push(
-                    Diagnostic::new(
-                        Code::SplitCoverage,
-                        e.member_span,
-                        format!(
-                            "`{}` ({}) lies outside the period being split ({period})",
-                            slice.name, slice.period
-                        ),
-                    )
-                    .with_label("outside the period")
-                    .with_help("remove this entry, or widen the goal's `period`"),
-                );
-            }
-        }
-        let missing: Vec<String> = slices
-            .iter()
-            .zip(&listed)
-            .filter(|(s, listed)| !**listed && slice_in(t, &s.period, &period))
-            .map(|(s, _)| s.name.clone())
-            .collect();
-        if !missing.is_empty() {
-            let span = match &split.kind {
-                SplitKind::Entries { span, .. } => *span,
-                _ => split.span,
-            };
-            self.push(
-                Diagnostic::new(
-                    Code::SplitCoverage,
-                    split.dim_span,
-                    format!("`split {}` misses {}", t.name(), list(&missing)),
-                )
-                .with_label(format!("{} of {period} not covered", if missing.len() == 1 { "a slice" } else { "slices" }))
-                .with_secondary(span, "these entries")
-                .with_help("a time split names every slice of its period once; give the missing ones a share, or use `rest` or `even`"),
-            );
         }
     }
 
@@ -594,92 +377,24 @@ impl Walker<'_> {
         let remainder_share = Decimal::ONE - shares;
         let remainder_value =
             value.and_then(|v| v.checked_sub(v.checked_mul(shares)?)?.checked_sub(amounts));
-        match rest {
-            Some(rest_entry) => {
-                let negative = if has_amounts {
-                    remainder_value.filter(|r| r.is_sign_negative() && !r.is_zero())
-                } else {
-                    Some(remainder_share).filter(|r| r.is_sign_negative() && !r.is_zero())
-                };
-                if let Some(r) = negative {
-                    let (shown, others) = if has_amounts {
-                        (amount(r), self.total_text(shares, amounts, has_amounts))
-                    } else {
-                        (percent(r), percent(shares))
-                    };
-                    self.push(
-                        Diagnostic::new(
-                            Code::NegativeRemainder,
-                            rest_entry.span,
-                            format!(
-                                "`rest` would be {shown}: the other entries already total {others}"
-                            ),
-                        )
-                        .with_label("below zero")
-                        .with_secondary(block, "the split")
-                        .with_help("lower the other entries so they leave something for `rest`"),
-                    );
-                    return explicit();
-                }
-            }
-            None if !has_amounts => {
-                if shares != Decimal::ONE {
-                    let gap = (Decimal::ONE - shares).abs();
-                    let fix = if shares < Decimal::ONE {
-                        format!(
-                            "add {} to a member, or give one member `rest`",
-                            percent(gap)
-                        )
-                    } else {
-                        format!("remove {} from the shares", percent(gap))
-                    };
-                    self.push(
-                        Diagnostic::new(
-                            Code::SharesSum,
-                            block,
-                            format!(
-                                "the shares of `split {name}` total {}, not 100%",
-                                percent(shares)
-                            ),
-                        )
-                        .with_label(format!("total {}", percent(shares)))
-                        .with_help(format!("shares total {}: {fix}", percent(shares))),
-                    );
-                    return explicit();
-                }
-            }
-            None => {
-                let Some(v) = value else { return explicit() };
-                let Some(total) = v.checked_mul(shares).and_then(|s| s.checked_add(amounts)) else {
-                    return explicit();
-                };
-                if total != v {
-                    let gap = (v - total).abs();
-                    let fix = if total < v {
-                        format!(
-                            "{} is not allocated: add it to a member, or give one member `rest`",
-                            amount(gap)
-                        )
-                    } else {
-                        format!("{} too much is allocated: lower the amounts", amount(gap))
-                    };
-                    let whole = &level.whole;
-                    self.push(
-                        Diagnostic::new(
-                            Code::AmountsSum,
-                            block,
-                            format!(
-                                "the entries of `split {name}` total {}, but {whole} is {}",
-                                amount(total),
-                                amount(v)
-                            ),
-                        )
-                        .with_label(format!("total {}", amount(total)))
-                        .with_help(fix),
-                    );
-                    return explicit();
-                }
-            }
+        let sums = Sums {
+            name,
+            block,
+            whole: &level.whole,
+            value,
+            shares,
+            amounts,
+            has_amounts,
+            rest: rest.map(|e| e.span),
+            remainder_share,
+            remainder_value,
+        };
+        let wrong = rules::negative_remainder::check(&sums)
+            .or_else(|| rules::shares_sum::check(&sums))
+            .or_else(|| rules::amounts_sum::check(&sums));
+        if let Some(diagnostic) = wrong {
+            self.push(diagnostic);
+            return explicit();
         }
         entries
             .iter()
@@ -692,110 +407,4 @@ impl Walker<'_> {
             })
             .collect()
     }
-
-    fn total_text(&self, shares: Decimal, amounts: Decimal, has_amounts: bool) -> String {
-        match (shares.is_zero(), has_amounts) {
-            (true, _) => amount(amounts),
-            (false, false) => percent(shares),
-            (false, true) => format!("{} plus {}", percent(shares), amount(amounts)),
-        }
-    }
-
-    /// Side-by-side time splits that both carry explicit shares must agree: the finer
-    /// slices inside each coarser slice must add up to it. Every coarser slice that
-    /// disagrees is reported, so one run shows every share to correct.
-    fn time_agreement(&mut self, splits: &[Split], level: &Level) {
-        let Some(value) = level.value.filter(|v| !v.is_zero()) else {
-            return;
-        };
-        let explicit: Vec<(TimeDim, &Split, HashMap<usize, Decimal>)> = splits
-            .iter()
-            .filter_map(|s| {
-                let DimRef::Time(t) = s.dim else { return None };
-                let SplitKind::Entries {
-                    entries,
-                    complete: true,
-                    ..
-                } = &s.kind
-                else {
-                    return None;
-                };
-                let fractions = fractions(entries, value)?;
-                Some((t, s, fractions))
-            })
-            .collect();
-        for (fine, fine_split, fine_fr) in &explicit {
-            for (coarse, coarse_split, coarse_fr) in &explicit {
-                if !fine.nests_in(*coarse) {
-                    continue;
-                }
-                let fine_slices = self.model.slices(*fine);
-                for (ci, coarse_slice) in self.model.slices(*coarse).iter().enumerate() {
-                    let Some(&want) = coarse_fr.get(&ci) else {
-                        continue;
-                    };
-                    let got = fine_slices
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, s)| coarse_slice.period.contains(&s.period))
-                        .filter_map(|(i, _)| fine_fr.get(&i))
-                        .fold(Decimal::ZERO, |a, b| a.saturating_add(*b));
-                    if got != want {
-                        self.push(
-                            Diagnostic::new(
-                                Code::SplitConflict,
-                                fine_split.dim_span,
-                                format!(
-                                    "the {}s of {} total {}, but `split {}` gives {} {}",
-                                    fine.name(),
-                                    coarse_slice.name,
-                                    percent(got),
-                                    coarse.name(),
-                                    coarse_slice.name,
-                                    percent(want)
-                                ),
-                            )
-                            .with_label("disagrees")
-                            .with_secondary(coarse_split.dim_span, format!("the `{}` split", coarse.name()))
-                            .with_help(format!(
-                                "make the {}s of each {} add up to it, or write `split {} even` to spread each {} evenly",
-                                fine.name(),
-                                coarse.name(),
-                                fine.name(),
-                                coarse.name()
-                            )),
-                        );
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// Each time entry's fraction of the whole, when shares, amounts and `rest` can all be
-/// turned into fractions of `value`.
-fn fractions(entries: &[Entry], value: Decimal) -> Option<HashMap<usize, Decimal>> {
-    let mut out = HashMap::with_capacity(entries.len());
-    let mut known = Decimal::ZERO;
-    let mut rest = None;
-    for e in entries {
-        let MemberRef::Time(_, i) = e.member else {
-            return None;
-        };
-        let f = match e.share {
-            Share::Percent(p) => p,
-            Share::Amount(a) => a.checked_div(value)?,
-            Share::Rest => {
-                rest = Some(i);
-                continue;
-            }
-            Share::Invalid => return None,
-        };
-        known = known.checked_add(f)?;
-        out.insert(i, f);
-    }
-    if let Some(i) = rest {
-        out.insert(i, Decimal::ONE - known);
-    }
-    Some(out)
 }

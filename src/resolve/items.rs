@@ -2,7 +2,7 @@
 //! their members, teams and reps, goals, funnels, grades), so that pass 2 finds names
 //! whatever the order of the files, and duplicates are reported here.
 
-use super::{BUILTIN_DIMENSIONS, Person, Resolver, first, text};
+use super::{BUILTIN_DIMENSIONS, Defined, Person, Resolver, first, text};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{self, *};
 use crate::period::{self, TimeDim};
@@ -85,7 +85,7 @@ impl Resolver<'_> {
                         let id = GoalId(self.model.goals.len() as u32);
                         if let Some(&prev) = self.goals.get(&g.name.text) {
                             let first = self.model.goals[prev.index()].name_span;
-                            self.duplicate("goal", &g.name, first);
+                            self.duplicate(Defined::Goal, &g.name, first);
                         } else {
                             self.goals.insert(g.name.text.clone(), id);
                             self.model.goals.push(placeholder_goal(g));
@@ -140,7 +140,7 @@ impl Resolver<'_> {
     pub(super) fn define_strategy(&mut self, s: &ast::Strategy) {
         if let Some(&prev) = self.strategies.get(&s.name.text) {
             let first = self.model.strategies[prev.index()].span;
-            self.duplicate("strategy", &s.name, first);
+            self.duplicate(Defined::Strategy, &s.name, first);
             return;
         }
         let id = StrategyId(self.model.strategies.len() as u32);
@@ -167,7 +167,7 @@ impl Resolver<'_> {
         }
         if let Some(&prev) = self.dimensions.get(&d.name.text) {
             let first = self.model.dimensions[prev.index()].span;
-            self.duplicate("dimension", &d.name, first);
+            self.duplicate(Defined::Dimension, &d.name, first);
             return;
         }
         let dim = DimId(self.model.dimensions.len() as u32);
@@ -179,7 +179,7 @@ impl Resolver<'_> {
                 let first = members
                     .get(MemberId::index(prev))
                     .map_or(m.name.span, |x: &model::Member| x.span);
-                self.duplicate("member", &m.name, first);
+                self.duplicate(Defined::Member, &m.name, first);
                 continue;
             }
             let id = MemberId(members.len() as u32);
@@ -192,7 +192,7 @@ impl Resolver<'_> {
             for a in &m.attrs {
                 if let Some(prev) = attrs.iter().find(|x| x.name == a.name.text) {
                     let first = prev.span;
-                    self.duplicate("attribute", &a.name, first);
+                    self.duplicate(Defined::Attribute, &a.name, first);
                     continue;
                 }
                 let value = match &a.value {
@@ -241,7 +241,7 @@ impl Resolver<'_> {
     pub(super) fn define_team(&mut self, t: &ast::Team) {
         if let Some(&prev) = self.people.get(&t.name.text) {
             let first = self.person_span(prev);
-            self.duplicate("team or rep", &t.name, first);
+            self.duplicate(Defined::Person, &t.name, first);
             return;
         }
         let team = TeamId(self.model.teams.len() as u32);
@@ -250,7 +250,7 @@ impl Resolver<'_> {
         for rep in &t.reps {
             if let Some(&prev) = self.people.get(&rep.name.text) {
                 let first = self.person_span(prev);
-                self.duplicate("team or rep", &rep.name, first);
+                self.duplicate(Defined::Person, &rep.name, first);
                 continue;
             }
             let id = RepId(self.model.reps.len() as u32);
@@ -284,7 +284,7 @@ impl Resolver<'_> {
     pub(super) fn define_funnel(&mut self, f: &ast::Funnel) {
         if let Some(&prev) = self.funnels.get(&f.name.text) {
             let first = self.model.funnels[prev.index()].span;
-            self.duplicate("funnel", &f.name, first);
+            self.duplicate(Defined::Funnel, &f.name, first);
             return;
         }
         self.funnels.insert(
@@ -297,6 +297,7 @@ impl Resolver<'_> {
             deal_size: None,
             inflow: None,
             stages: Vec::new(),
+            repeated_last_stage: None,
             span: f.name.span,
         });
     }
@@ -305,7 +306,7 @@ impl Resolver<'_> {
         for grade in &g.grades {
             if let Some(&prev) = self.grades.get(&grade.name.text) {
                 let first = self.model.grades[prev.index()].span;
-                self.duplicate("grade", &grade.name, first);
+                self.duplicate(Defined::Grade, &grade.name, first);
                 continue;
             }
             let probability = grade.probability.value;

@@ -24,7 +24,7 @@ use crate::suggest;
 use crate::syntax::ast;
 use crate::syntax::scan::Keyword;
 use load::LoadedFile;
-use names::NameKind;
+use names::{Defined, NameKind};
 use std::collections::HashMap;
 
 /// Resolve the loaded files of one compilation (the root file first).
@@ -116,7 +116,8 @@ impl Resolver<'_> {
         }
     }
 
-    fn duplicate(&mut self, kind: &str, name: &ast::Name, first: Span) {
+    fn duplicate(&mut self, kind: Defined, name: &ast::Name, first: Span) {
+        let kind = kind.noun();
         self.push(
             Diagnostic::new(
                 Code::DuplicateName,

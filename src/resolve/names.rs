@@ -33,6 +33,39 @@ pub(super) enum NameKind {
     AnyMember,
 }
 
+/// What kind of thing a definition defines: the noun of a `duplicate-name` message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Defined {
+    Goal,
+    Strategy,
+    Dimension,
+    Member,
+    Attribute,
+    /// A team or a rep, which share a namespace.
+    Person,
+    Funnel,
+    Stage,
+    Grade,
+    Deal,
+}
+
+impl Defined {
+    pub(super) fn noun(self) -> &'static str {
+        match self {
+            Defined::Goal => "goal",
+            Defined::Strategy => "strategy",
+            Defined::Dimension => "dimension",
+            Defined::Member => "member",
+            Defined::Attribute => "attribute",
+            Defined::Person => "team or rep",
+            Defined::Funnel => "funnel",
+            Defined::Stage => "stage",
+            Defined::Grade => "grade",
+            Defined::Deal => "deal",
+        }
+    }
+}
+
 impl NameKind {
     /// The kinds of items whose breakage may hide a definition of this kind.
     fn defined_by(self) -> &'static [Keyword] {

@@ -1,7 +1,7 @@
 //! Pass 2 for teams, funnels, goals (with their splits) and deals: each statement's
 //! references and values are resolved into the model.
 
-use super::{NameKind, Person, Resolver, first, text};
+use super::{Defined, NameKind, Person, Resolver, first, text};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{self, *};
 use crate::period::Period;
@@ -107,7 +107,7 @@ impl Resolver<'_> {
         for (i, s) in f.stages.iter().enumerate() {
             if let Some(prev) = stages.iter().find(|x| x.name == s.name.text) {
                 let first = prev.span;
-                self.duplicate("stage", &s.name, first);
+                self.duplicate(Defined::Stage, &s.name, first);
                 continue;
             }
             self.report_repeats(&s.convert, "convert");
@@ -183,10 +183,16 @@ impl Resolver<'_> {
                 span: s.name.span,
             });
         }
+        let repeated_last_stage = f.stages.last().and_then(|last| {
+            let earlier = stages.iter().position(|s| s.name == last.name.text)?;
+            let kept = stages.get(earlier)?;
+            (kept.span != last.name.span).then_some((earlier, last.name.span))
+        });
         let funnel = &mut self.model.funnels[id.index()];
         funnel.deal_size = deal_size;
         funnel.inflow = inflow;
         funnel.stages = stages;
+        funnel.repeated_last_stage = repeated_last_stage;
     }
 
     pub(super) fn goal(&mut self, g: &ast::Goal) {
@@ -411,7 +417,7 @@ impl Resolver<'_> {
     pub(super) fn deal(&mut self, d: &ast::Deal) {
         if let Some(&prev) = self.deals.get(&d.name.text) {
             let first = self.model.deals[prev.index()].span;
-            self.duplicate("deal", &d.name, first);
+            self.duplicate(Defined::Deal, &d.name, first);
             return;
         }
         self.report_repeats(&d.owner, "owner");
@@ -517,6 +523,7 @@ impl Resolver<'_> {
             owner,
             funnel,
             stage,
+            stage_invalid: stage.is_none() && !d.stage.is_empty(),
             grade,
             amount,
             close,

@@ -1,9 +1,10 @@
-//! `amounts-sum`: the rule's documentation and metadata.
-//!
-//! Emitted by the split walker (`src/check/splits.rs`), which adds up each split.
+//! `amounts-sum`: the rule's documentation and metadata, and its check, run by the split
+//! walker (`src/check/splits.rs`) on each split's sums.
 
 use super::Rule;
-use crate::diagnostic::{Code, Severity};
+use crate::check::splits::Sums;
+use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::fmt_num::amount;
 
 pub const RULE: Rule = Rule {
     code: Code::AmountsSum,
@@ -18,3 +19,42 @@ goal revenue { target 12M CNY
   split region { east 5M  north 4M  south 2.5M } }"#,
     fix: "Correct the amounts, or give one member `rest`.",
 };
+
+/// A split with amounts, without `rest`, whose entries do not total the value being
+/// split (when that value is known).
+pub(crate) fn check(sums: &Sums) -> Option<Diagnostic> {
+    if sums.rest.is_some() || !sums.has_amounts {
+        return None;
+    }
+    let v = sums.value?;
+    let total = v
+        .checked_mul(sums.shares)
+        .and_then(|s| s.checked_add(sums.amounts))?;
+    if total == v {
+        return None;
+    }
+    let gap = (v - total).abs();
+    let fix = if total < v {
+        format!(
+            "{} is not allocated: add it to a member, or give one member `rest`",
+            amount(gap)
+        )
+    } else {
+        format!("{} too much is allocated: lower the amounts", amount(gap))
+    };
+    Some(
+        Diagnostic::new(
+            Code::AmountsSum,
+            sums.block,
+            format!(
+                "the entries of `split {}` total {}, but {} is {}",
+                sums.name,
+                amount(total),
+                sums.whole,
+                amount(v)
+            ),
+        )
+        .with_label(format!("total {}", amount(total)))
+        .with_help(fix),
+    )
+}

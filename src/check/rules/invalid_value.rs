@@ -9,8 +9,6 @@ use super::Rule;
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::fmt_num::percent;
 use crate::model::{GoalId, Model};
-use crate::resolve::load::LoadedFile;
-use crate::syntax::ast;
 
 pub const RULE: Rule = Rule {
     code: Code::InvalidValue,
@@ -89,19 +87,12 @@ pub(crate) fn parent_cycles(model: &Model, out: &mut Vec<Diagnostic>) {
 /// as a duplicate and dropped, so the funnel ends at the stage before it. When that stage
 /// converts, the funnel has no terminal stage; say so where it now ends. A `convert`
 /// written on the last stage itself is reported when the funnel is resolved.
-pub(crate) fn no_terminal_stage(model: &Model, files: &[LoadedFile], out: &mut Vec<Diagnostic>) {
-    for item in files.iter().flat_map(|f| &f.ast.items) {
-        let ast::Item::Funnel(written) = item else {
+pub(crate) fn no_terminal_stage(model: &Model, out: &mut Vec<Diagnostic>) {
+    for funnel in &model.funnels {
+        let Some((earlier, repeated)) = funnel.repeated_last_stage else {
             continue;
         };
-        let Some((repeated, before)) = written.stages.split_last() else {
-            continue;
-        };
-        if !before.iter().any(|s| s.name.text == repeated.name.text) {
-            continue;
-        }
-        // Only the funnel defined here: a duplicate funnel was reported and dropped.
-        let Some(funnel) = model.funnels.iter().find(|f| f.span == written.name.span) else {
+        let Some(repeated_name) = funnel.stages.get(earlier).map(|s| &s.name) else {
             continue;
         };
         let Some(last) = funnel.stages.last() else {
@@ -122,10 +113,10 @@ pub(crate) fn no_terminal_stage(model: &Model, files: &[LoadedFile], out: &mut V
                 ),
             )
             .with_label("converts, but ends the funnel")
-            .with_secondary(repeated.name.span, "the last stage repeats an earlier one")
+            .with_secondary(repeated, "the last stage repeats an earlier one")
             .with_help(format!(
                 "the last stage of a funnel is its won stage, without `convert`: rename the repeated `{}`, or remove it and the `convert` of `{}`",
-                repeated.name.text, last.name
+                repeated_name, last.name
             )),
         );
     }

@@ -1,9 +1,12 @@
-//! `split-coverage`: the rule's documentation and metadata.
-//!
-//! Emitted by the split walker (`src/check/splits.rs`).
+//! `split-coverage`: the rule's documentation and metadata, and its checks, run by the
+//! split walker (`src/check/splits.rs`) on each time split.
 
 use super::Rule;
-use crate::diagnostic::{Code, Severity};
+use crate::check::splits::{Level, list};
+use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::model::{Entry, MemberRef, Model, Split, SplitKind};
+use crate::period::{TimeDim, slice_in};
+use crate::source::Span;
 
 pub const RULE: Rule = Rule {
     code: Code::SplitCoverage,
@@ -18,3 +21,75 @@ goal revenue { target 12M CNY
 }"#,
     fix: "Name every slice once, or use `rest` for the last one, or `split quarter even`.",
 };
+
+/// A time split (with every entry resolved) that names a slice outside the period being
+/// split, or misses one inside it.
+pub(crate) fn check(
+    model: &Model,
+    split: &Split,
+    t: TimeDim,
+    entries: &[Entry],
+    level: &Level,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(period) = level.period else { return };
+    let slices = model.slices(t);
+    let mut listed = vec![false; slices.len()];
+    for e in entries {
+        let MemberRef::Time(_, i) = e.member else {
+            continue;
+        };
+        let Some(slice) = slices.get(i) else { continue };
+        if let Some(flag) = listed.get_mut(i) {
+            *flag = true;
+        }
+        if !slice_in(t, &slice.period, &period) {
+            out.push(
+                Diagnostic::new(
+                    Code::SplitCoverage,
+                    e.member_span,
+                    format!(
+                        "`{}` ({}) lies outside the period being split ({period})",
+                        slice.name, slice.period
+                    ),
+                )
+                .with_label("outside the period")
+                .with_help("remove this entry, or widen the goal's `period`"),
+            );
+        }
+    }
+    let missing: Vec<String> = slices
+        .iter()
+        .zip(&listed)
+        .filter(|(s, listed)| !**listed && slice_in(t, &s.period, &period))
+        .map(|(s, _)| s.name.clone())
+        .collect();
+    if !missing.is_empty() {
+        let span = match &split.kind {
+            SplitKind::Entries { span, .. } => *span,
+            _ => split.span,
+        };
+        out.push(
+            Diagnostic::new(
+                Code::SplitCoverage,
+                split.dim_span,
+                format!("`split {}` misses {}", t.name(), list(&missing)),
+            )
+            .with_label(format!("{} of {period} not covered", if missing.len() == 1 { "a slice" } else { "slices" }))
+            .with_secondary(span, "these entries")
+            .with_help("a time split names every slice of its period once; give the missing ones a share, or use `rest` or `even`"),
+        );
+    }
+}
+
+/// A slice named twice in one time split; `first` is where it was named first.
+pub(crate) fn repeated_slice(name: &str, at: Span, first: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::SplitCoverage,
+        at,
+        format!("`{name}` appears twice in this split"),
+    )
+    .with_label("repeated")
+    .with_secondary(first, "first here")
+    .with_help("give each member one entry")
+}

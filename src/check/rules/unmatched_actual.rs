@@ -1,9 +1,11 @@
-//! `unmatched-actual`: the rule's documentation and metadata.
-//!
-//! Emitted by the pipeline checks (`src/check/pipeline.rs`), from the goal's progress.
+//! `unmatched-actual`: the rule's documentation and metadata, and its check, run by the
+//! pipeline checks (`src/check/pipeline.rs`) on each goal's progress, which fits the
+//! actuals to the goal's cells.
 
 use super::Rule;
-use crate::diagnostic::{Code, Severity};
+use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::model::Goal;
+use crate::source::Span;
 
 pub const RULE: Rule = Rule {
     code: Code::UnmatchedActual,
@@ -20,3 +22,18 @@ actuals revenue {
 }"#,
     fix: "Correct the row's period or members, or split the goal so the row has a cell.",
 };
+
+/// Each actual row of `goal` that progress could fit to no cell.
+pub(crate) fn check(goal: &Goal, unmatched: &[Span], out: &mut Vec<Diagnostic>) {
+    for span in unmatched {
+        out.push(
+            Diagnostic::new(
+                Code::UnmatchedActual,
+                *span,
+                format!("this actual matches no cell of goal `{}`", goal.name),
+            )
+            .with_label("no such cell")
+            .with_help("check its period and members against the goal's splits: every member must be one the goal is split into there"),
+        );
+    }
+}
