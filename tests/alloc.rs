@@ -10,15 +10,15 @@ use rust_decimal::Decimal;
 mod common;
 
 fn compile_with(text: &str, config: &Config) -> planck::Compilation {
-    common::compile_files(text, &[], config, planck::alloc::Depth::Cells)
+    common::compile_files(text, &[], config, planck::alloc::Detail::Cells)
 }
 
 fn compile(text: &str) -> planck::Compilation {
-    common::compile(text, planck::alloc::Depth::Cells)
+    common::compile(text, planck::alloc::Detail::Cells)
 }
 
-fn compile_depth(text: &str, depth: planck::alloc::Depth) -> planck::Compilation {
-    common::compile(text, depth)
+fn compile_detail(text: &str, detail: planck::alloc::Detail) -> planck::Compilation {
+    common::compile(text, detail)
 }
 
 fn d(s: &str) -> Decimal {
@@ -346,7 +346,7 @@ proptest! {
         let c = compile_with(&text, &config);
         // `planck check` decides over-capacity from exact totals, and walks no part of the
         // goal without a rep split: it must agree all the same, overflow included.
-        let quick = common::compile_files(text.as_str(), &[], &config, planck::alloc::Depth::ExactRepTotals);
+        let quick = common::compile_files(text.as_str(), &[], &config, planck::alloc::Detail::ExactRepTotals);
         prop_assert_eq!(&c.diagnostics, &quick.diagnostics);
         let errors: Vec<_> = c.diagnostics.iter().filter(|d| d.severity == planck::diagnostic::Severity::Error && d.code.as_str() != "over-capacity").collect();
         prop_assume!(errors.is_empty());
@@ -444,12 +444,12 @@ proptest! {
 
 #[test]
 fn checking_needs_only_rep_totals_and_gets_the_same_answer() {
-    use planck::alloc::Depth;
+    use planck::alloc::Detail;
     let text = SPEC.replace(" CAROL", "  start 2026-07  ramp 50% 75%");
     let full = compile(&text);
     let (Some(f), Some(q)) = (
         &full.allocation.goals[0],
-        &compile_depth(&text, Depth::RepTotals).allocation.goals[0],
+        &compile_detail(&text, Detail::RepTotals).allocation.goals[0],
     ) else {
         panic!("both allocated");
     };
@@ -461,11 +461,11 @@ fn checking_needs_only_rep_totals_and_gets_the_same_answer() {
         let name = &full.model.reps[rep.index()].name;
         assert_eq!(total(&cells, &[&format!("rep={name}")]), *value);
     }
-    for depth in [Depth::RepTotals, Depth::ExactRepTotals] {
+    for detail in [Detail::RepTotals, Detail::ExactRepTotals] {
         assert_eq!(
             full.diagnostics,
-            compile_depth(&text, depth).diagnostics,
-            "{depth:?}"
+            compile_detail(&text, detail).diagnostics,
+            "{detail:?}"
         );
     }
 }

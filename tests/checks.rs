@@ -18,7 +18,7 @@ team north_team { region north  rep dave { capacity 1M CNY } }
 fn codes_with(header: &str, body: &str) -> Vec<String> {
     let text = format!("{header}{body}");
     let header_lines = header.lines().count();
-    let c = common::compile(text, planck::alloc::Depth::RepTotals);
+    let c = common::compile(text, planck::alloc::Detail::RepTotals);
     c.diagnostics
         .iter()
         .map(|d| {
@@ -315,7 +315,7 @@ fn numbers_scale_exactly() {
 fn effective_capacity_follows_start_and_ramp() {
     use planck::period::Period;
     use rust_decimal::Decimal;
-    let c = common::compile(HEADER, planck::alloc::Depth::RepTotals);
+    let c = common::compile(HEADER, planck::alloc::Detail::RepTotals);
     let rep = |name: &str| c.model.reps.iter().find(|r| r.name == name);
     let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap_or_default();
     let period = |a: &str, b: &str| Period {

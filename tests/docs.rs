@@ -78,5 +78,5 @@ fn language_reference_examples_are_valid() {
 }
 
 fn compile_text(text: &str) -> Vec<planck::diagnostic::Diagnostic> {
-    common::compile(text, planck::alloc::Depth::RepTotals).diagnostics
+    common::compile(text, planck::alloc::Detail::RepTotals).diagnostics
 }

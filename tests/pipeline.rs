@@ -11,7 +11,7 @@ fn compile_files(main: &str, others: &[(&str, &[u8])]) -> planck::Compilation {
         main,
         others,
         &Config::default(),
-        planck::alloc::Depth::ExactRepTotals,
+        planck::alloc::Detail::ExactRepTotals,
     )
 }
 

@@ -1,6 +1,6 @@
 //! `over-capacity`: reps allocated more than they can deliver.
 
-use crate::alloc::{self, Depth, GoalAllocation};
+use crate::alloc::{self, Detail, GoalAllocation};
 use crate::capacity;
 use crate::config::Policy;
 use crate::diagnostic::{Code, Diagnostic};
@@ -54,7 +54,7 @@ pub(super) fn over_capacity(
             .or_default()
             .push((rep_id, given, effective.clone()));
     }
-    if allocation.depth == Depth::ExactRepTotals {
+    if allocation.detail == Detail::ExactRepTotals {
         // Exact totals decide every rep farther than its rounding slack from its
         // capacity: each rounded value is less than a unit from its exact value. The
         // exact totals themselves carry noise in their 28th digit, so one more unit of
@@ -69,7 +69,7 @@ pub(super) fn over_capacity(
                 .is_none_or(|most| cap.cmp_value(most) == Ordering::Greater)
         });
         if maybe_over
-            && let Some(precise) = alloc::allocate_one(model, policy, Depth::RepTotals, goal)
+            && let Some(precise) = alloc::allocate_one(model, policy, Detail::RepTotals, goal)
         {
             over_capacity(model, policy, goal, &precise, capacities, out);
         }

@@ -3,7 +3,7 @@
 //! build, the inflow a funnel would need — and the bound on a funnel's probabilities.
 
 use super::common;
-use planck::alloc::Depth;
+use planck::alloc::Detail;
 use rust_decimal::Decimal;
 
 fn d(s: &str) -> Decimal {
@@ -36,7 +36,7 @@ fn at<'c>(c: &'c planck::Compilation, d: &planck::diagnostic::Diagnostic) -> &'c
 
 fn compile_with(text: &str, config: &str) -> planck::Compilation {
     let config = planck::config::parse(config).unwrap();
-    common::compile_files(text, &[], &config, Depth::Cells)
+    common::compile_files(text, &[], &config, Detail::Cells)
 }
 
 /// A plan in rupiah with one goal, as of `as_of`; `rest` follows the goal.
