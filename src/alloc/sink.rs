@@ -67,7 +67,9 @@ pub(super) struct RepTotals {
 }
 
 impl RepTotals {
-    /// Add `value`, which sums `values` values, to the total of `rep`.
+    /// Add `value`, which sums `values` values, to the total of `rep`. Inlined: it runs
+    /// once per rep value.
+    #[inline(always)]
     pub fn add(
         &mut self,
         rep: RepId,
