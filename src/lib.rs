@@ -26,7 +26,7 @@
 //! goal revenue { target 12M CNY  split region { east 40%  north 55% } }
 //! "#;
 //! let options = LoadOptions { project_root: PathBuf::from("/p"), base_dir: PathBuf::from("/p") };
-//! let run = planck::RunOptions::new(planck::alloc::Depth::RepTotals);
+//! let run = planck::RunOptions::new(planck::alloc::Detail::RepTotals);
 //! let c = planck::compile(
 //!     Path::new("sales.plan"), text.into(), &NoFiles, &options, &Config::default(), &run,
 //! );
@@ -69,16 +69,17 @@ pub struct RunOptions {
     /// The date to use when neither the caller nor the plan gives one. The library never
     /// reads the clock itself, so runs are reproducible.
     pub today: Option<NaiveDate>,
-    pub depth: alloc::Depth,
+    /// How much of the allocation to compute (every cell, or only rep totals).
+    pub detail: alloc::Detail,
 }
 
 impl RunOptions {
     /// No dates from outside the plan.
-    pub fn new(depth: alloc::Depth) -> RunOptions {
+    pub fn new(detail: alloc::Detail) -> RunOptions {
         RunOptions {
             as_of: None,
             today: None,
-            depth,
+            detail,
         }
     }
 }
@@ -98,7 +99,7 @@ pub struct Compilation {
 }
 
 /// Load, resolve and check the plan rooted at `root` (whose bytes the caller has read),
-/// allocating its goals to the given depth. `as_of` overrides the plan's own `as_of`.
+/// allocating its goals in the detail asked for. `as_of` overrides the plan's own `as_of`.
 pub fn compile(
     root: &Path,
     root_bytes: Vec<u8>,
@@ -107,7 +108,6 @@ pub fn compile(
     config: &Config,
     run: &RunOptions,
 ) -> Compilation {
-    let depth = run.depth;
     let mut sources = Sources::new();
     let mut diagnostics = Vec::new();
     let files = resolve::load::load(
@@ -123,7 +123,8 @@ pub fn compile(
     // `as_of`: the caller's, else the plan's, else today.
     model.plan.as_of = run.as_of.or(model.plan.as_of).or(run.today);
     diagnostics.extend(check::check(&model, &config.policy));
-    let (allocation, alloc_diagnostics) = allocate_checked(&model, config, depth, &diagnostics);
+    let (allocation, alloc_diagnostics) =
+        allocate_checked(&model, config, run.detail, &diagnostics);
     diagnostics.extend(alloc_diagnostics);
     diagnostics.extend(check::check_allocation(&model, &config.policy, &allocation));
     let progress = progress::progress(&model, &allocation);
@@ -155,7 +156,7 @@ pub fn compile(
 fn allocate_checked(
     model: &model::Model,
     config: &Config,
-    depth: alloc::Depth,
+    detail: alloc::Detail,
     diagnostics: &[Diagnostic],
 ) -> (alloc::Allocation, Vec<Diagnostic>) {
     let errors: Vec<source::Span> = diagnostics
@@ -196,12 +197,12 @@ fn allocate_checked(
     }
     let skip = |id: model::GoalId| goal_has_error.get(id.index()).copied().unwrap_or(false);
     // Progress needs the cells of goals with actuals or deals, whatever was asked for.
-    let depth_of = |id: model::GoalId| {
+    let detail_of = |id: model::GoalId| {
         if progress::needs_cells(model, id) {
-            alloc::Depth::Cells
+            alloc::Detail::Cells
         } else {
-            depth
+            detail
         }
     };
-    alloc::allocate(model, &config.policy, &depth_of, &skip)
+    alloc::allocate(model, &config.policy, &detail_of, &skip)
 }

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
-use planck::alloc::Depth;
+use planck::alloc::Detail;
 use planck::config::{self, Config, ConfigError};
 use planck::diagnostic::{Code, Diagnostic, Severity};
 use planck::emit;
@@ -301,7 +301,7 @@ fn compile_root(
     cwd: &Path,
     explicit_config: Option<&(PathBuf, Config)>,
     as_of: Option<NaiveDate>,
-    depth: Depth,
+    detail: Detail,
 ) -> Result<Compiled, Fatal> {
     let absolute = load::normalize(&cwd.join(root));
     let root_dir = absolute.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -347,7 +347,7 @@ fn compile_root(
         &planck::RunOptions {
             as_of,
             today: Some(chrono::Local::now().date_naive()),
-            depth,
+            detail,
         },
     );
     Ok(Compiled {
@@ -398,7 +398,7 @@ fn compile(args: &CompileArgs) -> Result<ExitCode, Fatal> {
         &cwd,
         explicit_config.as_ref(),
         args.as_of,
-        Depth::Cells,
+        Detail::Cells,
     )?;
     let (errors, _) = planck::diagnostic::summary(&compilation.diagnostics);
     if !compilation.diagnostics.is_empty() {
@@ -487,7 +487,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Fatal> {
             &cwd,
             explicit_config.as_ref(),
             args.as_of,
-            Depth::ExactRepTotals,
+            Detail::ExactRepTotals,
         )?
         .compilation;
         n_files += compilation.files.len();

@@ -495,7 +495,7 @@ pub fn progress(model: &Model, allocation: &Allocation) -> Progress {
             }
             let alloc = alloc
                 .as_ref()
-                .filter(|a| a.depth == crate::alloc::Depth::Cells)?;
+                .filter(|a| a.detail == crate::alloc::Detail::Cells)?;
             goal_progress(model, id, goal, alloc, &funnels)
         })
         .collect();

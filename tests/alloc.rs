@@ -13,14 +13,14 @@ use rust_decimal::Decimal;
 mod common;
 
 fn compile_with(text: &str, config: &Config) -> planck::Compilation {
-    common::compile_files(text, &[], config, planck::alloc::Depth::Cells)
+    common::compile_files(text, &[], config, planck::alloc::Detail::Cells)
 }
 
 fn compile(text: &str) -> planck::Compilation {
-    common::compile(text, planck::alloc::Depth::Cells)
+    common::compile(text, planck::alloc::Detail::Cells)
 }
 
-fn compile_depth(text: &str, depth: planck::alloc::Depth) -> planck::Compilation {
+fn compile_depth(text: &str, depth: planck::alloc::Detail) -> planck::Compilation {
     common::compile(text, depth)
 }
 
@@ -360,7 +360,7 @@ fn allocation_properties(
         text.as_str(),
         &[],
         &config,
-        planck::alloc::Depth::ExactRepTotals,
+        planck::alloc::Detail::ExactRepTotals,
     );
     prop_assert_eq!(&c.diagnostics, &quick.diagnostics);
     let errors: Vec<_> = c
@@ -567,12 +567,12 @@ fn check_and_compile_agree_on_a_target_too_large_to_round() {
 
 #[test]
 fn checking_needs_only_rep_totals_and_gets_the_same_answer() {
-    use planck::alloc::Depth;
+    use planck::alloc::Detail;
     let text = SPEC.replace(" CAROL", "  start 2026-07  ramp 50% 75%");
     let full = compile(&text);
     let (Some(f), Some(q)) = (
         &full.allocation.goals[0],
-        &compile_depth(&text, Depth::RepTotals).allocation.goals[0],
+        &compile_depth(&text, Detail::RepTotals).allocation.goals[0],
     ) else {
         panic!("both allocated");
     };
@@ -584,7 +584,7 @@ fn checking_needs_only_rep_totals_and_gets_the_same_answer() {
         let name = &full.model.reps[rep.index()].name;
         assert_eq!(total(&cells, &[&format!("rep={name}")]), *value);
     }
-    for depth in [Depth::RepTotals, Depth::ExactRepTotals] {
+    for depth in [Detail::RepTotals, Detail::ExactRepTotals] {
         assert_eq!(
             full.diagnostics,
             compile_depth(&text, depth).diagnostics,

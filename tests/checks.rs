@@ -18,7 +18,7 @@ team north_team { region north  rep dave { capacity 1M CNY } }
 fn codes_with(header: &str, body: &str) -> Vec<String> {
     let text = format!("{header}{body}");
     let header_lines = header.lines().count();
-    let c = common::compile(text, planck::alloc::Depth::RepTotals);
+    let c = common::compile(text, planck::alloc::Detail::RepTotals);
     c.diagnostics
         .iter()
         .map(|d| {
@@ -318,7 +318,7 @@ fn numbers_scale_exactly() {
 fn effective_capacity_follows_start_and_ramp() {
     use planck::period::Period;
     use rust_decimal::Decimal;
-    let c = common::compile(HEADER, planck::alloc::Depth::RepTotals);
+    let c = common::compile(HEADER, planck::alloc::Detail::RepTotals);
     let rep = |name: &str| c.model.reps.iter().find(|r| r.name == name);
     let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
     let period = |a: &str, b: &str| Period {
@@ -359,7 +359,7 @@ fn every_disagreeing_slice_is_a_split_conflict() {
   split month { Jan 10%  Feb 10%  Mar 10%  Apr 8%  May 8%  Jun 9%
                 Jul 8%  Aug 8%  Sep 9%  Oct 8%  Nov 7%  Dec 5% }",
     );
-    let c = common::compile(format!("{HEADER}{body}"), planck::alloc::Depth::RepTotals);
+    let c = common::compile(format!("{HEADER}{body}"), planck::alloc::Detail::RepTotals);
     let messages: Vec<(&str, &str)> = c
         .diagnostics
         .iter()
@@ -386,7 +386,7 @@ fn a_repeated_last_stage_leaves_the_funnel_without_a_terminal_stage() {
     // it has no terminal stage, and that is said where it ends.
     let body =
         "funnel f {\n  stage lead { convert 40% }\n  stage won { convert 50% }\n  stage lead\n}\n";
-    let c = common::compile(format!("{HEADER}{body}"), planck::alloc::Depth::RepTotals);
+    let c = common::compile(format!("{HEADER}{body}"), planck::alloc::Detail::RepTotals);
     let found: Vec<(&str, &str)> = c
         .diagnostics
         .iter()

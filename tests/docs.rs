@@ -242,7 +242,7 @@ fn check(text: &str) -> Checked {
         text,
         OTHER_FILES,
         &planck::config::Config::default(),
-        planck::alloc::Depth::Cells,
+        planck::alloc::Detail::Cells,
     );
     let has_errors = compilation
         .diagnostics

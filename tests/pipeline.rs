@@ -14,7 +14,7 @@ fn compile_files(main: &str, others: &[(&str, &[u8])]) -> planck::Compilation {
         main,
         others,
         &Config::default(),
-        planck::alloc::Depth::ExactRepTotals,
+        planck::alloc::Detail::ExactRepTotals,
     )
 }
 

@@ -10,8 +10,8 @@ mod common;
 /// judged on its own. The JSON report must parse, and `planck check` (exact rep totals)
 /// must find the errors `planck compile` (cells) finds.
 fn run(bytes: Vec<u8>) -> planck::Compilation {
-    let checked = common::compile(bytes.clone(), planck::alloc::Depth::ExactRepTotals);
-    let c = common::compile(bytes, planck::alloc::Depth::Cells);
+    let checked = common::compile(bytes.clone(), planck::alloc::Detail::ExactRepTotals);
+    let c = common::compile(bytes, planck::alloc::Detail::Cells);
     // Rendering walks every span: it must not panic either.
     let _ = planck::emit::human::render(&c.sources, &c.diagnostics, false);
     let json = planck::emit::json::render(&c.sources, &c.diagnostics);
@@ -252,8 +252,8 @@ fn extreme_capacities_and_policies_do_not_overflow() {
             "deal d {{ stage a  amount {target} CNY  close 2026-09-01 }}\n"
         ));
         for depth in [
-            planck::alloc::Depth::Cells,
-            planck::alloc::Depth::ExactRepTotals,
+            planck::alloc::Detail::Cells,
+            planck::alloc::Detail::ExactRepTotals,
         ] {
             let c = common::compile_files(text.clone(), &[], &config, depth);
             let codes: Vec<&str> = c.diagnostics.iter().map(|d| d.code.as_str()).collect();

@@ -96,7 +96,7 @@ fn compile_example(rule: &Rule) -> planck::Compilation {
         &ExampleFs(files),
         &options,
         &config,
-        &planck::RunOptions::new(planck::alloc::Depth::Cells),
+        &planck::RunOptions::new(planck::alloc::Detail::Cells),
     )
 }
 

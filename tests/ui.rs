@@ -24,7 +24,7 @@ fn compile(name: &str) -> planck::Compilation {
         &planck::fs::RealFs,
         &options,
         &Config::default(),
-        &planck::RunOptions::new(planck::alloc::Depth::ExactRepTotals),
+        &planck::RunOptions::new(planck::alloc::Detail::ExactRepTotals),
     )
 }
 

@@ -5,7 +5,7 @@
 // Each target uses a part of this module.
 #![allow(dead_code)]
 
-use planck::alloc::Depth;
+use planck::alloc::Detail;
 use planck::config::Config;
 use planck::diagnostic::{Code, Diagnostic, Severity};
 use planck::resolve::load::{FileSystem, LoadOptions};
@@ -55,7 +55,7 @@ impl FileSystem for MemFs {
 
 /// Run every phase on `root` as `main.plan` of the project `/p`, whose other files are
 /// `others`, with the default configuration and no clock.
-pub fn compile(root: &[u8], others: &[(&str, &[u8])], depth: Depth) -> planck::Compilation {
+pub fn compile(root: &[u8], others: &[(&str, &[u8])], detail: Detail) -> planck::Compilation {
     let options = LoadOptions {
         project_root: "/p".into(),
         base_dir: "/p".into(),
@@ -66,7 +66,7 @@ pub fn compile(root: &[u8], others: &[(&str, &[u8])], depth: Depth) -> planck::C
         &MemFs::new(others),
         &options,
         &Config::default(),
-        &planck::RunOptions::new(depth),
+        &planck::RunOptions::new(detail),
     )
 }
 

@@ -7,7 +7,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use planck::alloc::Depth;
+use planck::alloc::Detail;
 
 mod common;
 
@@ -32,7 +32,7 @@ actuals bookings from "a.csv"
 "#;
 
 fuzz_target!(|data: &[u8]| {
-    let c = common::compile(PLAN.as_bytes(), &[("a.csv", data)], Depth::Cells);
+    let c = common::compile(PLAN.as_bytes(), &[("a.csv", data)], Detail::Cells);
     common::assert_diagnostics_valid(&c.sources, &c.diagnostics);
     common::render_all(&c.sources, &c.diagnostics);
     common::write_compile_json(&c);

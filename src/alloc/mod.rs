@@ -14,8 +14,10 @@
 //! overflow is an `invalid-value` diagnostic, never a panic or a wrong number.
 
 mod apportion;
+mod sink;
 
 pub use apportion::apportion;
+use sink::{CellStore, ExactTotals, RepTotals, RoundedTotals, Sink};
 
 use crate::capacity;
 use crate::config::Policy;
@@ -46,12 +48,13 @@ pub struct GoalAllocation {
     /// For each rep allocated, the `split rep` that allocated it (for `over-capacity`).
     pub rep_splits: RepMap<Span>,
     /// Each rep's total allocation in the goal (the sum of its cells; exact, not
-    /// rounded, when `depth` is [`Depth::ExactRepTotals`]).
+    /// rounded, when `detail` is [`Detail::ExactRepTotals`]).
     pub rep_totals: RepMap<Decimal>,
     /// How many rep values each total sums: a rounded total is within that many units
     /// of the exact one.
     pub rep_counts: RepMap<u32>,
-    pub depth: Depth,
+    /// What was computed: `cells` and `coords` are empty unless it is [`Detail::Cells`].
+    pub detail: Detail,
 }
 
 /// A leaf: one member of each split on its path, the period it covers, and its value.
@@ -115,31 +118,26 @@ impl Hasher for IndexHasher {
     }
 }
 
-/// What an allocation is for.
+/// How much of an allocation a caller needs. Each is the same walk of the split tree
+/// with a different sink (see `sink.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Depth {
-    /// Every cell (for `planck compile`).
+pub enum Detail {
+    /// Every cell (for `planck compile`, and for progress).
     Cells,
-    /// Only each rep's total, rounded as in [`Depth::Cells`]: parts of the tree without a
+    /// Only each rep's total, rounded as in [`Detail::Cells`]: parts of the tree without a
     /// rep split are not walked and no cell is stored.
     RepTotals,
     /// Each rep's *exact* total and how many rep values it sums, without rounding: the
     /// fastest, and enough to decide `over-capacity` except within that many units of a
-    /// capacity, where the check asks for [`Depth::RepTotals`] instead.
+    /// capacity, where the check asks for [`Detail::RepTotals`] instead.
     ExactRepTotals,
-}
-
-impl Depth {
-    fn totals_only(self) -> bool {
-        self != Depth::Cells
-    }
 }
 
 /// Allocate every goal not in `skip` (goals with errors, whose splits cannot be trusted).
 pub fn allocate(
     model: &Model,
     policy: &Policy,
-    depth: &dyn Fn(GoalId) -> Depth,
+    detail: &dyn Fn(GoalId) -> Detail,
     skip: &dyn Fn(GoalId) -> bool,
 ) -> (Allocation, Vec<Diagnostic>) {
     let mut out = Allocation::default();
@@ -153,7 +151,7 @@ pub fn allocate(
             allocate_goal(
                 model,
                 policy,
-                depth(id),
+                detail(id),
                 goal,
                 &mut caches,
                 &mut diagnostics,
@@ -168,14 +166,14 @@ pub fn allocate(
 pub fn allocate_one(
     model: &Model,
     policy: &Policy,
-    depth: Depth,
+    detail: Detail,
     goal: &Goal,
 ) -> Option<GoalAllocation> {
     let mut ignored = Vec::new();
     allocate_goal(
         model,
         policy,
-        depth,
+        detail,
         goal,
         &mut Caches::default(),
         &mut ignored,
@@ -299,7 +297,7 @@ fn reorder(sorted: Vec<Prepared<'_>>) -> Vec<Prepared<'_>> {
 fn allocate_goal(
     model: &Model,
     policy: &Policy,
-    depth: Depth,
+    detail: Detail,
     goal: &Goal,
     caches: &mut Caches,
     diagnostics: &mut Vec<Diagnostic>,
@@ -320,7 +318,7 @@ fn allocate_goal(
     };
     // Every value in the allocation is at most the target, so a target that fits as a
     // count of rounding units (with room to spare for the noise of the 28th digit) fits
-    // everywhere: the walk cannot overflow at any depth, and `check` and `compile` agree.
+    // everywhere: the walk cannot overflow with any sink, and `check` and `compile` agree.
     let to_units = Units::new(unit);
     let target_units = match to_units.inverse {
         Some(inverse) => target.value.checked_mul(inverse),
@@ -384,37 +382,22 @@ fn allocate_goal(
         return None;
     };
     let queue: Vec<&Prepared> = prepared.iter().collect();
-    let mut walker = Walker {
+    let start = Start {
         model,
-        caches,
-        path: Vec::new(),
-        scope: Vec::new(),
-        cells: Vec::new(),
-        coords: Vec::new(),
-        rep_splits: RepMap::default(),
-        rep_totals: RepMap::default(),
-        rep_counts: RepMap::default(),
         to_units,
-        depth,
-        pending: HashMap::new(),
+        value: target.value,
+        queue: &queue,
+        period,
     };
-    if walker
-        .expand(target.value, target.value, &queue, period)
-        .and_then(|()| walker.settle_pending())
-        .is_err()
-    {
+    let walked = match detail {
+        Detail::Cells => walk(CellStore::default(), start, caches),
+        Detail::RepTotals => walk(RoundedTotals, start, caches),
+        Detail::ExactRepTotals => walk(ExactTotals::default(), start, caches),
+    };
+    if walked.is_err() {
         overflow(diagnostics);
-        return None;
     }
-    Some(GoalAllocation {
-        unit,
-        cells: walker.cells,
-        coords: walker.coords,
-        rep_splits: walker.rep_splits,
-        rep_totals: walker.rep_totals,
-        rep_counts: walker.rep_counts,
-        depth,
-    })
+    walked.ok()
 }
 
 /// `value` shared in proportion to `weights` (never negative; equal shares when all are
@@ -458,21 +441,55 @@ fn proportional(
     shares.ok_or(Overflow)
 }
 
-struct Walker<'a, 'm> {
+/// Where a walk starts: the goal's target, its splits in the order they apply, and its
+/// period.
+struct Start<'q, 'm> {
+    model: &'m Model,
+    to_units: Units,
+    value: Decimal,
+    queue: &'q [&'q Prepared<'m>],
+    period: Period,
+}
+
+/// Walk a goal's split tree from its target into `sink`.
+fn walk<S: Sink>(
+    sink: S,
+    start: Start<'_, '_>,
+    caches: &mut Caches,
+) -> Result<GoalAllocation, Overflow> {
+    let mut walk = Walk {
+        model: start.model,
+        caches,
+        path: Vec::new(),
+        scope: Vec::new(),
+        to_units: start.to_units,
+        sink,
+        totals: RepTotals::default(),
+    };
+    walk.expand(start.value, start.value, start.queue, start.period)?;
+    walk.settle_deferred()?;
+    let (cells, coords) = walk.sink.into_cells();
+    Ok(GoalAllocation {
+        unit: start.to_units.unit,
+        cells,
+        coords,
+        rep_splits: walk.totals.splits,
+        rep_totals: walk.totals.totals,
+        rep_counts: walk.totals.counts,
+        detail: S::DETAIL,
+    })
+}
+
+/// One walk of a goal's split tree, top-down, with the path and user scope of the node
+/// being expanded.
+struct Walk<'a, 'm, S> {
     model: &'m Model,
     caches: &'a mut Caches,
     path: Vec<MemberRef>,
     scope: Vec<(DimId, MemberId)>,
-    cells: Vec<Cell>,
-    coords: Vec<MemberRef>,
-    rep_splits: RepMap<Span>,
-    rep_totals: RepMap<Decimal>,
-    rep_counts: RepMap<u32>,
     to_units: Units,
-    depth: Depth,
-    /// With [`Depth::ExactRepTotals`]: the exact value reaching each whole-scope rep
-    /// split, how many nodes it came from, and where the split is written.
-    pending: HashMap<RepsKey, (Decimal, u32, Span)>,
+    sink: S,
+    totals: RepTotals,
 }
 
 /// One child of a node: its member, its weight among its siblings, its period, and the
@@ -491,7 +508,7 @@ fn clip(a: Period, b: Period) -> Period {
     }
 }
 
-impl<'m> Walker<'_, 'm> {
+impl<'m, S: Sink> Walk<'_, 'm, S> {
     /// The reps of the current scope with their weights over `period`: effective
     /// capacity, or 1 each.
     fn reps(&mut self, period: Period, by_capacity: bool) -> Rc<Vec<(RepId, Decimal)>> {
@@ -604,18 +621,14 @@ impl<'m> Walker<'_, 'm> {
         }
     }
 
-    /// Share out the values gathered for whole-scope rep splits (see `pending`).
-    fn settle_pending(&mut self) -> Result<(), Overflow> {
-        let pending: Vec<(RepsKey, (Decimal, u32, Span))> = self.pending.drain().collect();
-        for ((scope, period, by_capacity), (value, nodes, span)) in pending {
+    /// Share out the values the sink took over at whole-scope rep splits.
+    fn settle_deferred(&mut self) -> Result<(), Overflow> {
+        for ((scope, period, by_capacity), deferred) in self.sink.take_deferred() {
             self.scope = scope;
             let reps = self.reps(period, by_capacity);
-            let shares = proportional(value, reps.iter().map(|(_, w)| *w), reps.len())?;
+            let shares = proportional(deferred.value, reps.iter().map(|(_, w)| *w), reps.len())?;
             for (&(r, _), share) in reps.iter().zip(shares) {
-                let t = self.rep_totals.entry(r).or_default();
-                *t = t.checked_add(share).ok_or(Overflow)?;
-                *self.rep_counts.entry(r).or_default() += nodes;
-                self.rep_splits.entry(r).or_insert(span);
+                self.totals.add(r, share, deferred.nodes, deferred.at)?;
             }
         }
         self.scope.clear();
@@ -629,77 +642,53 @@ impl<'m> Walker<'_, 'm> {
         queue: &[&Prepared<'m>],
         period: Period,
     ) -> Result<(), Overflow> {
-        if self.depth.totals_only() && !queue.iter().any(|p| p.has_rep) {
+        if !S::LEAVES && !queue.iter().any(|p| p.has_rep) {
             return Ok(());
         }
         let Some((first, rest)) = queue.split_first() else {
-            let coords_start = u32::try_from(self.coords.len()).map_err(|_| Overflow)?;
-            self.coords.extend_from_slice(&self.path);
-            self.cells.push(Cell {
-                coords_start,
-                coords_len: self.path.len() as u32,
-                period,
-                value: rounded,
-            });
-            return Ok(());
+            return self.sink.leaf(&self.path, period, rounded);
         };
-        if self.depth == Depth::ExactRepTotals
-            && first.split.dim == DimRef::Rep
+        let rep_split = first.split.dim == DimRef::Rep;
+        if rep_split
             && !matches!(first.split.kind, SplitKind::Entries { .. })
-        {
-            // Exact shares of a whole-scope rep split are proportional to weights that
-            // depend only on the scope and the period: add up the value reaching each
-            // (scope, period) and share it out once, at the end.
-            let key = (
-                self.scope.clone(),
+            && self.sink.defer_whole_scope(
+                &self.scope,
                 period,
                 matches!(first.split.kind, SplitKind::By { .. }),
-            );
-            let slot = self
-                .pending
-                .entry(key)
-                .or_insert((Decimal::ZERO, 0, first.split.dim_span));
-            slot.0 = slot.0.checked_add(exact).ok_or(Overflow)?;
-            slot.1 += 1;
+                exact,
+                first.split.dim_span,
+            )?
+        {
             return Ok(());
         }
         let children = self.children(first, period);
-        if first.split.dim == DimRef::Rep {
-            for c in &children {
-                if let MemberRef::Rep(r) = c.member {
-                    self.rep_splits.entry(r).or_insert(first.split.dim_span);
-                }
-            }
-        }
         if children.is_empty() {
             // Nothing to split over (reported by the checks): keep the node as a leaf.
             return self.expand(exact, rounded, &[], period);
         }
         let exacts = proportional(exact, children.iter().map(|c| c.weight), children.len())?;
-        let rounded_children = match (self.depth, self.to_units.inverse) {
-            (Depth::ExactRepTotals, _) => exacts.clone(),
-            (_, Some(inverse)) => {
+        let shared = match (S::ROUNDED, self.to_units.inverse) {
+            (false, _) => Vec::new(),
+            (true, Some(inverse)) => {
                 apportion::apportion_scaled(rounded, &exacts, self.to_units.unit, inverse)
                     .ok_or(Overflow)?
             }
-            (_, None) => apportion(rounded, &exacts, self.to_units.unit).ok_or(Overflow)?,
+            (true, None) => apportion(rounded, &exacts, self.to_units.unit).ok_or(Overflow)?,
         };
-        if first.split.dim == DimRef::Rep {
-            for (child, value) in children.iter().zip(&rounded_children) {
+        // Without rounding, each child's value is its exact value.
+        let values = if S::ROUNDED { &shared } else { &exacts };
+        if rep_split {
+            for (child, &value) in children.iter().zip(values) {
                 if let MemberRef::Rep(r) = child.member {
-                    let total = self.rep_totals.entry(r).or_default();
-                    *total = total.checked_add(*value).ok_or(Overflow)?;
-                    *self.rep_counts.entry(r).or_default() += 1;
+                    self.totals.add(r, value, 1, first.split.dim_span)?;
                 }
             }
             // Below a rep split nothing splits reps again: the totals are complete.
-            if self.depth.totals_only() {
+            if !S::LEAVES {
                 return Ok(());
             }
         }
-        for ((child, child_exact), child_rounded) in
-            children.iter().zip(exacts).zip(rounded_children)
-        {
+        for ((child, &child_exact), &child_rounded) in children.iter().zip(&exacts).zip(values) {
             self.path.push(child.member);
             let scoped = match child.member {
                 MemberRef::User(d, m) => {

@@ -19,7 +19,7 @@ use rust_decimal::Decimal;
 use std::collections::HashMap;
 
 pub(super) fn check_goal(model: &Model, goal: &Goal, out: &mut Vec<Diagnostic>) {
-    let mut walker = Walker { model, goal, out };
+    let mut check = SplitCheck { model, goal, out };
     let level = Level {
         value: goal.target.as_ref().map(|t| t.value),
         period: goal.period,
@@ -27,7 +27,7 @@ pub(super) fn check_goal(model: &Model, goal: &Goal, out: &mut Vec<Diagnostic>) 
         scope: Vec::new(),
         whole: "the goal's target".to_string(),
     };
-    walker.level(&goal.splits, &level);
+    check.level(&goal.splits, &level);
 }
 
 /// The entries of one split added up, for the rules on sums: computed once per split.
@@ -68,7 +68,8 @@ pub(crate) struct Level {
     pub(crate) whole: String,
 }
 
-struct Walker<'a> {
+/// The check of one goal's splits, level by level, and where its diagnostics go.
+struct SplitCheck<'a> {
     model: &'a Model,
     goal: &'a Goal,
     out: &'a mut Vec<Diagnostic>,
@@ -107,7 +108,7 @@ pub(crate) fn list(names: &[String]) -> String {
     s.join(", ")
 }
 
-impl Walker<'_> {
+impl SplitCheck<'_> {
     fn push(&mut self, d: Diagnostic) {
         self.out.push(d);
     }

@@ -4,7 +4,7 @@
 // Each test binary uses a part of this module.
 #![allow(dead_code)]
 
-use planck::alloc::Depth;
+use planck::alloc::Detail;
 use planck::config::Config;
 use planck::resolve::load::{FileSystem, LoadOptions};
 use std::collections::HashMap;
@@ -51,7 +51,7 @@ pub fn compile_files(
     text: impl Into<Vec<u8>>,
     others: &[(&str, &[u8])],
     config: &Config,
-    depth: Depth,
+    detail: Detail,
 ) -> planck::Compilation {
     let options = LoadOptions {
         project_root: ROOT.into(),
@@ -63,11 +63,11 @@ pub fn compile_files(
         &MemFs::new(others),
         &options,
         config,
-        &planck::RunOptions::new(depth),
+        &planck::RunOptions::new(detail),
     )
 }
 
 /// Run the phases on a plan that includes no other file, with the default configuration.
-pub fn compile(text: impl Into<Vec<u8>>, depth: Depth) -> planck::Compilation {
-    compile_files(text, &[], &Config::default(), depth)
+pub fn compile(text: impl Into<Vec<u8>>, detail: Detail) -> planck::Compilation {
+    compile_files(text, &[], &Config::default(), detail)
 }

@@ -1,7 +1,7 @@
 //! Hostile input: data — actual rows and CSV files counted once and read exactly.
 
 use super::common;
-use planck::alloc::Depth;
+use planck::alloc::Detail;
 use planck::config::Config;
 use planck::diagnostic::{Code, Diagnostic};
 use rust_decimal::Decimal;
@@ -43,7 +43,8 @@ fn kept_rows(c: &planck::Compilation) -> Vec<Decimal> {
 /// allocates nothing then), to see what the kept rows would count for.
 fn progress_despite_errors(c: &planck::Compilation) -> planck::progress::GoalProgress {
     let policy = Config::default().policy;
-    let (allocation, _) = planck::alloc::allocate(&c.model, &policy, &|_| Depth::Cells, &|_| false);
+    let (allocation, _) =
+        planck::alloc::allocate(&c.model, &policy, &|_| Detail::Cells, &|_| false);
     let progress = planck::progress::progress(&c.model, &allocation);
     progress.goals[0].clone().unwrap()
 }
@@ -70,7 +71,7 @@ fn an_inline_row_naming_two_members_of_one_dimension_is_an_error_and_counts_nowh
 }}
 "
     );
-    let c = common::compile(plan.as_str(), Depth::Cells);
+    let c = common::compile(plan.as_str(), Detail::Cells);
     assert_eq!(
         codes(&c),
         vec![
@@ -115,7 +116,7 @@ fn an_inline_row_naming_a_second_period_is_an_error() {
 }}
 "
     );
-    let c = common::compile(plan.as_str(), Depth::Cells);
+    let c = common::compile(plan.as_str(), Detail::Cells);
     assert_eq!(
         codes(&c),
         vec!["invalid-value@main.plan:9", "invalid-value@main.plan:10"]
@@ -145,7 +146,7 @@ fn with_csv(csv: &str) -> planck::Compilation {
         plan.as_str(),
         &[("data/a.csv", csv.as_bytes())],
         &Config::default(),
-        Depth::Cells,
+        Detail::Cells,
     )
 }
 

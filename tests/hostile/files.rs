@@ -508,7 +508,7 @@ fn a_ten_thousand_deep_include_chain_loads() {
                 root,
                 &files,
                 &planck::config::Config::default(),
-                planck::alloc::Depth::ExactRepTotals,
+                planck::alloc::Detail::ExactRepTotals,
             )
         })
         .unwrap()
@@ -531,7 +531,7 @@ fn a_cycle_deep_in_a_chain_is_still_found() {
         format!("{PLAN}include \"a.plan\"\n"),
         &files,
         &planck::config::Config::default(),
-        planck::alloc::Depth::ExactRepTotals,
+        planck::alloc::Detail::ExactRepTotals,
     );
     let cycles: Vec<&planck::diagnostic::Diagnostic> = c
         .diagnostics

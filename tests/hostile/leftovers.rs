@@ -4,7 +4,7 @@
 
 use super::common;
 use super::support::{at, compile_json, d, errors, found};
-use planck::alloc::Depth;
+use planck::alloc::Detail;
 use planck::config::Config;
 use rust_decimal::Decimal;
 
@@ -42,7 +42,7 @@ fn a_funnel_capacity_beyond_the_largest_decimal_is_reported_on_the_goals_funnel(
     // 1e27 a day × 365 days × 50 % × 1e9 is about 1.8e38.
     let c = common::compile(
         funnel_plan("1000000000", "1000000000000000000000000000 per day"),
-        Depth::Cells,
+        Detail::Cells,
     );
     let errs = errors(&c);
     assert_eq!(errs.len(), 1, "{:?}", found(&c));
@@ -60,7 +60,7 @@ fn a_funnel_capacity_whose_product_overflows_on_the_way_is_computed() {
     // 1e27 a day × 365 days is 3.65e29, beyond a decimal; × 50 % × 0.0001 is 1.825e25.
     let c = common::compile(
         funnel_plan("0.0001", "1000000000000000000000000000 per day"),
-        Depth::Cells,
+        Detail::Cells,
     );
     assert_eq!(errors(&c).len(), 0, "{:?}", found(&c));
     let funnel = &c.model.funnels[0];
@@ -80,7 +80,7 @@ fn entries_needed_beyond_the_largest_decimal_are_reported_on_the_goals_funnel() 
     // 1e15 ÷ 1e-15 ÷ 50 % is 2e30 entries.
     let c = common::compile(
         funnel_plan("0.000000000000001", "10 per month"),
-        Depth::Cells,
+        Detail::Cells,
     );
     let errs = errors(&c);
     assert_eq!(errs.len(), 1, "{:?}", found(&c));
@@ -103,7 +103,7 @@ fn entries_needed_beyond_the_largest_decimal_are_reported_on_the_goals_funnel() 
 
 #[test]
 fn ordinary_funnel_numbers_are_unchanged() {
-    let c = common::compile(funnel_plan("1000000000", "10 per month"), Depth::Cells);
+    let c = common::compile(funnel_plan("1000000000", "10 per month"), Detail::Cells);
     let funnel = &c.model.funnels[0];
     let (target, stats) = funnel_numbers(&c);
     let period = c.model.goals[0].period.unwrap();
@@ -189,7 +189,7 @@ dimension region "区域" { 华东 "华东区"  华北 "华北区" }
 
 #[test]
 fn names_that_a_missing_include_may_define_get_no_follow_on_error() {
-    let c = common::compile_files(ROOT_PLAN, &[], &Config::default(), Depth::Cells);
+    let c = common::compile_files(ROOT_PLAN, &[], &Config::default(), Detail::Cells);
     assert_eq!(
         found(&c),
         vec!["include-not-found: cannot read `org.plan`: no such file".to_string()]
@@ -206,7 +206,7 @@ fn names_that_an_include_not_utf8_may_define_get_no_follow_on_error() {
         ROOT_PLAN,
         &[("org.plan", &org)],
         &Config::default(),
-        Depth::Cells,
+        Detail::Cells,
     );
     assert_eq!(
         found(&c),
@@ -225,7 +225,7 @@ fn a_misspelt_name_is_reported_when_every_include_loaded() {
         root,
         &[("org.plan", ORG.as_bytes())],
         &Config::default(),
-        Depth::Cells,
+        Detail::Cells,
     );
     let unresolved: Vec<String> = c
         .diagnostics
@@ -257,7 +257,7 @@ fn a_misspelt_name_is_reported_when_every_include_loaded() {
         ROOT_PLAN,
         &[("org.plan", ORG.as_bytes())],
         &Config::default(),
-        Depth::Cells,
+        Detail::Cells,
     );
     assert_eq!(errors(&c).len(), 0, "{:?}", found(&c));
 }
@@ -265,7 +265,7 @@ fn a_misspelt_name_is_reported_when_every_include_loaded() {
 #[test]
 fn names_that_an_include_outside_the_root_may_define_get_no_follow_on_error() {
     let root = ROOT_PLAN.replace("\"org.plan\"", "\"../org.plan\"");
-    let c = common::compile_files(root, &[], &Config::default(), Depth::Cells);
+    let c = common::compile_files(root, &[], &Config::default(), Detail::Cells);
     assert_eq!(
         found(&c),
         vec!["include-outside-root: `../org.plan` lies outside the project root".to_string()]

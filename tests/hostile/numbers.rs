@@ -2,7 +2,7 @@
 
 use super::common;
 use super::support::d;
-use planck::alloc::Depth;
+use planck::alloc::Detail;
 use planck::config::Config;
 use planck::diagnostic::Diagnostic;
 use rust_decimal::Decimal;
@@ -10,8 +10,8 @@ use rust_decimal::Decimal;
 /// Compile `text` as `planck compile` does (every cell) and as `planck check` does (exact
 /// rep totals), assert both report the same, and return the diagnostics.
 fn both(text: &str, config: &Config) -> (planck::Compilation, Vec<Diagnostic>) {
-    let full = common::compile_files(text, &[], config, Depth::Cells);
-    let quick = common::compile_files(text, &[], config, Depth::ExactRepTotals);
+    let full = common::compile_files(text, &[], config, Detail::Cells);
+    let quick = common::compile_files(text, &[], config, Detail::ExactRepTotals);
     assert_eq!(
         full.diagnostics, quick.diagnostics,
         "`check` and `compile` disagree on\n{text}"
@@ -160,7 +160,7 @@ fn a_ramp_that_starts_before_the_plan_counts_its_months_from_its_start() {
         ],
         "  target 1M USD",
     );
-    let c = common::compile(text, Depth::Cells);
+    let c = common::compile(text, Detail::Cells);
     let rep = |name: &str| c.model.reps.iter().find(|r| r.name == name).unwrap();
     let year = planck::period::Period {
         start: "2026-01-01".parse().unwrap(),

@@ -4,7 +4,7 @@
 
 use super::common;
 use super::support::{at, compile_json, d, errors, found};
-use planck::alloc::Depth;
+use planck::alloc::Detail;
 
 /// A plan in rupiah with one goal on funnel `b2b`; `DEALS` and `STAGES` are replaced.
 const PLAN: &str = r#"
@@ -50,7 +50,7 @@ fn band_of_a_deal_whose_square_overflows_is_computed() {
     // √(3e14² × 0.25 + 1e11² × 0.16) = 150000005333333.2385… (by hand, 60 digits).
     let deals = deal("big", "A", "300000000000000", "2026-09-15")
         + &deal("small", "B", "100000000000", "2026-10-15");
-    let c = common::compile(plan(STAGES, &deals), Depth::Cells);
+    let c = common::compile(plan(STAGES, &deals), Detail::Cells);
     assert_eq!(errors(&c).len(), 0, "{:?}", found(&c));
     let n = goal_numbers(&c);
     assert_eq!(n.pipeline, Some(d("150020000000000")));
@@ -72,7 +72,7 @@ fn band_near_the_largest_decimal_is_exact() {
     // = 3.5e28 + 2.3e-28, which a decimal holds as 3.5e28; high 7e28 + 2.
     let deals = deal("huge", "A", "70000000000000000000B", "2026-09-15")
         + &deal("tiny", "B", "10", "2026-10-15");
-    let c = common::compile(plan(STAGES, &deals), Depth::Cells);
+    let c = common::compile(plan(STAGES, &deals), Detail::Cells);
     assert_eq!(errors(&c).len(), 0, "{:?}", found(&c));
     let n = goal_numbers(&c);
     assert_eq!(n.pipeline, Some(d("35000000000000000000000000002")));
@@ -90,7 +90,7 @@ fn band_of_small_deals_keeps_its_precision() {
             STAGES,
             &deal("acme", "A", "600000", "2026-09-15").replace("grade A", "grade B"),
         ),
-        Depth::Cells,
+        Detail::Cells,
     );
     // Grade B is 20 %: √(600000² × 0.2 × 0.8) = 240000.
     assert_eq!(goal_numbers(&c).band(), Some(d("240000")));
@@ -104,7 +104,7 @@ fn a_pipeline_beyond_the_largest_decimal_is_reported_on_the_funnel() {
     // Two deals of 7e28 at 90 %: 1.26e29 of weighted pipeline cannot be held.
     let deals = deal("one", "C", "70000000000000000000B", "2026-09-15")
         + &deal("two", "C", "70000000000000000000B", "2026-10-15");
-    let c = common::compile(plan(STAGES, &deals), Depth::Cells);
+    let c = common::compile(plan(STAGES, &deals), Detail::Cells);
     let errs = errors(&c);
     assert_eq!(errs.len(), 1, "{:?}", found(&c));
     let e = errs[0];
@@ -129,7 +129,7 @@ fn a_forecast_range_beyond_the_largest_decimal_is_reported() {
     // forecast's high end 9e28, does not.
     let deals = deal("huge", "A", "70000000000000000000B", "2026-09-15")
         + "actuals revenue { 2026-01 20000000000000000000B }\n";
-    let c = common::compile(plan(STAGES, &deals), Depth::Cells);
+    let c = common::compile(plan(STAGES, &deals), Detail::Cells);
     let errs = errors(&c);
     assert_eq!(errs.len(), 1, "{:?}", found(&c));
     assert_eq!(errs[0].code.as_str(), "invalid-value");
@@ -147,7 +147,7 @@ fn a_forecast_range_beyond_the_largest_decimal_is_reported() {
 fn actuals_beyond_the_largest_decimal_are_reported_on_the_goal() {
     // 2 × 7e28 of actuals cannot be held; they were summed to the largest decimal before.
     let rows = "actuals revenue { 2026-01 70000000000000000000B  2026-02 70000000000000000000B }\n";
-    let c = common::compile(plan(STAGES, rows), Depth::Cells);
+    let c = common::compile(plan(STAGES, rows), Detail::Cells);
     let errs = errors(&c);
     assert_eq!(errs.len(), 1, "{:?}", found(&c));
     assert_eq!(errs[0].code.as_str(), "invalid-value");
@@ -166,7 +166,7 @@ fn a_dwell_time_beyond_the_largest_decimal_is_reported() {
     // 9999999999999999999999999999 months of 30 days are 3e29 days.
     let stages = r#"  stage lead "线索" { convert 50%  dwell 9999999999999999999999999999mo }
   stage won "成交""#;
-    let c = common::compile(plan(stages, ""), Depth::Cells);
+    let c = common::compile(plan(stages, ""), Detail::Cells);
     let errs = errors(&c);
     assert_eq!(errs.len(), 1, "{:?}", found(&c));
     assert_eq!(errs[0].code.as_str(), "invalid-value");
@@ -183,7 +183,7 @@ fn a_cycle_beyond_the_largest_decimal_is_reported_and_the_rest_still_computed() 
     let stages = r#"  stage lead "线索" { convert 50%  dwell 2000000000000000000000000000mo }
   stage proposal "方案" { convert 50%  dwell 2000000000000000000000000000mo }
   stage won "成交""#;
-    let c = common::compile(plan(stages, ""), Depth::Cells);
+    let c = common::compile(plan(stages, ""), Detail::Cells);
     let errs = errors(&c);
     assert_eq!(errs.len(), 1, "{:?}", found(&c));
     assert_eq!(errs[0].code.as_str(), "invalid-value");
@@ -203,7 +203,7 @@ fn a_long_cycle_is_written_in_whole_days_not_null() {
     // 1e20 days do not fit a 64-bit integer, but they are a number of days all the same.
     let stages = r#"  stage lead "线索" { convert 50%  dwell 100000000000000000000d }
   stage won "成交""#;
-    let c = common::compile(plan(stages, ""), Depth::Cells);
+    let c = common::compile(plan(stages, ""), Detail::Cells);
     assert_eq!(errors(&c).len(), 0, "{:?}", found(&c));
     let json = compile_json(&c);
     assert!(
@@ -218,7 +218,7 @@ fn velocity_of_deals_whose_total_overflows_is_computed() {
     // 7e27 per day, which fits. (Both were due before `as_of`: stale, out of the forecast.)
     let deals = deal("one", "A", "70000000000000000000B", "2026-05-15")
         + &deal("two", "A", "70000000000000000000B", "2026-05-15");
-    let c = common::compile(plan(STAGES, &deals), Depth::Cells);
+    let c = common::compile(plan(STAGES, &deals), Detail::Cells);
     assert_eq!(errors(&c).len(), 0, "{:?}", found(&c));
     let stats = c.progress.funnels[0].as_ref().unwrap();
     let v = planck::pipeline::velocity(&c.model, planck::model::FunnelId(0), stats);
@@ -236,7 +236,7 @@ fn a_velocity_beyond_the_largest_decimal_is_reported_on_the_funnel() {
     let stages = r#"  stage lead "线索" { convert 50%  dwell 0.1d }
   stage won "成交""#;
     let deals = deal("one", "A", "70000000000000000000B", "2026-05-15");
-    let c = common::compile(plan(stages, &deals), Depth::Cells);
+    let c = common::compile(plan(stages, &deals), Detail::Cells);
     let errs = errors(&c);
     assert_eq!(errs.len(), 1, "{:?}", found(&c));
     assert_eq!(errs[0].code.as_str(), "invalid-value");
@@ -277,7 +277,7 @@ fn a_huge_week_number_is_reported_as_written() {
         ("2026-H99999999999999999999", "half"),
     ] {
         let text = format!("plan \"FY2026\" {{ period {written}  currency CNY }}\n");
-        let c = common::compile(text, Depth::Cells);
+        let c = common::compile(text, Detail::Cells);
         let errs = errors(&c);
         assert_eq!(errs.len(), 1, "{:?}", found(&c));
         assert_eq!(errs[0].code.as_str(), "invalid-value");
@@ -290,7 +290,7 @@ fn a_root_plan_that_is_not_utf8_gets_only_the_utf8_error() {
     let mut bytes = b"plan \"FY2026\" { period 2026  currency CNY }\n# \xE5\x8C\x97 ".to_vec();
     bytes.push(0xFF);
     bytes.extend_from_slice("\ngoal revenue { target 1M CNY }\n".as_bytes());
-    let c = common::compile(bytes, Depth::Cells);
+    let c = common::compile(bytes, Detail::Cells);
     assert_eq!(
         found(&c),
         vec!["syntax: the file is not valid UTF-8".to_string()]

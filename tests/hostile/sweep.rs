@@ -4,7 +4,7 @@
 
 use super::common;
 use super::support::{at, d, found};
-use planck::alloc::Depth;
+use planck::alloc::Detail;
 use rust_decimal::Decimal;
 
 fn with_code<'c>(
@@ -19,7 +19,7 @@ fn with_code<'c>(
 
 fn compile_with(text: &str, config: &str) -> planck::Compilation {
     let config = planck::config::parse(config).unwrap();
-    common::compile_files(text, &[], &config, Depth::Cells)
+    common::compile_files(text, &[], &config, Detail::Cells)
 }
 
 /// A plan in rupiah with one goal, as of `as_of`; `rest` follows the goal.

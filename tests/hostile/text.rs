@@ -1,7 +1,7 @@
 //! Hostile input: text — control characters in terminal output, and work that stays linear.
 
 use super::common;
-use planck::alloc::Depth;
+use planck::alloc::Detail;
 use planck::config::Config;
 use planck::emit;
 use std::time::Duration;
@@ -23,7 +23,7 @@ fn with_csv(csv: &str) -> planck::Compilation {
         reps_plan(),
         &[("data/actuals.csv", csv.as_bytes())],
         &Config::default(),
-        Depth::Cells,
+        Detail::Cells,
     )
 }
 
@@ -99,7 +99,7 @@ fn terminal_escapes_in_csv_fields_are_shown_escaped() {
 fn control_characters_in_labels_and_help_are_escaped() {
     // A plan string with an escape sequence, on the line of a diagnostic.
     let text = format!("{PLAN}goal g \"\x1b[2J收入\r\" {{\n  owner \"x\"\n}}\n");
-    let c = common::compile(text, Depth::Cells);
+    let c = common::compile(text, Detail::Cells);
     // The grammar refuses control characters in strings; the snippet shows them.
     assert_eq!(codes(&c), ["syntax"]);
     let out = human(&c);
@@ -113,7 +113,7 @@ fn control_characters_in_labels_and_help_are_escaped() {
 #[test]
 fn tabs_and_crlf_in_snippets_stay_readable() {
     let text = format!("{PLAN}goal g\t\"收入\" {{\r\n  owner \"x\"\r\n}}\r\n");
-    let c = common::compile(text, Depth::Cells);
+    let c = common::compile(text, Detail::Cells);
     let out = human(&c);
     assert!(!out.contains('\r') && !out.contains('\t'), "{out}");
     assert!(!out.contains("\\r") && !out.contains("\\t"), "{out}");
@@ -128,7 +128,7 @@ fn file_names_with_control_characters_are_escaped() {
         text,
         &[("x\x1b[8m.plan", b"goal g {\n  owner \"x\"\n}\n")],
         &Config::default(),
-        Depth::Cells,
+        Detail::Cells,
     );
     assert!(codes(&c).contains(&"missing-target"), "{:?}", codes(&c));
     let out = human(&c);
@@ -207,7 +207,7 @@ fn many_goals_without_target_are_checked_in_linear_time() {
     }
     // Parsing is linear; the time limit is for the check of which goals to allocate.
     let c = within(Duration::from_secs(10), "checking 20,000 goals", || {
-        common::compile(text, Depth::RepTotals)
+        common::compile(text, Detail::RepTotals)
     });
     let missing = codes(&c)
         .iter()
@@ -224,7 +224,7 @@ fn a_long_misspelt_name_is_answered_quickly() {
         "{PLAN}dimension region {{\n  {name}\n  east\n}}\ngoal g {{\n  target 1M CNY\n  split region {{\n    {typo} 50%\n    east rest\n  }}\n}}\n"
     );
     let c = within(Duration::from_secs(5), "a 20,000-character name", || {
-        common::compile(text, Depth::Cells)
+        common::compile(text, Detail::Cells)
     });
     let d = c
         .diagnostics
@@ -256,7 +256,7 @@ fn many_unknown_members_of_a_large_dimension_are_answered_quickly() {
             text,
             &[("data/actuals.csv", csv.as_bytes())],
             &Config::default(),
-            Depth::Cells,
+            Detail::Cells,
         )
     });
     let unresolved: Vec<_> = c

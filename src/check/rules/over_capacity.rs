@@ -2,7 +2,7 @@
 //! goal's allocation.
 
 use super::Rule;
-use crate::alloc::{self, Depth, GoalAllocation};
+use crate::alloc::{self, Detail, GoalAllocation};
 use crate::capacity;
 use crate::config::Policy;
 use crate::diagnostic::{Code, Diagnostic, Severity};
@@ -70,7 +70,7 @@ pub(crate) fn check(
             .or_default()
             .push((rep_id, given, effective.clone()));
     }
-    if allocation.depth == Depth::ExactRepTotals {
+    if allocation.detail == Detail::ExactRepTotals {
         // Exact totals decide every rep farther than its rounding slack from its
         // capacity: each rounded value is less than a unit from its exact value. The
         // exact totals themselves carry noise in their 28th digit, so one more unit of
@@ -85,7 +85,7 @@ pub(crate) fn check(
                 .is_none_or(|most| cap.cmp_value(most) == Ordering::Greater)
         });
         if maybe_over
-            && let Some(precise) = alloc::allocate_one(model, policy, Depth::RepTotals, goal)
+            && let Some(precise) = alloc::allocate_one(model, policy, Detail::RepTotals, goal)
         {
             check(model, policy, goal, &precise, capacities, out);
         }

@@ -1,0 +1,185 @@
+//! Where a walk of a goal's split tree puts what it finds.
+//!
+//! There is one walk (`Walk` in the parent module); a [`Detail`] picks the sink it runs
+//! with. Every walk adds up each rep's total ([`RepTotals`]); the sink says how far the
+//! walk must go, whether values are rounded, and what happens at a leaf and at a
+//! whole-scope rep split.
+
+use super::{Cell, Detail, Overflow, RepMap, RepsKey};
+use crate::model::{DimId, MemberId, MemberRef, RepId};
+use crate::period::Period;
+use crate::source::Span;
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+
+/// What a walk does with the values it computes; see the module documentation.
+pub(super) trait Sink {
+    /// Whether the walk goes down to every leaf. If not, only rep totals are wanted: the
+    /// walk skips subtrees without a rep split and stops below each rep split.
+    const LEAVES: bool;
+    /// Whether the walk rounds values top-down. If not, every value is exact.
+    const ROUNDED: bool;
+    /// What the allocation holds when this sink is done.
+    const DETAIL: Detail;
+
+    /// A leaf reached: the members on its path, its period and its rounded value.
+    fn leaf(&mut self, path: &[MemberRef], period: Period, value: Decimal) -> Result<(), Overflow>;
+
+    /// A whole-scope rep split (`split rep even` or `by capacity`) reached with the
+    /// exact value `value`, in `scope` over `period`. True if the sink takes the value
+    /// over, so the walk does not share it out here.
+    fn defer_whole_scope(
+        &mut self,
+        _scope: &[(DimId, MemberId)],
+        _period: Period,
+        _by_capacity: bool,
+        _value: Decimal,
+        _at: Span,
+    ) -> Result<bool, Overflow> {
+        Ok(false)
+    }
+
+    /// The values taken over by [`Sink::defer_whole_scope`], for the walk to share out
+    /// once it is done.
+    fn take_deferred(&mut self) -> Vec<(RepsKey, Deferred)> {
+        Vec::new()
+    }
+
+    /// The cells stored, and their coordinates one after another.
+    fn into_cells(self) -> (Vec<Cell>, Vec<MemberRef>);
+}
+
+/// The value gathered for one whole-scope rep split: its sum, how many nodes it came
+/// from, and where the split is written.
+pub(super) struct Deferred {
+    pub value: Decimal,
+    pub nodes: u32,
+    pub at: Span,
+}
+
+/// Each rep's total allocation, how many values it sums (a rounded total is within that
+/// many units of the exact one), and the `split rep` that first gave the rep a value.
+#[derive(Default)]
+pub(super) struct RepTotals {
+    pub splits: RepMap<Span>,
+    pub totals: RepMap<Decimal>,
+    pub counts: RepMap<u32>,
+}
+
+impl RepTotals {
+    /// Add `value`, which sums `values` values, to the total of `rep`. Inlined: it runs
+    /// once per rep value.
+    #[inline(always)]
+    pub fn add(
+        &mut self,
+        rep: RepId,
+        value: Decimal,
+        values: u32,
+        at: Span,
+    ) -> Result<(), Overflow> {
+        self.splits.entry(rep).or_insert(at);
+        let total = self.totals.entry(rep).or_default();
+        *total = total.checked_add(value).ok_or(Overflow)?;
+        *self.counts.entry(rep).or_default() += values;
+        Ok(())
+    }
+}
+
+/// Every cell, rounded ([`Detail::Cells`]).
+#[derive(Default)]
+pub(super) struct CellStore {
+    cells: Vec<Cell>,
+    /// The coordinates of all cells, one after another: one allocation for millions of
+    /// cells instead of one each.
+    coords: Vec<MemberRef>,
+}
+
+impl Sink for CellStore {
+    const LEAVES: bool = true;
+    const ROUNDED: bool = true;
+    const DETAIL: Detail = Detail::Cells;
+
+    fn leaf(&mut self, path: &[MemberRef], period: Period, value: Decimal) -> Result<(), Overflow> {
+        let coords_start = u32::try_from(self.coords.len()).map_err(|_| Overflow)?;
+        self.coords.extend_from_slice(path);
+        self.cells.push(Cell {
+            coords_start,
+            coords_len: path.len() as u32,
+            period,
+            value,
+        });
+        Ok(())
+    }
+
+    fn into_cells(self) -> (Vec<Cell>, Vec<MemberRef>) {
+        (self.cells, self.coords)
+    }
+}
+
+/// Only the rep totals, rounded as the cells would be ([`Detail::RepTotals`]).
+pub(super) struct RoundedTotals;
+
+impl Sink for RoundedTotals {
+    const LEAVES: bool = false;
+    const ROUNDED: bool = true;
+    const DETAIL: Detail = Detail::RepTotals;
+
+    /// Never called: the walk stops above the leaves.
+    fn leaf(&mut self, _: &[MemberRef], _: Period, _: Decimal) -> Result<(), Overflow> {
+        Ok(())
+    }
+
+    fn into_cells(self) -> (Vec<Cell>, Vec<MemberRef>) {
+        (Vec::new(), Vec::new())
+    }
+}
+
+/// Only the exact rep totals, without rounding ([`Detail::ExactRepTotals`]).
+///
+/// Exact shares of a whole-scope rep split are proportional to weights that depend only
+/// on the scope and the period, so the value reaching each (scope, period) is added up
+/// here and shared out once, at the end of the walk, rather than once per node.
+#[derive(Default)]
+pub(super) struct ExactTotals {
+    pending: HashMap<RepsKey, Deferred>,
+}
+
+impl Sink for ExactTotals {
+    const LEAVES: bool = false;
+    const ROUNDED: bool = false;
+    const DETAIL: Detail = Detail::ExactRepTotals;
+
+    /// Never called: the walk stops above the leaves.
+    fn leaf(&mut self, _: &[MemberRef], _: Period, _: Decimal) -> Result<(), Overflow> {
+        Ok(())
+    }
+
+    fn defer_whole_scope(
+        &mut self,
+        scope: &[(DimId, MemberId)],
+        period: Period,
+        by_capacity: bool,
+        value: Decimal,
+        at: Span,
+    ) -> Result<bool, Overflow> {
+        let slot = self
+            .pending
+            .entry((scope.to_vec(), period, by_capacity))
+            .or_insert(Deferred {
+                value: Decimal::ZERO,
+                nodes: 0,
+                at,
+            });
+        slot.value = slot.value.checked_add(value).ok_or(Overflow)?;
+        slot.nodes += 1;
+        Ok(true)
+    }
+
+    fn take_deferred(&mut self) -> Vec<(RepsKey, Deferred)> {
+        self.pending.drain().collect()
+    }
+
+    fn into_cells(self) -> (Vec<Cell>, Vec<MemberRef>) {
+        (Vec::new(), Vec::new())
+    }
+}
