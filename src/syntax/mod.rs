@@ -185,6 +185,9 @@ fn parse_chunks(file: FileId, text: &str, chunks: &[scan::Chunk], threads: usize
         done
     });
     done.sort_unstable_by_key(|(index, _)| *index);
+    // The tree lives as long as the compilation: give it exactly the room it needs.
+    out.items
+        .reserve_exact(done.iter().map(|(_, p)| p.items.len()).sum());
     for (_, parsed) in done {
         out.append(parsed);
     }
