@@ -37,13 +37,22 @@ impl Builder<'_> {
 
     fn name_ref(&self, pair: P) -> NameRef {
         let span = self.span(&pair);
-        let mut parts: Vec<Name> = pair.into_inner().map(|p| self.name(p)).collect();
-        let name = parts.pop().unwrap_or(Name {
-            text: String::new(),
-            span,
-        });
+        let mut parts = pair.into_inner();
+        let first = parts.next().map(|p| self.name(p));
+        let second = parts.next().map(|p| self.name(p));
+        let (qualifier, name) = match (first, second) {
+            (qualifier, Some(name)) => (qualifier, name),
+            (Some(name), None) => (None, name),
+            (None, None) => (
+                None,
+                Name {
+                    text: String::new(),
+                    span,
+                },
+            ),
+        };
         NameRef {
-            qualifier: parts.pop(),
+            qualifier,
             name,
             span,
         }
@@ -79,8 +88,16 @@ impl Builder<'_> {
 
     /// Read `decimal` text (with `_` separators) exactly, or report it.
     fn decimal(&mut self, text: &str, span: Span) -> Option<Decimal> {
-        let clean: String = text.chars().filter(|&c| c != '_').collect();
-        let digits = clean.chars().filter(char::is_ascii_digit).count();
+        // Copy the text only when it has `_` separators to drop.
+        let clean: std::borrow::Cow<str> = if text.contains('_') {
+            text.chars()
+                .filter(|&c| c != '_')
+                .collect::<String>()
+                .into()
+        } else {
+            text.into()
+        };
+        let digits = clean.bytes().filter(u8::is_ascii_digit).count();
         let parsed = if digits > MAX_DIGITS {
             None
         } else {
@@ -98,7 +115,7 @@ impl Builder<'_> {
 
     pub(super) fn number(&mut self, pair: P) -> Num {
         let span = self.span(&pair);
-        let text = pair.as_str().to_string();
+        let text = pair.as_str();
         let mut negative = false;
         let mut value = None;
         let mut scale = Decimal::ONE;
@@ -296,9 +313,9 @@ impl Builder<'_> {
         for stmt in inner {
             match stmt.as_rule() {
                 Rule::string => plan.name = Some(self.string(stmt)),
-                Rule::period_stmt => plan.period.extend(self.field(stmt, |b, p| b.period(p))),
-                Rule::currency_stmt => plan.currency.extend(self.field(stmt, |b, p| b.name(p))),
-                Rule::as_of_stmt => plan.as_of.extend(self.field(stmt, |b, p| b.period_atom(p))),
+                Rule::period_stmt => add(&mut plan.period, self.field(stmt, |b, p| b.period(p))),
+                Rule::currency_stmt => add(&mut plan.currency, self.field(stmt, |b, p| b.name(p))),
+                Rule::as_of_stmt => add(&mut plan.as_of, self.field(stmt, |b, p| b.period_atom(p))),
                 _ => {}
             }
         }
@@ -382,8 +399,8 @@ impl Builder<'_> {
         };
         for stmt in rest {
             match stmt.as_rule() {
-                Rule::lead_stmt => team.lead.extend(self.field(stmt, |b, p| b.name_or_text(p))),
-                Rule::coord => team.coords.extend(self.coord(stmt)),
+                Rule::lead_stmt => add(&mut team.lead, self.field(stmt, |b, p| b.name_or_text(p))),
+                Rule::coord => add(&mut team.coords, self.coord(stmt)),
                 Rule::rep => team.reps.push(self.rep(stmt)),
                 _ => {}
             }
@@ -404,8 +421,10 @@ impl Builder<'_> {
         };
         for stmt in rest.flat_map(|body| body.into_inner()) {
             match stmt.as_rule() {
-                Rule::capacity_stmt => rep.capacity.extend(self.field(stmt, |b, p| b.quantity(p))),
-                Rule::start_stmt => rep.start.extend(self.field(stmt, |b, p| b.period(p))),
+                Rule::capacity_stmt => {
+                    add(&mut rep.capacity, self.field(stmt, |b, p| b.quantity(p)))
+                }
+                Rule::start_stmt => add(&mut rep.start, self.field(stmt, |b, p| b.period(p))),
                 Rule::ramp_stmt => {
                     let mut inner = stmt.into_inner();
                     let Some(kw) = inner.next() else { continue };
@@ -413,7 +432,7 @@ impl Builder<'_> {
                     let value = inner.map(|p| self.percent(p)).collect();
                     rep.ramp.push(Field { keyword, value });
                 }
-                Rule::coord => rep.coords.extend(self.coord(stmt)),
+                Rule::coord => add(&mut rep.coords, self.coord(stmt)),
                 _ => {}
             }
         }
@@ -444,10 +463,10 @@ impl Builder<'_> {
         };
         for stmt in rest {
             match stmt.as_rule() {
-                Rule::owner_stmt => goal
-                    .owner
-                    .extend(self.field(stmt, |b, p| b.name_or_text(p))),
-                Rule::target_stmt => goal.target.extend(self.field(stmt, |b, p| b.quantity(p))),
+                Rule::owner_stmt => {
+                    add(&mut goal.owner, self.field(stmt, |b, p| b.name_or_text(p)))
+                }
+                Rule::target_stmt => add(&mut goal.target, self.field(stmt, |b, p| b.quantity(p))),
                 Rule::baseline_stmt => {
                     let mut inner = stmt.into_inner();
                     let (Some(kw), Some(q), Some(_in), Some(p)) =
@@ -463,14 +482,14 @@ impl Builder<'_> {
                         value: Baseline { quantity, period },
                     });
                 }
-                Rule::period_stmt => goal.period.extend(self.field(stmt, |b, p| b.period(p))),
+                Rule::period_stmt => add(&mut goal.period, self.field(stmt, |b, p| b.period(p))),
                 Rule::supports_stmt => {
                     if let Some(f) = self.field(stmt, |b, p| b.name(p)) {
                         goal.supports.push(f.value);
                     }
                 }
-                Rule::parent_stmt => goal.parent.extend(self.field(stmt, |b, p| b.name(p))),
-                Rule::funnel_ref => goal.funnel.extend(self.field(stmt, |b, p| b.name(p))),
+                Rule::parent_stmt => add(&mut goal.parent, self.field(stmt, |b, p| b.name(p))),
+                Rule::funnel_ref => add(&mut goal.funnel, self.field(stmt, |b, p| b.name(p))),
                 Rule::split => goal.splits.push(self.split(stmt)),
                 Rule::allow_stmt => {
                     if let Some(f) = self.field(stmt, |b, p| b.name(p)) {
@@ -576,10 +595,11 @@ impl Builder<'_> {
         };
         for stmt in rest {
             match stmt.as_rule() {
-                Rule::deal_size_stmt => funnel
-                    .deal_size
-                    .extend(self.field(stmt, |b, p| b.quantity(p))),
-                Rule::inflow_stmt => funnel.inflow.extend(self.field(stmt, |b, p| b.rate(p))),
+                Rule::deal_size_stmt => add(
+                    &mut funnel.deal_size,
+                    self.field(stmt, |b, p| b.quantity(p)),
+                ),
+                Rule::inflow_stmt => add(&mut funnel.inflow, self.field(stmt, |b, p| b.rate(p))),
                 Rule::stage => funnel.stages.push(self.stage(stmt)),
                 _ => {}
             }
@@ -619,11 +639,13 @@ impl Builder<'_> {
         };
         for stmt in rest.flat_map(|body| body.into_inner()) {
             match stmt.as_rule() {
-                Rule::buyer_stmt => stage.buyer.extend(self.field(stmt, |b, p| b.string(p))),
-                Rule::convert_stmt => stage.convert.extend(self.field(stmt, |b, p| b.percent(p))),
-                Rule::dwell_stmt => stage.dwell.extend(self.field(stmt, |b, p| b.duration(p))),
+                Rule::buyer_stmt => add(&mut stage.buyer, self.field(stmt, |b, p| b.string(p))),
+                Rule::convert_stmt => {
+                    add(&mut stage.convert, self.field(stmt, |b, p| b.percent(p)))
+                }
+                Rule::dwell_stmt => add(&mut stage.dwell, self.field(stmt, |b, p| b.duration(p))),
                 Rule::milestone_stmt => {
-                    stage.milestone.extend(self.field(stmt, |b, p| b.string(p)))
+                    add(&mut stage.milestone, self.field(stmt, |b, p| b.string(p)))
                 }
                 Rule::actions_stmt => stage
                     .actions
@@ -700,15 +722,15 @@ impl Builder<'_> {
         };
         for stmt in rest {
             match stmt.as_rule() {
-                Rule::owner_stmt => deal
-                    .owner
-                    .extend(self.field(stmt, |b, p| b.name_or_text(p))),
-                Rule::stage_ref => deal.stage.extend(self.field(stmt, |b, p| b.name(p))),
-                Rule::grade_ref => deal.grade.extend(self.field(stmt, |b, p| b.name(p))),
-                Rule::amount_stmt => deal.amount.extend(self.field(stmt, |b, p| b.quantity(p))),
-                Rule::close_stmt => deal.close.extend(self.field(stmt, |b, p| b.period_atom(p))),
-                Rule::funnel_ref => deal.funnel.extend(self.field(stmt, |b, p| b.name(p))),
-                Rule::coord => deal.coords.extend(self.coord(stmt)),
+                Rule::owner_stmt => {
+                    add(&mut deal.owner, self.field(stmt, |b, p| b.name_or_text(p)))
+                }
+                Rule::stage_ref => add(&mut deal.stage, self.field(stmt, |b, p| b.name(p))),
+                Rule::grade_ref => add(&mut deal.grade, self.field(stmt, |b, p| b.name(p))),
+                Rule::amount_stmt => add(&mut deal.amount, self.field(stmt, |b, p| b.quantity(p))),
+                Rule::close_stmt => add(&mut deal.close, self.field(stmt, |b, p| b.period_atom(p))),
+                Rule::funnel_ref => add(&mut deal.funnel, self.field(stmt, |b, p| b.name(p))),
+                Rule::coord => add(&mut deal.coords, self.coord(stmt)),
                 _ => {}
             }
         }
@@ -741,9 +763,13 @@ impl Builder<'_> {
                     .into_inner()
                     .map(|row| {
                         let span = self.span(&row);
-                        let parts: Vec<P> = row.into_inner().collect();
+                        let parts = row.into_inner();
+                        let n_coords = parts
+                            .clone()
+                            .filter(|p| p.as_rule() == Rule::name_ref)
+                            .count();
                         let mut period = None;
-                        let mut coords = Vec::new();
+                        let mut coords = Vec::with_capacity(n_coords);
                         let mut amount = Num { value: None, span };
                         for part in parts {
                             match part.as_rule() {
@@ -772,6 +798,18 @@ impl Builder<'_> {
             None => ActualsSource::Inline(Vec::new()),
         };
         Actuals { goal, source, span }
+    }
+}
+
+/// Add a statement's value to the list of its keyword. Most such lists hold one value
+/// (a statement written once), so the first gets room for exactly one rather than the
+/// four that growing a list reserves; a longer list grows as usual.
+fn add<T>(list: &mut Vec<T>, value: Option<T>) {
+    if let Some(value) = value {
+        if list.capacity() == 0 {
+            list.reserve_exact(1);
+        }
+        list.push(value);
     }
 }
 

@@ -78,51 +78,235 @@ pub fn parse_number(file: FileId, base: usize, text: &str) -> Option<rust_decima
 }
 
 /// Parse one file. Every item that parses is returned, whatever happened to the others.
+///
+/// Large files are parsed on several threads, each taking runs of whole chunks; the
+/// results are joined in file order, so items and diagnostics come out exactly as a
+/// sequential parse would give them.
 pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
     let scanned = scan::scan(file, text);
-    let mut out = ast::File {
-        items: Vec::new(),
-        comments: scanned.comments,
-        broken: Vec::new(),
+    let threads = if text.len() < PARALLEL_MIN_BYTES {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
     };
-    let mut diagnostics = Vec::new();
-    for chunk in &scanned.chunks {
-        if let Some(at) = chunk.too_deep {
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::Syntax,
-                    Span::new(file, at, at + 1),
-                    format!(
-                        "blocks are nested more than {} levels deep",
-                        scan::MAX_DEPTH
-                    ),
-                )
-                .with_label("too deep")
-                .with_help("flatten the nesting: split one dimension per level"),
-            );
+    let parsed = parse_chunks(file, text, &scanned.chunks, threads);
+    let out = ast::File {
+        items: parsed.items,
+        comments: scanned.comments,
+        broken: parsed.broken,
+    };
+    (out, parsed.diagnostics)
+}
+
+/// Files smaller than this are parsed on the calling thread: starting threads would cost
+/// more than they save.
+const PARALLEL_MIN_BYTES: usize = 256 * 1024;
+
+/// Pieces of work per thread. More pieces than threads keep every thread busy when one
+/// of them is slowed down (by a busy machine, or by a piece with long items).
+const PIECES_PER_THREAD: usize = 8;
+
+/// The stack of a parsing thread: the grammar is recursive, so give it what the main
+/// thread has rather than the smaller default of spawned threads.
+const PARSE_STACK_BYTES: usize = 8 * 1024 * 1024;
+
+/// Consecutive chunks are first parsed together, up to this many bytes, because each
+/// call into pest has a fixed cost that dominates for one-line items.
+const GROUP_BYTES: usize = 16 * 1024;
+
+/// What parsing a run of chunks produced, in file order.
+#[derive(Default)]
+struct Parsed {
+    items: Vec<ast::Item>,
+    broken: Vec<ast::BrokenDefinition>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Parsed {
+    fn append(&mut self, mut other: Parsed) {
+        self.items.append(&mut other.items);
+        self.broken.append(&mut other.broken);
+        self.diagnostics.append(&mut other.diagnostics);
+    }
+}
+
+/// Parse the chunks on up to `threads` threads (this one included).
+fn parse_chunks(file: FileId, text: &str, chunks: &[scan::Chunk], threads: usize) -> Parsed {
+    let mut out = Parsed::default();
+    if threads <= 1 || chunks.len() < 2 {
+        parse_run(file, text, chunks, &mut out);
+        return out;
+    }
+    let pieces = cut_evenly(chunks, threads * PIECES_PER_THREAD);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    // Each worker takes the next piece not yet taken and keeps what it parsed with the
+    // piece's index; joining sorts them back into file order.
+    let work = || {
+        let mut done: Vec<(usize, Parsed)> = Vec::new();
+        loop {
+            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(piece) = pieces.get(index) else {
+                return done;
+            };
+            let mut parsed = Parsed::default();
+            parse_run(file, text, piece, &mut parsed);
+            done.push((index, parsed));
+        }
+    };
+    let mut done: Vec<(usize, Parsed)> = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads.min(pieces.len()))
+            .filter_map(|_| {
+                // A thread that cannot be started leaves its share to the others.
+                std::thread::Builder::new()
+                    .stack_size(PARSE_STACK_BYTES)
+                    .spawn_scoped(scope, work)
+                    .ok()
+            })
+            .collect();
+        let mut done = work();
+        for helper in helpers {
+            match helper.join() {
+                Ok(theirs) => done.extend(theirs),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        done
+    });
+    done.sort_unstable_by_key(|(index, _)| *index);
+    // The tree lives as long as the compilation: give it exactly the room it needs.
+    out.items
+        .reserve_exact(done.iter().map(|(_, p)| p.items.len()).sum());
+    for (_, parsed) in done {
+        out.append(parsed);
+    }
+    out
+}
+
+/// Cut the chunks into at most `pieces` runs of about equal size in bytes.
+fn cut_evenly(chunks: &[scan::Chunk], pieces: usize) -> Vec<&[scan::Chunk]> {
+    let total: usize = chunks.iter().map(|c| c.end.saturating_sub(c.start)).sum();
+    let target = total.div_ceil(pieces.max(1)).max(1);
+    let mut out = Vec::with_capacity(pieces);
+    let mut rest = chunks;
+    while !rest.is_empty() {
+        let mut bytes = 0;
+        let mut len = 0;
+        for chunk in rest {
+            bytes += chunk.end.saturating_sub(chunk.start);
+            len += 1;
+            if bytes >= target {
+                break;
+            }
+        }
+        let (piece, after) = rest.split_at(len);
+        out.push(piece);
+        rest = after;
+    }
+    out
+}
+
+/// Parse a run of chunks in order: groups of consecutive chunks in one call to pest
+/// where that gives the same items, else each chunk on its own.
+fn parse_run(file: FileId, text: &str, chunks: &[scan::Chunk], out: &mut Parsed) {
+    let mut rest = chunks;
+    while let Some(first) = rest.first() {
+        let group_len = rest
+            .iter()
+            .take_while(|c| {
+                c.too_deep.is_none() && c.end.saturating_sub(first.start) <= GROUP_BYTES
+            })
+            .count();
+        let (group, after) = rest.split_at(group_len.max(1));
+        if group.len() < 2 || !parse_group(file, text, group, out) {
+            for chunk in group {
+                parse_chunk(file, text, chunk, out);
+            }
+        }
+        rest = after;
+    }
+}
+
+/// Parse several chunks in one call to pest. The result is kept only when the text
+/// parses and no item runs past the end of its chunk: each chunk on its own then gives
+/// the same items, since an item that ends inside its chunk was read from that chunk's
+/// text alone. Otherwise (a syntax error, or text that reads differently joined, such
+/// as an unclosed block followed by an item) nothing is added and the caller parses
+/// each chunk on its own. Returns whether the result was kept.
+fn parse_group(file: FileId, text: &str, group: &[scan::Chunk], out: &mut Parsed) -> bool {
+    let (Some(first), Some(last)) = (group.first(), group.last()) else {
+        return false;
+    };
+    let base = first.start;
+    let Some(group_text) = text.get(base..last.end) else {
+        return false;
+    };
+    let Ok(mut pairs) = PlanParser::parse(Rule::file, group_text) else {
+        return false;
+    };
+    let Some(file_pair) = pairs.next() else {
+        return false;
+    };
+    let mut bounds = group.iter().peekable();
+    for item in file_pair.clone().into_inner() {
+        if item.as_rule() == Rule::EOI {
             continue;
         }
-        let Some(chunk_text) = text.get(chunk.start..chunk.end) else {
-            continue;
-        };
-        match PlanParser::parse(Rule::file, chunk_text) {
-            Ok(mut pairs) => {
-                let mut builder = build::Builder {
-                    file,
-                    base: chunk.start,
-                    diagnostics: &mut diagnostics,
-                };
-                if let Some(file_pair) = pairs.next() {
-                    builder.items(file_pair, &mut out.items);
-                }
-            }
-            Err(error) => {
-                diagnostics.push(syntax_error(file, chunk.start, chunk_text, &error));
-                out.broken.extend(broken_definitions(chunk_text));
-            }
+        let span = item.as_span();
+        let (start, end) = (base + span.start(), base + span.end());
+        while bounds.next_if(|c| c.end <= start).is_some() {}
+        if !bounds
+            .peek()
+            .is_some_and(|c| c.start <= start && end <= c.end)
+        {
+            return false;
         }
     }
-    (out, diagnostics)
+    let mut builder = build::Builder {
+        file,
+        base,
+        diagnostics: &mut out.diagnostics,
+    };
+    builder.items(file_pair, &mut out.items);
+    true
+}
+
+/// Parse one chunk on its own.
+fn parse_chunk(file: FileId, text: &str, chunk: &scan::Chunk, out: &mut Parsed) {
+    if let Some(at) = chunk.too_deep {
+        out.diagnostics.push(
+            Diagnostic::new(
+                Code::Syntax,
+                Span::new(file, at, at + 1),
+                format!(
+                    "blocks are nested more than {} levels deep",
+                    scan::MAX_DEPTH
+                ),
+            )
+            .with_label("too deep")
+            .with_help("flatten the nesting: split one dimension per level"),
+        );
+        return;
+    }
+    let Some(chunk_text) = text.get(chunk.start..chunk.end) else {
+        return;
+    };
+    match PlanParser::parse(Rule::file, chunk_text) {
+        Ok(mut pairs) => {
+            let mut builder = build::Builder {
+                file,
+                base: chunk.start,
+                diagnostics: &mut out.diagnostics,
+            };
+            if let Some(file_pair) = pairs.next() {
+                builder.items(file_pair, &mut out.items);
+            }
+        }
+        Err(error) => {
+            out.diagnostics
+                .push(syntax_error(file, chunk.start, chunk_text, &error));
+            out.broken.extend(broken_definitions(chunk_text));
+        }
+    }
 }
 
 /// The definitions a chunk that failed to parse appears to make: each line that starts
@@ -465,6 +649,102 @@ mod tests {
             unclosed[0].help.as_deref(),
             Some("a block is not closed: add the missing `}`")
         );
+    }
+
+    /// The reference: every chunk parsed on its own, in order, on this thread.
+    fn parse_each_chunk(text: &str) -> (String, String, Vec<Diagnostic>) {
+        let scanned = scan::scan(FileId(0), text);
+        let mut out = Parsed::default();
+        for chunk in &scanned.chunks {
+            parse_chunk(FileId(0), text, chunk, &mut out);
+        }
+        (
+            format!("{:?}", out.items),
+            format!("{:?}", out.broken),
+            out.diagnostics,
+        )
+    }
+
+    fn parse_whole_file(text: &str) -> (String, String, Vec<Diagnostic>) {
+        let (file, diagnostics) = parse(FileId(0), text);
+        (
+            format!("{:?}", file.items),
+            format!("{:?}", file.broken),
+            diagnostics,
+        )
+    }
+
+    fn parse_on_threads(text: &str, threads: usize) -> (String, String, Vec<Diagnostic>) {
+        let scanned = scan::scan(FileId(0), text);
+        let out = parse_chunks(FileId(0), text, &scanned.chunks, threads);
+        (
+            format!("{:?}", out.items),
+            format!("{:?}", out.broken),
+            out.diagnostics,
+        )
+    }
+
+    #[test]
+    fn chunks_that_read_differently_joined_are_parsed_alone() {
+        // Joined, the second line would be two members of the unclosed dimension.
+        let text = "dimension d {\ndeal x \"y\"\n}\nstrategy s\n";
+        let (items, broken, diagnostics) = parse_whole_file(text);
+        assert_eq!(diagnostics.len(), 2, "{diagnostics:?}");
+        assert_eq!(diagnostics[0].span.start, 14);
+        assert_eq!(
+            (items, broken, diagnostics),
+            parse_each_chunk(text),
+            "grouped parse differs from parsing each chunk"
+        );
+        let chunks = scan::scan(FileId(0), text).chunks;
+        assert!(!parse_group(
+            FileId(0),
+            text,
+            &chunks,
+            &mut Parsed::default()
+        ));
+        // Two clean items in one group are taken together.
+        let text = "strategy a\ndeal d { amount 1k CNY }\n";
+        let chunks = scan::scan(FileId(0), text).chunks;
+        assert_eq!(chunks.len(), 2);
+        let mut out = Parsed::default();
+        assert!(parse_group(FileId(0), text, &chunks, &mut out));
+        assert_eq!(out.items.len(), 2);
+    }
+
+    #[test]
+    fn threads_and_groups_parse_as_each_chunk_alone_would() {
+        let mut text = String::from("plan \"大计划\" { period 2026  currency CNY }\n");
+        let mut i = 0;
+        while text.len() < 3 * GROUP_BYTES {
+            let line = match i % 300 {
+                13 => format!(
+                    "deal d{i} {{ owner 小王  amount 1{} CNY }}\n",
+                    "0".repeat(40)
+                ),
+                41 => {
+                    format!("goal g{i} {{\n  target 5M CNY\n  split region {{ east 40 % }}\n}}\n")
+                }
+                67 => format!("goal deep{i} {{{}\n", "{".repeat(scan::MAX_DEPTH + 2)),
+                79 => format!("dimension d{i} {{\n  east\n"),
+                _ if i % 2 == 0 => format!(
+                    "deal d{i} \"客户{i}\" {{ owner rep_{i}  stage 商机  amount {i}k CNY  close 2026-07-01 }}\n"
+                ),
+                _ => {
+                    format!("actuals revenue {{\n  2026-01 east {i}\n  2026-02 西区 -{i}.5万\n}}\n")
+                }
+            };
+            text.push_str(&line);
+            i += 1;
+        }
+        let alone = parse_each_chunk(&text);
+        assert!(alone.2.len() > 5, "{}", alone.2.len());
+        assert!(alone.1.contains("BrokenDefinition"));
+        assert_eq!(alone, parse_whole_file(&text));
+        // Several threads taking pieces in whatever order they run give the same.
+        for threads in [1, 2, 3, 8] {
+            assert_eq!(alone, parse_on_threads(&text, threads), "{threads} threads");
+        }
     }
 
     #[test]
