@@ -30,20 +30,6 @@ pub enum Keyword {
 }
 
 impl Keyword {
-    /// The keywords that start a top-level item, in the order of the grammar's `item` rule.
-    pub const ITEMS: [Keyword; 10] = [
-        Keyword::Plan,
-        Keyword::Include,
-        Keyword::Strategy,
-        Keyword::Dimension,
-        Keyword::Team,
-        Keyword::Goal,
-        Keyword::Funnel,
-        Keyword::Grades,
-        Keyword::Deal,
-        Keyword::Actuals,
-    ];
-
     /// Every keyword: the item keywords, then those that define a name inside an item.
     pub const ALL: [Keyword; 12] = [
         Keyword::Plan,
@@ -59,6 +45,9 @@ impl Keyword {
         Keyword::Rep,
         Keyword::Stage,
     ];
+
+    /// The keywords that start a top-level item, in the order of the grammar's `item` rule.
+    pub const ITEMS: &[Keyword] = Keyword::ALL.split_at(10).0;
 
     pub const fn as_str(self) -> &'static str {
         match self {

@@ -4,10 +4,10 @@
 
 use super::Rule;
 use crate::check::lint;
+use crate::check::pipeline::Standing;
 use crate::config::Policy;
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::fmt_num::{amount, percent};
-use crate::check::pipeline::Standing;
 use rust_decimal::Decimal;
 
 pub const RULE: Rule = Rule {

@@ -2,13 +2,12 @@
 //! every goal.
 
 use super::Rule;
-use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::check::lint;
 use crate::config::Policy;
+use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::model::Goal;
 use crate::source::Span;
 use rust_decimal::Decimal;
-
 
 pub const RULE: Rule = Rule {
     code: Code::GrowthExceedsPolicy,

@@ -3,10 +3,10 @@
 
 use super::Rule;
 use crate::check::lint;
+use crate::check::pipeline::Standing;
 use crate::config::Policy;
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::fmt_num::amount;
-use crate::check::pipeline::Standing;
 
 pub const RULE: Rule = Rule {
     code: Code::LowCoverage,

@@ -2,10 +2,9 @@
 //! goal.
 
 use super::Rule;
-use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::check::lint;
+use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::model::Goal;
-
 
 pub const RULE: Rule = Rule {
     code: Code::MissingLabel,

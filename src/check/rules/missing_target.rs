@@ -5,7 +5,6 @@ use super::Rule;
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::model::Goal;
 
-
 pub const RULE: Rule = Rule {
     code: Code::MissingTarget,
     level: Severity::Error,

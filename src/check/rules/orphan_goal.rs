@@ -1,10 +1,9 @@
 //! `orphan-goal`: the rule's documentation and metadata, and its check, run on every goal.
 
 use super::Rule;
-use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::check::lint;
+use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::model::Goal;
-
 
 pub const RULE: Rule = Rule {
     code: Code::OrphanGoal,
@@ -27,7 +26,10 @@ pub(crate) fn check(goal: &Goal, out: &mut Vec<Diagnostic>) {
             Diagnostic::new(
                 Code::OrphanGoal,
                 goal.name_span,
-                format!("goal `{}` supports no strategy and has no parent", goal.name),
+                format!(
+                    "goal `{}` supports no strategy and has no parent",
+                    goal.name
+                ),
             )
             .with_label("relevant to what?")
             .with_help("add `supports STRATEGY` or `parent GOAL`"),

@@ -112,10 +112,10 @@ pub(crate) fn check(model: &Model, splits: &[Split], level: &Level, out: &mut Ve
 /// slices inside each coarser slice must add up to it. Every coarser slice that
 /// disagrees is reported, so one run shows every share to correct.
 pub(crate) fn time_agreement(
-model: &Model,
-splits: &[Split],
-level: &Level,
-out: &mut Vec<Diagnostic>,
+    model: &Model,
+    splits: &[Split],
+    level: &Level,
+    out: &mut Vec<Diagnostic>,
 ) {
     let Some(value) = level.value.filter(|v| !v.is_zero()) else {
         return;
@@ -182,7 +182,6 @@ out: &mut Vec<Diagnostic>,
         }
     }
 }
-
 
 /// Each time entry's fraction of the whole, when shares, amounts and `rest` can all be
 /// turned into fractions of `value`.

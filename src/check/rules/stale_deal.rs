@@ -31,7 +31,10 @@ pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     Code::StaleDeal,
                     deal.close_span.unwrap_or(deal.span),
-                    format!("deal `{}` was due to close on {close}, before {as_of}, and is still open", deal.name),
+                    format!(
+                        "deal `{}` was due to close on {close}, before {as_of}, and is still open",
+                        deal.name
+                    ),
                 )
                 .with_label("in the past")
                 .with_help("update the close date, move the deal to its real stage, or remove it"),

@@ -149,7 +149,10 @@ pub(crate) fn by_attribute(
             Diagnostic::new(
                 Code::ZeroWeight,
                 attr_span,
-                format!("members of `{name}` without a numeric `{attr}`: {}", list(&missing)),
+                format!(
+                    "members of `{name}` without a numeric `{attr}`: {}",
+                    list(&missing)
+                ),
             )
             .with_label(format!("weighed by `{attr}`"))
             .with_secondary(dim.span, "members defined here")
