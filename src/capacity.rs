@@ -60,7 +60,11 @@ struct Covered {
     of: i64,
 }
 
-fn covered(model: &Model, factors: &[Decimal], period: &Period) -> Vec<Covered> {
+fn covered<'a>(
+    model: &'a Model,
+    factors: &'a [Decimal],
+    period: &'a Period,
+) -> impl Iterator<Item = Covered> + 'a {
     model
         .plan_months()
         .iter()
@@ -77,7 +81,6 @@ fn covered(model: &Model, factors: &[Decimal], period: &Period) -> Vec<Covered> 
                 of: month.days(),
             }
         })
-        .collect()
 }
 
 /// `capacity` spread over the plan's months, scaled by `factors` (from [`factors`]),
@@ -145,7 +148,7 @@ pub fn exact(model: &Model, rep: &Rep, period: &Period) -> Option<Exact> {
     let factors = factors(model, rep);
     let approx = over(model, capacity, &factors, period)?;
     let months = model.plan_months().len() as u128;
-    let covered = covered(model, &factors, period);
+    let covered: Vec<Covered> = covered(model, &factors, period).collect();
     // Every factor as an integer over 10^scale, one scale for all.
     let scale = covered.iter().map(|c| c.factor.scale()).max().unwrap_or(0);
     let mut numerator = BigUint::from(0u32);

@@ -58,6 +58,8 @@ pub struct Model {
     /// Every rep, ordered by team name and then as written in the team: the order of
     /// `split rep … even` and `by capacity`, so that it does not depend on file order.
     pub rep_order: Vec<RepId>,
+    /// The reps with each coordinate, in `rep_order` (see [`Model::index_reps`]).
+    pub reps_at: HashMap<(DimId, MemberId), Vec<RepId>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -95,15 +97,46 @@ impl Model {
         self.dimensions.get(id.index())
     }
 
+    /// Record which dimensions reps carry and which reps have each coordinate, once
+    /// `reps` and `rep_order` are complete, for [`Model::reps_in_scope`].
+    pub fn index_reps(&mut self) {
+        self.rep_dimensions = self
+            .reps
+            .iter()
+            .flat_map(|r| r.coords.iter().map(|c| c.dim))
+            .collect();
+        let mut reps_at: HashMap<(DimId, MemberId), Vec<RepId>> = HashMap::new();
+        for &r in &self.rep_order {
+            let Some(rep) = self.reps.get(r.index()) else {
+                continue;
+            };
+            for c in &rep.coords {
+                let reps = reps_at.entry((c.dim, c.member)).or_default();
+                // A rep may carry the same coordinate twice (from its team and itself).
+                if reps.last() != Some(&r) {
+                    reps.push(r);
+                }
+            }
+        }
+        self.reps_at = reps_at;
+    }
+
     /// The reps a `split rep` covers inside the given enclosing members: those whose
     /// coordinates match every enclosing member, on each dimension that reps carry at all
     /// (a dimension no team carries, such as `product`, does not narrow the reps).
+    /// In `rep_order`; the work is proportional to the reps of one enclosing member.
     pub fn reps_in_scope(&self, scope: &[(DimId, MemberId)]) -> Vec<RepId> {
         let scope: Vec<&(DimId, MemberId)> = scope
             .iter()
             .filter(|(d, _)| self.rep_dimensions.contains(d))
             .collect();
-        self.rep_order
+        // The fewest candidates: the reps of the narrowest enclosing member.
+        let candidates = scope
+            .iter()
+            .map(|key| self.reps_at.get(key).map_or(&[][..], Vec::as_slice))
+            .min_by_key(|reps| reps.len())
+            .unwrap_or(self.rep_order.as_slice());
+        candidates
             .iter()
             .copied()
             .filter(|&r| {

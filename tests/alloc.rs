@@ -592,3 +592,44 @@ fn checking_needs_only_rep_totals_and_gets_the_same_answer() {
         );
     }
 }
+
+#[test]
+fn exact_rep_totals_are_the_same_on_every_run() {
+    use planck::alloc::Detail;
+    // Each rep gets a share from every (region, month) pair: twelve exact values added
+    // up, whose last digit depends on the order they are added in.
+    let mut text = String::from(
+        "plan \"P\" { period 2026  currency CNY }\ndimension region { east  west  north }\n",
+    );
+    for (t, region) in ["east", "west", "north"].iter().enumerate() {
+        text.push_str(&format!("team t{t} {{\n  region {region}\n"));
+        for k in 0..7 {
+            let ramp = if k % 3 == 0 {
+                "  start 2026-02  ramp 30% 70%"
+            } else {
+                ""
+            };
+            text.push_str(&format!(
+                "  rep r{t}_{k} {{ capacity 1.{k}7M CNY{ramp} }}\n"
+            ));
+        }
+        text.push_str("}\n");
+    }
+    text.push_str(
+        "goal g \"G\" {\n  owner \"CRO\"\n  target 1000000.01 CNY\n  baseline 1 CNY in 2025\n  allow growth-exceeds-policy\n  split month even\n  split region { east 33.3% { split rep by capacity }  west 29.9% { split rep by capacity }  north rest { split rep by capacity } }\n}\n",
+    );
+    let first = compile_depth(&text, Detail::ExactRepTotals);
+    let Some(expected) = &first.allocation.goals[0] else {
+        panic!("allocated: {:#?}", first.diagnostics);
+    };
+    assert_eq!(expected.rep_totals.len(), 21);
+    for _ in 0..40 {
+        let again = compile_depth(&text, Detail::ExactRepTotals);
+        let totals = &again.allocation.goals[0].as_ref().unwrap().rep_totals;
+        let mut a: Vec<_> = expected.rep_totals.iter().collect();
+        let mut b: Vec<_> = totals.iter().collect();
+        a.sort();
+        b.sort();
+        assert_eq!(a, b);
+    }
+}

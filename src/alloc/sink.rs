@@ -139,10 +139,20 @@ impl Sink for RoundedTotals {
 /// Exact shares of a whole-scope rep split are proportional to weights that depend only
 /// on the scope and the period, so the value reaching each (scope, period) is added up
 /// here and shared out once, at the end of the walk, rather than once per node.
+///
+/// The values are kept in the order their (scope, period) was first reached, so they are
+/// shared out, and added to each rep's total, in the same order on every run: exact sums
+/// round their 28th digit, so a different order could give a different last digit.
 #[derive(Default)]
 pub(super) struct ExactTotals {
-    pending: HashMap<RepsKey, Deferred>,
+    pending: Vec<(RepsKey, Deferred)>,
+    /// Where each scope's values are in `pending`.
+    index: HashMap<Vec<(DimId, MemberId)>, PendingAt>,
 }
+
+/// Where a scope's held-back values are in `ExactTotals::pending`, by period and
+/// whether by capacity.
+type PendingAt = HashMap<(Period, bool), usize>;
 
 impl Sink for ExactTotals {
     const LEAVES: bool = false;
@@ -162,21 +172,32 @@ impl Sink for ExactTotals {
         value: Decimal,
         at: Span,
     ) -> Result<bool, Overflow> {
-        let slot = self
-            .pending
-            .entry((scope.to_vec(), period, by_capacity))
-            .or_insert(Deferred {
+        let by_period = match self.index.get_mut(scope) {
+            Some(by_period) => by_period,
+            None => self.index.entry(scope.to_vec()).or_default(),
+        };
+        let next = self.pending.len();
+        let at_index = *by_period.entry((period, by_capacity)).or_insert(next);
+        if at_index == next {
+            let deferred = Deferred {
                 value: Decimal::ZERO,
                 nodes: 0,
                 at,
-            });
+            };
+            self.pending
+                .push(((scope.to_vec(), period, by_capacity), deferred));
+        }
+        let Some((_, slot)) = self.pending.get_mut(at_index) else {
+            return Err(Overflow);
+        };
         slot.value = slot.value.checked_add(value).ok_or(Overflow)?;
         slot.nodes += 1;
         Ok(true)
     }
 
     fn take_deferred(&mut self) -> Vec<(RepsKey, Deferred)> {
-        self.pending.drain().collect()
+        self.index.clear();
+        std::mem::take(&mut self.pending)
     }
 
     fn into_cells(self) -> (Vec<Cell>, Vec<MemberRef>) {

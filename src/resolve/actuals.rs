@@ -81,7 +81,8 @@ impl Resolver<'_> {
         let mut seen: Vec<(DimRef, MemberRef, &ast::NameRef)> = Vec::with_capacity(coords.len());
         for (written, member) in row.coords.iter().zip(coords) {
             let Some(member) = *member else { continue };
-            let as_written = match &written.qualifier {
+            // The name as written, built only for a message: most rows have none.
+            let as_written = || match &written.qualifier {
                 Some(q) => format!("{}.{}", q.text, written.name.text),
                 None => written.name.text.clone(),
             };
@@ -106,7 +107,10 @@ impl Resolver<'_> {
                     Diagnostic::new(
                         Code::InvalidValue,
                         written.span,
-                        format!("this row names a second period, `{as_written}`, besides `{period}`"),
+                        format!(
+                            "this row names a second period, `{}`, besides `{period}`",
+                            as_written()
+                        ),
                     )
                     .with_label("a second period")
                     .with_secondary(period_span, "the row's period")
@@ -159,7 +163,8 @@ impl Resolver<'_> {
                 .with_secondary(first.span, format!("the first `{dim_name}` member"))
                 .with_help(format!(
                     "a row belongs to one member of each dimension: write one row per member, \
-                     e.g. `… {first_written} AMOUNT` and `… {as_written} AMOUNT`"
+                     e.g. `… {first_written} AMOUNT` and `… {} AMOUNT`",
+                    as_written()
                 ))
             };
             self.push(diagnostic);

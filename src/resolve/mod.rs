@@ -158,11 +158,6 @@ impl Resolver<'_> {
         let mut teams: Vec<&model::Team> = self.model.teams.iter().collect();
         teams.sort_by(|a, b| a.name.cmp(&b.name));
         self.model.rep_order = teams.iter().flat_map(|t| t.reps.iter().copied()).collect();
-        self.model.rep_dimensions = self
-            .model
-            .reps
-            .iter()
-            .flat_map(|r| r.coords.iter().map(|c| c.dim))
-            .collect();
+        self.model.index_reps();
     }
 }
