@@ -5,9 +5,10 @@
 use planck::check::rules::{RULES, Rule};
 use planck::config::{Config, Level};
 use planck::diagnostic::Code;
-use planck::resolve::load::{FileSystem, LoadOptions, normalize};
-use std::collections::{BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
+use std::collections::BTreeSet;
+use std::path::Path;
+
+mod common;
 
 #[test]
 fn checks_md_is_generated_from_the_rules() {
@@ -42,42 +43,17 @@ fn every_code_is_documented_in_full() {
     }
 }
 
-/// The project of an example: the plan, then each `# file: PATH` section as that file.
-struct ExampleFs(HashMap<PathBuf, Vec<u8>>);
-
-impl FileSystem for ExampleFs {
-    fn canonicalize(&self, path: &Path) -> std::io::Result<PathBuf> {
-        let path = normalize(path);
-        if self.0.contains_key(&path) {
-            Ok(path)
-        } else {
-            Err(std::io::ErrorKind::NotFound.into())
-        }
-    }
-
-    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
-        self.0
-            .get(path)
-            .cloned()
-            .ok_or_else(|| std::io::ErrorKind::NotFound.into())
-    }
-}
-
-const ROOT: &str = "/project/plans";
-
 /// Compile a rule's example with every other lint allowed: an example shows its own
 /// code, not the lints any short goal triggers.
 fn compile_example(rule: &Rule) -> planck::Compilation {
     let mut sections = rule.example.split("\n# file: ");
     // `split` yields at least one piece.
     let main = sections.next().unwrap_or_default();
-    let files: HashMap<PathBuf, Vec<u8>> = sections
+    // The plan, then each `# file: PATH` section as that file of the project.
+    let others: Vec<(&str, &[u8])> = sections
         .map(|section| {
             let (path, text) = section.split_once('\n').unwrap_or((section, ""));
-            (
-                normalize(&Path::new(ROOT).join(path)),
-                text.as_bytes().to_vec(),
-            )
+            (path, text.as_bytes())
         })
         .collect();
     let mut config = Config::default();
@@ -86,18 +62,7 @@ fn compile_example(rule: &Rule) -> planck::Compilation {
             config.lints.insert(code, Level::Allow);
         }
     }
-    let options = LoadOptions {
-        project_root: ROOT.into(),
-        base_dir: ROOT.into(),
-    };
-    planck::compile(
-        Path::new("main.plan"),
-        main.as_bytes().to_vec(),
-        &ExampleFs(files),
-        &options,
-        &config,
-        &planck::RunOptions::new(planck::alloc::Detail::Cells),
-    )
+    common::compile_files(main, &others, &config, planck::alloc::Detail::Cells)
 }
 
 #[test]

@@ -22,7 +22,12 @@ impl MemFs {
         MemFs(
             files
                 .iter()
-                .map(|(p, b)| (Path::new(ROOT).join(p), b.to_vec()))
+                .map(|(p, b)| {
+                    (
+                        planck::resolve::load::normalize(&Path::new(ROOT).join(p)),
+                        b.to_vec(),
+                    )
+                })
                 .collect(),
         )
     }
