@@ -36,3 +36,20 @@ pub fn compile_json(c: &planck::Compilation) -> String {
     planck::emit::compile::write(&c.model, &c.allocation, &c.progress, &mut out).unwrap();
     String::from_utf8(out).unwrap()
 }
+
+/// The one error of a compilation, which must be `invalid-value` with `message`, pointing
+/// at `text`, with a help line.
+pub fn one_invalid_value<'c>(
+    c: &'c planck::Compilation,
+    message: &str,
+    text: &str,
+) -> &'c planck::diagnostic::Diagnostic {
+    let errs = errors(c);
+    assert_eq!(errs.len(), 1, "{:?}", found(c));
+    let err = errs[0];
+    assert_eq!(err.code.as_str(), "invalid-value");
+    assert_eq!(err.message, message);
+    assert_eq!(at(c, err), text);
+    assert!(err.help.is_some(), "no help line: {}", err.message);
+    err
+}
