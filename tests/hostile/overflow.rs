@@ -145,7 +145,7 @@ fn actuals_beyond_the_largest_decimal_are_reported_on_the_goal() {
     // 2 × 7e28 of actuals cannot be held; they were summed to the largest decimal before.
     let rows = "actuals revenue { 2026-01 70000000000000000000B  2026-02 70000000000000000000B }\n";
     let c = common::compile(plan(STAGES, rows), Detail::Cells);
-    let err = one_invalid_value(
+    one_invalid_value(
         &c,
         "the actuals of goal `revenue` add up to a number larger than the largest number planck holds (79228162514264337593543950335)",
         "revenue",
@@ -160,7 +160,7 @@ fn a_dwell_time_beyond_the_largest_decimal_is_reported() {
     let stages = r#"  stage lead "线索" { convert 50%  dwell 9999999999999999999999999999mo }
   stage won "成交""#;
     let c = common::compile(plan(stages, ""), Detail::Cells);
-    let err = one_invalid_value(
+    one_invalid_value(
         &c,
         "the time in stage `lead`, 9999999999999999999999999999 months, is more days than planck can count (79228162514264337593543950335)",
         "9999999999999999999999999999mo",
@@ -223,7 +223,7 @@ fn a_velocity_beyond_the_largest_decimal_is_reported_on_the_funnel() {
   stage won "成交""#;
     let deals = deal("one", "A", "70000000000000000000B", "2026-05-15");
     let c = common::compile(plan(stages, &deals), Detail::Cells);
-    let err = one_invalid_value(
+    one_invalid_value(
         &c,
         "the velocity of funnel `b2b` (open deals × win rate ÷ cycle days) is larger than the largest number planck holds (79228162514264337593543950335)",
         "b2b",
