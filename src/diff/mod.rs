@@ -1174,7 +1174,9 @@ fn goal_cells(
     let mut dim_index: HashMap<&str, usize> = HashMap::new();
     for (id, (dim, member)) in interner.names.iter().enumerate() {
         let Some(t) = tallies.get(id) else { continue };
-        if !touched.get(id).copied().unwrap_or(false) || t.cells == 0 && t.old == t.new {
+        // A member whose total did not move is left out: its cells only moved among
+        // the members of another dimension, which shows them.
+        if !touched.get(id).copied().unwrap_or(false) || t.old == t.new {
             continue;
         }
         let at = *dim_index.entry(dim.as_str()).or_insert_with(|| {

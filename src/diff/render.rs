@@ -131,6 +131,13 @@ fn cells_line(c: &CellChanges) -> String {
     if c.removed > 0 {
         parts.push(format!("{} removed", c.removed));
     }
+    if c.old_total == c.new_total {
+        return format!(
+            "cells: {}; total {} (unchanged)",
+            parts.join(", "),
+            amount(&c.new_total)
+        );
+    }
     let pct = percent(c.percent.as_deref());
     format!(
         "cells: {}; total {} → {} ({}{})",
