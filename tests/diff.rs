@@ -443,3 +443,278 @@ fn control_characters_in_labels_are_escaped() {
     let md = render::markdown(&d);
     assert!(md.contains("Grow\\\\u{1b}\\[2J\\|&lt;b&gt;"), "{md}");
 }
+
+// ------------------------------------------------------------------ the binary
+
+mod cli {
+    use assert_cmd::Command;
+    use std::path::Path;
+
+    fn planck(dir: &Path) -> Command {
+        let mut cmd = Command::cargo_bin("planck").unwrap();
+        cmd.current_dir(dir);
+        cmd
+    }
+
+    fn run(cmd: &mut Command) -> (i32, String, String) {
+        let out = cmd.output().unwrap();
+        (
+            out.status.code().unwrap(),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    }
+
+    fn write(dir: &Path, name: &str, text: &str) {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    fn git(dir: &Path, args: &[&str]) {
+        let out = std::process::Command::new("git")
+            .current_dir(dir)
+            .args(args)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    const PLAN: &str = r#"plan "FY2026" { period 2026  currency USD  as_of 2026-06-30 }
+
+include "org.plan"
+
+strategy grow "Grow"
+
+goal revenue "2026 revenue" {
+  owner "VP Sales"
+  target 3M USD
+  baseline 2.5M USD in 2025
+  supports grow
+  split region {
+    east 60% { split rep by capacity }
+    west rest { split rep even }
+  }
+  split quarter { Q1 20%  Q2 25%  Q3 25%  Q4 30% }
+}
+
+actuals revenue from "data/actuals.csv"
+"#;
+
+    const ORG: &str = r#"dimension region "Region" { east "East"  west "West" }
+
+team east_team "East team" {
+  region east
+  rep alice "Alice" { capacity 1.2M USD }
+  rep bob "Bob" { capacity 1.2M USD }
+}
+
+team west_team "West team" {
+  region west
+  rep carol "Carol" { capacity 1.5M USD }
+}
+"#;
+
+    const CSV: &str =
+        "period,region,rep,amount\n2026-Q1,east,alice,300k\n2026-Q1,west,carol,200k\n";
+
+    /// A repository with two commits: the second changes the plan, its include and its
+    /// CSV file.
+    fn repository() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        git(d, &["init", "-q", "-b", "main"]);
+        git(d, &["config", "user.email", "planck@example.com"]);
+        git(d, &["config", "user.name", "planck"]);
+        write(d, "plans/sales.plan", PLAN);
+        write(d, "plans/org.plan", ORG);
+        write(d, "plans/data/actuals.csv", CSV);
+        git(d, &["add", "-A"]);
+        git(d, &["commit", "-q", "-m", "first"]);
+        write(
+            d,
+            "plans/sales.plan",
+            &PLAN.replace("target 3M USD", "target 3.3M USD"),
+        );
+        write(
+            d,
+            "plans/org.plan",
+            &ORG.replace(
+                "rep bob \"Bob\" { capacity 1.2M USD }",
+                "rep bob \"Bob\" { capacity 1.8M USD }",
+            ),
+        );
+        write(d, "plans/data/actuals.csv", &CSV.replace("200k", "250k"));
+        git(d, &["add", "-A"]);
+        git(d, &["commit", "-q", "-m", "second"]);
+        dir
+    }
+
+    #[test]
+    fn git_diff_reads_the_plan_its_includes_and_csv_at_the_revision() {
+        let repo = repository();
+        let plans = repo.path().join("plans");
+        let (code, out, err) = run(planck(&plans).args(["diff", "--git", "HEAD~1"]));
+        assert_eq!(code, 0, "{out}{err}");
+        assert!(
+            out.starts_with("planck diff sales.plan at HEAD~1 → sales.plan\n"),
+            "{out}"
+        );
+        // The include changed: bob's capacity.
+        assert!(
+            out.contains("~ rep bob\n    capacity  1.2M USD → 1.8M USD  +600k  +50%\n"),
+            "{out}"
+        );
+        // The plan changed: the target; the CSV changed: the actuals.
+        assert!(
+            out.contains("    target  3M USD   → 3.3M USD  +300k  +10%\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("    actual  500k USD → 550k USD  +50k   +10%\n"),
+            "{out}"
+        );
+        insta::assert_snapshot!("git_two_commits", out);
+
+        // The working tree against the last commit: nothing changed; then an edit.
+        let (code, out, _) =
+            run(planck(repo.path()).args(["diff", "--git", "HEAD", "plans/sales.plan"]));
+        assert_eq!(
+            (code, out.as_str()),
+            (
+                0,
+                "planck diff plans/sales.plan at HEAD → plans/sales.plan\nno semantic changes\n"
+            )
+        );
+        write(
+            repo.path(),
+            "plans/data/actuals.csv",
+            &CSV.replace("200k", "250k").replace("300k", "310k"),
+        );
+        let (code, out, _) = run(planck(repo.path()).args([
+            "diff",
+            "--git",
+            "HEAD",
+            "plans/sales.plan",
+            "--format",
+            "json",
+        ]));
+        assert_eq!(code, 0);
+        let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let actual = json["changes"][0]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["field"] == "actual")
+            .unwrap();
+        assert_eq!(actual["old"], "550k USD");
+        assert_eq!(actual["new"], "560k USD");
+        assert_eq!(actual["delta"], "10000");
+    }
+
+    #[test]
+    fn git_diff_of_a_plan_new_since_the_revision_adds_everything() {
+        let repo = repository();
+        write(
+            repo.path(),
+            "other.plan",
+            "plan \"Other\" { period 2026  currency USD }\nstrategy grow \"Grow\"\n",
+        );
+        let (code, out, err) =
+            run(planck(repo.path()).args(["diff", "--git", "HEAD", "other.plan"]));
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(
+            out,
+            "planck diff other.plan at HEAD → other.plan\n\
+             note: the old side other.plan at HEAD does not exist: everything in the other side is added\n\
+             0 items changed, 2 added, 0 removed; 0 diagnostics appeared, 0 disappeared\n\
+             \n+ plan\n    name    Other\n    period  2026-01-01..2026-12-31\n    currency  USD\n\n+ strategy grow\n    label  Grow\n"
+                .replace("    name    Other\n    period  2026-01-01..2026-12-31\n    currency  USD", &plan_fields(&out))
+        );
+    }
+
+    /// The rows printed for the added plan (their alignment is tested elsewhere).
+    fn plan_fields(out: &str) -> String {
+        out.lines()
+            .skip_while(|l| *l != "+ plan")
+            .skip(1)
+            .take_while(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn git_errors_exit_2_with_a_clear_message() {
+        let repo = repository();
+        let (code, _, err) =
+            run(planck(repo.path()).args(["diff", "--git", "no-such-rev", "plans/sales.plan"]));
+        assert_eq!(code, 2);
+        assert!(
+            err.contains("error: --git: unknown revision `no-such-rev` in "),
+            "{err}"
+        );
+        let (code, _, err) =
+            run(planck(repo.path()).args(["diff", "--git", "--output=/tmp/x", "plans/sales.plan"]));
+        assert_eq!(code, 2, "{err}");
+
+        let plain = tempfile::tempdir().unwrap();
+        write(plain.path(), "sales.plan", super::BASE);
+        let (code, _, err) = run(planck(plain.path()).args(["diff", "--git", "HEAD"]));
+        assert_eq!(code, 2);
+        assert!(err.contains("is not inside a git repository"), "{err}");
+    }
+
+    #[test]
+    fn two_files_exit_0_with_or_without_changes_and_2_when_unreadable() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "old.plan", super::BASE);
+        write(
+            dir.path(),
+            "new.plan",
+            &super::BASE.replace("target 3M USD", "target 3.3M USD"),
+        );
+        let (code, out, _) =
+            run(planck(dir.path()).args(["diff", "old.plan", "new.plan", "--format", "markdown"]));
+        assert_eq!(code, 0);
+        assert!(
+            out.contains("| target | 3M USD | 3.3M USD | +300k | +10% |"),
+            "{out}"
+        );
+        let (code, out, _) = run(planck(dir.path()).args(["diff", "old.plan", "old.plan"]));
+        assert_eq!(
+            (code, out.as_str()),
+            (0, "planck diff old.plan → old.plan\nno semantic changes\n")
+        );
+        let (code, out, _) =
+            run(planck(dir.path()).args(["diff", "/dev/null", "new.plan", "--format", "json"]));
+        assert_eq!(code, 0);
+        let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(json["old"]["exists"], false);
+        assert!(
+            json["changes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|c| c["change"] == "added")
+        );
+
+        let (code, _, err) = run(planck(dir.path()).args(["diff", "old.plan", "missing.plan"]));
+        assert_eq!(code, 2);
+        assert!(
+            err.contains("cannot read missing.plan: no such file or folder"),
+            "{err}"
+        );
+        let (code, _, err) = run(planck(dir.path()).args(["diff", "old.plan"]));
+        assert_eq!(code, 2);
+        assert!(
+            err.contains("takes two plans (OLD NEW), or --git REV [PATH]"),
+            "{err}"
+        );
+    }
+}
