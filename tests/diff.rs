@@ -717,4 +717,109 @@ team west_team "West team" {
             "{err}"
         );
     }
+
+    /// The shell lines of the ```sh block of docs/review.md that sets up the diff driver.
+    fn documented_driver() -> Vec<String> {
+        let doc = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/review.md"),
+        )
+        .unwrap();
+        let block = doc
+            .split("```sh\n")
+            .skip(1)
+            .map(|b| b.split("```").next().unwrap())
+            .find(|b| b.contains("diff.planck.command"))
+            .unwrap();
+        block.lines().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn the_documented_git_diff_driver_shows_plans_semantically() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        git(d, &["init", "-q", "-b", "main"]);
+        git(d, &["config", "user.email", "planck@example.com"]);
+        git(d, &["config", "user.name", "planck"]);
+        // The documented lines, run as written, with this build's planck on the PATH.
+        let bin = assert_cmd::cargo::cargo_bin("planck");
+        let path = format!(
+            "{}:{}",
+            bin.parent().unwrap().display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        for line in documented_driver() {
+            let out = std::process::Command::new("sh")
+                .current_dir(d)
+                .args(["-c", &line])
+                .env("HOME", d)
+                .env("GIT_CONFIG_NOSYSTEM", "1")
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{line}: {out:?}");
+        }
+        write(d, "sales.plan", super::BASE);
+        git(d, &["add", "-A"]);
+        git(d, &["commit", "-q", "-m", "first"]);
+        write(d, "sales.plan", &super::BASE.replace("east 60%", "east 70%"));
+        write(d, "new.plan", "plan \"New\" { period 2026  currency USD }\n");
+        git(d, &["add", "new.plan"]);
+        let git_diff = |args: &[&str]| {
+            let out = std::process::Command::new("git")
+                .current_dir(d)
+                .args(args)
+                .env("PATH", &path)
+                .env("HOME", d)
+                .env("GIT_CONFIG_NOSYSTEM", "1")
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{out:?}");
+            String::from_utf8(out.stdout).unwrap()
+        };
+        let out = git_diff(&["diff", "HEAD"]);
+        // git hands planck a temporary copy of the old file, and the working file.
+        assert!(out.contains(" → sales.plan\n"), "{out}");
+        assert!(
+            out.contains("~ goal revenue\n    share region=east  60% → 70%  +10pp  +16.67%\n"),
+            "{out}"
+        );
+        assert!(!out.contains("@@"), "a line diff: {out}");
+        // The added file reaches planck as /dev/null against it.
+        assert!(out.contains("planck diff /dev/null → new.plan\n"), "{out}");
+        // Without the driver, git still shows lines.
+        let lines = git_diff(&["diff", "--no-ext-diff", "HEAD"]);
+        assert!(lines.contains("-    east 60% { split rep by capacity }"), "{lines}");
+    }
+
+    #[test]
+    fn the_workflow_runs_check_fmt_and_posts_the_markdown_diff() {
+        let workflow = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/github-workflow.yml"),
+        )
+        .unwrap();
+        for needle in [
+            "planck check --format github",
+            "planck fmt --check",
+            "planck diff --git \"origin/$BASE_REF\" \"$plan\" --format markdown",
+            "gh pr comment",
+            "fetch-depth: 0",
+        ] {
+            assert!(workflow.contains(needle), "the workflow lacks `{needle}`");
+        }
+        // The base branch reaches the shell through the environment, never pasted into
+        // the script.
+        assert!(!workflow.contains("run: planck diff --git ${{"));
+        // The diff the workflow posts is what `--format markdown` prints.
+        let repo = repository();
+        let (code, out, _) = run(planck(repo.path()).args([
+            "diff",
+            "--git",
+            "HEAD~1",
+            "plans/sales.plan",
+            "--format",
+            "markdown",
+        ]));
+        assert_eq!(code, 0);
+        assert!(out.starts_with("### planck diff\n\nplans/sales.plan at HEAD\\~1 → plans/sales.plan\n"), "{out}");
+        assert!(out.contains("| capacity | 1.2M USD | 1.8M USD | +600k | +50% |"), "{out}");
+    }
 }
