@@ -110,6 +110,37 @@ fn snapshot(name: &str, d: &Diff) {
         format!("{name}.json"),
         serde_json::to_string_pretty(d).unwrap()
     );
+    let errors = schema_errors(&serde_json::to_value(d).unwrap());
+    assert!(errors.is_empty(), "{name}: {errors:#?}");
+}
+
+/// Where `value` breaks the diff's JSON Schema.
+fn schema_errors(value: &serde_json::Value) -> Vec<String> {
+    let schema: serde_json::Value = serde_json::from_str(diff::SCHEMA).unwrap();
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    compiler
+        .add_resource("file:///diff.schema.json", schema)
+        .unwrap();
+    let index = compiler
+        .compile("file:///diff.schema.json", &mut schemas)
+        .unwrap();
+    match schemas.validate(value, index) {
+        Ok(()) => Vec::new(),
+        Err(error) => vec![format!("{error:#}")],
+    }
+}
+
+#[test]
+fn the_schema_refuses_what_the_diff_never_prints() {
+    let d = diff_of(BASE, &edit(BASE, "target 3M USD", "target 3.3M USD"));
+    let mut value = serde_json::to_value(&d).unwrap();
+    assert!(schema_errors(&value).is_empty());
+    value["changes"][0]["fields"][0]["delta"] = serde_json::json!("3e5");
+    assert_eq!(schema_errors(&value).len(), 1);
+    value["changes"][0]["fields"][0]["delta"] = serde_json::json!("300000");
+    value["changes"][0]["kind"] = serde_json::json!("goals");
+    assert_eq!(schema_errors(&value).len(), 1);
 }
 
 fn change<'a>(d: &'a Diff, kind: Kind, name: &str) -> &'a diff::Change {
@@ -720,10 +751,9 @@ team west_team "West team" {
 
     /// The shell lines of the ```sh block of docs/review.md that sets up the diff driver.
     fn documented_driver() -> Vec<String> {
-        let doc = std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/review.md"),
-        )
-        .unwrap();
+        let doc =
+            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/review.md"))
+                .unwrap();
         let block = doc
             .split("```sh\n")
             .skip(1)
@@ -760,8 +790,16 @@ team west_team "West team" {
         write(d, "sales.plan", super::BASE);
         git(d, &["add", "-A"]);
         git(d, &["commit", "-q", "-m", "first"]);
-        write(d, "sales.plan", &super::BASE.replace("east 60%", "east 70%"));
-        write(d, "new.plan", "plan \"New\" { period 2026  currency USD }\n");
+        write(
+            d,
+            "sales.plan",
+            &super::BASE.replace("east 60%", "east 70%"),
+        );
+        write(
+            d,
+            "new.plan",
+            "plan \"New\" { period 2026  currency USD }\n",
+        );
         git(d, &["add", "new.plan"]);
         let git_diff = |args: &[&str]| {
             let out = std::process::Command::new("git")
@@ -787,7 +825,10 @@ team west_team "West team" {
         assert!(out.contains("planck diff /dev/null → new.plan\n"), "{out}");
         // Without the driver, git still shows lines.
         let lines = git_diff(&["diff", "--no-ext-diff", "HEAD"]);
-        assert!(lines.contains("-    east 60% { split rep by capacity }"), "{lines}");
+        assert!(
+            lines.contains("-    east 60% { split rep by capacity }"),
+            "{lines}"
+        );
     }
 
     #[test]
@@ -819,7 +860,13 @@ team west_team "West team" {
             "markdown",
         ]));
         assert_eq!(code, 0);
-        assert!(out.starts_with("### planck diff\n\nplans/sales.plan at HEAD\\~1 → plans/sales.plan\n"), "{out}");
-        assert!(out.contains("| capacity | 1.2M USD | 1.8M USD | +600k | +50% |"), "{out}");
+        assert!(
+            out.starts_with("### planck diff\n\nplans/sales.plan at HEAD\\~1 → plans/sales.plan\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("| capacity | 1.2M USD | 1.8M USD | +600k | +50% |"),
+            "{out}"
+        );
     }
 }

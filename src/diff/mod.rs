@@ -24,6 +24,9 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::{BinaryHeap, HashMap};
 
+/// The JSON Schema of [`Diff`]'s JSON form (`planck diff --format json`).
+pub const SCHEMA: &str = include_str!("diff.schema.json");
+
 /// How many of the largest cell changes a goal lists.
 pub const LARGEST_CELLS: usize = 10;
 
@@ -952,61 +955,110 @@ impl MemberIds {
     }
 }
 
-/// One side's cells with their coordinates as interned names, one after another.
-struct CellKeys<'a> {
+/// One side's cells, their coordinates read as interned names on the fly.
+struct Cells<'a> {
     alloc: &'a GoalAllocation,
-    keys: Vec<u32>,
-    /// Where each cell's key starts in `keys`, and one past the last.
-    starts: Vec<usize>,
+    ids: &'a MemberIds,
 }
 
-impl<'a> CellKeys<'a> {
-    fn new(alloc: &'a GoalAllocation, ids: &MemberIds) -> CellKeys<'a> {
-        let mut keys = Vec::with_capacity(alloc.coords.len());
-        let mut starts = Vec::with_capacity(alloc.cells.len() + 1);
-        for cell in &alloc.cells {
-            starts.push(keys.len());
-            keys.extend(alloc.coords(cell).iter().map(|m| ids.get(*m)));
-        }
-        starts.push(keys.len());
-        CellKeys {
-            alloc,
-            keys,
-            starts,
-        }
-    }
-
-    fn key(&self, i: usize) -> &[u32] {
-        match (self.starts.get(i), self.starts.get(i + 1)) {
-            (Some(&a), Some(&b)) => self.keys.get(a..b).unwrap_or(&[]),
-            _ => &[],
-        }
+impl Cells<'_> {
+    fn len(&self) -> usize {
+        self.alloc.cells.len()
     }
 
     fn value(&self, i: usize) -> Decimal {
         self.alloc.cells.get(i).map_or(Decimal::ZERO, |c| c.value)
     }
 
-    fn len(&self) -> usize {
-        self.alloc.cells.len()
+    /// The interned names of cell `i`'s coordinates.
+    fn key(&self, i: usize) -> impl Iterator<Item = u32> + '_ {
+        let coords = self
+            .alloc
+            .cells
+            .get(i)
+            .map_or(&[][..], |c| self.alloc.coords(c));
+        coords.iter().map(|m| self.ids.get(*m))
+    }
+
+    /// Every cell's key, one after another, and where each starts (one more entry than
+    /// cells): only needed when the two sides' cells are not in step.
+    fn keys(&self) -> (Vec<u32>, Vec<usize>) {
+        let mut keys = Vec::with_capacity(self.alloc.coords.len());
+        let mut starts = Vec::with_capacity(self.len() + 1);
+        for i in 0..self.len() {
+            starts.push(keys.len());
+            keys.extend(self.key(i));
+        }
+        starts.push(keys.len());
+        (keys, starts)
+    }
+}
+
+fn key_at<'k>(keys: &'k (Vec<u32>, Vec<usize>), i: usize) -> &'k [u32] {
+    match (keys.1.get(i), keys.1.get(i + 1)) {
+        (Some(&a), Some(&b)) => keys.0.get(a..b).unwrap_or(&[]),
+        _ => &[],
     }
 }
 
 /// A cell that changed, ordered by the size of its change, for the largest few.
 #[derive(PartialEq, Eq, PartialOrd, Ord)]
 struct Moved {
-    /// Negated, so that the heap's top is the smallest change kept.
+    /// Reversed, so that the heap's top is the smallest change kept.
     size: std::cmp::Reverse<Decimal>,
     order: usize,
     old: Option<usize>,
     new: Option<usize>,
 }
 
-#[derive(Default, Clone, Copy)]
+/// Sums of many cell values. Cells are multiples of a rounding unit, so their sums are
+/// kept as integers at one scale, far cheaper than decimal additions; a value at a
+/// finer scale or a sum beyond 128 bits switches to exact decimals for good.
+#[derive(Clone, Copy)]
+enum Sum {
+    Scaled(i128),
+    Exact(Option<Decimal>),
+}
+
+impl Sum {
+    fn add(&mut self, value: Decimal, scale: u32, powers: &[i128]) {
+        if let Sum::Scaled(sum) = *self {
+            let scaled = scale
+                .checked_sub(value.scale())
+                .and_then(|up| powers.get(up as usize))
+                .and_then(|p| value.mantissa().checked_mul(*p))
+                .and_then(|m| sum.checked_add(m));
+            match scaled {
+                Some(next) => {
+                    *self = Sum::Scaled(next);
+                    return;
+                }
+                None => *self = Sum::Exact(Decimal::try_from_i128_with_scale(sum, scale).ok()),
+            }
+        }
+        if let Sum::Exact(total) = self {
+            *total = total.and_then(|t| t.checked_add(value));
+        }
+    }
+
+    /// The sum, `None` beyond the largest decimal.
+    fn total(self, scale: u32) -> Option<Decimal> {
+        match self {
+            Sum::Scaled(sum) => Decimal::try_from_i128_with_scale(sum, scale).ok(),
+            Sum::Exact(total) => total,
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
 struct Tally {
-    old: Decimal,
-    new: Decimal,
+    old: Sum,
+    new: Sum,
     cells: usize,
+}
+
+fn plain(value: Option<Decimal>) -> String {
+    value.map_or_else(|| "0".to_string(), |v| v.normalize().to_string())
 }
 
 fn goal_cells(
@@ -1057,48 +1109,65 @@ fn goal_cells(
     let mut interner = Interner::default();
     let old_ids = MemberIds::new(&old_c.model, &mut interner);
     let new_ids = MemberIds::new(&new_c.model, &mut interner);
-    let old_keys = CellKeys::new(old_alloc, &old_ids);
-    let new_keys = CellKeys::new(new_alloc, &new_ids);
+    let old_cells = Cells {
+        alloc: old_alloc,
+        ids: &old_ids,
+    };
+    let new_cells = Cells {
+        alloc: new_alloc,
+        ids: &new_ids,
+    };
 
     // Pairs of cells (old, new) by coordinates: in step when both sides have the same
     // cells in the same order (the usual case), else through a map.
     let mut pairs: Vec<(Option<usize>, Option<usize>)> = Vec::new();
-    let aligned = old_keys.starts == new_keys.starts && old_keys.keys == new_keys.keys;
-    if aligned {
-        for i in 0..new_keys.len() {
-            if old_keys.value(i) != new_keys.value(i) {
-                pairs.push((Some(i), Some(i)));
-            }
-        }
+    let in_step = old_cells.len() == new_cells.len()
+        && (0..new_cells.len()).all(|i| old_cells.key(i).eq(new_cells.key(i)));
+    if in_step {
+        pairs.extend(
+            (0..new_cells.len())
+                .filter(|&i| old_cells.value(i) != new_cells.value(i))
+                .map(|i| (Some(i), Some(i))),
+        );
     } else {
-        let old_index: HashMap<&[u32], usize> =
-            (0..old_keys.len()).map(|i| (old_keys.key(i), i)).collect();
-        let mut matched = vec![false; old_keys.len()];
-        for j in 0..new_keys.len() {
-            match old_index.get(new_keys.key(j)) {
+        let old_keys = old_cells.keys();
+        let new_keys = new_cells.keys();
+        let old_index: HashMap<&[u32], usize> = (0..old_cells.len())
+            .map(|i| (key_at(&old_keys, i), i))
+            .collect();
+        let mut matched = vec![false; old_cells.len()];
+        for j in 0..new_cells.len() {
+            match old_index.get(key_at(&new_keys, j)) {
                 Some(&i) => {
                     if let Some(m) = matched.get_mut(i) {
                         *m = true;
                     }
-                    if old_keys.value(i) != new_keys.value(j) {
+                    if old_cells.value(i) != new_cells.value(j) {
                         pairs.push((Some(i), Some(j)));
                     }
                 }
                 None => pairs.push((None, Some(j))),
             }
         }
-        for (i, m) in matched.iter().enumerate() {
-            if !m {
-                pairs.push((Some(i), None));
-            }
-        }
+        pairs.extend(
+            matched
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| !**m)
+                .map(|(i, _)| (Some(i), None)),
+        );
     }
     if pairs.is_empty() {
         return None;
     }
 
-    // Which members moved, then the totals of those members on each side.
-    let mut tallies = vec![Tally::default(); interner.names.len()];
+    // Which members moved, and how many of their cells.
+    let empty = Tally {
+        old: Sum::Scaled(0),
+        new: Sum::Scaled(0),
+        cells: 0,
+    };
+    let mut tallies = vec![empty; interner.names.len()];
     let mut touched = vec![false; interner.names.len()];
     let (mut changed, mut added, mut removed) = (0, 0, 0);
     let mut largest: BinaryHeap<Moved> = BinaryHeap::new();
@@ -1108,31 +1177,21 @@ fn goal_cells(
             (None, Some(_)) => added += 1,
             _ => removed += 1,
         }
-        let key = match (o, n) {
-            (_, Some(j)) => new_keys.key(j),
-            (Some(i), None) => old_keys.key(i),
-            (None, None) => &[],
+        let members: Vec<u32> = match (o, n) {
+            (_, Some(j)) => new_cells.key(j).collect(),
+            (Some(i), None) => old_cells.key(i).collect(),
+            (None, None) => Vec::new(),
         };
-        let old_key = o.map(|i| old_keys.key(i)).unwrap_or(&[]);
-        for &id in key.iter().chain(old_key.iter()) {
+        for id in members {
             if let Some(t) = touched.get_mut(id as usize) {
                 *t = true;
             }
-        }
-        for &id in key {
             if let Some(t) = tallies.get_mut(id as usize) {
                 t.cells += 1;
             }
         }
-        if o.is_some() && n.is_none() {
-            for &id in old_key {
-                if let Some(t) = tallies.get_mut(id as usize) {
-                    t.cells += 1;
-                }
-            }
-        }
-        let a = o.map_or(Decimal::ZERO, |i| old_keys.value(i));
-        let b = n.map_or(Decimal::ZERO, |j| new_keys.value(j));
+        let a = o.map_or(Decimal::ZERO, |i| old_cells.value(i));
+        let b = n.map_or(Decimal::ZERO, |j| new_cells.value(j));
         let size = b.checked_sub(a).unwrap_or(Decimal::MAX).abs();
         largest.push(Moved {
             size: std::cmp::Reverse(size),
@@ -1144,74 +1203,95 @@ fn goal_cells(
             largest.pop();
         }
     }
-    let mut old_total = Decimal::ZERO;
-    for i in 0..old_keys.len() {
-        let v = old_keys.value(i);
-        old_total = old_total.checked_add(v).unwrap_or(old_total);
-        for &id in old_keys.key(i) {
+
+    // The totals of the goal and of each member that moved, on each side.
+    let scale = old_alloc
+        .cells
+        .iter()
+        .chain(&new_alloc.cells)
+        .map(|c| c.value.scale())
+        .max()
+        .unwrap_or(0);
+    let powers: Vec<i128> = (0..=28u32).map(|k| 10i128.pow(k)).collect();
+    let mut old_total = Sum::Scaled(0);
+    for i in 0..old_cells.len() {
+        let v = old_cells.value(i);
+        old_total.add(v, scale, &powers);
+        for id in old_cells.key(i) {
             if touched.get(id as usize).copied().unwrap_or(false)
                 && let Some(t) = tallies.get_mut(id as usize)
             {
-                t.old = t.old.checked_add(v).unwrap_or(t.old);
+                t.old.add(v, scale, &powers);
             }
         }
     }
-    let mut new_total = Decimal::ZERO;
-    for j in 0..new_keys.len() {
-        let v = new_keys.value(j);
-        new_total = new_total.checked_add(v).unwrap_or(new_total);
-        for &id in new_keys.key(j) {
+    let mut new_total = Sum::Scaled(0);
+    for j in 0..new_cells.len() {
+        let v = new_cells.value(j);
+        new_total.add(v, scale, &powers);
+        for id in new_cells.key(j) {
             if touched.get(id as usize).copied().unwrap_or(false)
                 && let Some(t) = tallies.get_mut(id as usize)
             {
-                t.new = t.new.checked_add(v).unwrap_or(t.new);
+                t.new.add(v, scale, &powers);
             }
         }
     }
 
-    // Dimensions in the order the model names them; members whose totals or cells moved.
-    let mut dims: Vec<DimensionRollup> = Vec::new();
+    // Dimensions in the order the model names them; members whose totals moved.
+    let mut dims: Vec<(DimensionRollup, Vec<Decimal>)> = Vec::new();
     let mut dim_index: HashMap<&str, usize> = HashMap::new();
     for (id, (dim, member)) in interner.names.iter().enumerate() {
         let Some(t) = tallies.get(id) else { continue };
+        if !touched.get(id).copied().unwrap_or(false) {
+            continue;
+        }
+        let (old, new) = (t.old.total(scale), t.new.total(scale));
+        let delta = old.zip(new).and_then(|(a, b)| b.checked_sub(a));
         // A member whose total did not move is left out: its cells only moved among
         // the members of another dimension, which shows them.
-        if !touched.get(id).copied().unwrap_or(false) || t.old == t.new {
+        if delta.is_some_and(|d| d.is_zero()) {
             continue;
         }
         let at = *dim_index.entry(dim.as_str()).or_insert_with(|| {
-            dims.push(DimensionRollup {
-                dimension: dim.clone(),
-                members: Vec::new(),
-            });
+            dims.push((
+                DimensionRollup {
+                    dimension: dim.clone(),
+                    members: Vec::new(),
+                },
+                Vec::new(),
+            ));
             dims.len() - 1
         });
-        let delta = t.new.checked_sub(t.old).unwrap_or(Decimal::ZERO);
-        if let Some(d) = dims.get_mut(at) {
+        if let Some((d, sizes)) = dims.get_mut(at) {
             d.members.push(MemberRollup {
                 member: member.clone(),
                 cells: t.cells,
-                old: t.old.normalize().to_string(),
-                new: t.new.normalize().to_string(),
-                delta: delta.normalize().to_string(),
-                percent: percent_change(t.old, delta),
+                old: plain(old),
+                new: plain(new),
+                delta: plain(delta),
+                percent: old.zip(delta).and_then(|(o, d)| percent_change(o, d)),
             });
+            sizes.push(delta.map_or(Decimal::MAX, |d| d.abs()));
         }
     }
-    for d in &mut dims {
-        // The largest moves first; ties keep the model's order (the sort is stable).
-        d.members.sort_by_cached_key(|m| {
-            std::cmp::Reverse(
-                m.delta
-                    .parse::<Decimal>()
-                    .map(|d| d.abs())
-                    .unwrap_or_default(),
-            )
-        });
-    }
-    let coords_of = |keys: &[u32]| -> Vec<CoordName> {
-        keys.iter()
-            .filter_map(|&id| interner.names.get(id as usize))
+    let dims: Vec<DimensionRollup> = dims
+        .into_iter()
+        .map(|(mut d, sizes)| {
+            // The largest moves first; ties keep the model's order.
+            let mut order: Vec<usize> = (0..d.members.len()).collect();
+            order.sort_by_key(|&i| std::cmp::Reverse(sizes.get(i).copied()));
+            let mut members: Vec<Option<MemberRollup>> = d.members.into_iter().map(Some).collect();
+            d.members = order
+                .into_iter()
+                .filter_map(|i| members.get_mut(i).and_then(Option::take))
+                .collect();
+            d
+        })
+        .collect();
+    let coords_of = |keys: Vec<u32>| -> Vec<CoordName> {
+        keys.into_iter()
+            .filter_map(|id| interner.names.get(id as usize))
             .map(|(d, m)| CoordName {
                 dimension: d.clone(),
                 member: m.clone(),
@@ -1222,17 +1302,16 @@ fn goal_cells(
         .into_sorted_vec()
         .into_iter()
         .map(|m| {
-            let key = match (m.old, m.new) {
-                (_, Some(j)) => new_keys.key(j),
-                (Some(i), None) => old_keys.key(i),
-                (None, None) => &[],
+            let key: Vec<u32> = match (m.old, m.new) {
+                (_, Some(j)) => new_cells.key(j).collect(),
+                (Some(i), None) => old_cells.key(i).collect(),
+                (None, None) => Vec::new(),
             };
-            let a = m.old.map(|i| old_keys.value(i));
-            let b = m.new.map(|j| new_keys.value(j));
-            let base = a.unwrap_or(Decimal::ZERO);
+            let a = m.old.map(|i| old_cells.value(i));
+            let b = m.new.map(|j| new_cells.value(j));
             let delta = b
                 .unwrap_or(Decimal::ZERO)
-                .checked_sub(base)
+                .checked_sub(a.unwrap_or(Decimal::ZERO))
                 .unwrap_or(Decimal::ZERO);
             CellChange {
                 coords: coords_of(key),
@@ -1243,19 +1322,20 @@ fn goal_cells(
             }
         })
         .collect();
-    let delta = new_total.checked_sub(old_total).unwrap_or(Decimal::ZERO);
+    let (old_total, new_total) = (old_total.total(scale), new_total.total(scale));
+    let delta = old_total.zip(new_total).and_then(|(a, b)| b.checked_sub(a));
     Some(CellChanges {
         compared: true,
         note: None,
-        old_cells: old_keys.len(),
-        new_cells: new_keys.len(),
+        old_cells: old_cells.len(),
+        new_cells: new_cells.len(),
         changed,
         added,
         removed,
-        old_total: old_total.normalize().to_string(),
-        new_total: new_total.normalize().to_string(),
-        delta: delta.normalize().to_string(),
-        percent: percent_change(old_total, delta),
+        old_total: plain(old_total),
+        new_total: plain(new_total),
+        delta: plain(delta),
+        percent: old_total.zip(delta).and_then(|(o, d)| percent_change(o, d)),
         by_dimension: dims,
         largest,
     })
