@@ -135,7 +135,7 @@ impl GitFs {
         .map_err(io::Error::other)?;
         let found = listing
             .split(|&b| b == 0)
-            .filter_map(|record| parse_ls_tree(record))
+            .filter_map(parse_ls_tree)
             .find(|(name, _)| name == rel_text)
             .map(|(_, entry)| entry);
         self.entries.borrow_mut().insert(rel, found.clone());

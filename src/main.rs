@@ -771,9 +771,8 @@ fn diff_git(args: &DiffArgs, rev: &str, path: &Path, cwd: &Path) -> Result<ExitC
         None => Config::default(),
     };
     let canonical_root = std::fs::canonicalize(&absolute).unwrap_or(absolute);
-    let old = match git.blob(&canonical_root).map_err(Fatal)? {
-        None => None,
-        Some(bytes) => Some(planck::compile(
+    let old = git.blob(&canonical_root).map_err(Fatal)?.map(|bytes| {
+        planck::compile(
             &root,
             bytes,
             &git,
@@ -787,8 +786,8 @@ fn diff_git(args: &DiffArgs, rev: &str, path: &Path, cwd: &Path) -> Result<ExitC
                 today: Some(chrono::Local::now().date_naive()),
                 detail: Detail::Cells,
             },
-        )),
-    };
+        )
+    });
     let shown = root.display().to_string();
     let result = planck::diff::diff(
         &planck::diff::Side {

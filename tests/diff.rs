@@ -1,6 +1,9 @@
 //! `planck diff`: the semantic diff of two plans, for each kind of change, in every
 //! format; `--git` against a real temporary repository; the documented diff driver.
 
+// A test that panics fails loudly; helpers outside `#[test]` functions may unwrap too.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use planck::alloc::Detail;

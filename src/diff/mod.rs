@@ -994,7 +994,7 @@ impl Cells<'_> {
     }
 }
 
-fn key_at<'k>(keys: &'k (Vec<u32>, Vec<usize>), i: usize) -> &'k [u32] {
+fn key_at(keys: &(Vec<u32>, Vec<usize>), i: usize) -> &[u32] {
     match (keys.1.get(i), keys.1.get(i + 1)) {
         (Some(&a), Some(&b)) => keys.0.get(a..b).unwrap_or(&[]),
         _ => &[],
