@@ -541,19 +541,12 @@ goal revenue "2026 revenue" {
 actuals revenue from "data/actuals.csv"
 "#;
 
-    const ORG: &str = r#"dimension region "Region" { east "East"  west "West" }
-
-team east_team "East team" {
-  region east
-  rep alice "Alice" { capacity 1.2M USD }
-  rep bob "Bob" { capacity 1.2M USD }
-}
-
-team west_team "West team" {
-  region west
-  rep carol "Carol" { capacity 1.5M USD }
-}
-"#;
+    /// The dimension and teams of the base plan, as a file of their own.
+    fn org() -> String {
+        let start = super::BASE.find("dimension region").unwrap();
+        let end = super::BASE.find("funnel direct").unwrap();
+        super::BASE[start..end].to_string()
+    }
 
     const CSV: &str =
         "period,region,rep,amount\n2026-Q1,east,alice,300k\n2026-Q1,west,carol,200k\n";
@@ -567,7 +560,7 @@ team west_team "West team" {
         git(d, &["config", "user.email", "planck@example.com"]);
         git(d, &["config", "user.name", "planck"]);
         write(d, "plans/sales.plan", PLAN);
-        write(d, "plans/org.plan", ORG);
+        write(d, "plans/org.plan", &org());
         write(d, "plans/data/actuals.csv", CSV);
         git(d, &["add", "-A"]);
         git(d, &["commit", "-q", "-m", "first"]);
@@ -579,7 +572,7 @@ team west_team "West team" {
         write(
             d,
             "plans/org.plan",
-            &ORG.replace(
+            &org().replace(
                 "rep bob \"Bob\" { capacity 1.2M USD }",
                 "rep bob \"Bob\" { capacity 1.8M USD }",
             ),

@@ -1177,24 +1177,29 @@ fn goal_cells(
             (None, Some(_)) => added += 1,
             _ => removed += 1,
         }
-        let members: Vec<u32> = match (o, n) {
-            (_, Some(j)) => new_cells.key(j).collect(),
-            (Some(i), None) => old_cells.key(i).collect(),
-            (None, None) => Vec::new(),
-        };
-        for id in members {
+        let mut count = |id: u32| {
             if let Some(t) = touched.get_mut(id as usize) {
                 *t = true;
             }
             if let Some(t) = tallies.get_mut(id as usize) {
                 t.cells += 1;
             }
+        };
+        match (o, n) {
+            (_, Some(j)) => new_cells.key(j).for_each(&mut count),
+            (Some(i), None) => old_cells.key(i).for_each(&mut count),
+            (None, None) => {}
         }
         let a = o.map_or(Decimal::ZERO, |i| old_cells.value(i));
         let b = n.map_or(Decimal::ZERO, |j| new_cells.value(j));
-        let size = b.checked_sub(a).unwrap_or(Decimal::MAX).abs();
+        let size = std::cmp::Reverse(b.checked_sub(a).unwrap_or(Decimal::MAX).abs());
+        // Kept only when larger than the smallest of a full heap (the top, reversed).
+        let full = largest.len() >= LARGEST_CELLS;
+        if full && largest.peek().is_some_and(|top| size >= top.size) {
+            continue;
+        }
         largest.push(Moved {
-            size: std::cmp::Reverse(size),
+            size,
             order,
             old: o,
             new: n,
@@ -1343,63 +1348,64 @@ fn goal_cells(
 
 /// The items of a model by span, to name the item a diagnostic lies in.
 fn item_spans(model: &Model) -> Vec<(crate::source::Span, String)> {
+    use crate::source::Span;
     let mut out = vec![(model.plan.span, "plan".to_string())];
-    out.extend(
-        model
-            .strategies
-            .iter()
-            .map(|s| (s.span, format!("strategy {}", s.name))),
+    let mut add = |kind: &str, items: &mut dyn Iterator<Item = (Span, &str)>| {
+        out.extend(items.map(|(span, name)| (span, format!("{kind} {name}"))));
+    };
+    add(
+        "strategy",
+        &mut model.strategies.iter().map(|s| (s.span, s.name.as_str())),
+    );
+    add(
+        "dimension",
+        &mut model.dimensions.iter().map(|d| (d.span, d.name.as_str())),
     );
     for d in &model.dimensions {
-        out.push((d.span, format!("dimension {}", d.name)));
-        out.extend(
-            d.members
-                .iter()
-                .map(|m| (m.span, format!("member {} {}", d.name, m.name))),
+        let kind = format!("member {}", d.name);
+        add(
+            &kind,
+            &mut d.members.iter().map(|m| (m.span, m.name.as_str())),
         );
     }
-    out.extend(
-        model
-            .teams
-            .iter()
-            .map(|t| (t.span, format!("team {}", t.name))),
+    add(
+        "team",
+        &mut model.teams.iter().map(|t| (t.span, t.name.as_str())),
     );
-    out.extend(
-        model
-            .reps
-            .iter()
-            .map(|r| (r.span, format!("rep {}", r.name))),
+    add(
+        "rep",
+        &mut model.reps.iter().map(|r| (r.span, r.name.as_str())),
+    );
+    add(
+        "funnel",
+        &mut model.funnels.iter().map(|f| (f.span, f.name.as_str())),
     );
     for f in &model.funnels {
-        out.push((f.span, format!("funnel {}", f.name)));
-        out.extend(
-            f.stages
-                .iter()
-                .map(|s| (s.span, format!("stage {} {}", f.name, s.name))),
+        let kind = format!("stage {}", f.name);
+        add(
+            &kind,
+            &mut f.stages.iter().map(|s| (s.span, s.name.as_str())),
         );
     }
-    out.extend(
-        model
-            .grades
-            .iter()
-            .map(|g| (g.span, format!("grade {}", g.name))),
+    add(
+        "grade",
+        &mut model.grades.iter().map(|g| (g.span, g.name.as_str())),
     );
-    out.extend(
-        model
-            .goals
-            .iter()
-            .map(|g| (g.span, format!("goal {}", g.name))),
+    add(
+        "goal",
+        &mut model.goals.iter().map(|g| (g.span, g.name.as_str())),
     );
-    out.extend(
-        model
-            .deals
-            .iter()
-            .map(|d| (d.span, format!("deal {}", d.name))),
+    add(
+        "deal",
+        &mut model.deals.iter().map(|d| (d.span, d.name.as_str())),
     );
-    out.extend(model.actuals.iter().filter_map(|a| {
-        let goal = model.goal(a.goal)?;
-        Some((a.span, format!("actuals {}", goal.name)))
-    }));
+    add(
+        "actuals",
+        &mut model
+            .actuals
+            .iter()
+            .filter_map(|a| Some((a.span, model.goal(a.goal)?.name.as_str()))),
+    );
     out
 }
 
