@@ -348,6 +348,18 @@ fn a_changed_conversion_changes_what_the_funnel_implies() {
     // The deal sits at `proposal`, whose probability did not change.
     assert!(d.changes.iter().all(|c| c.kind != Kind::Deal));
     snapshot("funnel_conversion", &d);
+
+    // A longer dwell lengthens the cycle.
+    let d = diff_of(BASE, &edit(BASE, "dwell 10d", "dwell 15d"));
+    let cycle = field(change(&d, Kind::Funnel, "direct"), "cycle");
+    assert_eq!(
+        (cycle.old.as_deref(), cycle.new.as_deref()),
+        (Some("30 days"), Some("35 days"))
+    );
+    assert_eq!(
+        (cycle.unit.as_str(), cycle.delta.as_deref()),
+        ("days", Some("5"))
+    );
 }
 
 #[test]
@@ -671,6 +683,56 @@ actuals revenue from "data/actuals.csv"
              + strategy grow\n\
              \x20   label  Grow\n"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn git_diff_reads_no_link_out_of_the_repository() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "outside.plan", "strategy secret \"S\"\n");
+        let d = dir.path().join("repo");
+        std::fs::create_dir(&d).unwrap();
+        git(&d, &["init", "-q", "-b", "main"]);
+        git(&d, &["config", "user.email", "planck@example.com"]);
+        git(&d, &["config", "user.name", "planck"]);
+        write(
+            &d,
+            "sales.plan",
+            "plan \"P\" { period 2026  currency USD  as_of 2026-06-30 }\ninclude \"link.plan\"\n",
+        );
+        std::os::unix::fs::symlink("../outside.plan", d.join("link.plan")).unwrap();
+        git(&d, &["add", "-A"]);
+        git(&d, &["commit", "-q", "-m", "link"]);
+        let (code, out, err) = run(planck(&d).args(["diff", "--git", "HEAD", "--format", "json"]));
+        assert_eq!(code, 0, "{err}");
+        assert!(!out.contains("secret"), "{out}");
+        let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+        // At the revision the link is refused as a link; in the working tree it is
+        // refused as leading out of the project.
+        let messages = |side: &str| -> Vec<String> {
+            json["diagnostics"][side]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| {
+                    format!(
+                        "{}: {}",
+                        d["code"].as_str().unwrap(),
+                        d["message"].as_str().unwrap()
+                    )
+                })
+                .collect()
+        };
+        let gone = messages("disappeared");
+        assert_eq!(gone.len(), 1, "{gone:?}");
+        assert!(gone[0].starts_with("include-not-found: "), "{gone:?}");
+        assert!(
+            gone[0].contains("not a regular file (a symbolic link at the revision)"),
+            "{gone:?}"
+        );
+        let new = messages("appeared");
+        assert_eq!(new.len(), 1, "{new:?}");
+        assert!(new[0].starts_with("include-outside-root: "), "{new:?}");
     }
 
     #[test]
