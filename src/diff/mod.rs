@@ -1057,6 +1057,16 @@ struct Tally {
     cells: usize,
 }
 
+/// Whether two cell values are equal; cells of one goal share a scale, so the usual
+/// case compares two integers.
+fn same(a: Decimal, b: Decimal) -> bool {
+    if a.scale() == b.scale() {
+        a.mantissa() == b.mantissa()
+    } else {
+        a == b
+    }
+}
+
 fn plain(value: Option<Decimal>) -> String {
     value.map_or_else(|| "0".to_string(), |v| v.normalize().to_string())
 }
@@ -1118,50 +1128,7 @@ fn goal_cells(
         ids: &new_ids,
     };
 
-    // Pairs of cells (old, new) by coordinates: in step when both sides have the same
-    // cells in the same order (the usual case), else through a map.
-    let mut pairs: Vec<(Option<usize>, Option<usize>)> = Vec::new();
-    let in_step = old_cells.len() == new_cells.len()
-        && (0..new_cells.len()).all(|i| old_cells.key(i).eq(new_cells.key(i)));
-    if in_step {
-        pairs.extend(
-            (0..new_cells.len())
-                .filter(|&i| old_cells.value(i) != new_cells.value(i))
-                .map(|i| (Some(i), Some(i))),
-        );
-    } else {
-        let old_keys = old_cells.keys();
-        let new_keys = new_cells.keys();
-        let old_index: HashMap<&[u32], usize> = (0..old_cells.len())
-            .map(|i| (key_at(&old_keys, i), i))
-            .collect();
-        let mut matched = vec![false; old_cells.len()];
-        for j in 0..new_cells.len() {
-            match old_index.get(key_at(&new_keys, j)) {
-                Some(&i) => {
-                    if let Some(m) = matched.get_mut(i) {
-                        *m = true;
-                    }
-                    if old_cells.value(i) != new_cells.value(j) {
-                        pairs.push((Some(i), Some(j)));
-                    }
-                }
-                None => pairs.push((None, Some(j))),
-            }
-        }
-        pairs.extend(
-            matched
-                .iter()
-                .enumerate()
-                .filter(|(_, m)| !**m)
-                .map(|(i, _)| (Some(i), None)),
-        );
-    }
-    if pairs.is_empty() {
-        return None;
-    }
-
-    // Which members moved, and how many of their cells.
+    // Which members moved, and how many of their cells; the largest single moves.
     let empty = Tally {
         old: Sum::Scaled(0),
         new: Sum::Scaled(0),
@@ -1171,7 +1138,10 @@ fn goal_cells(
     let mut touched = vec![false; interner.names.len()];
     let (mut changed, mut added, mut removed) = (0, 0, 0);
     let mut largest: BinaryHeap<Moved> = BinaryHeap::new();
-    for (order, &(o, n)) in pairs.iter().enumerate() {
+    let mut order = 0;
+    // One cell that differs: in both sides with another value, or in one side only.
+    let mut visit = |o: Option<usize>, n: Option<usize>| {
+        order += 1;
         match (o, n) {
             (Some(_), Some(_)) => changed += 1,
             (None, Some(_)) => added += 1,
@@ -1196,7 +1166,7 @@ fn goal_cells(
         // Kept only when larger than the smallest of a full heap (the top, reversed).
         let full = largest.len() >= LARGEST_CELLS;
         if full && largest.peek().is_some_and(|top| size >= top.size) {
-            continue;
+            return;
         }
         largest.push(Moved {
             size,
@@ -1207,6 +1177,45 @@ fn goal_cells(
         if largest.len() > LARGEST_CELLS {
             largest.pop();
         }
+    };
+    // Cells are matched by coordinates: in step when both sides have the same cells in
+    // the same order (the usual case), else through a map.
+    let in_step = old_cells.len() == new_cells.len()
+        && (0..new_cells.len()).all(|i| old_cells.key(i).eq(new_cells.key(i)));
+    if in_step {
+        for i in 0..new_cells.len() {
+            if !same(old_cells.value(i), new_cells.value(i)) {
+                visit(Some(i), Some(i));
+            }
+        }
+    } else {
+        let old_keys = old_cells.keys();
+        let new_keys = new_cells.keys();
+        let old_index: HashMap<&[u32], usize> = (0..old_cells.len())
+            .map(|i| (key_at(&old_keys, i), i))
+            .collect();
+        let mut matched = vec![false; old_cells.len()];
+        for j in 0..new_cells.len() {
+            match old_index.get(key_at(&new_keys, j)) {
+                Some(&i) => {
+                    if let Some(m) = matched.get_mut(i) {
+                        *m = true;
+                    }
+                    if !same(old_cells.value(i), new_cells.value(j)) {
+                        visit(Some(i), Some(j));
+                    }
+                }
+                None => visit(None, Some(j)),
+            }
+        }
+        for (i, m) in matched.iter().enumerate() {
+            if !m {
+                visit(Some(i), None);
+            }
+        }
+    }
+    if order == 0 {
+        return None;
     }
 
     // The totals of the goal and of each member that moved, on each side.
