@@ -2,7 +2,7 @@
 //! line up; control characters escaped) and as Markdown for a pull-request comment
 //! (tables; long parts folded in `<details>`).
 
-use super::{CellChanges, Change, ChangeKind, DiagnosticRef, Diff, FieldChange};
+use super::{CellChanges, Change, ChangeKind, DiagnosticRef, Diff, FieldChange, Kind};
 use crate::fmt_num;
 use crate::source::escape_control;
 use rust_decimal::Decimal;
@@ -412,19 +412,14 @@ pub fn markdown(diff: &Diff) -> String {
         return out;
     }
     let _ = writeln!(out, "{}\n", md(&headline(diff)));
-    let changed: Vec<&Change> = diff
+    // Goals first, each with its cells: they show what every other change moved.
+    let changed = |c: &&Change| c.change == ChangeKind::Changed;
+    for c in diff
         .changes
         .iter()
-        .filter(|c| c.change == ChangeKind::Changed)
-        .collect();
-    for (i, c) in changed.iter().enumerate() {
-        if i == MARKDOWN_FOLD {
-            let _ = writeln!(
-                out,
-                "<details><summary>{} more changed items</summary>\n",
-                changed.len() - MARKDOWN_FOLD
-            );
-        }
+        .filter(changed)
+        .filter(|c| c.kind == Kind::Goal)
+    {
         let _ = writeln!(out, "#### {}\n", md(&title(c)));
         if !c.fields.is_empty() {
             let rows: Vec<Vec<String>> = c.fields.iter().map(field_row).collect();
@@ -455,8 +450,38 @@ pub fn markdown(diff: &Diff) -> String {
             }
         }
     }
-    if changed.len() > MARKDOWN_FOLD {
-        let _ = writeln!(out, "</details>\n");
+    // Every other kind in one table: a hundred reps whose capacity changed are a
+    // hundred rows, not a hundred sections.
+    let mut kinds: Vec<Kind> = diff
+        .changes
+        .iter()
+        .filter(changed)
+        .map(|c| c.kind)
+        .filter(|k| *k != Kind::Goal)
+        .collect();
+    kinds.dedup();
+    for kind in kinds {
+        let rows: Vec<Vec<String>> = diff
+            .changes
+            .iter()
+            .filter(changed)
+            .filter(|c| c.kind == kind)
+            .flat_map(|c| {
+                c.fields.iter().map(|f| {
+                    let mut row = vec![c.name.clone()];
+                    row.extend(field_row(f));
+                    row
+                })
+            })
+            .collect();
+        let _ = writeln!(out, "#### Changed: {}\n", kind.as_str());
+        md_folded(
+            &mut out,
+            &format!("{} changes", rows.len()),
+            &[kind.as_str(), "field", "old", "new", "change", "%"],
+            4,
+            &rows,
+        );
     }
     for (word, kind) in [
         ("Added", ChangeKind::Added),
