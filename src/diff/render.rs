@@ -271,7 +271,10 @@ pub fn text(diff: &Diff) -> String {
         return out;
     }
     let _ = writeln!(out, "{}", headline(diff));
-    for c in &diff.changes {
+    // Goals first, with their cells: they show what every other change moved.
+    let mut changes: Vec<&Change> = diff.changes.iter().collect();
+    changes.sort_by_key(|c| c.kind != Kind::Goal);
+    for c in changes {
         out.push('\n');
         let mark = match c.change {
             ChangeKind::Added => "+",
