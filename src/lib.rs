@@ -40,6 +40,7 @@ pub mod capacity;
 pub mod check;
 pub mod config;
 pub mod diagnostic;
+pub mod diff;
 pub mod emit;
 pub mod explain;
 pub mod fmt_num;

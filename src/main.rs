@@ -15,6 +15,8 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod git_fs;
+
 #[derive(Parser)]
 #[command(
     name = "planck",
@@ -33,6 +35,8 @@ enum Command {
     Check(CheckArgs),
     /// Compile a plan to JSON: every goal allocated down to its cells
     Compile(CompileArgs),
+    /// Show what two plans differ in: targets, shares, cells, reps, funnels, deals, diagnostics
+    Diff(DiffArgs),
     /// Print the JSON Schema of `planck compile` output
     Schema,
     /// Explain a diagnostic code: what it finds, why it matters, an example and the fix
@@ -83,6 +87,32 @@ struct CompileArgs {
     config: Option<PathBuf>,
 }
 
+#[derive(clap::Args)]
+struct DiffArgs {
+    /// OLD NEW: two plan files (or folders holding one root plan each; `/dev/null` for a
+    /// side that does not exist). With --git: the plan to compare, by default the one in
+    /// the current folder.
+    #[arg(value_name = "PATH", num_args = 0..=2)]
+    paths: Vec<PathBuf>,
+    /// Compare the working tree against this git revision (its plan, includes and CSV
+    /// files read from the repository)
+    #[arg(long, value_name = "REV")]
+    git: Option<String>,
+    /// How to print the differences
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    format: DiffFormat,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DiffFormat {
+    /// Aligned text for a terminal
+    Text,
+    /// Markdown for a pull-request comment
+    Markdown,
+    /// One JSON object for tools
+    Json,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     /// Graphical report for people (colour on a terminal)
@@ -122,6 +152,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check(&args),
         Command::Compile(args) => compile(&args),
+        Command::Diff(args) => diff(&args),
         Command::Schema => print(emit::compile::SCHEMA).map(|()| ExitCode::SUCCESS),
         Command::Explain { code } => explain(code.as_deref()),
         Command::Init { dir } => init(&dir),
@@ -649,5 +680,139 @@ fn init(dir: &Path) -> Result<ExitCode, Fatal> {
         toml.display(),
         shell_word(dir)
     ))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A side of `planck diff OLD NEW`: `/dev/null` is a plan that does not exist.
+fn diff_side(path: &Path, cwd: &Path) -> Result<Option<planck::Compilation>, Fatal> {
+    if path == Path::new("/dev/null") {
+        return Ok(None);
+    }
+    let root = single_root(path)?;
+    Ok(Some(
+        compile_root(&root, cwd, None, None, Detail::Cells)?.compilation,
+    ))
+}
+
+/// `planck diff`: exit 0 whether or not the plans differ (like `git diff`), also when a
+/// side has errors (they are part of the diff); 2 when a side cannot be read.
+fn diff(args: &DiffArgs) -> Result<ExitCode, Fatal> {
+    let cwd = std::env::current_dir().map_err(|e| Fatal(format!("no working folder: {e}")))?;
+    let (old_path, new_path, old, new) = match (&args.git, args.paths.as_slice()) {
+        (None, [old, new]) => {
+            // The two sides are independent: compile them at the same time.
+            let (a, b) = std::thread::scope(|s| {
+                let a = s.spawn(|| diff_side(old, &cwd));
+                let b = diff_side(new, &cwd);
+                let a = a
+                    .join()
+                    .unwrap_or_else(|_| Err(Fatal("the old side could not be compiled".into())));
+                (a, b)
+            });
+            (old.display().to_string(), new.display().to_string(), a?, b?)
+        }
+        (None, _) => {
+            return Err(Fatal(
+                "`planck diff` takes two plans (OLD NEW), or --git REV [PATH]".to_string(),
+            ));
+        }
+        (Some(rev), paths) => {
+            let [path] = paths else {
+                if paths.is_empty() {
+                    return diff_git(args, rev, Path::new("."), &cwd);
+                }
+                return Err(Fatal(
+                    "`planck diff --git REV` takes at most one PATH".to_string(),
+                ));
+            };
+            return diff_git(args, rev, path, &cwd);
+        }
+    };
+    let result = planck::diff::diff(
+        &planck::diff::Side {
+            path: old_path,
+            compilation: old.as_ref(),
+        },
+        &planck::diff::Side {
+            path: new_path,
+            compilation: new.as_ref(),
+        },
+    );
+    print_diff(&result, args.format)
+}
+
+/// `planck diff --git REV PATH`: the plan in the working tree against the same plan, its
+/// includes, data files and configuration as they were at REV.
+fn diff_git(args: &DiffArgs, rev: &str, path: &Path, cwd: &Path) -> Result<ExitCode, Fatal> {
+    let root = single_root(path)?;
+    let absolute = load::normalize(&cwd.join(&root));
+    let folder = absolute.parent().unwrap_or(cwd).to_path_buf();
+    let git = git_fs::GitFs::open(&folder, rev).map_err(Fatal)?;
+    let Compiled {
+        compilation: new,
+        project_root,
+        config: config_path,
+    } = compile_root(&root, cwd, None, None, Detail::Cells)?;
+    let old_config = match &config_path {
+        Some(p) => match git.blob(p).map_err(Fatal)? {
+            Some(bytes) => {
+                let text = String::from_utf8(bytes)
+                    .map_err(|_| Fatal(format!("{} at {rev} is not valid UTF-8", p.display())))?;
+                config::parse(&text).map_err(|e| {
+                    Fatal(format!(
+                        "{} at {rev} is not a valid planck configuration: {}",
+                        p.display(),
+                        e.message
+                    ))
+                })?
+            }
+            None => Config::default(),
+        },
+        None => Config::default(),
+    };
+    let canonical_root = std::fs::canonicalize(&absolute).unwrap_or(absolute);
+    let old = git.blob(&canonical_root).map_err(Fatal)?.map(|bytes| {
+        planck::compile(
+            &root,
+            bytes,
+            &git,
+            &LoadOptions {
+                project_root,
+                base_dir: cwd.to_path_buf(),
+            },
+            &old_config,
+            &planck::RunOptions {
+                as_of: None,
+                today: Some(chrono::Local::now().date_naive()),
+                detail: Detail::Cells,
+            },
+        )
+    });
+    let shown = root.display().to_string();
+    let result = planck::diff::diff(
+        &planck::diff::Side {
+            path: format!("{shown} at {rev}"),
+            compilation: old.as_ref(),
+        },
+        &planck::diff::Side {
+            path: shown,
+            compilation: Some(&new),
+        },
+    );
+    print_diff(&result, args.format)
+}
+
+fn print_diff(diff: &planck::diff::Diff, format: DiffFormat) -> Result<ExitCode, Fatal> {
+    let text = match format {
+        DiffFormat::Text => planck::diff::render::text(diff),
+        DiffFormat::Markdown => planck::diff::render::markdown(diff),
+        DiffFormat::Json => {
+            let mut text = serde_json::to_string_pretty(diff)
+                .map_err(|e| Fatal(format!("cannot write JSON: {e}")))?;
+            text.push('\n');
+            text
+        }
+    };
+    print(&text)?;
     Ok(ExitCode::SUCCESS)
 }

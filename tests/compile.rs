@@ -8,6 +8,8 @@ use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;
 
+mod common;
+
 fn planck() -> Command {
     let mut cmd = Command::cargo_bin("planck").unwrap_or_else(|e| panic!("{e}"));
     cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
@@ -196,30 +198,7 @@ fn a_folder_with_several_roots_must_name_one() {
 /// Every way `value` breaks the compile output's JSON Schema (draft 2020-12), by
 /// instance location.
 fn schema_errors(value: &Value) -> Vec<String> {
-    let schema: Value = serde_json::from_str(planck::emit::compile::SCHEMA).unwrap();
-    let mut schemas = boon::Schemas::new();
-    let mut compiler = boon::Compiler::new();
-    compiler
-        .add_resource("file:///compile.schema.json", schema)
-        .unwrap();
-    let index = compiler
-        .compile("file:///compile.schema.json", &mut schemas)
-        .unwrap();
-    match schemas.validate(value, index) {
-        Ok(()) => Vec::new(),
-        Err(error) => {
-            let mut leaves = Vec::new();
-            let mut stack = vec![&error];
-            while let Some(e) = stack.pop() {
-                if e.causes.is_empty() {
-                    leaves.push(format!("{}: {}", e.instance_location, e.kind));
-                }
-                stack.extend(&e.causes);
-            }
-            leaves.sort();
-            leaves
-        }
-    }
+    common::schema_errors(planck::emit::compile::SCHEMA, value)
 }
 
 #[test]

@@ -76,3 +76,33 @@ pub fn compile_files(
 pub fn compile(text: impl Into<Vec<u8>>, detail: Detail) -> planck::Compilation {
     compile_files(text, &[], &Config::default(), detail)
 }
+
+/// Every way `value` breaks the JSON Schema (draft 2020-12) `schema`, by instance
+/// location, sorted.
+pub fn schema_errors(schema: &str, value: &serde_json::Value) -> Vec<String> {
+    let schema: serde_json::Value =
+        serde_json::from_str(schema).unwrap_or_else(|e| panic!("the schema: {e}"));
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    compiler
+        .add_resource("file:///schema.json", schema)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let index = compiler
+        .compile("file:///schema.json", &mut schemas)
+        .unwrap_or_else(|e| panic!("{e}"));
+    match schemas.validate(value, index) {
+        Ok(()) => Vec::new(),
+        Err(error) => {
+            let mut leaves = Vec::new();
+            let mut stack = vec![&error];
+            while let Some(e) = stack.pop() {
+                if e.causes.is_empty() {
+                    leaves.push(format!("{}: {}", e.instance_location, e.kind));
+                }
+                stack.extend(&e.causes);
+            }
+            leaves.sort();
+            leaves
+        }
+    }
+}
