@@ -42,6 +42,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod emit;
 pub mod explain;
+pub mod fmt;
 pub mod fmt_num;
 pub mod fs;
 pub mod init;
