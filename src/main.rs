@@ -729,13 +729,11 @@ fn fmt(args: &FmtArgs) -> Result<ExitCode, Fatal> {
                     print(&escape_lines(&diff))?;
                 }
             }
-            FmtInput::File { .. } if !args.stdout => {
+            FmtInput::File { shown, canonical } if !args.stdout => {
                 if differs {
                     changed += 1;
-                    if let FmtInput::File { shown, canonical } = input {
-                        files::replace_file(canonical, formatted.as_bytes())
-                            .map_err(|e| Fatal(format!("cannot write {}: {e}", shown.display())))?;
-                    }
+                    files::replace_file(canonical, formatted.as_bytes())
+                        .map_err(|e| Fatal(format!("cannot write {}: {e}", shown.display())))?;
                     print(&format!("formatted {}\n", escape_control(&name)))?;
                 }
             }
@@ -749,7 +747,7 @@ fn fmt(args: &FmtArgs) -> Result<ExitCode, Fatal> {
         }
     }
     if args.check && changed > 0 {
-        let files = if changed == 1 { "file" } else { "files" };
+        let files = if inputs.len() == 1 { "file" } else { "files" };
         print(&format!(
             "{changed} of {} {files} would be reformatted\n",
             inputs.len()
