@@ -1,9 +1,10 @@
 //! `planck fmt`: one canonical layout for `.plan` files (the rules are in `docs/style.md`).
 //!
-//! The formatter reads the file twice: [`crate::syntax::parse`] decides whether it has
-//! syntax errors (then it is left as it is, and those errors are returned) and gives its
-//! comments; the grammar's parse tree gives every token with its position, which the
-//! layout prints exactly as written. It never resolves names nor reads other files.
+//! The scanner gives the comments and the chunks `check` parses item by item; the file is
+//! parsed whole by the grammar, whose parse tree gives every token with its position,
+//! which the layout prints exactly as written. A file whose items do not parse as they
+//! do item by item is left as it is, with the syntax errors `check` reports for it. It
+//! never resolves names nor reads other files.
 //!
 //! The formatter knows the grammar only through `shape.rs` (how each rule is laid out)
 //! and the comments only through their spans and text.
@@ -15,35 +16,44 @@ pub use layout::MAX_WIDTH;
 
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::source::{FileId, Span};
-use crate::syntax::{PlanParser, Rule};
+use crate::syntax::{PlanParser, Rule, scan};
 use layout::CommentAt;
 use pest::Parser;
 
 /// The canonical text of `text` (the file `file`), or the syntax errors that keep it
 /// from being formatted.
 pub fn format(file: FileId, text: &str) -> Result<String, Vec<Diagnostic>> {
-    let (tree, diagnostics) = crate::syntax::parse(file, text);
-    let errors: Vec<Diagnostic> = diagnostics
-        .into_iter()
-        .filter(|d| d.code == Code::Syntax && d.severity == Severity::Error)
-        .collect();
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let file_pair = match PlanParser::parse(Rule::file, text) {
-        Ok(mut pairs) => pairs.next(),
-        Err(error) => {
-            let at = match error.location {
-                pest::error::InputLocation::Pos(at) => at,
-                pest::error::InputLocation::Span((at, _)) => at,
-            };
-            return Err(vec![reads_differently(file, at, text.len())]);
+    let scanned = scan::scan(file, text);
+    let tree = if scanned.chunks.iter().all(|c| c.too_deep.is_none()) {
+        PlanParser::parse(Rule::file, text).map_err(|e| match e.location {
+            pest::error::InputLocation::Pos(at) => at,
+            pest::error::InputLocation::Span((at, _)) => at,
+        })
+    } else {
+        Err(0)
+    };
+    let parsed = tree.and_then(|mut pairs| {
+        let file_pair = pairs.next().ok_or(0usize)?;
+        same_as_item_by_item(&file_pair, &scanned.chunks)?;
+        Ok(file_pair)
+    });
+    let file_pair = match parsed {
+        Ok(file_pair) => file_pair,
+        Err(at) => {
+            // Report the file as `check` does: parsed item by item.
+            let errors: Vec<Diagnostic> = crate::syntax::parse(file, text)
+                .1
+                .into_iter()
+                .filter(|d| d.code == Code::Syntax && d.severity == Severity::Error)
+                .collect();
+            return Err(if errors.is_empty() {
+                vec![reads_differently(file, at, text.len())]
+            } else {
+                errors
+            });
         }
     };
-    let Some(file_pair) = file_pair else {
-        return Ok(String::new());
-    };
-    let comments: Vec<CommentAt<'_>> = tree
+    let comments: Vec<CommentAt<'_>> = scanned
         .comments
         .iter()
         .filter_map(|c| {
@@ -56,6 +66,32 @@ pub fn format(file: FileId, text: &str) -> Result<String, Vec<Diagnostic>> {
         })
         .collect();
     Ok(layout::layout(text, file_pair, &comments))
+}
+
+/// Whether the file, parsed whole, has the items it has parsed item by item (as
+/// [`crate::syntax::parse`] and so `check` read it): every item lies within one of the
+/// scanner's chunks. Each chunk alone then gives the same items, so there is no syntax
+/// error, and the layout cannot change what the file means. Else the offset of the first
+/// item that runs past its chunk.
+fn same_as_item_by_item(
+    file_pair: &pest::iterators::Pair<'_, Rule>,
+    chunks: &[scan::Chunk],
+) -> Result<(), usize> {
+    let mut bounds = chunks.iter().peekable();
+    for item in file_pair.clone().into_inner() {
+        if item.as_rule() == Rule::EOI {
+            continue;
+        }
+        let span = item.as_span();
+        while bounds.next_if(|c| c.end <= span.start()).is_some() {}
+        if !bounds
+            .peek()
+            .is_some_and(|c| c.start <= span.start() && span.end() <= c.end)
+        {
+            return Err(span.start());
+        }
+    }
+    Ok(())
 }
 
 /// Item by item the file parses, but not as a whole: formatting would change what it
