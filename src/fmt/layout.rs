@@ -378,7 +378,7 @@ impl<'s> Printer<'s> {
                         b.as_rule() == rule
                             && !breaks_table(
                                 self.src
-                                    .get(a.as_span().end()..b.as_span().start())
+                                    .get(content_end(a)..b.as_span().start())
                                     .unwrap_or(""),
                             )
                     }
@@ -443,6 +443,20 @@ impl<'s> Printer<'s> {
         }
         self.token(close, close + 1, "}");
         (self.in_statement, self.continued, self.block_fresh) = saved;
+    }
+}
+
+/// Where the last token of a statement ends. Its span may run further: the grammar's
+/// spans take in the white space and comments skipped while looking for an optional last
+/// part (`split_entry`'s nested block).
+fn content_end(pair: &Pair<'_, Rule>) -> usize {
+    match shape(pair.as_rule()) {
+        Shape::Token | Shape::Item | Shape::Block => pair.as_span().end(),
+        _ => pair
+            .clone()
+            .into_inner()
+            .last()
+            .map_or(pair.as_span().end(), |last| content_end(&last)),
     }
 }
 
