@@ -4,6 +4,9 @@
 //! (the same compile output, the same diagnostics). A property test does the same for
 //! plans laid out at random, and the command line is tested as users run it.
 
+// A test that panics fails loudly; helpers outside `#[test]` functions may unwrap too.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use assert_cmd::Command;

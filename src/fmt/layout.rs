@@ -285,10 +285,10 @@ impl<'s> Printer<'s> {
                     // Pad only when the next cell follows on the same line.
                     if let (Some(next), Some(column_width)) = (parts.peek(), columns.get(column))
                         && shape(next.as_rule()) != Shape::Block
-                        && !self
+                        && self
                             .comments
                             .get(self.next_comment)
-                            .is_some_and(|c| c.start < next.as_span().start())
+                            .is_none_or(|c| c.start >= next.as_span().start())
                         && !self.out.get(line_start..).unwrap_or("").contains('\n')
                     {
                         self.sep = Sep::Spaces(column_width.saturating_sub(width) + 1);
