@@ -62,6 +62,8 @@ struct Printer<'s> {
     one_line: bool,
     /// The source offset just after the last token or comment printed.
     last_end: usize,
+    /// Where in `out` each comment at the end of a line begins (at the space before it).
+    line_end_comments: Vec<usize>,
     sep: Sep,
 }
 
@@ -78,6 +80,7 @@ pub(super) fn layout(src: &str, file_pair: Pair<'_, Rule>, comments: &[CommentAt
         block_fresh: true,
         one_line: false,
         last_end: 0,
+        line_end_comments: Vec::new(),
         sep: Sep::Spaces(1),
     };
     let mut pieces = Vec::new();
@@ -91,6 +94,7 @@ pub(super) fn layout(src: &str, file_pair: Pair<'_, Rule>, comments: &[CommentAt
         let rule = item.as_rule();
         printer.statement(item, None);
         let text = std::mem::take(&mut printer.out);
+        let text = align_line_end_comments(&text, &std::mem::take(&mut printer.line_end_comments));
         pieces.push(Piece {
             text: text.trim_end_matches('\n').to_string(),
             item: Some(rule),
@@ -137,6 +141,57 @@ fn assemble(pieces: &[Piece]) -> String {
         out.push_str(&piece.text);
         out.push('\n');
         previous = Some(piece);
+    }
+    out
+}
+
+/// Align the comments that end consecutive lines of the same indentation one space after
+/// the longest of those lines (by display width). `marks` are where each such comment begins in `text`, at the
+/// one space put before it, in order.
+fn align_line_end_comments(text: &str, marks: &[usize]) -> String {
+    if marks.is_empty() {
+        return text.to_string();
+    }
+    // Each line, and where its comment begins within it.
+    let mut lines: Vec<(&str, Option<usize>)> = Vec::new();
+    let mut marks = marks.iter().peekable();
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let end = start + line.len();
+        let mark = marks.next_if(|&&m| m < end).map(|&m| m - start);
+        while marks.next_if(|&&m| m < end).is_some() {}
+        lines.push((line, mark));
+        start = end;
+    }
+    let mut out = String::with_capacity(text.len() + 16 * lines.len());
+    let mut rest = lines.as_slice();
+    while let Some(&(line, mark)) = rest.first() {
+        if mark.is_none() {
+            out.push_str(line);
+            rest = rest.get(1..).unwrap_or_default();
+            continue;
+        }
+        let indent = |line: &str| line.len() - line.trim_start_matches(' ').len();
+        let run = rest
+            .iter()
+            .take_while(|(l, m)| m.is_some() && indent(l) == indent(line))
+            .count();
+        let (group, after) = rest.split_at(run);
+        let code_width = |line: &str, at: usize| line.get(..at).map_or(0, UnicodeWidthStr::width);
+        let column = group
+            .iter()
+            .map(|&(line, m)| code_width(line, m.unwrap_or(0)))
+            .max()
+            .unwrap_or(0);
+        for &(line, m) in group {
+            let at = m.unwrap_or(0);
+            out.push_str(line.get(..at).unwrap_or(""));
+            for _ in code_width(line, at)..=column {
+                out.push(' ');
+            }
+            out.push_str(line.get(at + 1..).unwrap_or(""));
+        }
+        rest = after;
     }
     out
 }
@@ -200,6 +255,7 @@ impl<'s> Printer<'s> {
             self.next_comment += 1;
             let ends_line = !self.at_line_start() && !self.gap(comment.start).contains('\n');
             if ends_line {
+                self.line_end_comments.push(self.out.len());
                 self.out.push(' ');
             } else {
                 if !self.at_line_start() {
@@ -427,6 +483,7 @@ impl<'s> Printer<'s> {
                 return;
             }
             self.out.truncate(mark);
+            self.line_end_comments.retain(|&at| at < mark);
             self.last_end = open + 1;
         }
 
