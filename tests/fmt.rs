@@ -326,13 +326,14 @@ fn separator(kind: u8, comment: usize, before_column0: bool, after_comment: bool
     if after_comment {
         return format!("\n{indent}");
     }
-    match kind % 7 {
+    match kind % 8 {
         0 => " ".to_string(),
         1 => "   ".to_string(),
         2 => "\t".to_string(),
         3 => ", ".to_string(),
         4 => format!("\n{indent}"),
         5 => format!("\n\n{indent}"),
+        6 => format!("\r\n \r\n{indent}"),
         _ => format!(" {comment}\n{indent}"),
     }
 }
@@ -584,5 +585,36 @@ fn control_characters_from_the_plan_are_escaped_in_the_diff() {
         String::from_utf8(out.stdout).unwrap(),
         "--- a.plan\n+++ a.plan\n@@ -1 +1 @@\n-strategy s  \"\\u{1b}[31mred\"\n+strategy s \"\\u{1b}[31mred\"\n\
          1 of 1 file would be reformatted\n"
+    );
+}
+
+#[test]
+fn what_cannot_be_formatted_is_said_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let latin1 = b"strategy s \"caf\xe9\"\n";
+    std::fs::write(dir.path().join("latin1.plan"), latin1).unwrap();
+    let out = planck(dir.path())
+        .args(["fmt", "latin1.plan"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "error: latin1.plan is not valid UTF-8; it was left as it is\n"
+    );
+    assert_eq!(std::fs::read(dir.path().join("latin1.plan")).unwrap(), latin1);
+
+    // Arguments that cannot both be obeyed, and a folder with nothing to format.
+    let out = planck(dir.path())
+        .args(["fmt", "--check", "--stdout", "latin1.plan"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    std::fs::create_dir(dir.path().join("empty")).unwrap();
+    let out = planck(dir.path()).args(["fmt", "empty"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "error: no .plan file in empty\n"
     );
 }
