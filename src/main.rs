@@ -624,6 +624,7 @@ fn fmt_inputs(paths: &[PathBuf]) -> Result<Vec<FmtInput>, Fatal> {
         }
         let meta = std::fs::metadata(path).map_err(|e| io_error(path, &e))?;
         let found = if meta.is_dir() {
+            // Links leading out of the folder are skipped with a warning, as by `check`.
             let found = find_plan_files(path, |file, top| {
                 is_inside(file, top) && {
                     let regular = std::fs::metadata(file).is_ok_and(|m| m.is_file());
@@ -638,23 +639,24 @@ fn fmt_inputs(paths: &[PathBuf]) -> Result<Vec<FmtInput>, Fatal> {
             }
             found
         } else {
-            vec![path.clone()]
-        };
-        for file in found {
-            let canonical = std::fs::canonicalize(&file).map_err(|e| io_error(&file, &e))?;
             // A link named on the command line is followed only to a file in its own
             // folder: a link planted in a repository cannot make fmt rewrite a file elsewhere.
-            let folder = match file.parent() {
+            let folder = match path.parent() {
                 Some(d) if !d.as_os_str().is_empty() => d,
                 _ => Path::new("."),
             };
             let folder = std::fs::canonicalize(folder).map_err(|e| io_error(folder, &e))?;
+            let canonical = std::fs::canonicalize(path).map_err(|e| io_error(path, &e))?;
             if !canonical.starts_with(&folder) {
                 return Err(Fatal(format!(
                     "{} is a symbolic link to a file outside its folder; planck fmt does not write through it",
-                    file.display()
+                    path.display()
                 )));
             }
+            vec![path.clone()]
+        };
+        for file in found {
+            let canonical = std::fs::canonicalize(&file).map_err(|e| io_error(&file, &e))?;
             if seen.insert(canonical.clone()) {
                 inputs.push(FmtInput::File {
                     shown: tidy(file),

@@ -563,12 +563,28 @@ fn a_rewritten_file_keeps_its_permissions_and_links_stay_inside() {
         "error: link.plan is a symbolic link to a file outside its folder; planck fmt does not write through it\n"
     );
     std::fs::write(project.join("own.plan"), MESSY).unwrap();
+    // A link to a file inside the folder is followed; that file is formatted once.
+    std::fs::create_dir(project.join("sub")).unwrap();
+    std::os::unix::fs::symlink(project.join("own.plan"), project.join("sub/again.plan")).unwrap();
     let out = planck(&project).args(["fmt", "."]).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(std::fs::read_to_string(&target).unwrap(), MESSY);
     assert_eq!(
         std::fs::read_to_string(project.join("own.plan")).unwrap(),
         TIDY
+    );
+    assert!(
+        std::fs::symlink_metadata(project.join("sub/again.plan"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.starts_with("warning: skipped ./link.plan: a symbolic link to a file outside"),
+        "{stderr}"
     );
 }
 
@@ -602,7 +618,10 @@ fn what_cannot_be_formatted_is_said_and_left_alone() {
         String::from_utf8(out.stderr).unwrap(),
         "error: latin1.plan is not valid UTF-8; it was left as it is\n"
     );
-    assert_eq!(std::fs::read(dir.path().join("latin1.plan")).unwrap(), latin1);
+    assert_eq!(
+        std::fs::read(dir.path().join("latin1.plan")).unwrap(),
+        latin1
+    );
 
     // Arguments that cannot both be obeyed, and a folder with nothing to format.
     let out = planck(dir.path())
