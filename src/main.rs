@@ -40,7 +40,7 @@ enum Command {
         /// The code, e.g. shares-sum (without it, list every code)
         code: Option<String>,
     },
-    /// Format plans in the one canonical layout (see docs/style.md)
+    /// Format plans in the one canonical layout
     Fmt(FmtArgs),
     /// Write a small, valid, commented starter plan and planck.toml
     Init {
