@@ -649,3 +649,43 @@ fn what_cannot_be_formatted_is_said_and_left_alone() {
         "error: no .plan file in empty\n"
     );
 }
+
+#[test]
+fn the_pre_commit_hooks_run_as_pre_commit_runs_them() {
+    let hooks = std::fs::read_to_string(repo().join(".pre-commit-hooks.yaml")).unwrap();
+    let ids: Vec<&str> = hooks
+        .lines()
+        .filter_map(|l| l.strip_prefix("- id: "))
+        .collect();
+    assert_eq!(ids, ["planck-check", "planck-fmt"]);
+    let entries: Vec<Vec<&str>> = hooks
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("entry: "))
+        .map(|e| e.split_whitespace().collect())
+        .collect();
+    assert_eq!(
+        entries,
+        [vec!["planck", "check"], vec!["planck", "fmt", "--check"]]
+    );
+
+    // A repository with one plan, in planck's layout: `planck-check` runs without file
+    // names, `planck-fmt` with the staged ones.
+    let dir = tempfile::tempdir().unwrap();
+    let plan = std::fs::read_to_string(repo().join("examples/quickstart.plan")).unwrap();
+    std::fs::write(dir.path().join("sales.plan"), &plan).unwrap();
+    let out = planck(dir.path()).args(&entries[0][1..]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let out = planck(dir.path())
+        .args(&entries[1][1..])
+        .arg("sales.plan")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    std::fs::write(dir.path().join("sales.plan"), plan.replace("\n  ", "\n\t")).unwrap();
+    let out = planck(dir.path())
+        .args(&entries[1][1..])
+        .arg("sales.plan")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+}
