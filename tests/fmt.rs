@@ -278,7 +278,12 @@ const BASES: &[&str] = &[
     include_str!("fmt/chinese.plan"),
     include_str!("fmt/one-line.plan"),
     include_str!("fmt/long-split.plan"),
+    include_str!("fmt/comments.plan"),
+    include_str!("fmt/runs.plan"),
     include_str!("../examples/fiscal-year.plan"),
+    include_str!("../examples/east-china/plan.plan"),
+    include_str!("../examples/east-china/org.plan"),
+    include_str!("../examples/east-china/pipeline.plan"),
 ];
 
 /// The tokens of a canonical text: strings, comments and words, and whether each starts
@@ -366,7 +371,7 @@ fn scramble(base: &str, choices: &[(u8, usize)]) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
     #[test]
     fn formatting_a_plan_laid_out_at_random_keeps_its_meaning(
