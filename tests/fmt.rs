@@ -179,18 +179,23 @@ fn every_fixture_formats_to_its_snapshot() {
 
 #[test]
 fn every_example_formats_to_its_snapshot() {
-    let examples = [
-        "examples/quickstart.plan",
-        "examples/fiscal-year.plan",
-        "examples/east-china/plan.plan",
-        "examples/east-china/org.plan",
-        "examples/east-china/pipeline.plan",
-    ];
-    for example in examples {
-        let text = std::fs::read_to_string(repo().join(example)).unwrap();
-        let name = example
-            .trim_start_matches("examples/")
-            .trim_end_matches(".plan")
+    let examples: Vec<PathBuf> = repository_plans()
+        .into_iter()
+        .filter(|p| p.starts_with(repo().join("examples")))
+        .collect();
+    assert!(
+        examples.len() >= 5,
+        "found only {} examples",
+        examples.len()
+    );
+    for path in examples {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let name = path
+            .strip_prefix(repo().join("examples"))
+            .unwrap()
+            .with_extension("")
+            .display()
+            .to_string()
             .replace('/', "-");
         snapshot(&format!("example-{name}"), &format(&text));
     }
