@@ -699,3 +699,34 @@ fn the_pre_commit_hooks_run_as_pre_commit_runs_them() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{out:?}");
 }
+
+#[test]
+fn blocks_nested_too_deep_are_refused_before_the_grammar_sees_them() {
+    let depth = 60;
+    let mut text = String::from("goal g {\n");
+    for i in 0..depth {
+        text.push_str(&format!("split d{i} {{ m 100% {{\n"));
+    }
+    text.push_str(&"} }\n".repeat(depth));
+    text.push_str("}\n");
+    let Err(diagnostics) = planck::fmt::format(FileId(0), &text) else {
+        panic!("nesting {depth} deep was formatted");
+    };
+    assert_eq!(diagnostics.len(), 1);
+    assert_eq!(
+        diagnostics[0].message,
+        "blocks are nested more than 48 levels deep"
+    );
+    // Nesting just within the limit is formatted, one level per line.
+    let mut text = String::from("goal g {\n");
+    for i in 0..23 {
+        text.push_str(&format!("split d{i} {{ m 100% {{\n"));
+    }
+    text.push_str(&"} }\n".repeat(23));
+    text.push_str("}\n");
+    let formatted = format(&text);
+    // The goal's two lines, and per level a split and an entry opening and closing,
+    // except the innermost entry, whose block is empty: `m 100% {}`.
+    assert_eq!(formatted.lines().count(), 2 + 4 * 23 - 1);
+    assert_eq!(format(&formatted), formatted);
+}
