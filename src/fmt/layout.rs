@@ -107,8 +107,9 @@ pub(super) fn layout(src: &str, file_pair: Pair<'_, Rule>, comments: &[CommentAt
 
 /// Join the top-level pieces. Items are one blank line apart, except that one-line items
 /// of the same kind keep the grouping they were written with (a blank line where there
-/// was one, none where there was none). Comments between items keep one blank line
-/// where the source had at least one.
+/// was one, none where there was none). Comments right below an item, with a blank line
+/// after them, stay with that item; other comments between items keep one blank line
+/// before them where the source had at least one, and stay with the item below them.
 fn assemble(pieces: &[Piece]) -> String {
     // For each piece, the first item at or after it.
     let mut next_item: Vec<Option<&Piece>> = vec![None; pieces.len()];
@@ -123,9 +124,10 @@ fn assemble(pieces: &[Piece]) -> String {
     }
     let mut out = String::with_capacity(pieces.iter().map(|p| p.text.len() + 2).sum());
     let mut previous: Option<&Piece> = None;
-    for (piece, next) in pieces.iter().zip(next_item) {
+    for (i, (piece, next)) in pieces.iter().zip(next_item).enumerate() {
         if let Some(prev) = previous {
             let blank = match (prev.item, next) {
+                (Some(_), _) if ends_item(pieces.get(i..).unwrap_or_default()) => false,
                 (Some(kind), Some(next))
                     if prev.one_line() && next.one_line() && next.item == Some(kind) =>
                 {
@@ -145,9 +147,26 @@ fn assemble(pieces: &[Piece]) -> String {
     out
 }
 
+/// Whether `rest` starts with comments that end the item before them: written right
+/// below it, and followed by a blank line or the end of the file.
+fn ends_item(rest: &[Piece]) -> bool {
+    let Some(first) = rest.first() else {
+        return false;
+    };
+    if first.item.is_some() || first.blank_before {
+        return false;
+    }
+    let run = 1 + rest
+        .iter()
+        .skip(1)
+        .take_while(|p| p.item.is_none() && !p.blank_before)
+        .count();
+    rest.get(run).is_none_or(|after| after.blank_before)
+}
+
 /// Align the comments that end consecutive lines of the same indentation one space after
-/// the longest of those lines (by display width). `marks` are where each such comment begins in `text`, at the
-/// one space put before it, in order.
+/// the longest of those lines (by display width). `marks` are where each such comment
+/// begins in `text`, at the one space put before it, in order.
 fn align_line_end_comments(text: &str, marks: &[usize]) -> String {
     if marks.is_empty() {
         return text.to_string();
