@@ -215,6 +215,11 @@ fn align_line_end_comments(text: &str, marks: &[usize]) -> String {
     out
 }
 
+/// What the grammar skips as white space on a line (commas are separators, read as space).
+fn is_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | ',' | '\u{feff}')
+}
+
 /// Whether a stretch of white space between two printed things holds an empty line.
 fn has_blank_line(gap: &str) -> bool {
     let mut newlines = 0;
@@ -226,7 +231,7 @@ fn has_blank_line(gap: &str) -> bool {
                     return true;
                 }
             }
-            ' ' | '\t' | '\r' | ',' | '\u{feff}' => {}
+            c if is_space(c) => {}
             _ => newlines = 0,
         }
     }
@@ -296,10 +301,7 @@ impl<'s> Printer<'s> {
     fn flush_line_end_comment(&mut self) {
         if let Some(comment) = self.comments.get(self.next_comment).copied()
             && comment.start >= self.last_end
-            && self
-                .gap(comment.start)
-                .chars()
-                .all(|c| matches!(c, ' ' | '\t' | '\r' | ',' | '\u{feff}'))
+            && self.gap(comment.start).chars().all(is_space)
         {
             self.flush_comments(comment.start + 1);
         }
@@ -540,10 +542,10 @@ fn content_end(pair: &Pair<'_, Rule>) -> usize {
 /// comment on a line of its own.
 fn breaks_table(gap: &str) -> bool {
     has_blank_line(gap)
-        || gap.split('\n').skip(1).any(|line| {
-            line.trim_start_matches([' ', '\t', ',', '\r'])
-                .starts_with('#')
-        })
+        || gap
+            .split('\n')
+            .skip(1)
+            .any(|line| line.trim_start_matches(is_space).starts_with('#'))
 }
 
 /// The width of each column of a table but the last of each row: the widest cell in it.
