@@ -2,7 +2,7 @@
 # Run one fuzz target for a fixed time, seeding its corpus first if it is empty, then print
 # how many inputs ran and whether anything was found.
 #
-# Usage: fuzz/run.sh TARGET SECONDS     (TARGET: parse, check, compile or csv)
+# Usage: fuzz/run.sh TARGET SECONDS     (TARGET: parse, check, compile, csv or fmt)
 #
 # Needs cargo-fuzz (`cargo install cargo-fuzz --locked`). RUSTC_BOOTSTRAP=1 lets the stable
 # toolchain take the unstable flags cargo-fuzz passes to rustc. The build is optimised, with
@@ -16,13 +16,13 @@
 # (from inside fuzz/), and keep a small copy under fuzz/regressions/TARGET/.
 set -uo pipefail
 
-usage() { echo "usage: $0 TARGET SECONDS   (TARGET: parse, check, compile or csv)" >&2; exit 2; }
+usage() { echo "usage: $0 TARGET SECONDS   (TARGET: parse, check, compile, csv or fmt)" >&2; exit 2; }
 [ $# -eq 2 ] || usage
 target=$1 seconds=$2
 case "$target" in
     # The longest input each target is given: plans are small files, and a longer input
     # mostly spends its time in one long line rather than reaching new code.
-    parse) max_len=8192 ;;
+    parse | fmt) max_len=8192 ;;
     check | compile) max_len=4096 ;;
     csv) max_len=4096 ;;
     *) usage ;;

@@ -4,13 +4,13 @@
 # file (plus two CSV files written for the `csv` target's plan). Files are named by the SHA-1
 # of their content, as libFuzzer names its own, so running this again adds nothing twice.
 #
-# Usage: fuzz/seed.sh [TARGET...]   (default: parse check compile csv)
+# Usage: fuzz/seed.sh [TARGET...]   (default: parse check compile csv fmt)
 set -euo pipefail
 
 fuzz_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(dirname "$fuzz_dir")
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(parse check compile csv)
+[ ${#targets[@]} -gt 0 ] || targets=(parse check compile csv fmt)
 
 # Write stdin into corpus/$1 under the hash of its content.
 add() {
@@ -59,9 +59,9 @@ seed_csv() {
 
 for target in "${targets[@]}"; do
     case "$target" in
-        parse | check | compile) seed_plans "$target" ;;
+        parse | check | compile | fmt) seed_plans "$target" ;;
         csv) seed_csv ;;
-        *) echo "seed.sh: unknown target \`$target\` (parse, check, compile, csv)" >&2; exit 2 ;;
+        *) echo "seed.sh: unknown target \`$target\` (parse, check, compile, csv, fmt)" >&2; exit 2 ;;
     esac
     echo "corpus/$target: $(find "$fuzz_dir/corpus/$target" -type f ! -name '.*' | wc -l) files"
 done

@@ -151,6 +151,18 @@ pub fn write_atomically_with(
     Ok(())
 }
 
+/// Replace the existing regular file `path` (already resolved: not a link) with `bytes`
+/// atomically, keeping its permissions: the temporary file is created private, and a
+/// formatted plan must stay as readable as it was.
+pub fn replace_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let permissions = std::fs::metadata(path)?.permissions();
+    let mut temp = temp_in(folder_of(path), path)?;
+    temp.write_all(bytes)?;
+    temp.as_file().set_permissions(permissions)?;
+    temp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
 /// Create `path` with `bytes`, atomically and only if nothing is there: not a file, not a
 /// folder, not even a dangling symbolic link. A file created by someone else at the same
 /// moment is never replaced.

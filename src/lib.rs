@@ -43,6 +43,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod emit;
 pub mod explain;
+pub mod fmt;
 pub mod fmt_num;
 pub mod fs;
 pub mod init;

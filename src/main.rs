@@ -44,6 +44,8 @@ enum Command {
         /// The code, e.g. shares-sum (without it, list every code)
         code: Option<String>,
     },
+    /// Format plans in the one canonical layout
+    Fmt(FmtArgs),
     /// Write a small, valid, commented starter plan and planck.toml
     Init {
         /// The folder to write into (created if missing)
@@ -113,6 +115,20 @@ enum DiffFormat {
     Json,
 }
 
+#[derive(clap::Args)]
+struct FmtArgs {
+    /// Files or folders to format (folders: every .plan file in them); `-` reads standard
+    /// input and writes standard output
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// Write nothing: print a diff of what would change, and exit with 1 if anything would
+    #[arg(long, conflicts_with = "stdout")]
+    check: bool,
+    /// Print the formatted text instead of writing the files
+    #[arg(long)]
+    stdout: bool,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     /// Graphical report for people (colour on a terminal)
@@ -155,6 +171,7 @@ fn main() -> ExitCode {
         Command::Diff(args) => diff(&args),
         Command::Schema => print(emit::compile::SCHEMA).map(|()| ExitCode::SUCCESS),
         Command::Explain { code } => explain(code.as_deref()),
+        Command::Fmt(args) => fmt(&args),
         Command::Init { dir } => init(&dir),
     };
     match result {
@@ -207,13 +224,7 @@ fn read_file(path: &Path) -> Result<Vec<u8>, Fatal> {
 /// stays inside `top`: a link in a checked folder cannot make planck read a plan
 /// elsewhere, and a pipe cannot make it wait.
 fn is_root_plan(path: &Path, top: &Path) -> bool {
-    let inside = std::fs::canonicalize(path).is_ok_and(|c| c.starts_with(top));
-    if !inside {
-        warn(&format!(
-            "skipped {}: a symbolic link to a file outside {}",
-            path.display(),
-            top.display()
-        ));
+    if !is_inside(path, top) {
         return false;
     }
     match files::read_regular(path) {
@@ -225,9 +236,29 @@ fn is_root_plan(path: &Path, top: &Path) -> bool {
     }
 }
 
+/// Whether the canonical path of `path`, found in the folder whose canonical path is
+/// `top`, stays inside `top` (else a warning says it was skipped).
+fn is_inside(path: &Path, top: &Path) -> bool {
+    let inside = std::fs::canonicalize(path).is_ok_and(|c| c.starts_with(top));
+    if !inside {
+        warn(&format!(
+            "skipped {}: a symbolic link to a file outside {}",
+            path.display(),
+            top.display()
+        ));
+    }
+    inside
+}
+
 /// Every `.plan` file under `dir` that has a `plan` block, sorted. Linked folders are not
 /// entered.
 fn find_roots(dir: &Path) -> Result<Vec<PathBuf>, Fatal> {
+    find_plan_files(dir, is_root_plan)
+}
+
+/// Every `.plan` file under `dir` that `keep` accepts (given the file and the canonical
+/// `dir`), sorted. Linked folders are not entered.
+fn find_plan_files(dir: &Path, keep: impl Fn(&Path, &Path) -> bool) -> Result<Vec<PathBuf>, Fatal> {
     let top = std::fs::canonicalize(dir).map_err(|e| io_error(dir, &e))?;
     let mut roots = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -244,7 +275,7 @@ fn find_roots(dir: &Path) -> Result<Vec<PathBuf>, Fatal> {
                 if !name.starts_with('.') && name != "target" && name != "node_modules" {
                     stack.push(path);
                 }
-            } else if name.ends_with(".plan") && is_root_plan(&path, &top) {
+            } else if name.ends_with(".plan") && keep(&path, &top) {
                 roots.push(path);
             }
         }
@@ -599,6 +630,165 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Fatal> {
     }
     let failed = errors > 0 || (args.deny_warnings && warnings > 0);
     Ok(ExitCode::from(u8::from(failed)))
+}
+
+/// A file for `planck fmt` to format, or standard input.
+enum FmtInput {
+    Stdin,
+    File {
+        /// As the user named it, or as found in a folder.
+        shown: PathBuf,
+        /// Where it is read and written.
+        canonical: PathBuf,
+    },
+}
+
+/// The files `planck fmt` formats: each file named, and every `.plan` file in each folder
+/// named (inside it, regular files only, as `check` finds roots), each once.
+fn fmt_inputs(paths: &[PathBuf]) -> Result<Vec<FmtInput>, Fatal> {
+    let mut inputs = Vec::new();
+    let mut seen = HashSet::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            inputs.push(FmtInput::Stdin);
+            continue;
+        }
+        let meta = std::fs::metadata(path).map_err(|e| io_error(path, &e))?;
+        let found = if meta.is_dir() {
+            // Links leading out of the folder are skipped with a warning, as by `check`.
+            let found = find_plan_files(path, |file, top| {
+                is_inside(file, top) && {
+                    let regular = std::fs::metadata(file).is_ok_and(|m| m.is_file());
+                    if !regular {
+                        warn(&format!("skipped {}: not a regular file", file.display()));
+                    }
+                    regular
+                }
+            })?;
+            if found.is_empty() {
+                return Err(Fatal(format!("no .plan file in {}", path.display())));
+            }
+            found
+        } else {
+            // A link named on the command line is followed only to a file in its own
+            // folder: a link planted in a repository cannot make fmt rewrite a file elsewhere.
+            let folder = match path.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d,
+                _ => Path::new("."),
+            };
+            let folder = std::fs::canonicalize(folder).map_err(|e| io_error(folder, &e))?;
+            let canonical = std::fs::canonicalize(path).map_err(|e| io_error(path, &e))?;
+            if !canonical.starts_with(&folder) {
+                return Err(Fatal(format!(
+                    "{} is a symbolic link to a file outside its folder; planck fmt does not write through it",
+                    path.display()
+                )));
+            }
+            vec![path.clone()]
+        };
+        for file in found {
+            let canonical = std::fs::canonicalize(&file).map_err(|e| io_error(&file, &e))?;
+            if seen.insert(canonical.clone()) {
+                inputs.push(FmtInput::File {
+                    shown: tidy(file),
+                    canonical,
+                });
+            }
+        }
+    }
+    Ok(inputs)
+}
+
+/// Text from a plan made safe for a terminal: control characters escaped, line breaks kept.
+fn escape_lines(text: &str) -> String {
+    text.split_inclusive('\n')
+        .map(|line| {
+            let body = line.strip_suffix('\n').unwrap_or(line);
+            let end = if body.len() < line.len() { "\n" } else { "" };
+            format!("{}{end}", escape_control(body))
+        })
+        .collect()
+}
+
+fn fmt(args: &FmtArgs) -> Result<ExitCode, Fatal> {
+    let inputs = fmt_inputs(&args.paths)?;
+    let color = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let (mut errors, mut changed) = (0usize, 0usize);
+    for input in &inputs {
+        let (name, bytes) = match input {
+            FmtInput::Stdin => {
+                let mut bytes = Vec::new();
+                std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
+                    .map_err(|e| Fatal(format!("cannot read standard input: {e}")))?;
+                ("<stdin>".to_string(), bytes)
+            }
+            FmtInput::File { shown, canonical } => {
+                (shown.display().to_string(), read_file(canonical)?)
+            }
+        };
+        let Ok(text) = String::from_utf8(bytes) else {
+            eprintln!(
+                "error: {} is not valid UTF-8; it was left as it is",
+                escape_control(&name)
+            );
+            errors += 1;
+            continue;
+        };
+        let formatted = match planck::fmt::format(planck::source::FileId(0), &text) {
+            Ok(formatted) => formatted,
+            Err(diagnostics) => {
+                let mut sources = Sources::new();
+                sources.add(SourceFile::new(name.clone(), text));
+                eprint!("{}", emit::human::render(&sources, &diagnostics, color));
+                eprintln!(
+                    "error: {} has syntax errors; it was left as it is",
+                    escape_control(&name)
+                );
+                errors += 1;
+                continue;
+            }
+        };
+        let differs = formatted != text;
+        match input {
+            _ if args.check => {
+                if differs {
+                    changed += 1;
+                    let diff = similar::TextDiff::from_lines(&text, &formatted)
+                        .unified_diff()
+                        .context_radius(3)
+                        .header(&name, &name)
+                        .to_string();
+                    print(&escape_lines(&diff))?;
+                }
+            }
+            FmtInput::File { shown, canonical } if !args.stdout => {
+                if differs {
+                    changed += 1;
+                    files::replace_file(canonical, formatted.as_bytes())
+                        .map_err(|e| Fatal(format!("cannot write {}: {e}", shown.display())))?;
+                    print(&format!("formatted {}\n", escape_control(&name)))?;
+                }
+            }
+            _ => {
+                if std::io::stdout().is_terminal() {
+                    print(&escape_lines(&formatted))?;
+                } else {
+                    print(&formatted)?;
+                }
+            }
+        }
+    }
+    if args.check && changed > 0 {
+        let files = if inputs.len() == 1 { "file" } else { "files" };
+        print(&format!(
+            "{changed} of {} {files} would be reformatted\n",
+            inputs.len()
+        ))?;
+    }
+    Ok(ExitCode::from(u8::from(
+        errors > 0 || (args.check && changed > 0),
+    )))
 }
 
 fn explain(code: Option<&str>) -> Result<ExitCode, Fatal> {

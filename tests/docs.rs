@@ -26,6 +26,7 @@ const DOCUMENTS: &[&str] = &[
     "docs/json.md",
     "docs/fuzzing.md",
     "docs/review.md",
+    "docs/style.md",
 ];
 
 /// The plan a block marked `fragment` is completed with. A top-level item of the fragment
@@ -486,4 +487,35 @@ fn docs_name_no_file_a_user_does_not_have() {
             );
         }
     }
+}
+
+#[test]
+fn style_examples_are_what_fmt_prints() {
+    let blocks = plan_blocks("docs/style.md");
+    let mut pairs = 0;
+    for before in &blocks {
+        let Some(name) = before
+            .id
+            .as_deref()
+            .and_then(|id| id.strip_suffix("-before"))
+        else {
+            continue;
+        };
+        // The block after is `NAME-after`, or `NAME` when other blocks refer to it.
+        let after = blocks
+            .iter()
+            .find(|b| b.id.as_deref() == Some(&format!("{name}-after")))
+            .or_else(|| blocks.iter().find(|b| b.id.as_deref() == Some(name)))
+            .unwrap_or_else(|| panic!("{}: no block `id={name}-after`", before.at()));
+        let formatted = planck::fmt::format(planck::source::FileId(0), &before.text).unwrap();
+        assert_eq!(
+            formatted,
+            after.text,
+            "{}: fmt prints otherwise",
+            before.at()
+        );
+        assert_ne!(before.text, after.text, "{}: shows no change", before.at());
+        pairs += 1;
+    }
+    assert_eq!(pairs, 4);
 }
