@@ -168,7 +168,7 @@ impl Resolver<'_> {
             for item in items {
                 match item {
                     ast::Item::Goal(g) => self.goal(&g),
-                    ast::Item::Deal(d) => self.deal(&d),
+                    ast::Item::Deal(d) => self.deal(*d),
                     ast::Item::Actuals(a) => self.actuals(&a, &*file),
                     _ => {}
                 }
