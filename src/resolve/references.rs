@@ -522,7 +522,7 @@ impl Resolver<'_> {
         let ast::Deal { name, label, .. } = deal;
         self.deals
             .insert(name.text.clone(), DealId(self.model.deals.len() as u32));
-        self.model.deals.push(model::Deal {
+        self.model.deals.push(Box::new(model::Deal {
             name: name.text,
             label: label.map(|l| l.value),
             owner,
@@ -535,6 +535,6 @@ impl Resolver<'_> {
             close_span,
             coords,
             span: name.span,
-        });
+        }));
     }
 }
