@@ -112,7 +112,7 @@ pub fn compile(
 ) -> Compilation {
     let mut sources = Sources::new();
     let mut diagnostics = Vec::new();
-    let files = resolve::load::load(
+    let mut files = resolve::load::load(
         root,
         root_bytes,
         fs,
@@ -120,7 +120,7 @@ pub fn compile(
         &mut sources,
         &mut diagnostics,
     );
-    let (mut model, resolve_diagnostics) = resolve::resolve(&files, &sources);
+    let (mut model, resolve_diagnostics) = resolve::resolve(&mut files, &sources);
     diagnostics.extend(resolve_diagnostics);
     // `as_of`: the caller's, else the plan's, else today.
     model.plan.as_of = run.as_of.or(model.plan.as_of).or(run.today);

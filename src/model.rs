@@ -51,7 +51,9 @@ pub struct Model {
     pub goals: Vec<Goal>,
     pub funnels: Vec<Funnel>,
     pub grades: Vec<Grade>,
-    pub deals: Vec<Deal>,
+    /// Boxed: resolution builds each deal as it drops the deal's syntax tree, and small
+    /// allocations can reuse the memory the trees leave, where one long list cannot.
+    pub deals: Vec<Box<Deal>>,
     pub actuals: Vec<Actuals>,
     /// The dimensions some rep has a coordinate on (through its team or itself).
     pub rep_dimensions: std::collections::HashSet<DimId>,

@@ -38,6 +38,8 @@ pub struct LoadedFile {
     pub id: FileId,
     /// The path as used to read it (relative where the user gave it relative).
     pub path: PathBuf,
+    /// The syntax tree. [`crate::resolve::resolve`] moves its items out as it resolves
+    /// them, so after a compilation it holds the comments and broken definitions only.
     pub ast: ast::File,
     /// Data files this file names (`actuals GOAL from "file.csv"`), by the span of the
     /// path string, loaded into the sources.
@@ -249,10 +251,10 @@ impl Loader<'_> {
             .items
             .iter()
             .filter_map(|item| match item {
-                ast::Item::Actuals(ast::Actuals {
-                    source: ast::ActualsSource::File(path),
-                    ..
-                }) => Some(path.clone()),
+                ast::Item::Actuals(actuals) => match &actuals.source {
+                    ast::ActualsSource::File(path) => Some(path.clone()),
+                    ast::ActualsSource::Inline(_) => None,
+                },
                 _ => None,
             })
             .collect();
@@ -267,7 +269,7 @@ impl Loader<'_> {
             .items
             .iter()
             .filter_map(|item| match item {
-                ast::Item::Include(inc) => Some(inc.clone()),
+                ast::Item::Include(inc) => Some(ast::Include::clone(inc)),
                 _ => None,
             })
             .collect();

@@ -28,7 +28,14 @@ use names::{Defined, NameKind};
 use std::collections::HashMap;
 
 /// Resolve the loaded files of one compilation (the root file first).
-pub fn resolve(files: &[LoadedFile], sources: &crate::source::Sources) -> (Model, Vec<Diagnostic>) {
+///
+/// The items of the files' syntax trees are moved out and dropped as they are resolved,
+/// so the trees and the model are not both held whole: afterwards each file keeps its
+/// comments and broken definitions, and the model holds what the items said.
+pub fn resolve(
+    files: &mut [LoadedFile],
+    sources: &crate::source::Sources,
+) -> (Model, Vec<Diagnostic>) {
     let mut r = Resolver {
         sources: Some(sources),
         ..Resolver::default()
@@ -134,9 +141,9 @@ impl Resolver<'_> {
         self.push(invalid_value(span, message, help));
     }
 
-    fn resolve_items(&mut self, files: &[LoadedFile]) {
+    fn resolve_items(&mut self, files: &mut [LoadedFile]) {
         // Teams first: goals and deals refer to reps and their coordinates.
-        for file in files {
+        for file in files.iter() {
             for item in &file.ast.items {
                 match item {
                     ast::Item::Team(t) => self.team(t),
@@ -145,12 +152,24 @@ impl Resolver<'_> {
                 }
             }
         }
-        for file in files {
-            for item in &file.ast.items {
+        let (deals, actuals) = files.iter().flat_map(|f| &f.ast.items).fold(
+            (0, 0),
+            |(deals, actuals), item| match item {
+                ast::Item::Deal(_) => (deals + 1, actuals),
+                ast::Item::Actuals(_) => (deals, actuals + 1),
+                _ => (deals, actuals),
+            },
+        );
+        self.model.deals.reserve_exact(deals);
+        self.model.actuals.reserve_exact(actuals);
+        // Each item is dropped once resolved: the model now holds what it said.
+        for file in files.iter_mut() {
+            let items = std::mem::take(&mut file.ast.items);
+            for item in items {
                 match item {
-                    ast::Item::Goal(g) => self.goal(g),
-                    ast::Item::Deal(d) => self.deal(d),
-                    ast::Item::Actuals(a) => self.actuals(a, file),
+                    ast::Item::Goal(g) => self.goal(&g),
+                    ast::Item::Deal(d) => self.deal(*d),
+                    ast::Item::Actuals(a) => self.actuals(&a, &*file),
                     _ => {}
                 }
             }

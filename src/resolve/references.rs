@@ -414,7 +414,9 @@ impl Resolver<'_> {
         })
     }
 
-    pub(super) fn deal(&mut self, d: &ast::Deal) {
+    /// Resolve a deal, taking its name and label over from the syntax tree.
+    pub(super) fn deal(&mut self, deal: ast::Deal) {
+        let d = &deal;
         if let Some(&prev) = self.deals.get(&d.name.text) {
             let first = self.model.deals[prev.index()].span;
             self.duplicate(Defined::Deal, &d.name, first);
@@ -515,21 +517,24 @@ impl Resolver<'_> {
             Some(date)
         });
         let coords = d.coords.iter().filter_map(|c| self.coord(c)).collect();
+        let stage_invalid = stage.is_none() && !d.stage.is_empty();
+        let close_span = first(&d.close).map(|c| c.span);
+        let ast::Deal { name, label, .. } = deal;
         self.deals
-            .insert(d.name.text.clone(), DealId(self.model.deals.len() as u32));
-        self.model.deals.push(model::Deal {
-            name: d.name.text.clone(),
-            label: text(&d.label),
+            .insert(name.text.clone(), DealId(self.model.deals.len() as u32));
+        self.model.deals.push(Box::new(model::Deal {
+            name: name.text,
+            label: label.map(|l| l.value),
             owner,
             funnel,
             stage,
-            stage_invalid: stage.is_none() && !d.stage.is_empty(),
+            stage_invalid,
             grade,
             amount,
             close,
-            close_span: first(&d.close).map(|c| c.span),
+            close_span,
             coords,
-            span: d.name.span,
-        });
+            span: name.span,
+        }));
     }
 }

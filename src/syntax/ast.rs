@@ -118,18 +118,20 @@ pub struct PeriodExpr {
     pub span: Span,
 }
 
+/// One top-level item. Each is boxed: a plan may hold hundreds of thousands of small
+/// items (one-line deals), and unboxed every one would take the room of the largest.
 #[derive(Debug, Clone)]
 pub enum Item {
-    Plan(Plan),
-    Include(Include),
-    Strategy(Strategy),
-    Dimension(Dimension),
-    Team(Team),
-    Goal(Goal),
-    Funnel(Funnel),
-    Grades(Grades),
-    Deal(Deal),
-    Actuals(Actuals),
+    Plan(Box<Plan>),
+    Include(Box<Include>),
+    Strategy(Box<Strategy>),
+    Dimension(Box<Dimension>),
+    Team(Box<Team>),
+    Goal(Box<Goal>),
+    Funnel(Box<Funnel>),
+    Grades(Box<Grades>),
+    Deal(Box<Deal>),
+    Actuals(Box<Actuals>),
 }
 
 impl Item {

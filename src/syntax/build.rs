@@ -270,28 +270,28 @@ impl Builder<'_> {
     pub fn items(&mut self, file: P, out: &mut Vec<Item>) {
         for pair in file.into_inner() {
             let item = match pair.as_rule() {
-                Rule::plan => Item::Plan(self.plan(pair)),
+                Rule::plan => Item::Plan(Box::new(self.plan(pair))),
                 Rule::include => {
                     let span = self.span(&pair);
                     let Some(path) = pair.into_inner().nth(1) else {
                         continue;
                     };
-                    Item::Include(Include {
+                    Item::Include(Box::new(Include {
                         path: self.string(path),
                         span,
-                    })
+                    }))
                 }
                 Rule::strategy => {
                     let (span, name, label, _) = self.head(pair);
-                    Item::Strategy(Strategy { name, label, span })
+                    Item::Strategy(Box::new(Strategy { name, label, span }))
                 }
-                Rule::dimension => Item::Dimension(self.dimension(pair)),
-                Rule::team => Item::Team(self.team(pair)),
-                Rule::goal => Item::Goal(self.goal(pair)),
-                Rule::funnel => Item::Funnel(self.funnel(pair)),
-                Rule::grades => Item::Grades(self.grades(pair)),
-                Rule::deal => Item::Deal(self.deal(pair)),
-                Rule::actuals => Item::Actuals(self.actuals(pair)),
+                Rule::dimension => Item::Dimension(Box::new(self.dimension(pair))),
+                Rule::team => Item::Team(Box::new(self.team(pair))),
+                Rule::goal => Item::Goal(Box::new(self.goal(pair))),
+                Rule::funnel => Item::Funnel(Box::new(self.funnel(pair))),
+                Rule::grades => Item::Grades(Box::new(self.grades(pair))),
+                Rule::deal => Item::Deal(Box::new(self.deal(pair))),
+                Rule::actuals => Item::Actuals(Box::new(self.actuals(pair))),
                 _ => continue,
             };
             out.push(item);
