@@ -5,6 +5,7 @@
 //! numbers; they compute none.
 
 pub mod csv;
+pub mod markdown;
 pub mod model;
 pub mod table;
 pub mod text;
@@ -44,6 +45,7 @@ pub fn write(
             serde_json::to_writer_pretty(&mut *out, report)?;
             out.write_all(b"\n")
         }
-        Format::Markdown | Format::Html => out.write_all(b""),
+        Format::Markdown => out.write_all(markdown::render(report).as_bytes()),
+        Format::Html => out.write_all(b""),
     }
 }

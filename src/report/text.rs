@@ -174,6 +174,17 @@ fn table(out: &mut Out, t: &Table) {
     out.line("");
 }
 
+/// The decomposition tree alone, without colour: for the Markdown and HTML reports too.
+pub fn tree_text(root: &str, value: &str, splits: &[TreeSplit]) -> String {
+    let mut out = Out {
+        text: String::new(),
+        color: false,
+    };
+    out.line(&format!("{}  {value}", escape_control(root)));
+    tree(&mut out, splits, "");
+    out.text
+}
+
 fn tree(out: &mut Out, splits: &[TreeSplit], prefix: &str) {
     for (k, s) in splits.iter().enumerate() {
         let last = k + 1 == splits.len();
@@ -273,12 +284,8 @@ pub fn render(report: &Report<'_>, color: bool) -> String {
         out.line("");
         if !goal.tree.is_empty() {
             out.heading("decomposition");
-            out.line(&format!(
-                "{}  {}",
-                escape_control(goal.name),
-                table::amount(Some(goal.total.target.0))
-            ));
-            tree(&mut out, &goal.tree, "");
+            let value = table::amount(Some(goal.total.target.0));
+            out.text.push_str(&tree_text(goal.name, &value, &goal.tree));
             out.line("");
         }
         for t in table::rollups(goal) {
