@@ -5,6 +5,7 @@
 //! numbers; they compute none.
 
 pub mod csv;
+pub mod html;
 pub mod markdown;
 pub mod model;
 pub mod table;
@@ -46,6 +47,6 @@ pub fn write(
             out.write_all(b"\n")
         }
         Format::Markdown => out.write_all(markdown::render(report).as_bytes()),
-        Format::Html => out.write_all(b""),
+        Format::Html => out.write_all(html::render(report).as_bytes()),
     }
 }

@@ -1224,3 +1224,76 @@ impl<'m> Report<'m> {
         }
     }
 }
+
+/// A bar of a chart: a group's label and numbers.
+#[derive(Debug, Clone)]
+pub struct Bar {
+    pub label: String,
+    pub target: Decimal,
+    pub actual: Option<Decimal>,
+    pub forecast: Option<Decimal>,
+}
+
+/// The bars of a chart of `rows`: the `n` largest targets in their order, and the rest
+/// summed into one "others" bar, so a chart of 10,000 reps stays readable.
+pub fn chart_bars(rows: &[Row], n: usize) -> Vec<Bar> {
+    let bars = rows
+        .iter()
+        .map(|r| Bar {
+            label: r
+                .members
+                .iter()
+                .map(MemberOut::shown)
+                .collect::<Vec<_>>()
+                .join(" · "),
+            target: r.figures.target.0,
+            actual: r.figures.actual(),
+            forecast: r.figures.forecast(),
+        })
+        .collect();
+    top_and_others(bars, n)
+}
+
+/// Bars of quota against effective capacity per rep, as [`chart_bars`] (`target` is the
+/// quota, `actual` the capacity).
+pub fn rep_bars(reps: &[RepRow], n: usize) -> Vec<Bar> {
+    let bars = reps
+        .iter()
+        .map(|r| Bar {
+            label: r.label.clone().unwrap_or_else(|| r.name.clone()),
+            target: r.quota.0,
+            actual: r.capacity.map(|c| c.0),
+            forecast: None,
+        })
+        .collect();
+    top_and_others(bars, n)
+}
+
+fn top_and_others(bars: Vec<Bar>, n: usize) -> Vec<Bar> {
+    if bars.len() <= n + 1 {
+        return bars;
+    }
+    let mut order: Vec<usize> = (0..bars.len()).collect();
+    order.sort_by(|&a, &b| {
+        let t = |i: usize| bars.get(i).map(|r| r.target);
+        t(b).cmp(&t(a))
+    });
+    let (top, rest) = order.split_at(n);
+    let mut top = top.to_vec();
+    top.sort_unstable();
+    let with_forecast = bars.iter().any(|b| b.forecast.is_some());
+    let mut others = Bar {
+        label: format!("{} others", rest.len()),
+        target: Decimal::ZERO,
+        actual: Some(Decimal::ZERO),
+        forecast: with_forecast.then_some(Decimal::ZERO),
+    };
+    for b in rest.iter().filter_map(|&i| bars.get(i)) {
+        others.target = others.target.checked_add(b.target).unwrap_or(others.target);
+        others.actual = add(others.actual, b.actual);
+        others.forecast = others.forecast.and_then(|f| f.checked_add(b.forecast?));
+    }
+    let mut out: Vec<Bar> = top.iter().filter_map(|&i| bars.get(i)).cloned().collect();
+    out.push(others);
+    out
+}
