@@ -20,11 +20,13 @@ pub const OPEN_ROWS: usize = 15;
 /// Rows written per table; the CSV report has them all.
 pub const MAX_ROWS: usize = 1000;
 
-/// Text as HTML: `& < > " '` as entities, control characters shown escaped.
+/// Text as HTML: `& < > " '` as entities, control characters other than line feeds
+/// shown escaped.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
+            '\n' => out.push('\n'),
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -122,7 +124,7 @@ fn table(out: &mut String, t: &Table) {
 
 fn legend(out: &mut String, items: &[(&str, &str)]) {
     out.push_str("<div class=\"legend\">");
-    for (color, name) in items {
+    for (color, name) in items.iter().filter(|(_, name)| !name.is_empty()) {
         let _ = write!(
             out,
             "<span><i style=\"background:{color}\"></i>{name}</span>"

@@ -109,11 +109,11 @@ pub fn render(report: &Report<'_>) -> String {
         if !goal.tree.is_empty() {
             let value = table::amount(Some(goal.total.target.0));
             let tree = super::text::tree_text(goal.name, &value, &goal.tree);
-            // A fence longer than any run of backticks in the tree.
+            // HTML rather than a code fence: no text in the tree can close it.
             let _ = writeln!(
                 out,
-                "<details><summary>decomposition</summary>\n\n````text\n{}````\n\n</details>\n",
-                tree.replace("````", "` ` ` `")
+                "<details><summary>decomposition</summary>\n\n<pre>{}</pre>\n\n</details>\n",
+                super::html::escape(&tree)
             );
         }
         for t in table::rollups(goal) {

@@ -254,7 +254,7 @@ pub fn render(report: &Report<'_>, color: bool) -> String {
         table::percent(Some(report.policy.pace_tolerance.0)),
         table::times(Some(report.policy.min_coverage.0))
     ));
-    out.line(&facts.join(" · "));
+    wrap(&mut out, &facts.join(" · "), "");
     out.line("");
     for goal in &report.goals {
         let title = match goal.label {
