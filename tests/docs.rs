@@ -25,6 +25,7 @@ const DOCUMENTS: &[&str] = &[
     "docs/cli.md",
     "docs/json.md",
     "docs/fuzzing.md",
+    "docs/report.md",
 ];
 
 /// The plan a block marked `fragment` is completed with. A top-level item of the fragment

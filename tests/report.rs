@@ -381,9 +381,8 @@ fn text_fits_100_columns_and_chinese_tables_stay_aligned() {
         .iter()
         .filter_map(|l| {
             let i = l
-                .find("华东团队")
-                .or_else(|| l.find("华北团队"))
-                .or_else(|| l.find("华南团队"))
+                .find("销售团队")
+                .map(|i| i - "华东".len())
                 .or_else(|| l.find("team"))?;
             Some(UnicodeWidthStr::width(&l[..i]))
         })
@@ -564,4 +563,41 @@ fn smart_scorecard_names_the_failing_codes() {
             s("T", true, &[]),
         ]
     );
+}
+
+/// The samples in `docs/report.md` are what `planck report` prints for the plan there.
+#[test]
+fn docs_samples_are_real_output() {
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/report.md"))
+        .unwrap();
+    let plan_start = doc.find("```plan").unwrap();
+    let plan_body = doc[plan_start..].split_once('\n').unwrap().1;
+    let plan = &plan_body[..plan_body.find("```\n").unwrap()];
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "sales.plan", plan);
+    for (format, fence, lines) in [
+        ("text", "text", None),
+        ("markdown", "markdown", None),
+        ("csv", "text", None),
+        ("json", "json", Some(40)),
+    ] {
+        let out = planck()
+            .current_dir(dir.path())
+            .args(["report", "sales.plan", "--format", format])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let mut actual = String::from_utf8(out.stdout).unwrap().replace("\r\n", "\n");
+        if let Some(n) = lines {
+            actual = actual.lines().take(n).map(|l| format!("{l}\n")).collect();
+        }
+        let marker = format!("<!-- sample: {format} -->\n```{fence}\n");
+        let start = doc.find(&marker).unwrap() + marker.len();
+        let end = start + doc[start..].find("```\n").unwrap();
+        assert_eq!(
+            &doc[start..end],
+            actual,
+            "docs/report.md: the {format} sample"
+        );
+    }
 }

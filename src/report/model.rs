@@ -265,6 +265,7 @@ pub struct RepRow {
     pub name: String,
     pub label: Option<String>,
     pub team: Option<String>,
+    pub team_label: Option<String>,
     pub quota: Dec,
     /// Effective capacity over the goal's period, in the goal's unit.
     pub capacity: Option<Dec>,
@@ -1030,6 +1031,10 @@ fn rep_table(model: &Model, goal: &Goal, alloc: &GoalAllocation, rows: Vec<Row>)
                 name: rep.name.clone(),
                 label: rep.label.clone(),
                 team: model.teams.get(rep.team.index()).map(|t| t.name.clone()),
+                team_label: model
+                    .teams
+                    .get(rep.team.index())
+                    .and_then(|t| t.label.clone()),
                 quota: Dec(quota),
                 capacity: capacity.map(|c| Dec(c.round_dp(alloc.unit.normalize().scale()))),
                 utilisation: capacity

@@ -167,7 +167,10 @@ pub fn reps(goal: &GoalReport<'_>) -> Option<Table> {
             .map(|r| {
                 vec![
                     r.label.clone().unwrap_or_else(|| r.name.clone()),
-                    r.team.clone().unwrap_or_default(),
+                    r.team_label
+                        .clone()
+                        .or_else(|| r.team.clone())
+                        .unwrap_or_default(),
                     amount(Some(r.quota.0)),
                     amount(dec(r.capacity)),
                     percent(dec(r.utilisation)),
