@@ -353,8 +353,8 @@ struct GoalCells<'m> {
 /// One row of the flat table: a cell, or a group of cells with `--by`.
 pub struct FlatRow<'a> {
     pub goal: &'a str,
-    /// The member name in each of [`Report::columns`], if any.
-    pub members: Vec<Option<String>>,
+    /// The member name in each of [`Report::column_names`], if any.
+    pub members: Vec<Option<&'a str>>,
     pub period: Option<Period>,
     pub target: Decimal,
     pub actual: Option<Decimal>,
@@ -545,6 +545,67 @@ impl Acc {
 
 type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<crate::alloc::IndexHasher>>;
 
+/// The groups of one grouping as they are summed: a group is found by a dense index
+/// when the grouping has one dimension (a member's, rep's, slice's or team's number),
+/// else by a hash of its key, after a check of the last cell's group.
+#[derive(Default)]
+struct Groups {
+    accs: Vec<(Vec<Option<Key>>, Acc)>,
+    dense: Vec<usize>,
+    map: FastMap<Vec<Option<Key>>, usize>,
+    last: Option<usize>,
+}
+
+impl Groups {
+    fn find(&mut self, key: &[Option<Key>], with_progress: bool) -> Option<&mut Acc> {
+        let index = match key {
+            [one] => {
+                let slot = match one {
+                    None => 0,
+                    Some(Key::Team(t)) => 1 + t.index(),
+                    Some(Key::Member(MemberRef::User(_, m))) => 1 + m.index(),
+                    Some(Key::Member(MemberRef::Rep(r))) => 1 + r.index(),
+                    Some(Key::Member(MemberRef::Time(_, i))) => 1 + i,
+                };
+                if self.dense.len() <= slot {
+                    self.dense.resize(slot + 1, usize::MAX);
+                }
+                let found = self.dense.get(slot).copied().unwrap_or(usize::MAX);
+                if found == usize::MAX {
+                    let new = self.accs.len();
+                    self.accs.push((key.to_vec(), Acc::new(with_progress)));
+                    if let Some(d) = self.dense.get_mut(slot) {
+                        *d = new;
+                    }
+                    new
+                } else {
+                    found
+                }
+            }
+            _ => {
+                let same = self
+                    .last
+                    .and_then(|l| self.accs.get(l))
+                    .is_some_and(|(k, _)| k.as_slice() == key);
+                match (same, self.last) {
+                    (true, Some(l)) => l,
+                    _ => match self.map.get(key) {
+                        Some(&i) => i,
+                        None => {
+                            let new = self.accs.len();
+                            self.accs.push((key.to_vec(), Acc::new(with_progress)));
+                            self.map.insert(key.to_vec(), new);
+                            new
+                        }
+                    },
+                }
+            }
+        };
+        self.last = Some(index);
+        self.accs.get_mut(index).map(|(_, acc)| acc)
+    }
+}
+
 /// Group a goal's cells by each of `groupings` (the dimensions of one grouping taken
 /// together) in one pass over the cells; rows in member order, groups without a member
 /// last. A grouping marked `whole` is dropped (`None`) when some cell lies in no single
@@ -557,15 +618,15 @@ fn group(
 ) -> Vec<Option<Vec<Row>>> {
     let places = cells.alloc.unit.normalize().scale();
     let with_progress = cells.progress.is_some();
-    let mut maps: Vec<Option<FastMap<Vec<Option<Key>>, Acc>>> =
-        groupings.iter().map(|_| Some(FastMap::default())).collect();
+    let mut states: Vec<Option<Groups>> =
+        groupings.iter().map(|_| Some(Groups::default())).collect();
     let mut key: Vec<Option<Key>> = Vec::new();
     for (i, cell) in cells.alloc.cells.iter().enumerate() {
         let coords = cells.alloc.coords(cell);
         let numbers = cells.progress.and_then(|p| p.cells.get(i));
         let out = numbers.map(|n| progress_out(n, cell.value, places));
-        for ((by, whole), map) in groupings.iter().zip(maps.iter_mut()) {
-            let Some(groups) = map else {
+        for ((by, whole), state) in groupings.iter().zip(states.iter_mut()) {
+            let Some(groups) = state else {
                 continue;
             };
             key.clear();
@@ -576,22 +637,19 @@ fn group(
                 key.push(k);
             }
             if *whole && lost {
-                *map = None;
+                *state = None;
                 continue;
             }
-            let acc = match groups.get_mut(key.as_slice()) {
-                Some(acc) => acc,
-                None => groups
-                    .entry(key.clone())
-                    .or_insert_with(|| Acc::new(with_progress)),
-            };
-            acc.add_cell(cell.value, cell.period, numbers.zip(out.as_ref()));
+            if let Some(acc) = groups.find(&key, with_progress) {
+                acc.add_cell(cell.value, cell.period, numbers.zip(out.as_ref()));
+            }
         }
     }
+    let maps = states.into_iter().map(|s| s.map(|g| g.accs));
     maps.into_iter()
         .zip(groupings)
         .map(|(map, (by, _))| {
-            let mut rows: Vec<(Vec<Option<Key>>, Acc)> = map?.into_iter().collect();
+            let mut rows: Vec<(Vec<Option<Key>>, Acc)> = map?;
             rows.sort_by_cached_key(|(k, _)| {
                 k.iter().map(|k| (k.is_none(), *k)).collect::<Vec<_>>()
             });
@@ -755,13 +813,52 @@ fn tree_splits(
     out
 }
 
+/// Tree nodes by the last member on their path, indexed directly by the member's numbers
+/// (hashing millions of coordinates would cost more than the sums).
+#[derive(Default)]
+struct NodesByMember {
+    user: Vec<Vec<Vec<usize>>>,
+    rep: Vec<Vec<usize>>,
+    time: [Vec<Vec<usize>>; 4],
+}
+
+fn slot<T: Default>(v: &mut Vec<T>, i: usize) -> Option<&mut T> {
+    if v.len() <= i {
+        v.resize_with(i + 1, T::default);
+    }
+    v.get_mut(i)
+}
+
+impl NodesByMember {
+    fn add(&mut self, m: MemberRef, node: usize) {
+        let nodes = match m {
+            MemberRef::User(d, i) => {
+                slot(&mut self.user, d.index()).and_then(|v| slot(v, i.index()))
+            }
+            MemberRef::Rep(r) => slot(&mut self.rep, r.index()),
+            MemberRef::Time(t, i) => self.time.get_mut(t as usize).and_then(|v| slot(v, i)),
+        };
+        if let Some(nodes) = nodes {
+            nodes.push(node);
+        }
+    }
+
+    fn get(&self, m: &MemberRef) -> Option<&Vec<usize>> {
+        match *m {
+            MemberRef::User(d, i) => self.user.get(d.index())?.get(i.index()),
+            MemberRef::Rep(r) => self.rep.get(r.index()),
+            MemberRef::Time(t, i) => self.time.get(t as usize)?.get(i),
+        }
+    }
+}
+
 /// Sum each tree node's cells (those holding every member on its path), indexing nodes
 /// by their last member so each cell costs one lookup per coordinate.
 fn sum_tree(alloc: &GoalAllocation, nodes: &[Vec<MemberRef>]) -> Vec<Decimal> {
-    let mut by_last: FastMap<MemberRef, Vec<usize>> = FastMap::default();
+    let mut by_last = NodesByMember::default();
     for (i, path) in nodes.iter().enumerate() {
         if let Some(last) = path.last() {
-            by_last.entry(*last).or_default().push(i);
+            by_last.add(*last, i);
         }
     }
     let mut sums = vec![Decimal::ZERO; nodes.len()];
@@ -911,16 +1008,23 @@ pub fn build<'m>(c: &'m Compilation, policy: &Policy, by: Option<Vec<By>>) -> Re
                     .collect(),
             };
             let n_rollups = groupings.len();
-            let has_reps = !alloc.rep_totals.is_empty();
+            // Per-rep actuals and pipeline need the reps' cells; quotas are the totals.
+            let has_reps = !alloc.rep_totals.is_empty() && progress.is_some();
             if has_reps {
                 groupings.push((vec![By::Dim(DimRef::Rep)], false));
             }
-            // The finest whole time slices, for the timeline.
+            // The finest whole time slices, for the timeline: from the roll-ups when they
+            // have them, else summed here.
+            let mut extra_time = Vec::new();
             for t in [TimeDim::Month, TimeDim::Quarter, TimeDim::Half] {
-                groupings.push((vec![By::Dim(DimRef::Time(t))], true));
+                let g = (vec![By::Dim(DimRef::Time(t))], true);
+                if !groupings.iter().take(n_rollups).any(|x| *x == g) {
+                    extra_time.push(t);
+                    groupings.push(g);
+                }
             }
             let mut grouped = group(model, &goal_cells, &groupings, policy);
-            let timeline_rows = grouped.split_off(n_rollups + usize::from(has_reps));
+            let timeline_extra = grouped.split_off(n_rollups + usize::from(has_reps));
             let rep_rows = if has_reps {
                 grouped.pop().flatten()
             } else {
@@ -936,9 +1040,9 @@ pub fn build<'m>(c: &'m Compilation, policy: &Policy, by: Option<Vec<By>>) -> Re
                     })
                 })
                 .collect();
-            report.reps = rep_rows
-                .map(|rows| rep_table(model, goal, alloc, rows))
-                .unwrap_or_default();
+            if !alloc.rep_totals.is_empty() {
+                report.reps = rep_table(model, goal, alloc, rep_rows.unwrap_or_default());
+            }
             if let Some(p) = progress {
                 let in_cells = p
                     .cells
@@ -959,7 +1063,19 @@ pub fn build<'m>(c: &'m Compilation, policy: &Policy, by: Option<Vec<By>>) -> Re
                     row.figures.status = None;
                 }
             }
-            if let Some(rows) = timeline_rows.into_iter().flatten().next() {
+            let time_rows = [TimeDim::Month, TimeDim::Quarter, TimeDim::Half]
+                .into_iter()
+                .find_map(|t| match extra_time.iter().position(|x| *x == t) {
+                    Some(i) => timeline_extra.get(i)?.as_deref(),
+                    None => report
+                        .rollups
+                        .iter()
+                        .find(|r| {
+                            r.by.len() == 1 && r.by.first().map(String::as_str) == Some(t.name())
+                        })
+                        .map(|r| r.rows.as_slice()),
+                });
+            if let Some(rows) = time_rows {
                 report.timeline = timeline(model, rows, no_stray);
             }
             cells.push(goal_cells);
@@ -1050,11 +1166,11 @@ fn rep_table(model: &Model, goal: &Goal, alloc: &GoalAllocation, rows: Vec<Row>)
 
 /// Cumulative target by time slice, and cumulative actuals for the slices ended by
 /// `as_of` when every actual fits a cell (`no_stray`).
-fn timeline(model: &Model, rows: Vec<Row>, no_stray: bool) -> Vec<TimePoint> {
+fn timeline(model: &Model, rows: &[Row], no_stray: bool) -> Vec<TimePoint> {
     let as_of = model.plan.as_of;
     let mut target = Decimal::ZERO;
     let mut actual = Some(Decimal::ZERO);
-    rows.into_iter()
+    rows.iter()
         .filter_map(|r| {
             let period = r.period?.0;
             target = target.checked_add(r.figures.target.0)?;
@@ -1154,7 +1270,7 @@ fn pipeline_report<'m>(c: &'m Compilation) -> PipelineReport<'m> {
 impl<'m> Report<'m> {
     /// The rows of the flat table: every cell of every allocated goal, or with `--by`
     /// the groups of each goal.
-    pub fn flat_rows(&self) -> Box<dyn Iterator<Item = FlatRow<'m>> + '_> {
+    pub fn flat_rows(&self) -> Box<dyn Iterator<Item = FlatRow<'_>> + '_> {
         let model = self.model;
         let columns = &self.columns;
         if self.by.is_some() {
@@ -1162,7 +1278,7 @@ impl<'m> Report<'m> {
                 g.rollups.iter().flat_map(move |r| {
                     r.rows.iter().map(move |row| FlatRow {
                         goal: g.name,
-                        members: row.members.iter().map(|m| m.name.clone()).collect(),
+                        members: row.members.iter().map(|m| m.name.as_deref()).collect(),
                         period: row.period.map(|p| p.0),
                         target: row.figures.target.0,
                         actual: row.figures.actual(),
@@ -1183,17 +1299,18 @@ impl<'m> Report<'m> {
                     .map(|n| progress_out(n, cell.value, places));
                 FlatRow {
                     goal: &gc.goal.name,
+                    // A cell names a member only of the dimensions it was split on; it
+                    // is not put into time slices it was not split by.
                     members: columns
                         .iter()
-                        .map(|d| match key_of(model, By::Dim(*d), coords, &cell.period) {
-                            // A time column names the slice only where the cell was split
-                            // on it; a cell is not put into slices it was not split by.
-                            Some(Key::Member(m))
-                                if !matches!(d, DimRef::Time(_)) || coords.contains(&m) =>
-                            {
-                                member_names(model, m).map(|(n, _)| n.to_string())
-                            }
-                            _ => None,
+                        .map(|d| {
+                            let m = coords.iter().find(|m| match (m, d) {
+                                (MemberRef::User(md, _), DimRef::User(dd)) => md == dd,
+                                (MemberRef::Rep(_), DimRef::Rep) => true,
+                                (MemberRef::Time(mt, _), DimRef::Time(dt)) => mt == dt,
+                                _ => false,
+                            })?;
+                            member_names(model, *m).map(|(n, _)| n)
                         })
                         .collect(),
                     period: Some(cell.period),
