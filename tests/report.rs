@@ -2,6 +2,9 @@
 //! number checked against `planck compile` for the same plan, the CSV table summed
 //! against the targets, escaping, widths, and the command line's refusals.
 
+// A test that panics fails loudly; helpers outside `#[test]` functions may unwrap too.
+#![allow(clippy::unwrap_used)]
+
 use assert_cmd::Command;
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -82,8 +85,8 @@ fn dec(v: &Value) -> Option<Decimal> {
     v.as_str().map(|s| Decimal::from_str(s).unwrap())
 }
 
-fn sum(values: impl Iterator<Item = Option<Decimal>>) -> Option<Decimal> {
-    values.fold(Some(Decimal::ZERO), |a, b| Some(a? + b?))
+fn sum(mut values: impl Iterator<Item = Option<Decimal>>) -> Option<Decimal> {
+    values.try_fold(Decimal::ZERO, |a, b| Some(a + b?))
 }
 
 /// Whether a compile cell belongs to a report row's member on `dim`: it names the

@@ -7,6 +7,9 @@
 //! otherwise. With `PLANCK_UPDATE_SCREENSHOT=1` the Chinese example's screenshot is
 //! copied to `docs/report.png`.
 
+// A test that panics fails loudly; helpers outside `#[test]` functions may unwrap too.
+#![allow(clippy::unwrap_used)]
+
 use planck::report::table::{full_amount, percent};
 use rust_decimal::Decimal;
 use serde_json::Value;
