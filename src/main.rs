@@ -428,25 +428,73 @@ fn single_root(path: &Path) -> Result<PathBuf, Fatal> {
     }
 }
 
-fn compile(args: &CompileArgs) -> Result<ExitCode, Fatal> {
+/// Every file a run read (the plan, its includes and data files, the configuration): an
+/// output may not replace one.
+fn inputs_of(compilation: &planck::Compilation, config: Option<PathBuf>) -> Vec<PathBuf> {
+    compilation
+        .files
+        .iter()
+        .flat_map(|f| f.inputs.iter().cloned())
+        .chain(config)
+        .collect()
+}
+
+/// Write an output to `-o FILE` (atomically, refusing the files `output_target` refuses)
+/// or to standard output; `what` names it in an error.
+fn write_output(
+    output: Option<&Path>,
+    project_root: &Path,
+    inputs: &[PathBuf],
+    what: &str,
+    write: impl Fn(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Fatal> {
+    match output {
+        Some(path) => {
+            let target = files::output_target(path, project_root, inputs).map_err(Fatal)?;
+            files::write_atomically_with(&target, write)
+                .map_err(|e| Fatal(format!("cannot write {}: {e}", path.display())))?;
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut lock = stdout.lock();
+            // A closed pipe (`planck compile | head`) is the reader's choice, not an error.
+            if let Err(e) = write(&mut lock).and_then(|()| lock.flush())
+                && e.kind() != std::io::ErrorKind::BrokenPipe
+            {
+                return Err(Fatal(format!("cannot write {what}: {e}")));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Compile the one root plan `path` names, to every cell, with the configuration named
+/// or found upward.
+fn compile_single(
+    path: &Path,
+    config: Option<&Path>,
+    as_of: Option<NaiveDate>,
+) -> Result<(PathBuf, Compiled), Fatal> {
     let cwd = std::env::current_dir().map_err(|e| Fatal(format!("no working folder: {e}")))?;
-    let root = single_root(&args.path)?;
-    let explicit_config = match &args.config {
-        Some(path) => Some((path.clone(), load_config(path)?)),
+    let root = single_root(path)?;
+    let explicit_config = match config {
+        Some(path) => Some((path.to_path_buf(), load_config(path)?)),
         None => None,
     };
-    let Compiled {
-        compilation,
-        project_root,
-        config,
-        ..
-    } = compile_root(
-        &root,
-        &cwd,
-        explicit_config.as_ref(),
-        args.as_of,
-        Detail::Cells,
-    )?;
+    let compiled = compile_root(&root, &cwd, explicit_config.as_ref(), as_of, Detail::Cells)?;
+    Ok((root, compiled))
+}
+
+fn compile(args: &CompileArgs) -> Result<ExitCode, Fatal> {
+    let (
+        root,
+        Compiled {
+            compilation,
+            project_root,
+            config,
+            ..
+        },
+    ) = compile_single(&args.path, args.config.as_deref(), args.as_of)?;
     let (errors, _) = planck::diagnostic::summary(&compilation.diagnostics);
     if !compilation.diagnostics.is_empty() {
         let color = std::io::stderr().is_terminal()
@@ -472,52 +520,28 @@ fn compile(args: &CompileArgs) -> Result<ExitCode, Fatal> {
             out,
         )
     };
-    match &args.output {
-        Some(path) => {
-            let inputs: Vec<PathBuf> = compilation
-                .files
-                .iter()
-                .flat_map(|f| f.inputs.iter().cloned())
-                .chain(config)
-                .collect();
-            let target = files::output_target(path, &project_root, &inputs).map_err(Fatal)?;
-            files::write_atomically_with(&target, write)
-                .map_err(|e| Fatal(format!("cannot write {}: {e}", path.display())))?;
-        }
-        None => {
-            let stdout = std::io::stdout();
-            let mut lock = stdout.lock();
-            // A closed pipe (`planck compile | head`) is the reader's choice, not an error.
-            if let Err(e) = write(&mut lock)
-                && e.kind() != std::io::ErrorKind::BrokenPipe
-            {
-                return Err(Fatal(format!("cannot write JSON: {e}")));
-            }
-        }
-    }
+    let inputs = inputs_of(&compilation, config);
+    write_output(
+        args.output.as_deref(),
+        &project_root,
+        &inputs,
+        "JSON",
+        write,
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn report(args: &ReportArgs) -> Result<ExitCode, Fatal> {
     use planck::report::{self, Format};
-    let cwd = std::env::current_dir().map_err(|e| Fatal(format!("no working folder: {e}")))?;
-    let root = single_root(&args.path)?;
-    let explicit_config = match &args.config {
-        Some(path) => Some((path.clone(), load_config(path)?)),
-        None => None,
-    };
-    let Compiled {
-        compilation,
-        project_root,
-        config,
-        policy,
-    } = compile_root(
-        &root,
-        &cwd,
-        explicit_config.as_ref(),
-        args.as_of,
-        Detail::Cells,
-    )?;
+    let (
+        root,
+        Compiled {
+            compilation,
+            project_root,
+            config,
+            policy,
+        },
+    ) = compile_single(&args.path, args.config.as_deref(), args.as_of)?;
     let by = match &args.by {
         Some(names) => Some(report::parse_by(&compilation.model, names).map_err(Fatal)?),
         None => None,
@@ -536,29 +560,14 @@ fn report(args: &ReportArgs) -> Result<ExitCode, Fatal> {
         bom: args.bom,
     };
     let write = |out: &mut dyn Write| report::write(&model, format, options, out);
-    match &args.output {
-        Some(path) => {
-            let inputs: Vec<PathBuf> = compilation
-                .files
-                .iter()
-                .flat_map(|f| f.inputs.iter().cloned())
-                .chain(config)
-                .collect();
-            let target = files::output_target(path, &project_root, &inputs).map_err(Fatal)?;
-            files::write_atomically_with(&target, write)
-                .map_err(|e| Fatal(format!("cannot write {}: {e}", path.display())))?;
-        }
-        None => {
-            let stdout = std::io::stdout();
-            let mut lock = stdout.lock();
-            // A closed pipe (`planck report | head`) is the reader's choice, not an error.
-            if let Err(e) = write(&mut lock).and_then(|()| lock.flush())
-                && e.kind() != std::io::ErrorKind::BrokenPipe
-            {
-                return Err(Fatal(format!("cannot write the report: {e}")));
-            }
-        }
-    }
+    let inputs = inputs_of(&compilation, config);
+    write_output(
+        args.output.as_deref(),
+        &project_root,
+        &inputs,
+        "the report",
+        write,
+    )?;
     if errors > 0 {
         eprintln!(
             "error: {} has {errors} error{}; the report shows them, and no numbers for the goals they affect",

@@ -116,17 +116,11 @@ pub fn render(report: &Report<'_>) -> String {
                 super::html::escape(&tree)
             );
         }
-        for t in table::rollups(goal) {
-            table(&mut out, &t);
-        }
-        if let Some(t) = table::reps(goal) {
+        for t in table::goal_tables(goal) {
             table(&mut out, &t);
         }
     }
-    for t in table::funnels(report) {
-        table(&mut out, &t);
-    }
-    for t in table::pipeline(report) {
+    for t in table::plan_tables(report) {
         table(&mut out, &t);
     }
     match table::diagnostics(report) {

@@ -144,6 +144,20 @@ pub fn rollups(goal: &GoalReport<'_>) -> Vec<Table> {
         .collect()
 }
 
+/// A goal's tables: its roll-ups, then its reps.
+pub fn goal_tables(goal: &GoalReport<'_>) -> Vec<Table> {
+    let mut out = rollups(goal);
+    out.extend(reps(goal));
+    out
+}
+
+/// The plan's tables after the goals: funnels, then the pipeline.
+pub fn plan_tables(report: &Report<'_>) -> Vec<Table> {
+    let mut out = funnels(report);
+    out.extend(pipeline(report));
+    out
+}
+
 pub fn reps(goal: &GoalReport<'_>) -> Option<Table> {
     if goal.reps.is_empty() {
         return None;

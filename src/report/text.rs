@@ -288,17 +288,11 @@ pub fn render(report: &Report<'_>, color: bool) -> String {
             out.text.push_str(&tree_text(goal.name, &value, &goal.tree));
             out.line("");
         }
-        for t in table::rollups(goal) {
-            table(&mut out, &t);
-        }
-        if let Some(t) = table::reps(goal) {
+        for t in table::goal_tables(goal) {
             table(&mut out, &t);
         }
     }
-    for t in table::funnels(report) {
-        table(&mut out, &t);
-    }
-    for t in table::pipeline(report) {
+    for t in table::plan_tables(report) {
         table(&mut out, &t);
     }
     if let Some(t) = table::diagnostics(report) {
