@@ -604,3 +604,37 @@ fn docs_samples_are_real_output() {
         );
     }
 }
+
+#[test]
+fn colour_only_when_asked_and_statuses_coloured() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "p.plan", HOSTILE);
+    let (code, plain, _) = run(&["report", dir.path().join("p.plan").to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(!plain.contains(&0x1b), "no colour on a pipe");
+    // The library colours when the caller says standard output is a terminal.
+    let text = std::fs::read_to_string(dir.path().join("p.plan")).unwrap();
+    let options = planck::resolve::load::LoadOptions {
+        project_root: dir.path().to_path_buf(),
+        base_dir: dir.path().to_path_buf(),
+    };
+    let c = planck::compile(
+        &dir.path().join("p.plan"),
+        text.into_bytes(),
+        &planck::fs::RealFs,
+        &options,
+        &planck::config::Config::default(),
+        &planck::RunOptions::new(planck::alloc::Detail::Cells),
+    );
+    let model = planck::report::build(&c, &planck::config::Config::default().policy, None);
+    let coloured = planck::report::text::render(&model, true);
+    // East: 100k of the 247,945.21 expected by 2026-06-30 (500k × 181/365), below 90%
+    // of pace, and no deal to make up for it.
+    assert!(coloured.contains("247,945.21"), "{coloured}");
+    assert!(
+        coloured.contains("\u{1b}[31moff track\u{1b}[0m"),
+        "{coloured}"
+    );
+    // The plan's own escape sequence is still shown escaped.
+    assert!(coloured.contains("p\\u{1b}[31m<script>"), "{coloured}");
+}

@@ -213,6 +213,19 @@ pub fn funnels(report: &Report<'_>) -> Vec<Table> {
             if let Some(v) = o.velocity {
                 title.push_str(&format!(", velocity {} per day", amount(Some(v.0))));
             }
+            // What the funnel means for each goal it feeds.
+            for g in &report.goals {
+                let Some(gf) = g.funnel.as_ref().filter(|gf| gf.name == o.name) else {
+                    continue;
+                };
+                title.push_str(&format!(
+                    "; for {}: capacity {}, entries needed {}",
+                    g.name,
+                    amount(dec(gf.capacity)),
+                    gf.entries_needed
+                        .map_or_else(|| "—".to_string(), |e| e.0.normalize().to_string())
+                ));
+            }
             let columns = [
                 ("stage", Align::Left),
                 ("convert", Align::Right),

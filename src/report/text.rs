@@ -33,9 +33,12 @@ impl Out {
         }
     }
 
+    /// A bold heading, wrapped to [`WIDTH`].
     fn heading(&mut self, s: &str) {
-        let h = self.styled("1", s);
-        self.line(&h);
+        for line in wrapped(s, "  ") {
+            let h = self.styled("1", &line);
+            self.line(&h);
+        }
     }
 }
 
@@ -322,17 +325,24 @@ pub fn render(report: &Report<'_>, color: bool) -> String {
 /// Write `text` in lines of at most [`WIDTH`] columns, breaking at spaces; lines after
 /// the first start with `indent`.
 fn wrap(out: &mut Out, text: &str, indent: &str) {
+    for line in wrapped(text, indent) {
+        out.line(&line);
+    }
+}
+
+fn wrapped(text: &str, indent: &str) -> Vec<String> {
+    let mut lines = Vec::new();
     let mut line = String::new();
     for word in text.split(' ') {
         if !line.is_empty() && width(&line) + 1 + width(word) > WIDTH {
-            out.line(&line);
-            line = indent.to_string();
+            lines.push(std::mem::replace(&mut line, indent.to_string()));
         } else if !line.is_empty() && line != indent {
             line.push(' ');
         }
         line.push_str(word);
     }
     if !line.trim().is_empty() {
-        out.line(&line);
+        lines.push(line);
     }
+    lines
 }
