@@ -138,8 +138,10 @@ fn bars_chart(out: &mut String, title: &str, bars: &[Bar], names: [&str; 3]) {
     if bars.is_empty() {
         return;
     }
-    let max = bars
-        .iter()
+    // The scale is that of the groups shown one by one; the bar of the others, which may
+    // sum thousands of them, is cut at the edge (its value is written beside it).
+    let scaled = bars.iter().filter(|b| b.others == 0 || bars.len() == 1);
+    let max = scaled
         .flat_map(|b| [Some(b.target), b.actual, b.forecast])
         .flatten()
         .map(num)
@@ -161,7 +163,7 @@ fn bars_chart(out: &mut String, title: &str, bars: &[Bar], names: [&str; 3]) {
     let _ = writeln!(
         out,
         "<svg viewBox=\"0 0 {w} {height}\" width=\"{w}\" role=\"img\" aria-label=\"{t}\">",
-        w = label_w + plot_w + 90.0,
+        w = label_w + plot_w + 140.0,
         t = escape(title)
     );
     for (i, b) in bars.iter().enumerate() {
@@ -182,7 +184,7 @@ fn bars_chart(out: &mut String, title: &str, bars: &[Bar], names: [&str; 3]) {
             let Some(v) = v else {
                 continue;
             };
-            let w = (num(*v).max(0.0) / max * plot_w).max(0.5);
+            let w = (num(*v).max(0.0) / max * plot_w).clamp(0.5, plot_w);
             let _ = writeln!(
                 out,
                 "<rect x=\"{label_w}\" y=\"{:.1}\" width=\"{w:.1}\" height=\"9\" fill=\"{color}\"><title>{label}: {}</title></rect>",
@@ -221,12 +223,16 @@ fn timeline_chart(out: &mut String, report: &Report<'_>, goal: &GoalReport<'_>) 
     };
     let y = |v: f64| bottom - v / top * (bottom - 20.0);
     out.push_str("<h4>cumulative target, actuals and forecast</h4>\n");
+    let progress = t.actual().is_some();
     legend(
         out,
         &[
             ("var(--target)", "target (cumulative)"),
-            ("var(--actual)", "actual"),
-            ("var(--forecast)", "forecast range"),
+            ("var(--actual)", if progress { "actual" } else { "" }),
+            (
+                "var(--forecast)",
+                if progress { "forecast range" } else { "" },
+            ),
         ],
     );
     let _ = writeln!(
@@ -517,9 +523,15 @@ fn goal_section(out: &mut String, report: &Report<'_>, goal: &GoalReport<'_>) {
 pub fn render(report: &Report<'_>) -> String {
     let mut out = String::with_capacity(64 * 1024);
     let title = report.plan.name.unwrap_or("plan report");
+    // Chinese text picks Chinese fonts and pronunciation; a plan named in Chinese is
+    // taken to be written in it.
+    let chinese = title
+        .chars()
+        .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    let lang = if chinese { "zh-CN" } else { "en" };
     let _ = write!(
         out,
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",

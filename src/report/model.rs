@@ -9,7 +9,7 @@ use crate::Compilation;
 use crate::alloc::GoalAllocation;
 use crate::capacity;
 use crate::config::Policy;
-use crate::diagnostic::{Code, Severity};
+use crate::diagnostic::Code;
 use crate::emit::compile::{
     DealOut, Dec, FunnelOut, PeriodOut, ProgressOut, RATIO_PLACES, deals_out, funnel_numbers,
     funnels_out, progress_out,
@@ -1336,21 +1336,14 @@ impl<'m> Report<'m> {
                 .collect(),
         }
     }
-
-    /// Severity counts as words, for the header.
-    pub fn severity_of(d: &JsonDiagnostic) -> Severity {
-        if d.severity == "error" {
-            Severity::Error
-        } else {
-            Severity::Warning
-        }
-    }
 }
 
 /// A bar of a chart: a group's label and numbers.
 #[derive(Debug, Clone)]
 pub struct Bar {
     pub label: String,
+    /// How many groups this bar sums: 0 for a group of its own, else the others.
+    pub others: usize,
     pub target: Decimal,
     pub actual: Option<Decimal>,
     pub forecast: Option<Decimal>,
@@ -1368,6 +1361,7 @@ pub fn chart_bars(rows: &[Row], n: usize) -> Vec<Bar> {
                 .map(MemberOut::shown)
                 .collect::<Vec<_>>()
                 .join(" · "),
+            others: 0,
             target: r.figures.target.0,
             actual: r.figures.actual(),
             forecast: r.figures.forecast(),
@@ -1383,6 +1377,7 @@ pub fn rep_bars(reps: &[RepRow], n: usize) -> Vec<Bar> {
         .iter()
         .map(|r| Bar {
             label: r.label.clone().unwrap_or_else(|| r.name.clone()),
+            others: 0,
             target: r.quota.0,
             actual: r.capacity.map(|c| c.0),
             forecast: None,
@@ -1406,6 +1401,7 @@ fn top_and_others(bars: Vec<Bar>, n: usize) -> Vec<Bar> {
     let with_forecast = bars.iter().any(|b| b.forecast.is_some());
     let mut others = Bar {
         label: format!("{} others", rest.len()),
+        others: rest.len(),
         target: Decimal::ZERO,
         actual: Some(Decimal::ZERO),
         forecast: with_forecast.then_some(Decimal::ZERO),
