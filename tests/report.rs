@@ -638,3 +638,48 @@ fn colour_only_when_asked_and_statuses_coloured() {
     // The plan's own escape sequence is still shown escaped.
     assert!(coloured.contains("p\\u{1b}[31m<script>"), "{coloured}");
 }
+
+/// A plan of 300 reps: charts show the 12 largest and one bar for the 288 others, long
+/// tables start folded, and Markdown writes 200 rows of a table and says how many more.
+#[test]
+fn large_plans_are_aggregated_and_folded() {
+    let mut plan = String::from(
+        "plan \"p\" { period 2026  currency CNY  as_of 2026-06-30 }\nstrategy s \"s\"\ndimension region { east  west }\nteam t {\n  region east\n",
+    );
+    for i in 0..300 {
+        plan.push_str(&format!("  rep r{i} {{ capacity {}k CNY }}\n", 100 + i));
+    }
+    plan.push_str("}\ngoal g \"g\" {\n  owner \"me\"\n  target 30M CNY\n  baseline 29M CNY in 2025\n  supports s\n  split region { east 100% { split rep by capacity }  west 0% }\n}\n");
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "p.plan", &plan);
+    let path = dir.path().join("p.plan");
+    let path = path.to_str().unwrap();
+    let html = report(path, None, "html", &[]);
+    let reps_chart = html
+        .split("quota vs effective capacity per rep</h4>")
+        .nth(1)
+        .unwrap();
+    let reps_chart = &reps_chart[..reps_chart.find("</svg>").unwrap()];
+    assert_eq!(
+        reps_chart.matches("<text").count(),
+        2 * 13,
+        "12 reps and the others, each with its label and value"
+    );
+    assert!(reps_chart.contains(">288 others</text>"), "{reps_chart}");
+    // The largest quotas: the reps of the largest capacity, r299 first in plan order.
+    assert!(reps_chart.contains(">r288</text>") && reps_chart.contains(">r299</text>"));
+    assert!(!reps_chart.contains(">r287</text>"));
+    assert!(html.contains(
+        "<details><summary>per rep: quota vs effective capacity <small>(300 rows)</small></summary>"
+    ));
+    let md = report(path, None, "markdown", &[]);
+    assert!(
+        md.contains("<details><summary>per rep: quota vs effective capacity (300 rows)</summary>")
+    );
+    assert!(md.contains("… 100 more rows: `planck report --format csv` lists every one."));
+    let text = report(path, None, "text", &[]);
+    assert!(
+        text.lines().any(|l| l.starts_with("r299 ")),
+        "text lists every rep"
+    );
+}
