@@ -43,7 +43,7 @@ pub fn amount(value: Decimal) -> String {
 }
 
 /// "1996363.64" → "1,996,363.64".
-fn group_thousands(plain: &str) -> String {
+pub fn group_thousands(plain: &str) -> String {
     let (sign, rest) = match plain.strip_prefix('-') {
         Some(r) => ("-", r),
         None => ("", plain),

@@ -51,6 +51,7 @@ pub mod model;
 pub mod period;
 pub mod pipeline;
 pub mod progress;
+pub mod report;
 pub mod resolve;
 pub mod source;
 pub mod suggest;

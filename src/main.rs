@@ -37,6 +37,8 @@ enum Command {
     Compile(CompileArgs),
     /// Show what two plans differ in: targets, shares, cells, reps, funnels, deals, diagnostics
     Diff(DiffArgs),
+    /// Report a plan as people read it: text, Markdown, HTML with charts, CSV or JSON
+    Report(ReportArgs),
     /// Print the JSON Schema of `planck compile` output
     Schema,
     /// Explain a diagnostic code: what it finds, why it matters, an example and the fix
@@ -129,6 +131,46 @@ struct FmtArgs {
     stdout: bool,
 }
 
+#[derive(clap::Args)]
+struct ReportArgs {
+    /// The plan file, or a folder holding exactly one root plan
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// What to write
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    format: ReportFormat,
+    /// Write the report to this file (atomically) instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Today's date, overriding the plan's as_of (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    as_of: Option<NaiveDate>,
+    /// Roll each goal up by these dimensions together (e.g. region,quarter) instead of by
+    /// each dimension it is split on and by quarter and month
+    #[arg(long, value_name = "DIM,…", value_delimiter = ',')]
+    by: Option<Vec<String>>,
+    /// Start CSV with a byte-order mark, for spreadsheet programs
+    #[arg(long)]
+    bom: bool,
+    /// Use this planck.toml instead of searching upward from the plan
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ReportFormat {
+    /// Aligned tables for a terminal (colour on a terminal)
+    Text,
+    /// GitHub-flavoured Markdown, for a pull-request comment
+    Markdown,
+    /// One self-contained HTML page with charts
+    Html,
+    /// One flat table of cells
+    Csv,
+    /// The report's data as JSON
+    Json,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     /// Graphical report for people (colour on a terminal)
@@ -169,6 +211,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check(&args),
         Command::Compile(args) => compile(&args),
         Command::Diff(args) => diff(&args),
+        Command::Report(args) => report(&args),
         Command::Schema => print(emit::compile::SCHEMA).map(|()| ExitCode::SUCCESS),
         Command::Explain { code } => explain(code.as_deref()),
         Command::Fmt(args) => fmt(&args),
@@ -354,6 +397,8 @@ struct Compiled {
     project_root: PathBuf,
     /// The canonical path of the configuration used, if any.
     config: Option<PathBuf>,
+    /// The policy the plan was checked with.
+    policy: config::Policy,
 }
 
 /// Find the configuration of a root plan, read it and everything it includes, and run
@@ -416,6 +461,7 @@ fn compile_root(
         compilation,
         project_root,
         config: config_path.and_then(|p| std::fs::canonicalize(p).ok()),
+        policy: config.policy,
     })
 }
 
@@ -444,24 +490,73 @@ fn single_root(path: &Path) -> Result<PathBuf, Fatal> {
     }
 }
 
-fn compile(args: &CompileArgs) -> Result<ExitCode, Fatal> {
+/// Every file a run read (the plan, its includes and data files, the configuration): an
+/// output may not replace one.
+fn inputs_of(compilation: &planck::Compilation, config: Option<PathBuf>) -> Vec<PathBuf> {
+    compilation
+        .files
+        .iter()
+        .flat_map(|f| f.inputs.iter().cloned())
+        .chain(config)
+        .collect()
+}
+
+/// Write an output to `-o FILE` (atomically, refusing the files `output_target` refuses)
+/// or to standard output; `what` names it in an error.
+fn write_output(
+    output: Option<&Path>,
+    project_root: &Path,
+    inputs: &[PathBuf],
+    what: &str,
+    write: impl Fn(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Fatal> {
+    match output {
+        Some(path) => {
+            let target = files::output_target(path, project_root, inputs).map_err(Fatal)?;
+            files::write_atomically_with(&target, write)
+                .map_err(|e| Fatal(format!("cannot write {}: {e}", path.display())))?;
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut lock = stdout.lock();
+            // A closed pipe (`planck compile | head`) is the reader's choice, not an error.
+            if let Err(e) = write(&mut lock).and_then(|()| lock.flush())
+                && e.kind() != std::io::ErrorKind::BrokenPipe
+            {
+                return Err(Fatal(format!("cannot write {what}: {e}")));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Compile the one root plan `path` names, to every cell, with the configuration named
+/// or found upward.
+fn compile_single(
+    path: &Path,
+    config: Option<&Path>,
+    as_of: Option<NaiveDate>,
+) -> Result<(PathBuf, Compiled), Fatal> {
     let cwd = std::env::current_dir().map_err(|e| Fatal(format!("no working folder: {e}")))?;
-    let root = single_root(&args.path)?;
-    let explicit_config = match &args.config {
-        Some(path) => Some((path.clone(), load_config(path)?)),
+    let root = single_root(path)?;
+    let explicit_config = match config {
+        Some(path) => Some((path.to_path_buf(), load_config(path)?)),
         None => None,
     };
-    let Compiled {
-        compilation,
-        project_root,
-        config,
-    } = compile_root(
-        &root,
-        &cwd,
-        explicit_config.as_ref(),
-        args.as_of,
-        Detail::Cells,
-    )?;
+    let compiled = compile_root(&root, &cwd, explicit_config.as_ref(), as_of, Detail::Cells)?;
+    Ok((root, compiled))
+}
+
+fn compile(args: &CompileArgs) -> Result<ExitCode, Fatal> {
+    let (
+        root,
+        Compiled {
+            compilation,
+            project_root,
+            config,
+            ..
+        },
+    ) = compile_single(&args.path, args.config.as_deref(), args.as_of)?;
     let (errors, _) = planck::diagnostic::summary(&compilation.diagnostics);
     if !compilation.diagnostics.is_empty() {
         let color = std::io::stderr().is_terminal()
@@ -487,28 +582,61 @@ fn compile(args: &CompileArgs) -> Result<ExitCode, Fatal> {
             out,
         )
     };
-    match &args.output {
-        Some(path) => {
-            let inputs: Vec<PathBuf> = compilation
-                .files
-                .iter()
-                .flat_map(|f| f.inputs.iter().cloned())
-                .chain(config)
-                .collect();
-            let target = files::output_target(path, &project_root, &inputs).map_err(Fatal)?;
-            files::write_atomically_with(&target, write)
-                .map_err(|e| Fatal(format!("cannot write {}: {e}", path.display())))?;
-        }
-        None => {
-            let stdout = std::io::stdout();
-            let mut lock = stdout.lock();
-            // A closed pipe (`planck compile | head`) is the reader's choice, not an error.
-            if let Err(e) = write(&mut lock)
-                && e.kind() != std::io::ErrorKind::BrokenPipe
-            {
-                return Err(Fatal(format!("cannot write JSON: {e}")));
-            }
-        }
+    let inputs = inputs_of(&compilation, config);
+    write_output(
+        args.output.as_deref(),
+        &project_root,
+        &inputs,
+        "JSON",
+        write,
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn report(args: &ReportArgs) -> Result<ExitCode, Fatal> {
+    use planck::report::{self, Format};
+    let (
+        root,
+        Compiled {
+            compilation,
+            project_root,
+            config,
+            policy,
+        },
+    ) = compile_single(&args.path, args.config.as_deref(), args.as_of)?;
+    let by = match &args.by {
+        Some(names) => Some(report::parse_by(&compilation.model, names).map_err(Fatal)?),
+        None => None,
+    };
+    let (errors, _) = planck::diagnostic::summary(&compilation.diagnostics);
+    let model = report::build(&compilation, &policy, by);
+    let format = match args.format {
+        ReportFormat::Text => Format::Text,
+        ReportFormat::Markdown => Format::Markdown,
+        ReportFormat::Html => Format::Html,
+        ReportFormat::Csv => Format::Csv,
+        ReportFormat::Json => Format::Json,
+    };
+    let options = report::RenderOptions {
+        color: format == Format::Text && args.output.is_none() && use_color(),
+        bom: args.bom,
+    };
+    let write = |out: &mut dyn Write| report::write(&model, format, options, out);
+    let inputs = inputs_of(&compilation, config);
+    write_output(
+        args.output.as_deref(),
+        &project_root,
+        &inputs,
+        "the report",
+        write,
+    )?;
+    if errors > 0 {
+        eprintln!(
+            "error: {} has {errors} error{}; the report shows them, and no numbers for the goals they affect",
+            escape_control(&root.display().to_string()),
+            if errors == 1 { "" } else { "s" }
+        );
+        return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -942,6 +1070,7 @@ fn diff_git(args: &DiffArgs, rev: &str, path: &Path, cwd: &Path) -> Result<ExitC
         compilation: new,
         project_root,
         config: config_path,
+        ..
     } = compile_root(&root, cwd, None, None, Detail::Cells)?;
     let old_config = match &config_path {
         Some(p) => match git.blob(p).map_err(Fatal)? {

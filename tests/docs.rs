@@ -27,6 +27,7 @@ const DOCUMENTS: &[&str] = &[
     "docs/fuzzing.md",
     "docs/review.md",
     "docs/style.md",
+    "docs/report.md",
 ];
 
 /// The plan a block marked `fragment` is completed with. A top-level item of the fragment

@@ -26,7 +26,8 @@ struct Names<'m> {
 }
 
 /// A decimal in plain notation without trailing zeros: "240000", "0.08".
-struct Dec(Decimal);
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dec(pub Decimal);
 
 impl Serialize for Dec {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -34,7 +35,8 @@ impl Serialize for Dec {
     }
 }
 
-struct PeriodOut(Period);
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PeriodOut(pub Period);
 
 impl Serialize for PeriodOut {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -89,21 +91,23 @@ struct GoalOut<'m> {
 /// Progress numbers of a goal or a cell, rounded for output only. A number beyond the
 /// largest decimal is null; it was reported as `invalid-value`, so `planck compile`
 /// writes no output for such a plan.
-#[derive(Serialize)]
-struct ProgressOut {
-    actual: Option<Dec>,
-    expected_to_date: Option<Dec>,
-    attainment: Option<Dec>,
-    forecast: Option<Dec>,
-    forecast_low: Option<Dec>,
-    forecast_high: Option<Dec>,
-    coverage: Option<Dec>,
+#[derive(Debug, Clone, Serialize)]
+pub struct ProgressOut {
+    pub actual: Option<Dec>,
+    pub expected_to_date: Option<Dec>,
+    pub attainment: Option<Dec>,
+    pub forecast: Option<Dec>,
+    pub forecast_low: Option<Dec>,
+    pub forecast_high: Option<Dec>,
+    pub coverage: Option<Dec>,
 }
 
 /// Decimal places of ratios (attainment, coverage) in the output.
-const RATIO_PLACES: u32 = 6;
+pub(crate) const RATIO_PLACES: u32 = 6;
 
-fn progress_out(n: &Numbers, value: Decimal, places: u32) -> ProgressOut {
+/// The progress numbers of a goal (or cell) of value `value` as the output shows them:
+/// amounts rounded to `places`, ratios to [`RATIO_PLACES`].
+pub(crate) fn progress_out(n: &Numbers, value: Decimal, places: u32) -> ProgressOut {
     let rounded = |v: Option<Decimal>| v.map(|v| Dec(v.round_dp(places)));
     ProgressOut {
         actual: n.actual.map(Dec),
@@ -116,56 +120,56 @@ fn progress_out(n: &Numbers, value: Decimal, places: u32) -> ProgressOut {
     }
 }
 
-#[derive(Serialize)]
-struct StageOut<'m> {
-    name: &'m str,
-    label: Option<&'m str>,
-    convert: Option<Dec>,
-    dwell_days: Option<Dec>,
-    probability: Option<Dec>,
+#[derive(Debug, Serialize)]
+pub struct StageOut<'m> {
+    pub name: &'m str,
+    pub label: Option<&'m str>,
+    pub convert: Option<Dec>,
+    pub dwell_days: Option<Dec>,
+    pub probability: Option<Dec>,
 }
 
-#[derive(Serialize)]
-struct AmountOut<'m> {
-    value: Dec,
-    unit: &'m str,
+#[derive(Debug, Serialize)]
+pub struct AmountOut<'m> {
+    pub value: Dec,
+    pub unit: &'m str,
 }
 
-#[derive(Serialize)]
-struct InflowOut<'m> {
-    value: Dec,
-    per: &'m str,
+#[derive(Debug, Serialize)]
+pub struct InflowOut<'m> {
+    pub value: Dec,
+    pub per: &'m str,
 }
 
-#[derive(Serialize)]
-struct FunnelOut<'m> {
-    name: &'m str,
-    label: Option<&'m str>,
-    deal_size: Option<AmountOut<'m>>,
-    inflow: Option<InflowOut<'m>>,
-    win_rate: Option<Dec>,
+#[derive(Debug, Serialize)]
+pub struct FunnelOut<'m> {
+    pub name: &'m str,
+    pub label: Option<&'m str>,
+    pub deal_size: Option<AmountOut<'m>>,
+    pub inflow: Option<InflowOut<'m>>,
+    pub win_rate: Option<Dec>,
     /// Days from entry to close (the sum of the stages' dwell), rounded to whole days.
     /// A 128-bit integer: every whole number a decimal holds fits.
-    cycle_days: Option<i128>,
+    pub cycle_days: Option<i128>,
     /// Expected value closing per day: open deals × win rate × average amount ÷ cycle.
-    velocity: Option<Dec>,
-    stages: Vec<StageOut<'m>>,
+    pub velocity: Option<Dec>,
+    pub stages: Vec<StageOut<'m>>,
 }
 
-#[derive(Serialize)]
-struct DealOut<'m> {
-    name: &'m str,
-    label: Option<&'m str>,
-    funnel: Option<&'m str>,
-    stage: Option<&'m str>,
-    grade: Option<&'m str>,
-    owner: Option<&'m str>,
-    amount: Option<Dec>,
-    unit: Option<&'m str>,
-    close: Option<String>,
-    open: bool,
-    probability: Option<Dec>,
-    weighted: Option<Dec>,
+#[derive(Debug, Serialize)]
+pub struct DealOut<'m> {
+    pub name: &'m str,
+    pub label: Option<&'m str>,
+    pub funnel: Option<&'m str>,
+    pub stage: Option<&'m str>,
+    pub grade: Option<&'m str>,
+    pub owner: Option<&'m str>,
+    pub amount: Option<Dec>,
+    pub unit: Option<&'m str>,
+    pub close: Option<String>,
+    pub open: bool,
+    pub probability: Option<Dec>,
+    pub weighted: Option<Dec>,
 }
 
 #[derive(Serialize)]
@@ -211,6 +215,26 @@ fn places_of(alloc: &Option<GoalAllocation>) -> u32 {
     alloc.as_ref().map_or(2, |a| a.unit.normalize().scale())
 }
 
+/// A goal's funnel capacity over its period and the entries its target needs, unrounded;
+/// `None` without a funnel or the numbers to compute the capacity.
+pub(crate) fn funnel_numbers(
+    model: &Model,
+    progress: &Progress,
+    g: &crate::model::Goal,
+) -> Option<(Decimal, Option<Decimal>)> {
+    let f = g.funnel?;
+    let funnel = model.funnels.get(f.index())?;
+    let stats = progress.funnels.get(f.index())?.as_ref()?;
+    let target = g.target.as_ref()?;
+    // A number beyond a decimal was reported as `invalid-value`, an error: no output
+    // is written for such a plan.
+    let capacity = pipeline::capacity(funnel, stats, &g.period?, &target.unit).ok()??;
+    let entries = pipeline::entries_needed(funnel, stats, target.value, &target.unit)
+        .ok()
+        .flatten();
+    Some((capacity, entries))
+}
+
 /// Write the compile output for a model, its allocation and progress.
 pub fn write(
     model: &Model,
@@ -218,19 +242,7 @@ pub fn write(
     progress: &Progress,
     out: impl Write,
 ) -> std::io::Result<()> {
-    let funnel_numbers = |g: &crate::model::Goal| -> Option<(Decimal, Option<Decimal>)> {
-        let f = g.funnel?;
-        let funnel = model.funnels.get(f.index())?;
-        let stats = progress.funnels.get(f.index())?.as_ref()?;
-        let target = g.target.as_ref()?;
-        // A number beyond a decimal was reported as `invalid-value`, an error: no output
-        // is written for such a plan.
-        let capacity = pipeline::capacity(funnel, stats, &g.period?, &target.unit).ok()??;
-        let entries = pipeline::entries_needed(funnel, stats, target.value, &target.unit)
-            .ok()
-            .flatten();
-        Some((capacity, entries))
-    };
+    let funnel_numbers = |g: &crate::model::Goal| funnel_numbers(model, progress, g);
     let names = Names {
         model,
         slices: [
@@ -471,7 +483,7 @@ fn period_json(p: Period) -> Vec<u8> {
     format!("{{\"start\":\"{}\",\"end\":\"{}\"}}", p.start, p.end).into_bytes()
 }
 
-fn funnels_out<'m>(model: &'m Model, progress: &Progress) -> Vec<FunnelOut<'m>> {
+pub(crate) fn funnels_out<'m>(model: &'m Model, progress: &Progress) -> Vec<FunnelOut<'m>> {
     model
         .funnels
         .iter()
@@ -520,7 +532,7 @@ fn funnels_out<'m>(model: &'m Model, progress: &Progress) -> Vec<FunnelOut<'m>> 
         .collect()
 }
 
-fn deals_out<'m>(model: &'m Model, progress: &Progress) -> Vec<DealOut<'m>> {
+pub(crate) fn deals_out<'m>(model: &'m Model, progress: &Progress) -> Vec<DealOut<'m>> {
     model
         .deals
         .iter()

@@ -1,0 +1,96 @@
+//! The flat table: one row per cell of every allocated goal (or per group with `--by`):
+//! `goal`, one column per dimension, `period_start`, `period_end`, `target`, `actual`,
+//! `expected`, `forecast`. RFC 4180 quoting; a field that a spreadsheet would read as a
+//! formula (starting with `=`, `+`, `-` or `@`, or a tab or carriage return) is
+//! neutralised with a leading apostrophe. Numbers are written plainly ("-15000"), so only
+//! text from the plan can be neutralised.
+
+use super::model::Report;
+use crate::period::Period;
+use rust_decimal::Decimal;
+use std::borrow::Cow;
+use std::io::Write;
+
+/// A text field as CSV: neutralised if a spreadsheet would run it, quoted if needed.
+pub fn field(text: &str) -> Cow<'_, str> {
+    let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let quote = text.contains([',', '"', '\n', '\r']);
+    if !risky && !quote {
+        return Cow::Borrowed(text);
+    }
+    let text = if risky {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    };
+    if quote {
+        Cow::Owned(format!("\"{}\"", text.replace('"', "\"\"")))
+    } else {
+        Cow::Owned(text)
+    }
+}
+
+fn number(line: &mut String, value: Option<Decimal>, buf: &mut [u8; 64]) {
+    if let Some(v) = value {
+        let digits = crate::emit::compile::decimal_str(v, buf);
+        line.push_str(std::str::from_utf8(digits).unwrap_or_default());
+    }
+}
+
+/// Write the flat table; `bom` starts it with a UTF-8 byte-order mark, which spreadsheet
+/// programs need to read Chinese text in a CSV file.
+pub fn write(report: &Report<'_>, bom: bool, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, out);
+    if bom {
+        w.write_all("\u{feff}".as_bytes())?;
+    }
+    let mut header = vec!["goal".to_string()];
+    header.extend(report.column_names().iter().map(|n| field(n).into_owned()));
+    header.extend(
+        [
+            "period_start",
+            "period_end",
+            "target",
+            "actual",
+            "expected",
+            "forecast",
+        ]
+        .map(String::from),
+    );
+    w.write_all(header.join(",").as_bytes())?;
+    w.write_all(b"\r\n")?;
+    let mut line = String::new();
+    let mut buf = [0u8; 64];
+    // Cells come in runs of the same period: its two dates are written once per run.
+    let mut dates: Option<(Period, String)> = None;
+    for row in report.flat_rows() {
+        line.clear();
+        line.push_str(&field(row.goal));
+        for m in &row.members {
+            line.push(',');
+            if let Some(m) = m {
+                line.push_str(&field(m));
+            }
+        }
+        line.push(',');
+        if let Some(p) = row.period {
+            match &dates {
+                Some((q, text)) if *q == p => line.push_str(text),
+                _ => {
+                    let text = format!("{},{}", p.start, p.end);
+                    line.push_str(&text);
+                    dates = Some((p, text));
+                }
+            }
+        } else {
+            line.push(',');
+        }
+        for v in [Some(row.target), row.actual, row.expected, row.forecast] {
+            line.push(',');
+            number(&mut line, v, &mut buf);
+        }
+        line.push_str("\r\n");
+        w.write_all(line.as_bytes())?;
+    }
+    w.flush()
+}

@@ -1,0 +1,1417 @@
+//! The report model: everything a report shows, built once from a compilation and read
+//! by every back end. The numbers are `planck compile`'s own: goal and cell progress
+//! through the same rounding (`emit::compile::progress_out`), funnels and deals through
+//! the same output types. The few numbers `compile` does not print are computed here and
+//! nowhere else: roll-up sums of cells, statuses, utilisation, the timeline, the share of
+//! entries reaching each funnel stage, and pipeline sums by stage and grade.
+
+use crate::Compilation;
+use crate::alloc::GoalAllocation;
+use crate::capacity;
+use crate::config::Policy;
+use crate::diagnostic::Code;
+use crate::emit::compile::{
+    DealOut, Dec, FunnelOut, PeriodOut, ProgressOut, RATIO_PLACES, deals_out, funnel_numbers,
+    funnels_out, progress_out,
+};
+use crate::emit::json::JsonDiagnostic;
+use crate::model::{DimRef, Goal, MemberRef, Model, Owner, Split, SplitKind, TeamId};
+use crate::period::{Period, TimeDim};
+use crate::progress::{GoalProgress, Numbers};
+use rust_decimal::{Decimal, MathematicalOps};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// A goal's (or a group's) standing as of the plan's `as_of`.
+///
+/// With `pace` = expected to date × `policy.pace_tolerance`: **on track** when actuals
+/// reach the pace; **at risk** when they do not, but actuals plus the weighted pipeline
+/// still to close (the forecast) do; **off track** when even the forecast stays below
+/// the pace. No status before anything is expected (nothing elapsed, or no `as_of`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    OnTrack,
+    AtRisk,
+    OffTrack,
+}
+
+impl Status {
+    pub fn text(self) -> &'static str {
+        match self {
+            Status::OnTrack => "on track",
+            Status::AtRisk => "at risk",
+            Status::OffTrack => "off track",
+        }
+    }
+}
+
+/// The status of actuals against what was expected, as [`Status`] defines it.
+pub fn status(
+    actual: Option<Decimal>,
+    expected: Option<Decimal>,
+    forecast: Option<Decimal>,
+    pace_tolerance: Decimal,
+) -> Option<Status> {
+    let (actual, expected) = (actual?, expected?);
+    if expected <= Decimal::ZERO {
+        return None;
+    }
+    // A pace beyond the largest decimal is above every actual.
+    let Some(pace) = expected.checked_mul(pace_tolerance) else {
+        return Some(Status::OffTrack);
+    };
+    Some(if actual >= pace {
+        Status::OnTrack
+    } else if forecast.is_some_and(|f| f >= pace) {
+        Status::AtRisk
+    } else {
+        Status::OffTrack
+    })
+}
+
+/// What a roll-up groups cells by: a dimension (user, rep or time), or the rep's team.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum By {
+    Dim(DimRef),
+    Team,
+}
+
+/// The `--by` names: user dimensions, `rep`, `team`, `half`, `quarter`, `month`, `week`.
+pub fn parse_by(model: &Model, names: &[String]) -> Result<Vec<By>, String> {
+    let mut out = Vec::new();
+    for name in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+        let by = if name == "rep" {
+            By::Dim(DimRef::Rep)
+        } else if name == "team" {
+            By::Team
+        } else if let Some(t) = TimeDim::from_name(name) {
+            By::Dim(DimRef::Time(t))
+        } else if let Some(i) = model.dimensions.iter().position(|d| d.name == name) {
+            By::Dim(DimRef::User(crate::model::DimId(i as u32)))
+        } else {
+            let known: Vec<&str> = model
+                .dimensions
+                .iter()
+                .map(|d| d.name.as_str())
+                .chain(["rep", "team", "half", "quarter", "month", "week"])
+                .collect();
+            let hint = crate::suggest::did_you_mean(name, known.iter().copied()).map_or_else(
+                || format!("; the plan's dimensions are: {}", known.join(", ")),
+                |b| format!("; did you mean `{b}`?"),
+            );
+            return Err(format!("`--by {name}`: no dimension named `{name}`{hint}"));
+        };
+        if !out.contains(&by) {
+            out.push(by);
+        }
+    }
+    if out.is_empty() {
+        return Err("`--by` needs at least one dimension, e.g. `--by region,quarter`".into());
+    }
+    Ok(out)
+}
+
+#[derive(Serialize)]
+pub struct Report<'m> {
+    pub version: u32,
+    pub plan: PlanInfo<'m>,
+    pub policy: PolicyInfo,
+    pub goals: Vec<GoalReport<'m>>,
+    pub funnels: Vec<FunnelReport<'m>>,
+    pub pipeline: PipelineReport<'m>,
+    pub diagnostics: Vec<JsonDiagnostic>,
+    pub summary: Summary,
+    /// The columns of the flat table (CSV): every dimension some goal is split on.
+    #[serde(skip)]
+    pub columns: Vec<DimRef>,
+    #[serde(skip)]
+    pub model: &'m Model,
+    #[serde(skip)]
+    cells: Vec<GoalCells<'m>>,
+    /// The rows of the flat table when `--by` asks for groups instead of cells.
+    #[serde(skip)]
+    pub by: Option<Vec<By>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PlanInfo<'m> {
+    pub name: Option<&'m str>,
+    pub period: Option<PeriodOut>,
+    pub currency: Option<&'m str>,
+    pub as_of: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PolicyInfo {
+    pub pace_tolerance: Dec,
+    pub min_coverage: Dec,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+/// One letter of SMART: passed, or failed with the codes that failed it.
+#[derive(Debug, Serialize)]
+pub struct SmartLetter {
+    pub letter: char,
+    pub passed: bool,
+    pub codes: Vec<&'static str>,
+}
+
+/// A member of a group: the dimension's name, the member's name and label.
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberOut {
+    pub dimension: String,
+    /// `None` for cells that lie in no single member (not split on it, or a time slice
+    /// coarser than the dimension's).
+    pub name: Option<String>,
+    pub label: Option<String>,
+}
+
+impl MemberOut {
+    /// The label, else the name, else "—".
+    pub fn shown(&self) -> &str {
+        self.label
+            .as_deref()
+            .or(self.name.as_deref())
+            .unwrap_or("—")
+    }
+}
+
+/// The numbers of a goal or of a group of its cells.
+#[derive(Debug, Clone, Serialize)]
+pub struct Figures {
+    pub target: Dec,
+    /// Weighted pipeline closing after `as_of` inside the period.
+    pub pipeline: Option<Dec>,
+    #[serde(flatten)]
+    pub progress: Option<ProgressOut>,
+    pub status: Option<Status>,
+}
+
+impl Figures {
+    pub fn actual(&self) -> Option<Decimal> {
+        self.progress.as_ref()?.actual.map(|d| d.0)
+    }
+    pub fn expected(&self) -> Option<Decimal> {
+        self.progress.as_ref()?.expected_to_date.map(|d| d.0)
+    }
+    pub fn attainment(&self) -> Option<Decimal> {
+        self.progress.as_ref()?.attainment.map(|d| d.0)
+    }
+    pub fn forecast(&self) -> Option<Decimal> {
+        self.progress.as_ref()?.forecast.map(|d| d.0)
+    }
+    pub fn low(&self) -> Option<Decimal> {
+        self.progress.as_ref()?.forecast_low.map(|d| d.0)
+    }
+    pub fn high(&self) -> Option<Decimal> {
+        self.progress.as_ref()?.forecast_high.map(|d| d.0)
+    }
+    pub fn coverage(&self) -> Option<Decimal> {
+        self.progress.as_ref()?.coverage.map(|d| d.0)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    pub members: Vec<MemberOut>,
+    /// From the first cell's start to the last cell's end.
+    pub period: Option<PeriodOut>,
+    /// How many cells the row sums.
+    pub cells: usize,
+    #[serde(flatten)]
+    pub figures: Figures,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Rollup {
+    /// The dimensions grouped by (`team` for reps' teams).
+    pub by: Vec<String>,
+    pub rows: Vec<Row>,
+}
+
+/// A split in the decomposition tree, with its entries.
+#[derive(Debug, Serialize)]
+pub struct TreeSplit {
+    pub dimension: String,
+    /// `shares`, `even`, or `by ATTRIBUTE`.
+    pub how: String,
+    /// The members, each with its share and the sum of the cells under it; empty for a
+    /// rep split without listed reps (see the per-rep table).
+    pub entries: Vec<TreeEntry>,
+    /// Reps covered by a rep split that lists none.
+    pub reps: Option<usize>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TreeEntry {
+    pub name: String,
+    pub label: Option<String>,
+    /// As written: `40%`, `1M`, `rest`; `None` for `even` or `by`.
+    pub share: Option<String>,
+    pub value: Dec,
+    pub splits: Vec<TreeSplit>,
+    #[serde(skip)]
+    node: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RepRow {
+    pub name: String,
+    pub label: Option<String>,
+    pub team: Option<String>,
+    pub team_label: Option<String>,
+    pub quota: Dec,
+    /// Effective capacity over the goal's period, in the goal's unit.
+    pub capacity: Option<Dec>,
+    /// Quota ÷ capacity.
+    pub utilisation: Option<Dec>,
+    pub actual: Option<Dec>,
+    pub pipeline: Option<Dec>,
+}
+
+/// A point of the cumulative timeline: by the end of `date`, the cumulative target and,
+/// for slices ended by `as_of`, the cumulative actuals of the cells.
+#[derive(Debug, Serialize)]
+pub struct TimePoint {
+    pub slice: String,
+    pub date: String,
+    pub target: Dec,
+    pub actual: Option<Dec>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct GoalFunnel {
+    pub name: String,
+    pub capacity: Option<Dec>,
+    pub entries_needed: Option<Dec>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct GoalReport<'m> {
+    pub name: &'m str,
+    pub label: Option<&'m str>,
+    pub owner: Option<String>,
+    pub unit: &'m str,
+    pub period: Option<PeriodOut>,
+    pub baseline: Option<Dec>,
+    /// False when the goal has errors: it has no cells, and no numbers beyond its target.
+    pub allocated: bool,
+    pub smart: Vec<SmartLetter>,
+    pub total: Figures,
+    /// Actuals to date that fit no single cell (counted for the goal, not in the groups).
+    pub not_in_cells: Option<Dec>,
+    pub tree: Vec<TreeSplit>,
+    pub rollups: Vec<Rollup>,
+    pub reps: Vec<RepRow>,
+    pub funnel: Option<GoalFunnel>,
+    pub timeline: Vec<TimePoint>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FunnelReport<'m> {
+    #[serde(flatten)]
+    pub funnel: FunnelOut<'m>,
+    /// The share of entries that reaches each stage (the product of the conversions
+    /// before it).
+    pub reach: Vec<Option<Dec>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StageGradeRow {
+    pub funnel: Option<String>,
+    pub stage: Option<String>,
+    pub grade: Option<String>,
+    pub unit: Option<String>,
+    pub deals: usize,
+    pub amount: Dec,
+    pub weighted: Option<Dec>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PipelineReport<'m> {
+    pub deals: Vec<DealOut<'m>>,
+    /// Open deals by funnel, stage, grade and unit.
+    pub by_stage_grade: Vec<StageGradeRow>,
+    /// Open deals whose close date is before `as_of`.
+    pub stale: Vec<&'m str>,
+}
+
+/// A goal's cells and their progress, for the flat table.
+#[derive(Debug)]
+struct GoalCells<'m> {
+    goal: &'m Goal,
+    alloc: &'m GoalAllocation,
+    progress: Option<&'m GoalProgress>,
+}
+
+/// One row of the flat table: a cell, or a group of cells with `--by`.
+pub struct FlatRow<'a> {
+    pub goal: &'a str,
+    /// The member name in each of [`Report::column_names`], if any.
+    pub members: Vec<Option<&'a str>>,
+    pub period: Option<Period>,
+    pub target: Decimal,
+    pub actual: Option<Decimal>,
+    pub expected: Option<Decimal>,
+    pub forecast: Option<Decimal>,
+}
+
+fn dim_name(model: &Model, d: DimRef) -> String {
+    match d {
+        DimRef::User(id) => model
+            .dimension(id)
+            .map_or_else(String::new, |d| d.name.clone()),
+        DimRef::Rep => "rep".into(),
+        DimRef::Time(t) => t.name().into(),
+    }
+}
+
+fn by_name(model: &Model, by: By) -> String {
+    match by {
+        By::Dim(d) => dim_name(model, d),
+        By::Team => "team".into(),
+    }
+}
+
+/// A cell's group on one [`By`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Key {
+    Member(MemberRef),
+    Team(TeamId),
+}
+
+fn member_of(model: &Model, key: Option<Key>, dimension: String) -> MemberOut {
+    let (name, label) = match key {
+        None => (None, None),
+        Some(Key::Team(t)) => match model.teams.get(t.index()) {
+            Some(t) => (Some(t.name.clone()), t.label.clone()),
+            None => (None, None),
+        },
+        Some(Key::Member(m)) => match member_names(model, m) {
+            Some((n, l)) => (Some(n.to_string()), l.map(str::to_string)),
+            None => (None, None),
+        },
+    };
+    MemberOut {
+        dimension,
+        name,
+        label,
+    }
+}
+
+fn member_names(model: &Model, m: MemberRef) -> Option<(&str, Option<&str>)> {
+    match m {
+        MemberRef::User(d, i) => {
+            let m = model.dimension(d)?.members.get(i.index())?;
+            Some((m.name.as_str(), m.label.as_deref()))
+        }
+        MemberRef::Rep(r) => {
+            let r = model.rep(r)?;
+            Some((r.name.as_str(), r.label.as_deref()))
+        }
+        MemberRef::Time(t, i) => Some((model.slices(t).get(i)?.name.as_str(), None)),
+    }
+}
+
+/// The group of a cell on `by`: its member on that dimension, the time slice holding its
+/// period, or its rep's team; `None` when there is none.
+fn key_of(model: &Model, by: By, coords: &[MemberRef], period: &Period) -> Option<Key> {
+    match by {
+        By::Team => coords.iter().find_map(|m| match m {
+            MemberRef::Rep(r) => model.rep(*r).map(|r| Key::Team(r.team)),
+            _ => None,
+        }),
+        By::Dim(DimRef::Time(t)) => {
+            if let Some(m) = coords
+                .iter()
+                .find(|m| matches!(m, MemberRef::Time(tt, _) if *tt == t))
+            {
+                return Some(Key::Member(*m));
+            }
+            let slices = model.slices(t);
+            let i = slices.partition_point(|s| s.period.end < period.start);
+            slices
+                .get(i)
+                .filter(|s| s.period.contains(period))
+                .map(|_| Key::Member(MemberRef::Time(t, i)))
+        }
+        By::Dim(d) => coords
+            .iter()
+            .find(|m| match (m, d) {
+                (MemberRef::User(md, _), DimRef::User(dd)) => *md == dd,
+                (MemberRef::Rep(_), DimRef::Rep) => true,
+                _ => false,
+            })
+            .map(|m| Key::Member(*m)),
+    }
+}
+
+fn add(a: Option<Decimal>, b: Option<Decimal>) -> Option<Decimal> {
+    a?.checked_add(b?)
+}
+
+/// Sums over a group of cells. Amounts are the sums of the cells' numbers as `compile`
+/// prints them (rounded to the goal's places), so a group equals the sum of its cells.
+#[derive(Debug, Clone)]
+struct Acc {
+    target: Decimal,
+    actual: Option<Decimal>,
+    expected: Option<Decimal>,
+    pipeline: Option<Decimal>,
+    forecast: Option<Decimal>,
+    band_squared: Option<Decimal>,
+    period: Option<Period>,
+    cells: usize,
+}
+
+impl Acc {
+    fn new(progress: bool) -> Acc {
+        let zero = progress.then_some(Decimal::ZERO);
+        Acc {
+            target: Decimal::ZERO,
+            actual: zero,
+            expected: zero,
+            pipeline: zero,
+            forecast: zero,
+            band_squared: zero,
+            period: None,
+            cells: 0,
+        }
+    }
+
+    fn add_cell(&mut self, value: Decimal, period: Period, cell: Option<(&Numbers, &ProgressOut)>) {
+        self.target = self.target.checked_add(value).unwrap_or(self.target);
+        self.cells += 1;
+        self.period = Some(match self.period {
+            None => period,
+            Some(p) => Period {
+                start: p.start.min(period.start),
+                end: p.end.max(period.end),
+            },
+        });
+        if let Some((n, out)) = cell {
+            self.actual = add(self.actual, out.actual.map(|d| d.0));
+            self.expected = add(self.expected, out.expected_to_date.map(|d| d.0));
+            self.pipeline = add(self.pipeline, n.pipeline);
+            self.forecast = add(self.forecast, out.forecast.map(|d| d.0));
+            let squared = n.band().and_then(|b| b.checked_mul(b));
+            self.band_squared = add(self.band_squared, squared);
+        }
+    }
+
+    fn figures(&self, places: u32, policy: &Policy) -> Figures {
+        let progress = self.actual.is_some().then(|| {
+            let band = self.band_squared.and_then(|s| s.sqrt());
+            let round = |v: Option<Decimal>| v.map(|v| Dec(v.round_dp(places)));
+            let attainment = (!self.target.is_zero())
+                .then(|| self.actual?.checked_div(self.target))
+                .flatten();
+            let remaining = self.actual.and_then(|a| self.target.checked_sub(a));
+            let coverage = remaining
+                .filter(|r| *r > Decimal::ZERO)
+                .and_then(|r| self.pipeline?.checked_div(r));
+            ProgressOut {
+                actual: self.actual.map(Dec),
+                expected_to_date: round(self.expected),
+                attainment: attainment.map(|a| Dec(a.round_dp(RATIO_PLACES))),
+                forecast: round(self.forecast),
+                forecast_low: round(self.forecast.zip(band).and_then(|(f, b)| f.checked_sub(b))),
+                forecast_high: round(self.forecast.zip(band).and_then(|(f, b)| f.checked_add(b))),
+                coverage: coverage.map(|c| Dec(c.round_dp(RATIO_PLACES))),
+            }
+        });
+        let status = progress.as_ref().and_then(|p| {
+            status(
+                p.actual.map(|d| d.0),
+                p.expected_to_date.map(|d| d.0),
+                p.forecast.map(|d| d.0),
+                policy.pace_tolerance,
+            )
+        });
+        Figures {
+            target: Dec(self.target),
+            pipeline: self.pipeline.map(|p| Dec(p.round_dp(places))),
+            progress,
+            status,
+        }
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<crate::alloc::IndexHasher>>;
+
+/// The groups of one grouping as they are summed: a group is found by a dense index
+/// when the grouping has one dimension (a member's, rep's, slice's or team's number),
+/// else by a hash of its key, after a check of the last cell's group.
+#[derive(Default)]
+struct Groups {
+    accs: Vec<(Vec<Option<Key>>, Acc)>,
+    dense: Vec<usize>,
+    map: FastMap<Vec<Option<Key>>, usize>,
+    last: Option<usize>,
+}
+
+impl Groups {
+    fn find(&mut self, key: &[Option<Key>], with_progress: bool) -> Option<&mut Acc> {
+        let index = match key {
+            [one] => {
+                let slot = match one {
+                    None => 0,
+                    Some(Key::Team(t)) => 1 + t.index(),
+                    Some(Key::Member(MemberRef::User(_, m))) => 1 + m.index(),
+                    Some(Key::Member(MemberRef::Rep(r))) => 1 + r.index(),
+                    Some(Key::Member(MemberRef::Time(_, i))) => 1 + i,
+                };
+                if self.dense.len() <= slot {
+                    self.dense.resize(slot + 1, usize::MAX);
+                }
+                let found = self.dense.get(slot).copied().unwrap_or(usize::MAX);
+                if found == usize::MAX {
+                    let new = self.accs.len();
+                    self.accs.push((key.to_vec(), Acc::new(with_progress)));
+                    if let Some(d) = self.dense.get_mut(slot) {
+                        *d = new;
+                    }
+                    new
+                } else {
+                    found
+                }
+            }
+            _ => {
+                let same = self
+                    .last
+                    .and_then(|l| self.accs.get(l))
+                    .is_some_and(|(k, _)| k.as_slice() == key);
+                match (same, self.last) {
+                    (true, Some(l)) => l,
+                    _ => match self.map.get(key) {
+                        Some(&i) => i,
+                        None => {
+                            let new = self.accs.len();
+                            self.accs.push((key.to_vec(), Acc::new(with_progress)));
+                            self.map.insert(key.to_vec(), new);
+                            new
+                        }
+                    },
+                }
+            }
+        };
+        self.last = Some(index);
+        self.accs.get_mut(index).map(|(_, acc)| acc)
+    }
+}
+
+/// Group a goal's cells by each of `groupings` (the dimensions of one grouping taken
+/// together) in one pass over the cells; rows in member order, groups without a member
+/// last. A grouping marked `whole` is dropped (`None`) when some cell lies in no single
+/// slice of one of its time dimensions (a quarterly cell has no month).
+fn group(
+    model: &Model,
+    cells: &GoalCells<'_>,
+    groupings: &[(Vec<By>, bool)],
+    policy: &Policy,
+) -> Vec<Option<Vec<Row>>> {
+    let places = cells.alloc.unit.normalize().scale();
+    let with_progress = cells.progress.is_some();
+    let mut states: Vec<Option<Groups>> =
+        groupings.iter().map(|_| Some(Groups::default())).collect();
+    let mut key: Vec<Option<Key>> = Vec::new();
+    for (i, cell) in cells.alloc.cells.iter().enumerate() {
+        let coords = cells.alloc.coords(cell);
+        let numbers = cells.progress.and_then(|p| p.cells.get(i));
+        let out = numbers.map(|n| progress_out(n, cell.value, places));
+        for ((by, whole), state) in groupings.iter().zip(states.iter_mut()) {
+            let Some(groups) = state else {
+                continue;
+            };
+            key.clear();
+            let mut lost = false;
+            for b in by {
+                let k = key_of(model, *b, coords, &cell.period);
+                lost |= k.is_none() && matches!(b, By::Dim(DimRef::Time(_)));
+                key.push(k);
+            }
+            if *whole && lost {
+                *state = None;
+                continue;
+            }
+            if let Some(acc) = groups.find(&key, with_progress) {
+                acc.add_cell(cell.value, cell.period, numbers.zip(out.as_ref()));
+            }
+        }
+    }
+    let maps = states.into_iter().map(|s| s.map(|g| g.accs));
+    maps.into_iter()
+        .zip(groupings)
+        .map(|(map, (by, _))| {
+            let mut rows: Vec<(Vec<Option<Key>>, Acc)> = map?;
+            rows.sort_by_cached_key(|(k, _)| {
+                k.iter().map(|k| (k.is_none(), *k)).collect::<Vec<_>>()
+            });
+            Some(
+                rows.into_iter()
+                    .map(|(k, acc)| Row {
+                        members: k
+                            .iter()
+                            .zip(by)
+                            .map(|(k, b)| member_of(model, *k, by_name(model, *b)))
+                            .collect(),
+                        period: acc.period.map(PeriodOut),
+                        cells: acc.cells,
+                        figures: acc.figures(places, policy),
+                    })
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+/// The dimensions a goal splits on, in the order first met (outer splits first).
+fn split_dims(splits: &[Split], out: &mut Vec<DimRef>) {
+    for s in splits {
+        if !out.contains(&s.dim) {
+            out.push(s.dim);
+        }
+    }
+    for s in splits {
+        if let SplitKind::Entries { entries, .. } = &s.kind {
+            for e in entries {
+                split_dims(&e.nested, out);
+            }
+        }
+    }
+}
+
+/// The default roll-ups: one per dimension split on (the team for reps, who have their
+/// own table), then half and week when split on, quarter and month always — a time
+/// roll-up is dropped when some cell lies in no single slice of it.
+fn default_rollups(goal: &Goal) -> Vec<By> {
+    let mut dims = Vec::new();
+    split_dims(&goal.splits, &mut dims);
+    let mut out: Vec<By> = Vec::new();
+    for d in &dims {
+        let by = match d {
+            DimRef::Rep => By::Team,
+            DimRef::User(_) => By::Dim(*d),
+            DimRef::Time(_) => continue,
+        };
+        if !out.contains(&by) {
+            out.push(by);
+        }
+    }
+    for t in [
+        TimeDim::Half,
+        TimeDim::Quarter,
+        TimeDim::Month,
+        TimeDim::Week,
+    ] {
+        if dims.contains(&DimRef::Time(t)) || matches!(t, TimeDim::Quarter | TimeDim::Month) {
+            out.push(By::Dim(DimRef::Time(t)));
+        }
+    }
+    out
+}
+
+/// The decomposition tree of a goal's splits. Each entry gets a node id, whose members
+/// on the path from the goal [`sum_tree`] looks for in the cells.
+fn tree_splits(
+    model: &Model,
+    splits: &[Split],
+    path: &[MemberRef],
+    period: Option<Period>,
+    nodes: &mut Vec<Vec<MemberRef>>,
+) -> Vec<TreeSplit> {
+    let mut out = Vec::new();
+    for s in splits {
+        let mut entries: Vec<(MemberRef, Option<String>, &[Split])> = Vec::new();
+        let how = match &s.kind {
+            SplitKind::Even => "even".to_string(),
+            SplitKind::By { attr, .. } => format!("by {attr}"),
+            SplitKind::Entries { entries: es, .. } => {
+                for e in es {
+                    let share = match e.share {
+                        crate::model::Share::Percent(p) => Some(crate::fmt_num::percent(p)),
+                        crate::model::Share::Amount(a) => Some(crate::fmt_num::amount(a)),
+                        crate::model::Share::Rest => Some("rest".into()),
+                        crate::model::Share::Invalid => None,
+                    };
+                    entries.push((e.member, share, &e.nested));
+                }
+                "shares".to_string()
+            }
+        };
+        if !matches!(s.kind, SplitKind::Entries { .. }) {
+            match s.dim {
+                DimRef::User(d) => {
+                    let n = model.dimension(d).map_or(0, |d| d.members.len());
+                    for i in 0..n {
+                        let m = MemberRef::User(d, crate::model::MemberId(i as u32));
+                        entries.push((m, None, &[]));
+                    }
+                }
+                DimRef::Time(t) => {
+                    for (i, slice) in model.slices(t).iter().enumerate() {
+                        // Only the slices inside the part being split.
+                        let in_goal =
+                            period.is_none_or(|p| crate::period::slice_in(t, &slice.period, &p));
+                        let inside = in_goal
+                            && path.iter().all(|m| match m {
+                                MemberRef::Time(pt, pi) => model
+                                    .slices(*pt)
+                                    .get(*pi)
+                                    .is_some_and(|p| p.period.contains(&slice.period)),
+                                _ => true,
+                            });
+                        if inside {
+                            entries.push((MemberRef::Time(t, i), None, &[]));
+                        }
+                    }
+                }
+                DimRef::Rep => {}
+            }
+        }
+        let reps = (s.dim == DimRef::Rep && entries.is_empty()).then(|| {
+            let scope: Vec<(crate::model::DimId, crate::model::MemberId)> = path
+                .iter()
+                .filter_map(|m| match m {
+                    MemberRef::User(d, i) => Some((*d, *i)),
+                    _ => None,
+                })
+                .collect();
+            model.reps_in_scope(&scope).len()
+        });
+        let entries = entries
+            .into_iter()
+            .map(|(m, share, nested)| {
+                let mut p = path.to_vec();
+                p.push(m);
+                let node = nodes.len();
+                nodes.push(p.clone());
+                let (name, label) = member_names(model, m).unwrap_or(("", None));
+                TreeEntry {
+                    name: name.to_string(),
+                    label: label.map(str::to_string),
+                    share,
+                    value: Dec(Decimal::ZERO),
+                    splits: tree_splits(model, nested, &p, period, nodes),
+                    node,
+                }
+            })
+            .collect();
+        out.push(TreeSplit {
+            dimension: dim_name(model, s.dim),
+            how,
+            entries,
+            reps,
+        });
+    }
+    out
+}
+
+/// Tree nodes by the last member on their path, indexed directly by the member's numbers
+/// (hashing millions of coordinates would cost more than the sums).
+#[derive(Default)]
+struct NodesByMember {
+    user: Vec<Vec<Vec<usize>>>,
+    rep: Vec<Vec<usize>>,
+    time: [Vec<Vec<usize>>; 4],
+}
+
+fn slot<T: Default>(v: &mut Vec<T>, i: usize) -> Option<&mut T> {
+    if v.len() <= i {
+        v.resize_with(i + 1, T::default);
+    }
+    v.get_mut(i)
+}
+
+impl NodesByMember {
+    fn add(&mut self, m: MemberRef, node: usize) {
+        let nodes = match m {
+            MemberRef::User(d, i) => {
+                slot(&mut self.user, d.index()).and_then(|v| slot(v, i.index()))
+            }
+            MemberRef::Rep(r) => slot(&mut self.rep, r.index()),
+            MemberRef::Time(t, i) => self.time.get_mut(t as usize).and_then(|v| slot(v, i)),
+        };
+        if let Some(nodes) = nodes {
+            nodes.push(node);
+        }
+    }
+
+    fn get(&self, m: &MemberRef) -> Option<&Vec<usize>> {
+        match *m {
+            MemberRef::User(d, i) => self.user.get(d.index())?.get(i.index()),
+            MemberRef::Rep(r) => self.rep.get(r.index()),
+            MemberRef::Time(t, i) => self.time.get(t as usize)?.get(i),
+        }
+    }
+}
+
+/// Sum each tree node's cells (those holding every member on its path), indexing nodes
+/// by their last member so each cell costs one lookup per coordinate.
+fn sum_tree(alloc: &GoalAllocation, nodes: &[Vec<MemberRef>]) -> Vec<Decimal> {
+    let mut by_last = NodesByMember::default();
+    for (i, path) in nodes.iter().enumerate() {
+        if let Some(last) = path.last() {
+            by_last.add(*last, i);
+        }
+    }
+    let mut sums = vec![Decimal::ZERO; nodes.len()];
+    for cell in &alloc.cells {
+        let coords = alloc.coords(cell);
+        for m in coords {
+            let Some(ids) = by_last.get(m) else {
+                continue;
+            };
+            for &i in ids {
+                let fits = nodes
+                    .get(i)
+                    .is_some_and(|p| p.iter().all(|pm| coords.contains(pm)));
+                if fits && let Some(sum) = sums.get_mut(i) {
+                    *sum = sum.checked_add(cell.value).unwrap_or(*sum);
+                }
+            }
+        }
+    }
+    sums
+}
+
+fn fill_tree(splits: &mut [TreeSplit], sums: &[Decimal]) {
+    for s in splits {
+        for e in &mut s.entries {
+            e.value = Dec(sums.get(e.node).copied().unwrap_or_default());
+            fill_tree(&mut e.splits, sums);
+        }
+    }
+}
+
+/// The SMART letters of a goal: each fails with the codes of that letter reported inside
+/// the goal (or, for `missing-period`, on the plan).
+fn smart(c: &Compilation, goal: &Goal) -> Vec<SmartLetter> {
+    ['S', 'M', 'A', 'R', 'T']
+        .into_iter()
+        .map(|letter| {
+            let mut codes: Vec<&'static str> = c
+                .diagnostics
+                .iter()
+                .filter(|d| d.code.smart() == Some(letter))
+                .filter(|d| {
+                    d.code == Code::MissingPeriod
+                        || (d.span.file == goal.span.file
+                            && goal.span.start <= d.span.start
+                            && d.span.end <= goal.span.end)
+                })
+                .map(|d| d.code.as_str())
+                .collect();
+            codes.dedup();
+            SmartLetter {
+                letter,
+                passed: codes.is_empty(),
+                codes,
+            }
+        })
+        .collect()
+}
+
+fn owner_name(model: &Model, owner: &Option<Owner>) -> Option<String> {
+    Some(match owner.as_ref()? {
+        Owner::Text(t) => t.clone(),
+        Owner::Rep(r) => {
+            let r = model.rep(*r)?;
+            r.label.clone().unwrap_or_else(|| r.name.clone())
+        }
+        Owner::Team(t) => {
+            let t = model.teams.get(t.index())?;
+            t.label.clone().unwrap_or_else(|| t.name.clone())
+        }
+    })
+}
+
+/// Build the report of a compilation. `by` replaces the default roll-ups.
+pub fn build<'m>(c: &'m Compilation, policy: &Policy, by: Option<Vec<By>>) -> Report<'m> {
+    let model = &c.model;
+    let mut columns: Vec<DimRef> = Vec::new();
+    let mut goals = Vec::new();
+    let mut cells = Vec::new();
+    for (i, goal) in model.goals.iter().enumerate() {
+        split_dims(&goal.splits, &mut columns);
+        let alloc = c
+            .allocation
+            .goals
+            .get(i)
+            .and_then(Option::as_ref)
+            .filter(|a| a.detail == crate::alloc::Detail::Cells);
+        let progress = c.progress.goals.get(i).and_then(Option::as_ref);
+        let target = goal.target.as_ref().map_or(Decimal::ZERO, |t| t.value);
+        let places = alloc.map_or(2, |a| a.unit.normalize().scale());
+        let total_progress = progress.map(|p| progress_out(&p.numbers, target, places));
+        let total = Figures {
+            target: Dec(target),
+            pipeline: progress.and_then(|p| p.numbers.pipeline.map(|v| Dec(v.round_dp(places)))),
+            status: total_progress.as_ref().and_then(|p| {
+                status(
+                    p.actual.map(|d| d.0),
+                    p.expected_to_date.map(|d| d.0),
+                    p.forecast.map(|d| d.0),
+                    policy.pace_tolerance,
+                )
+            }),
+            progress: total_progress,
+        };
+        let mut nodes = Vec::new();
+        let mut tree = tree_splits(model, &goal.splits, &[], goal.period, &mut nodes);
+        let mut report = GoalReport {
+            name: &goal.name,
+            label: goal.label.as_deref(),
+            owner: owner_name(model, &goal.owner),
+            unit: goal.target.as_ref().map_or("", |t| t.unit.as_str()),
+            period: goal.period.map(PeriodOut),
+            baseline: goal.baseline.as_ref().map(|(a, _)| Dec(a.value)),
+            allocated: alloc.is_some(),
+            smart: smart(c, goal),
+            total,
+            not_in_cells: None,
+            tree: Vec::new(),
+            rollups: Vec::new(),
+            reps: Vec::new(),
+            funnel: goal
+                .funnel
+                .and_then(|f| model.funnels.get(f.index()))
+                .map(|f| {
+                    let numbers = funnel_numbers(model, &c.progress, goal);
+                    GoalFunnel {
+                        name: f.name.clone(),
+                        capacity: numbers.map(|(cap, _)| Dec(cap.round_dp(places))),
+                        entries_needed: numbers.and_then(|(_, e)| e).map(|e| Dec(e.round_dp(2))),
+                    }
+                }),
+            timeline: Vec::new(),
+        };
+        if let Some(alloc) = alloc {
+            let goal_cells = GoalCells {
+                goal,
+                alloc,
+                progress,
+            };
+            let sums = sum_tree(alloc, &nodes);
+            fill_tree(&mut tree, &sums);
+            let mut groupings: Vec<(Vec<By>, bool)> = match &by {
+                Some(by) => vec![(by.clone(), false)],
+                None => default_rollups(goal)
+                    .into_iter()
+                    .map(|b| (vec![b], true))
+                    .collect(),
+            };
+            let n_rollups = groupings.len();
+            // Per-rep actuals and pipeline need the reps' cells; quotas are the totals.
+            let has_reps = !alloc.rep_totals.is_empty() && progress.is_some();
+            if has_reps {
+                groupings.push((vec![By::Dim(DimRef::Rep)], false));
+            }
+            // The finest whole time slices, for the timeline: from the roll-ups when they
+            // have them, else summed here.
+            let mut extra_time = Vec::new();
+            for t in [TimeDim::Month, TimeDim::Quarter, TimeDim::Half] {
+                let g = (vec![By::Dim(DimRef::Time(t))], true);
+                if !groupings.iter().take(n_rollups).any(|x| *x == g) {
+                    extra_time.push(t);
+                    groupings.push(g);
+                }
+            }
+            let mut grouped = group(model, &goal_cells, &groupings, policy);
+            let timeline_extra = grouped.split_off(n_rollups + usize::from(has_reps));
+            let rep_rows = if has_reps {
+                grouped.pop().flatten()
+            } else {
+                None
+            };
+            report.rollups = grouped
+                .into_iter()
+                .zip(&groupings)
+                .filter_map(|(rows, (by, _))| {
+                    Some(Rollup {
+                        by: by.iter().map(|b| by_name(model, *b)).collect(),
+                        rows: rows?,
+                    })
+                })
+                .collect();
+            if !alloc.rep_totals.is_empty() {
+                report.reps = rep_table(model, goal, alloc, rep_rows.unwrap_or_default());
+            }
+            if let Some(p) = progress {
+                let in_cells = p
+                    .cells
+                    .iter()
+                    .try_fold(Decimal::ZERO, |s, n| s.checked_add(n.actual?));
+                report.not_in_cells = p
+                    .numbers
+                    .actual
+                    .zip(in_cells)
+                    .and_then(|(a, s)| a.checked_sub(s))
+                    .map(Dec);
+            }
+            let no_stray = report.not_in_cells.is_none_or(|d| d.0.is_zero());
+            // Actuals that fit no cell are missing from every group: a group's status
+            // would compare part of its actuals with all of its expectation.
+            if !no_stray {
+                for row in report.rollups.iter_mut().flat_map(|r| r.rows.iter_mut()) {
+                    row.figures.status = None;
+                }
+            }
+            let time_rows = [TimeDim::Month, TimeDim::Quarter, TimeDim::Half]
+                .into_iter()
+                .find_map(|t| match extra_time.iter().position(|x| *x == t) {
+                    Some(i) => timeline_extra.get(i)?.as_deref(),
+                    None => report
+                        .rollups
+                        .iter()
+                        .find(|r| {
+                            r.by.len() == 1 && r.by.first().map(String::as_str) == Some(t.name())
+                        })
+                        .map(|r| r.rows.as_slice()),
+                });
+            if let Some(rows) = time_rows {
+                report.timeline = timeline(model, rows, no_stray);
+            }
+            cells.push(goal_cells);
+        }
+        report.tree = tree;
+        goals.push(report);
+    }
+    columns.sort_by_key(|d| match d {
+        DimRef::User(id) => (0, id.0, 0),
+        DimRef::Rep => (1, 0, 0),
+        DimRef::Time(t) => (2, 0, *t as u32),
+    });
+    let funnels = funnels_out(model, &c.progress)
+        .into_iter()
+        .zip(&model.funnels)
+        .map(|(out, f)| {
+            let mut reach = Vec::new();
+            let mut share = Some(Decimal::ONE);
+            for s in &f.stages {
+                reach.push(share.map(Dec));
+                share = share.zip(s.convert).and_then(|(a, b)| a.checked_mul(b));
+            }
+            FunnelReport { funnel: out, reach }
+        })
+        .collect();
+    let (errors, warnings) = crate::diagnostic::summary(&c.diagnostics);
+    Report {
+        version: 1,
+        plan: PlanInfo {
+            name: model.plan.name.as_deref(),
+            period: model.plan.period.map(PeriodOut),
+            currency: model.plan.currency.as_deref(),
+            as_of: model.plan.as_of.map(|d| d.to_string()),
+        },
+        policy: PolicyInfo {
+            pace_tolerance: Dec(policy.pace_tolerance),
+            min_coverage: Dec(policy.min_coverage),
+        },
+        goals,
+        funnels,
+        pipeline: pipeline_report(c),
+        diagnostics: crate::emit::json::report(&c.sources, &c.diagnostics).diagnostics,
+        summary: Summary { errors, warnings },
+        columns,
+        model,
+        cells,
+        by,
+    }
+}
+
+fn rep_table(model: &Model, goal: &Goal, alloc: &GoalAllocation, rows: Vec<Row>) -> Vec<RepRow> {
+    let unit = goal.target.as_ref().map(|t| t.unit.as_str());
+    let by_rep: HashMap<&str, &Row> = rows
+        .iter()
+        .filter_map(|r| Some((r.members.first()?.name.as_deref()?, r)))
+        .collect();
+    model
+        .rep_order
+        .iter()
+        .filter_map(|&id| {
+            let quota = *alloc.rep_totals.get(&id)?;
+            let rep = model.rep(id)?;
+            let capacity = goal
+                .period
+                .filter(|_| rep.capacity.as_ref().map(|c| c.unit.as_str()) == unit)
+                .and_then(|p| capacity::effective(model, rep, &p));
+            let row = by_rep.get(rep.name.as_str());
+            Some(RepRow {
+                name: rep.name.clone(),
+                label: rep.label.clone(),
+                team: model.teams.get(rep.team.index()).map(|t| t.name.clone()),
+                team_label: model
+                    .teams
+                    .get(rep.team.index())
+                    .and_then(|t| t.label.clone()),
+                quota: Dec(quota),
+                capacity: capacity.map(|c| Dec(c.round_dp(alloc.unit.normalize().scale()))),
+                utilisation: capacity
+                    .filter(|c| !c.is_zero())
+                    .and_then(|c| quota.checked_div(c))
+                    .map(|u| Dec(u.round_dp(RATIO_PLACES))),
+                actual: row.and_then(|r| r.figures.actual()).map(Dec),
+                pipeline: row.and_then(|r| r.figures.pipeline),
+            })
+        })
+        .collect()
+}
+
+/// Cumulative target by time slice, and cumulative actuals for the slices ended by
+/// `as_of` when every actual fits a cell (`no_stray`).
+fn timeline(model: &Model, rows: &[Row], no_stray: bool) -> Vec<TimePoint> {
+    let as_of = model.plan.as_of;
+    let mut target = Decimal::ZERO;
+    let mut actual = Some(Decimal::ZERO);
+    rows.iter()
+        .filter_map(|r| {
+            let period = r.period?.0;
+            target = target.checked_add(r.figures.target.0)?;
+            actual = add(actual, r.figures.actual());
+            let ended = as_of.is_some_and(|d| period.end <= d);
+            Some(TimePoint {
+                slice: r
+                    .members
+                    .first()
+                    .map(|m| m.shown().to_string())
+                    .unwrap_or_default(),
+                date: period.end.to_string(),
+                target: Dec(target),
+                actual: actual.filter(|_| ended && no_stray).map(Dec),
+            })
+        })
+        .collect()
+}
+
+fn pipeline_report<'m>(c: &'m Compilation) -> PipelineReport<'m> {
+    let model = &c.model;
+    let deals = deals_out(model, &c.progress);
+    let mut rows: Vec<StageGradeRow> = Vec::new();
+    let mut stale = Vec::new();
+    for (d, deal) in deals.iter().zip(&model.deals) {
+        if !d.open {
+            continue;
+        }
+        if let (Some(close), Some(as_of)) = (deal.close, model.plan.as_of)
+            && close < as_of
+            && !deal.stage_invalid
+        {
+            stale.push(d.name);
+        }
+        let key = (
+            d.funnel.map(str::to_string),
+            d.stage.map(str::to_string),
+            d.grade.map(str::to_string),
+            d.unit.map(str::to_string),
+        );
+        let found = rows
+            .iter_mut()
+            .find(|r| (&r.funnel, &r.stage, &r.grade, &r.unit) == (&key.0, &key.1, &key.2, &key.3));
+        let row = match found {
+            Some(r) => r,
+            None => {
+                rows.push(StageGradeRow {
+                    funnel: key.0,
+                    stage: key.1,
+                    grade: key.2,
+                    unit: key.3,
+                    deals: 0,
+                    amount: Dec(Decimal::ZERO),
+                    weighted: Some(Dec(Decimal::ZERO)),
+                });
+                let last = rows.len() - 1;
+                match rows.get_mut(last) {
+                    Some(r) => r,
+                    None => continue,
+                }
+            }
+        };
+        row.deals += 1;
+        let amount = d.amount.map_or(Decimal::ZERO, |a| a.0);
+        row.amount = Dec(row.amount.0.checked_add(amount).unwrap_or(row.amount.0));
+        row.weighted = row
+            .weighted
+            .zip(d.weighted)
+            .and_then(|(a, b)| a.0.checked_add(b.0))
+            .map(Dec);
+    }
+    // By funnel, then stage order, then grade order.
+    let stage_index = |r: &StageGradeRow| {
+        let f = model
+            .funnels
+            .iter()
+            .position(|f| Some(&f.name) == r.funnel.as_ref());
+        let s = f.and_then(|f| model.funnels.get(f)).and_then(|f| {
+            f.stages
+                .iter()
+                .position(|s| Some(&s.name) == r.stage.as_ref())
+        });
+        let g = model
+            .grades
+            .iter()
+            .position(|g| Some(&g.name) == r.grade.as_ref());
+        (f, s, g.map_or(usize::MAX, |g| g))
+    };
+    rows.sort_by_key(|r| stage_index(r));
+    PipelineReport {
+        deals,
+        by_stage_grade: rows,
+        stale,
+    }
+}
+
+impl<'m> Report<'m> {
+    /// The rows of the flat table: every cell of every allocated goal, or with `--by`
+    /// the groups of each goal.
+    pub fn flat_rows(&self) -> Box<dyn Iterator<Item = FlatRow<'_>> + '_> {
+        let model = self.model;
+        let columns = &self.columns;
+        if self.by.is_some() {
+            let rows = self.goals.iter().flat_map(move |g| {
+                g.rollups.iter().flat_map(move |r| {
+                    r.rows.iter().map(move |row| FlatRow {
+                        goal: g.name,
+                        members: row.members.iter().map(|m| m.name.as_deref()).collect(),
+                        period: row.period.map(|p| p.0),
+                        target: row.figures.target.0,
+                        actual: row.figures.actual(),
+                        expected: row.figures.expected(),
+                        forecast: row.figures.forecast(),
+                    })
+                })
+            });
+            return Box::new(rows);
+        }
+        let rows = self.cells.iter().flat_map(move |gc| {
+            let places = gc.alloc.unit.normalize().scale();
+            gc.alloc.cells.iter().enumerate().map(move |(i, cell)| {
+                let coords = gc.alloc.coords(cell);
+                let out = gc
+                    .progress
+                    .and_then(|p| p.cells.get(i))
+                    .map(|n| progress_out(n, cell.value, places));
+                FlatRow {
+                    goal: &gc.goal.name,
+                    // A cell names a member only of the dimensions it was split on; it
+                    // is not put into time slices it was not split by.
+                    members: columns
+                        .iter()
+                        .map(|d| {
+                            let m = coords.iter().find(|m| match (m, d) {
+                                (MemberRef::User(md, _), DimRef::User(dd)) => md == dd,
+                                (MemberRef::Rep(_), DimRef::Rep) => true,
+                                (MemberRef::Time(mt, _), DimRef::Time(dt)) => mt == dt,
+                                _ => false,
+                            })?;
+                            member_names(model, *m).map(|(n, _)| n)
+                        })
+                        .collect(),
+                    period: Some(cell.period),
+                    target: cell.value,
+                    actual: out.as_ref().and_then(|o| o.actual.map(|d| d.0)),
+                    expected: out.as_ref().and_then(|o| o.expected_to_date.map(|d| d.0)),
+                    forecast: out.as_ref().and_then(|o| o.forecast.map(|d| d.0)),
+                }
+            })
+        });
+        Box::new(rows)
+    }
+
+    /// The name of each flat-table dimension column: those of `--by`, else every
+    /// dimension some goal is split on.
+    pub fn column_names(&self) -> Vec<String> {
+        match &self.by {
+            Some(by) => by.iter().map(|b| by_name(self.model, *b)).collect(),
+            None => self
+                .columns
+                .iter()
+                .map(|d| dim_name(self.model, *d))
+                .collect(),
+        }
+    }
+}
+
+/// A bar of a chart: a group's label and numbers.
+#[derive(Debug, Clone)]
+pub struct Bar {
+    pub label: String,
+    /// How many groups this bar sums: 0 for a group of its own, else the others.
+    pub others: usize,
+    pub target: Decimal,
+    pub actual: Option<Decimal>,
+    pub forecast: Option<Decimal>,
+}
+
+/// The bars of a chart of `rows`: the `n` largest targets in their order, and the rest
+/// summed into one "others" bar, so a chart of 10,000 reps stays readable.
+pub fn chart_bars(rows: &[Row], n: usize) -> Vec<Bar> {
+    let bars = rows
+        .iter()
+        .map(|r| Bar {
+            label: r
+                .members
+                .iter()
+                .map(MemberOut::shown)
+                .collect::<Vec<_>>()
+                .join(" · "),
+            others: 0,
+            target: r.figures.target.0,
+            actual: r.figures.actual(),
+            forecast: r.figures.forecast(),
+        })
+        .collect();
+    top_and_others(bars, n)
+}
+
+/// Bars of quota against effective capacity per rep, as [`chart_bars`] (`target` is the
+/// quota, `actual` the capacity).
+pub fn rep_bars(reps: &[RepRow], n: usize) -> Vec<Bar> {
+    let bars = reps
+        .iter()
+        .map(|r| Bar {
+            label: r.label.clone().unwrap_or_else(|| r.name.clone()),
+            others: 0,
+            target: r.quota.0,
+            actual: r.capacity.map(|c| c.0),
+            forecast: None,
+        })
+        .collect();
+    top_and_others(bars, n)
+}
+
+fn top_and_others(bars: Vec<Bar>, n: usize) -> Vec<Bar> {
+    if bars.len() <= n + 1 {
+        return bars;
+    }
+    let mut order: Vec<usize> = (0..bars.len()).collect();
+    order.sort_by(|&a, &b| {
+        let t = |i: usize| bars.get(i).map(|r| r.target);
+        t(b).cmp(&t(a))
+    });
+    let (top, rest) = order.split_at(n);
+    let mut top = top.to_vec();
+    top.sort_unstable();
+    let with_forecast = bars.iter().any(|b| b.forecast.is_some());
+    let mut others = Bar {
+        label: format!("{} others", rest.len()),
+        others: rest.len(),
+        target: Decimal::ZERO,
+        actual: Some(Decimal::ZERO),
+        forecast: with_forecast.then_some(Decimal::ZERO),
+    };
+    for b in rest.iter().filter_map(|&i| bars.get(i)) {
+        others.target = others.target.checked_add(b.target).unwrap_or(others.target);
+        others.actual = add(others.actual, b.actual);
+        others.forecast = others.forecast.and_then(|f| f.checked_add(b.forecast?));
+    }
+    let mut out: Vec<Bar> = top.iter().filter_map(|&i| bars.get(i)).cloned().collect();
+    out.push(others);
+    out
+}

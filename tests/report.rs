@@ -1,0 +1,685 @@
+//! `planck report`: snapshots of the text and Markdown reports of every example, every
+//! number checked against `planck compile` for the same plan, the CSV table summed
+//! against the targets, escaping, widths, and the command line's refusals.
+
+// A test that panics fails loudly; helpers outside `#[test]` functions may unwrap too.
+#![allow(clippy::unwrap_used)]
+
+use assert_cmd::Command;
+use rust_decimal::Decimal;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::Path;
+use std::str::FromStr;
+use unicode_width::UnicodeWidthStr;
+
+/// Each example, with the date it is reported as of (`None`: the plan's own).
+const EXAMPLES: &[(&str, Option<&str>)] = &[
+    ("examples/quickstart.plan", Some("2026-06-30")),
+    ("examples/fiscal-year.plan", None),
+    ("examples/east-china/plan.plan", None),
+];
+
+fn planck() -> Command {
+    let mut cmd = Command::cargo_bin("planck").unwrap();
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd.env_remove("NO_COLOR");
+    cmd
+}
+
+fn run(args: &[&str]) -> (i32, Vec<u8>, String) {
+    let out = planck().args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        out.stdout,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn report(path: &str, as_of: Option<&str>, format: &str, extra: &[&str]) -> String {
+    let mut args = vec!["report", path, "--format", format];
+    if let Some(d) = as_of {
+        args.extend(["--as-of", d]);
+    }
+    args.extend(extra);
+    let (code, out, err) = run(&args);
+    assert_eq!(code, 0, "{path}: {err}");
+    String::from_utf8(out).unwrap()
+}
+
+fn compile(path: &str, as_of: Option<&str>) -> Value {
+    let mut args = vec!["compile", path];
+    if let Some(d) = as_of {
+        args.extend(["--as-of", d]);
+    }
+    let (code, out, err) = run(&args);
+    assert_eq!(code, 0, "{path}: {err}");
+    serde_json::from_slice(&out).unwrap()
+}
+
+fn snapshot_name(path: &str, kind: &str) -> String {
+    let name = path
+        .trim_start_matches("examples/")
+        .trim_end_matches(".plan")
+        .replace('/', "-");
+    format!("{name}-{kind}")
+}
+
+#[test]
+fn every_example_reports_to_its_text_and_markdown_snapshots() {
+    for (path, as_of) in EXAMPLES {
+        for (format, kind) in [("text", "text"), ("markdown", "markdown")] {
+            let out = report(path, *as_of, format, &[]);
+            insta::with_settings!({
+                snapshot_path => "report/snapshots",
+                prepend_module_to_snapshot => false,
+                omit_expression => true,
+            }, {
+                insta::assert_snapshot!(snapshot_name(path, kind), out);
+            });
+        }
+    }
+}
+
+fn dec(v: &Value) -> Option<Decimal> {
+    v.as_str().map(|s| Decimal::from_str(s).unwrap())
+}
+
+fn sum(mut values: impl Iterator<Item = Option<Decimal>>) -> Option<Decimal> {
+    values.try_fold(Decimal::ZERO, |a, b| Some(a + b?))
+}
+
+/// Whether a compile cell belongs to a report row's member on `dim`: it names the
+/// member, or its rep's team is it; a cell not split on a time dimension belongs to the
+/// slice that holds its period (the row's period spans its slice's cells).
+fn belongs(
+    cell: &Value,
+    dim: &str,
+    member: &Option<String>,
+    row: &Value,
+    teams: &HashMap<String, String>,
+) -> bool {
+    let coords = &cell["coords"];
+    if dim == "team" {
+        return coords["rep"].as_str().map(|r| teams[r].clone()) == *member;
+    }
+    if let Some(m) = coords[dim].as_str() {
+        return Some(m) == member.as_deref();
+    }
+    let time = ["half", "quarter", "month", "week"].contains(&dim);
+    if !time || member.is_none() {
+        return member.is_none();
+    }
+    let inside = |a: &Value, b: &Value| {
+        a["start"].as_str() >= b["start"].as_str() && a["end"].as_str() <= b["end"].as_str()
+    };
+    inside(&cell["period"], &row["period"])
+}
+
+/// Every number of the JSON report that `planck compile` also prints is equal to it:
+/// goal totals and funnel, deal and per-rep figures; and each roll-up row is the sum of
+/// the compile cells it covers, its rows adding up to the goal's target.
+#[test]
+fn every_number_equals_planck_compile() {
+    for (path, as_of) in EXAMPLES {
+        let c = compile(path, *as_of);
+        let r: Value = serde_json::from_str(&report(path, *as_of, "json", &[])).unwrap();
+        assert_eq!(r["plan"]["as_of"], c["plan"]["as_of"], "{path}");
+        let teams: HashMap<String, String> = c["teams"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|t| {
+                t["reps"].as_array().unwrap().iter().map(move |rep| {
+                    (
+                        rep["name"].as_str().unwrap().to_string(),
+                        t["name"].as_str().unwrap().to_string(),
+                    )
+                })
+            })
+            .collect();
+        let mut checked_rows = 0;
+        for (cg, rg) in c["goals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(r["goals"].as_array().unwrap())
+        {
+            assert_eq!(cg["name"], rg["name"]);
+            assert_eq!(cg["target"], rg["total"]["target"], "{path}");
+            for field in [
+                "actual",
+                "expected_to_date",
+                "attainment",
+                "forecast",
+                "forecast_low",
+                "forecast_high",
+                "coverage",
+            ] {
+                assert_eq!(
+                    cg[field], rg["total"][field],
+                    "{path} {} {field}",
+                    cg["name"]
+                );
+            }
+            if let Some(capacity) = cg.get("funnel_capacity") {
+                assert_eq!(capacity, &rg["funnel"]["capacity"], "{path}");
+                assert_eq!(
+                    cg["entries_needed"], rg["funnel"]["entries_needed"],
+                    "{path}"
+                );
+            }
+            let cells = cg["allocations"].as_array().unwrap();
+            let target = dec(&cg["target"]).unwrap();
+            assert_eq!(sum(cells.iter().map(|c| dec(&c["value"]))), Some(target));
+            for rollup in rg["rollups"].as_array().unwrap() {
+                let by: Vec<&str> = rollup["by"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|b| b.as_str().unwrap())
+                    .collect();
+                let rows = rollup["rows"].as_array().unwrap();
+                assert_eq!(
+                    sum(rows.iter().map(|row| dec(&row["target"]))),
+                    Some(target),
+                    "{path} by {by:?}"
+                );
+                for row in rows {
+                    let members: Vec<Option<String>> = row["members"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|m| m["name"].as_str().map(str::to_string))
+                        .collect();
+                    let covered: Vec<&Value> = cells
+                        .iter()
+                        .filter(|cell| {
+                            by.iter()
+                                .zip(&members)
+                                .all(|(d, m)| belongs(cell, d, m, row, &teams))
+                        })
+                        .collect();
+                    assert_eq!(
+                        row["cells"].as_u64().unwrap() as usize,
+                        covered.len(),
+                        "{path} {by:?} {members:?}"
+                    );
+                    assert_eq!(
+                        sum(covered.iter().map(|c| dec(&c["value"]))),
+                        dec(&row["target"]),
+                        "{path} {by:?} {members:?}"
+                    );
+                    if !row["actual"].is_null() {
+                        for field in ["actual", "expected_to_date", "forecast"] {
+                            assert_eq!(
+                                sum(covered.iter().map(|c| dec(&c[field]))),
+                                dec(&row[field]),
+                                "{path} {by:?} {members:?} {field}"
+                            );
+                        }
+                    }
+                    checked_rows += 1;
+                }
+            }
+        }
+        assert!(checked_rows > 0, "{path}: no roll-up rows checked");
+        for (cf, rf) in c["funnels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(r["funnels"].as_array().unwrap())
+        {
+            for field in ["name", "win_rate", "cycle_days", "velocity", "stages"] {
+                assert_eq!(cf[field], rf[field], "{path} funnel {field}");
+            }
+        }
+        assert_eq!(c["deals"], r["pipeline"]["deals"], "{path}");
+    }
+}
+
+#[test]
+fn the_chinese_example_states_its_figures() {
+    let r: Value =
+        serde_json::from_str(&report("examples/east-china/plan.plan", None, "json", &[])).unwrap();
+    let goal = &r["goals"][0];
+    assert_eq!(goal["total"]["target"], "12000000");
+    assert_eq!(goal["total"]["actual"], "5355000");
+    assert_eq!(goal["total"]["expected_to_date"], "5400000");
+    // 5,355,000 ≥ 90% × 5,400,000 = 4,860,000: on track.
+    assert_eq!(goal["total"]["status"], "on_track");
+    // Actuals are quarterly, the cells monthly: none fits a cell.
+    assert_eq!(goal["not_in_cells"], "5355000");
+    let rep = &goal["reps"][3];
+    assert_eq!(rep["name"], "张可");
+    assert_eq!(rep["quota"], "597142.86");
+    assert_eq!(rep["capacity"], "656250");
+    assert_eq!(rep["utilisation"], "0.909932");
+    assert_eq!(
+        r["funnels"][0]["reach"],
+        serde_json::json!(["1", "0.4", "0.2", "0.1", "0.08"])
+    );
+    let stages = r["pipeline"]["by_stage_grade"].as_array().unwrap();
+    assert_eq!(stages.len(), 4);
+    assert_eq!(stages[2]["stage"], "方案");
+    assert_eq!(stages[2]["weighted"], "480000");
+}
+
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    for line in text.split("\r\n").filter(|l| !l.is_empty()) {
+        let mut fields = Vec::new();
+        let mut field = String::new();
+        let mut quoted = false;
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            match (c, quoted) {
+                ('"', true) if chars.peek() == Some(&'"') => {
+                    field.push('"');
+                    chars.next();
+                }
+                ('"', _) => quoted = !quoted,
+                (',', false) => fields.push(std::mem::take(&mut field)),
+                _ => field.push(c),
+            }
+        }
+        fields.push(field);
+        rows.push(fields);
+    }
+    rows
+}
+
+#[test]
+fn csv_rows_sum_to_each_goal_target() {
+    for (path, as_of) in EXAMPLES {
+        let c = compile(path, *as_of);
+        for by in [None, Some("quarter"), Some("team,month")] {
+            let extra: Vec<&str> = by.map(|b| vec!["--by", b]).unwrap_or_default();
+            let rows = parse_csv(&report(path, *as_of, "csv", &extra));
+            let header = &rows[0];
+            assert_eq!(header[0], "goal");
+            assert_eq!(
+                &header[header.len() - 6..],
+                [
+                    "period_start",
+                    "period_end",
+                    "target",
+                    "actual",
+                    "expected",
+                    "forecast"
+                ]
+            );
+            let target = header.len() - 4;
+            assert!(rows[1..].iter().all(|r| r.len() == header.len()), "{path}");
+            for goal in c["goals"].as_array().unwrap() {
+                let name = goal["name"].as_str().unwrap();
+                let total: Decimal = rows[1..]
+                    .iter()
+                    .filter(|r| r[0] == name)
+                    .map(|r| Decimal::from_str(&r[target]).unwrap())
+                    .sum();
+                assert_eq!(total, dec(&goal["target"]).unwrap(), "{path} {name} {by:?}");
+            }
+            if by.is_none() {
+                let cells: usize = c["goals"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|g| g["allocations"].as_array().unwrap().len())
+                    .sum();
+                assert_eq!(rows.len() - 1, cells, "{path}: one row per cell");
+            }
+        }
+    }
+    let header = &parse_csv(&report("examples/fiscal-year.plan", None, "csv", &[]))[0];
+    assert_eq!(
+        header.join(","),
+        "goal,segment,product,rep,quarter,month,period_start,period_end,target,actual,expected,forecast"
+    );
+}
+
+#[test]
+fn csv_neutralises_formulas_and_writes_a_bom_when_asked() {
+    assert_eq!(
+        planck::report::csv::field("=HYPERLINK(\"x\")"),
+        "\"'=HYPERLINK(\"\"x\"\")\""
+    );
+    assert_eq!(planck::report::csv::field("+1"), "'+1");
+    assert_eq!(planck::report::csv::field("-2"), "'-2");
+    assert_eq!(planck::report::csv::field("@SUM(A1)"), "'@SUM(A1)");
+    assert_eq!(planck::report::csv::field("华东"), "华东");
+    let (code, out, _) = run(&[
+        "report",
+        "examples/quickstart.plan",
+        "--format",
+        "csv",
+        "--bom",
+        "--as-of",
+        "2026-06-30",
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(&out[..3], b"\xEF\xBB\xBF");
+    assert!(out[3..].starts_with(b"goal,region,quarter,"));
+}
+
+#[test]
+fn text_fits_100_columns_and_chinese_tables_stay_aligned() {
+    for (path, as_of) in EXAMPLES {
+        let text = report(path, *as_of, "text", &[]);
+        for line in text.lines() {
+            assert!(UnicodeWidthStr::width(line) <= 100, "{path}: {line}");
+        }
+        assert!(!text.contains('\u{1b}'), "no colour on a pipe");
+    }
+    let text = report("examples/east-china/plan.plan", None, "text", &[]);
+    // The per-rep table: the team column starts at the same display column on every row.
+    let block: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("per rep"))
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .collect();
+    assert_eq!(block.len(), 11, "{block:?}");
+    let starts: Vec<usize> = block
+        .iter()
+        .filter_map(|l| {
+            let i = l
+                .find("销售团队")
+                .map(|i| i - "华东".len())
+                .or_else(|| l.find("team"))?;
+            Some(UnicodeWidthStr::width(&l[..i]))
+        })
+        .collect();
+    assert_eq!(starts.len(), 10, "{block:?}");
+    assert!(
+        starts.iter().all(|s| *s == starts[0]),
+        "{starts:?}\n{}",
+        block.join("\n")
+    );
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    std::fs::write(dir.join(name), text).unwrap();
+}
+
+const HOSTILE: &str = "plan \"p\x1b[31m<script>\" { period 2026  currency CNY  as_of 2026-06-30 }\nstrategy s \"s\"\ndimension region { east \"东 <b>|*x*|</b>\u{7}\" west \"=cmd|' /C calc'!A0\" }\ngoal g \"目标 <img src=x onerror=alert(1)>\" {\n  owner \"me\"\n  target 1M CNY\n  baseline 900k CNY in 2025\n  supports s\n  split region { east 50%  west 50% }\n}\nactuals g {\n  2026-Q1 east 100k\n}\n";
+
+#[test]
+fn text_from_the_plan_is_escaped_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "p.plan", HOSTILE);
+    let path = dir.path().join("p.plan");
+    let path = path.to_str().unwrap();
+    let text = report(path, None, "text", &[]);
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{7}'),
+        "{text}"
+    );
+    assert!(text.contains("p\\u{1b}[31m<script>"), "{text}");
+    let html = report(path, None, "html", &[]);
+    assert!(
+        !html.contains("<script") && !html.contains("<img") && !html.contains("<b>|"),
+        "{html}"
+    );
+    assert!(
+        html.contains("目标 &lt;img src=x onerror=alert(1)&gt;"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("src=\"http") && !html.contains("href=\"http"),
+        "no request"
+    );
+    let md = report(path, None, "markdown", &[]);
+    assert!(!md.contains("<img") && !md.contains("<b>"), "{md}");
+    assert!(
+        md.contains("东 &lt;b&gt;\\|\\*x\\*\\|&lt;/b&gt;\\u{7}"),
+        "{md}"
+    );
+}
+
+#[test]
+fn status_follows_pace_tolerance_and_the_forecast() {
+    use planck::report::model::{Status, status};
+    let d = |s: &str| Some(Decimal::from_str(s).unwrap());
+    let tol = Decimal::from_str("0.9").unwrap();
+    assert_eq!(
+        status(d("90"), d("100"), d("90"), tol),
+        Some(Status::OnTrack)
+    );
+    assert_eq!(
+        status(d("89.99"), d("100"), d("90"), tol),
+        Some(Status::AtRisk)
+    );
+    assert_eq!(
+        status(d("50"), d("100"), d("89.99"), tol),
+        Some(Status::OffTrack)
+    );
+    assert_eq!(
+        status(d("0"), d("0"), d("0"), tol),
+        None,
+        "nothing expected yet"
+    );
+    assert_eq!(status(None, d("100"), None, tol), None);
+}
+
+#[test]
+fn output_file_is_written_atomically_and_inputs_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "p.plan", CLEAN);
+    let plan = dir.path().join("p.plan");
+    let out = dir.path().join("r.html");
+    let (code, stdout, err) = run(&[
+        "report",
+        plan.to_str().unwrap(),
+        "--format",
+        "html",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(stdout.is_empty());
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>") && html.ends_with("</html>\n"));
+    let (code, _, err) = run(&[
+        "report",
+        plan.to_str().unwrap(),
+        "-o",
+        plan.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("is a file this plan reads"), "{err}");
+    assert_eq!(std::fs::read_to_string(&plan).unwrap(), CLEAN);
+}
+
+const CLEAN: &str = "plan \"p\" { period 2026  currency CNY }\nstrategy s \"s\"\ngoal g \"目标\" {\n  owner \"me\"\n  target 1M CNY\n  baseline 900k CNY in 2025\n  supports s\n  split quarter even\n}\n";
+
+#[test]
+fn bad_by_exits_2_and_errors_exit_1_with_the_report() {
+    let (code, _, err) = run(&["report", "examples/quickstart.plan", "--by", "regoin"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("`--by regoin`: no dimension named `regoin`; did you mean `region`?"),
+        "{err}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "p.plan",
+        &CLEAN.replace(
+            "target 1M CNY",
+            "target 1M CNY\n  split region { east 100% }",
+        ),
+    );
+    let (code, out, err) = run(&["report", dir.path().join("p.plan").to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("not allocated: the goal has errors"), "{out}");
+    assert!(out.contains("error [unresolved-name]"), "{out}");
+}
+
+#[test]
+fn smart_scorecard_names_the_failing_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "p.plan",
+        "plan \"p\" { period 2026  currency CNY }\ngoal g {\n  target 1M CNY\n}\n",
+    );
+    let out = report(
+        dir.path().join("p.plan").to_str().unwrap(),
+        None,
+        "json",
+        &[],
+    );
+    let r: Value = serde_json::from_str(&out).unwrap();
+    let smart: Vec<(String, bool, Vec<String>)> = r["goals"][0]["smart"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["letter"].as_str().unwrap().to_string(),
+                l["passed"].as_bool().unwrap(),
+                l["codes"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| c.as_str().unwrap().to_string())
+                    .collect(),
+            )
+        })
+        .collect();
+    let s = |l: &str, p: bool, c: &[&str]| {
+        (
+            l.to_string(),
+            p,
+            c.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
+        )
+    };
+    assert_eq!(
+        smart,
+        vec![
+            s("S", false, &["missing-owner", "missing-label"]),
+            s("M", true, &[]),
+            s("A", false, &["missing-baseline"]),
+            s("R", false, &["orphan-goal"]),
+            s("T", true, &[]),
+        ]
+    );
+}
+
+/// The samples in `docs/report.md` are what `planck report` prints for the plan there.
+#[test]
+fn docs_samples_are_real_output() {
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/report.md"))
+        .unwrap();
+    let plan_start = doc.find("```plan").unwrap();
+    let plan_body = doc[plan_start..].split_once('\n').unwrap().1;
+    let plan = &plan_body[..plan_body.find("```\n").unwrap()];
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "sales.plan", plan);
+    for (format, fence, lines) in [
+        ("text", "text", None),
+        ("markdown", "markdown", None),
+        ("csv", "text", None),
+        ("json", "json", Some(40)),
+    ] {
+        let out = planck()
+            .current_dir(dir.path())
+            .args(["report", "sales.plan", "--format", format])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let mut actual = String::from_utf8(out.stdout).unwrap().replace("\r\n", "\n");
+        if let Some(n) = lines {
+            actual = actual.lines().take(n).map(|l| format!("{l}\n")).collect();
+        }
+        let marker = format!("<!-- sample: {format} -->\n```{fence}\n");
+        let start = doc.find(&marker).unwrap() + marker.len();
+        let end = start + doc[start..].find("```\n").unwrap();
+        assert_eq!(
+            &doc[start..end],
+            actual,
+            "docs/report.md: the {format} sample"
+        );
+    }
+}
+
+#[test]
+fn colour_only_when_asked_and_statuses_coloured() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "p.plan", HOSTILE);
+    let (code, plain, _) = run(&["report", dir.path().join("p.plan").to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(!plain.contains(&0x1b), "no colour on a pipe");
+    // The library colours when the caller says standard output is a terminal.
+    let text = std::fs::read_to_string(dir.path().join("p.plan")).unwrap();
+    let options = planck::resolve::load::LoadOptions {
+        project_root: dir.path().to_path_buf(),
+        base_dir: dir.path().to_path_buf(),
+    };
+    let c = planck::compile(
+        &dir.path().join("p.plan"),
+        text.into_bytes(),
+        &planck::fs::RealFs,
+        &options,
+        &planck::config::Config::default(),
+        &planck::RunOptions::new(planck::alloc::Detail::Cells),
+    );
+    let model = planck::report::build(&c, &planck::config::Config::default().policy, None);
+    let coloured = planck::report::text::render(&model, true);
+    // East: 100k of the 247,945.21 expected by 2026-06-30 (500k × 181/365), below 90%
+    // of pace, and no deal to make up for it.
+    assert!(coloured.contains("247,945.21"), "{coloured}");
+    assert!(
+        coloured.contains("\u{1b}[31moff track\u{1b}[0m"),
+        "{coloured}"
+    );
+    // The plan's own escape sequence is still shown escaped.
+    assert!(coloured.contains("p\\u{1b}[31m<script>"), "{coloured}");
+}
+
+/// A plan of 300 reps: charts show the 12 largest and one bar for the 288 others, long
+/// tables start folded, and Markdown writes 200 rows of a table and says how many more.
+#[test]
+fn large_plans_are_aggregated_and_folded() {
+    let mut plan = String::from(
+        "plan \"p\" { period 2026  currency CNY  as_of 2026-06-30 }\nstrategy s \"s\"\ndimension region { east  west }\nteam t {\n  region east\n",
+    );
+    for i in 0..300 {
+        plan.push_str(&format!("  rep r{i} {{ capacity {}k CNY }}\n", 100 + i));
+    }
+    plan.push_str("}\ngoal g \"g\" {\n  owner \"me\"\n  target 30M CNY\n  baseline 29M CNY in 2025\n  supports s\n  split region { east 100% { split rep by capacity }  west 0% }\n}\n");
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "p.plan", &plan);
+    let path = dir.path().join("p.plan");
+    let path = path.to_str().unwrap();
+    let html = report(path, None, "html", &[]);
+    let reps_chart = html
+        .split("quota vs effective capacity per rep</h4>")
+        .nth(1)
+        .unwrap();
+    let reps_chart = &reps_chart[..reps_chart.find("</svg>").unwrap()];
+    assert_eq!(
+        reps_chart.matches("<text").count(),
+        2 * 13,
+        "12 reps and the others, each with its label and value"
+    );
+    assert!(reps_chart.contains(">288 others</text>"), "{reps_chart}");
+    // The largest quotas: the reps of the largest capacity, r299 first in plan order.
+    assert!(reps_chart.contains(">r288</text>") && reps_chart.contains(">r299</text>"));
+    assert!(!reps_chart.contains(">r287</text>"));
+    assert!(html.contains(
+        "<details><summary>per rep: quota vs effective capacity <small>(300 rows)</small></summary>"
+    ));
+    let md = report(path, None, "markdown", &[]);
+    assert!(
+        md.contains("<details><summary>per rep: quota vs effective capacity (300 rows)</summary>")
+    );
+    assert!(md.contains("… 100 more rows: `planck report --format csv` lists every one."));
+    let text = report(path, None, "text", &[]);
+    assert!(
+        text.lines().any(|l| l.starts_with("r299 ")),
+        "text lists every rep"
+    );
+}
