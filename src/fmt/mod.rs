@@ -24,7 +24,9 @@ use pest::Parser;
 /// from being formatted.
 pub fn format(file: FileId, text: &str) -> Result<String, Vec<Diagnostic>> {
     let scanned = scan::scan(file, text);
-    let tree = if scanned.chunks.iter().all(|c| c.too_deep.is_none()) {
+    // Read whole only when that bounds the grammar's nesting (see `Chunk::joinable`); a
+    // block left open is a syntax error either way.
+    let tree = if scanned.chunks.iter().all(scan::Chunk::joinable) {
         PlanParser::parse(Rule::file, text).map_err(|e| match e.location {
             pest::error::InputLocation::Pos(at) => at,
             pest::error::InputLocation::Span((at, _)) => at,

@@ -212,9 +212,7 @@ fn parse_run(file: FileId, text: &str, chunks: &[scan::Chunk], out: &mut Parsed)
     while let Some(first) = rest.first() {
         let group_len = rest
             .iter()
-            .take_while(|c| {
-                c.too_deep.is_none() && c.end.saturating_sub(first.start) <= GROUP_BYTES
-            })
+            .take_while(|c| c.joinable() && c.end.saturating_sub(first.start) <= GROUP_BYTES)
             .count();
         let (group, after) = rest.split_at(group_len.max(1));
         if group.len() < 2 || !parse_group(file, text, group, out) {

@@ -129,6 +129,19 @@ pub struct Chunk {
     pub end: usize,
     /// The offset of the first `{` that went past [`MAX_DEPTH`], if any.
     pub too_deep: Option<usize>,
+    /// Whether every block opened in the chunk is closed by its end.
+    pub closed: bool,
+}
+
+impl Chunk {
+    /// Whether the grammar may read this chunk together with its neighbours. The scanner
+    /// starts counting braces afresh at each item, so only a chunk that is neither too deep
+    /// nor left open bounds the nesting the grammar meets when it reads on past the chunk
+    /// (the grammar recurses once per block, and a run of items each leaving a block open
+    /// would otherwise nest without limit).
+    pub fn joinable(&self) -> bool {
+        self.too_deep.is_none() && self.closed
+    }
 }
 
 #[derive(Debug, Default)]
@@ -164,6 +177,7 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                     start: chunk_start,
                     end: offset,
                     too_deep,
+                    closed: depth == 0,
                 });
                 chunk_start = offset;
                 too_deep = None;
@@ -210,6 +224,7 @@ pub fn scan(file: FileId, text: &str) -> Scan {
             start: chunk_start,
             end: offset,
             too_deep,
+            closed: depth == 0,
         });
     }
     out

@@ -290,3 +290,29 @@ fn the_same_unknown_name_many_times_is_answered_quickly() {
             .all(|d| d.help.as_deref() == Some("did you mean `alice`?"))
     );
 }
+
+/// Items that each leave a block open: counted item by item the nesting stays shallow, but
+/// read on from one item into the next the grammar would recurse once per line. Neither
+/// `check` (which reads runs of items in one call) nor `fmt` (which reads the file whole)
+/// may hand such text to the grammar in one piece: the parser has no stack probe, so that
+/// would overflow the stack and abort.
+#[test]
+fn items_that_each_leave_a_block_open_are_read_one_by_one() {
+    let lines = 30_000;
+    let mut text = String::from(
+        "plan \"p\" { period 2026  currency USD }\ndimension r \"R\" { a \"A\" }\ngoal g \"G\" {\n  split r {\n",
+    );
+    text.push_str(&"goal 1 { split r {\n".repeat(lines));
+    let c = common::compile(text.clone(), Detail::Cells);
+    let syntax = c
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.as_str() == "syntax")
+        .count();
+    // The goal left open, then each line's item.
+    assert_eq!(syntax, lines + 1);
+    let Err(errors) = planck::fmt::format(planck::source::FileId(0), &text) else {
+        panic!("a file of open blocks was formatted");
+    };
+    assert_eq!(errors.len(), lines + 1);
+}
