@@ -123,10 +123,17 @@ fn temp_in(dir: &Path, target: &Path) -> io::Result<tempfile::NamedTempFile> {
     let name = target
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".planck-tmp")
-        .tempfile_in(dir)
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".planck-tmp");
+    // A new file is as readable as any the user creates (the umask applies), not private
+    // as temporary files are by default.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    builder.tempfile_in(dir)
 }
 
 /// Write the regular file `path` all at once: the bytes go to an exclusive temporary file
@@ -145,6 +152,10 @@ pub fn write_atomically_with(
         fill(&mut out)?;
         out.flush()?;
     }
+    // A file being replaced keeps its permissions.
+    if let Ok(meta) = std::fs::metadata(path) {
+        temp.as_file().set_permissions(meta.permissions())?;
+    }
     // No fsync: the rename already makes the replacement all-or-nothing for readers,
     // and flushing hundreds of megabytes of regenerable output would double the time.
     temp.persist(path).map_err(|e| e.error)?;
@@ -152,8 +163,8 @@ pub fn write_atomically_with(
 }
 
 /// Replace the existing regular file `path` (already resolved: not a link) with `bytes`
-/// atomically, keeping its permissions: the temporary file is created private, and a
-/// formatted plan must stay as readable as it was.
+/// atomically, keeping its permissions: a formatted plan stays as readable (and as
+/// executable) as it was.
 pub fn replace_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let permissions = std::fs::metadata(path)?.permissions();
     let mut temp = temp_in(folder_of(path), path)?;

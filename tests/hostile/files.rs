@@ -566,3 +566,48 @@ fn file_names_in_command_line_messages_are_escaped() {
         r.err
     );
 }
+
+/// Output files are as readable as any file the user creates: a new one follows the
+/// umask, a replaced one keeps its mode (not the private mode of temporary files).
+#[test]
+fn output_files_follow_the_umask_and_keep_their_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = compiled_project();
+    let mode = |p: &str| {
+        std::fs::metadata(dir.path().join(p))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    let run_under_umask = |args: &str| {
+        let status = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("umask 022 && exec \"$0\" {args}"))
+            .arg(env!("CARGO_BIN_EXE_planck"))
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            status.status.success(),
+            "{args}: {}",
+            String::from_utf8_lossy(&status.stderr)
+        );
+    };
+    run_under_umask("compile project/main.plan -o project/out/new.json");
+    assert_eq!(mode("project/out/new.json"), 0o644);
+    run_under_umask("report project/main.plan --format csv -o project/out/new.csv");
+    assert_eq!(mode("project/out/new.csv"), 0o644);
+
+    write(&dir.path().join("project/out/shared.json"), "old");
+    std::fs::set_permissions(
+        dir.path().join("project/out/shared.json"),
+        std::fs::Permissions::from_mode(0o664),
+    )
+    .unwrap();
+    run_under_umask("compile project/main.plan -o project/out/shared.json");
+    assert_eq!(mode("project/out/shared.json"), 0o664);
+
+    run_under_umask("init fresh");
+    assert_eq!(mode("fresh/sales.plan"), 0o644);
+}
