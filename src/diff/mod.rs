@@ -787,7 +787,13 @@ fn percent_change(old: Decimal, delta: Decimal) -> Option<String> {
     let p = delta
         .checked_mul(Decimal::ONE_HUNDRED)?
         .checked_div(old.abs())?;
-    Some(p.round_dp(2).normalize().to_string())
+    // Two decimals, or two significant digits for a change smaller than 0.005 %: a small
+    // decrease must not read as `+0%`.
+    let rounded = match p.round_dp(2) {
+        r if r.is_zero() && !p.is_zero() => p.round_sf(2).unwrap_or(p),
+        r => r,
+    };
+    Some(rounded.normalize().to_string())
 }
 
 fn compare_fields(old: &[Field], new: &[Field]) -> Vec<FieldChange> {
@@ -1499,6 +1505,18 @@ fn only_in(these: &[Keyed], others: &[Keyed]) -> Vec<DiagnosticRef> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tiny_decrease_keeps_its_sign() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(
+            percent_change(d("2400000.08"), d("-0.14")).as_deref(),
+            Some("-0.0000058")
+        );
+        assert_eq!(percent_change(d("200"), d("-3")).as_deref(), Some("-1.5"));
+        assert_eq!(percent_change(d("3"), d("1")).as_deref(), Some("33.33"));
+        assert_eq!(percent_change(d("0"), d("1")), None);
+    }
 
     fn powers() -> Vec<i128> {
         (0..=28u32).map(|k| 10i128.pow(k)).collect()
