@@ -754,6 +754,27 @@ actuals revenue from "data/actuals.csv"
     }
 
     #[test]
+    fn the_same_diagnostic_in_two_folders_is_no_change() {
+        // Both copies read a data file that is missing: a diagnostic of the file, not of an
+        // item, and the same on both sides although the files lie in different folders.
+        let dir = tempfile::tempdir().unwrap();
+        let plan = format!("{}actuals revenue from \"a.csv\"\n", super::BASE);
+        write(dir.path(), "d1/p.plan", &plan);
+        write(dir.path(), "d2/p.plan", &plan);
+        let (code, out, _) = run(planck(dir.path()).args(["diff", "d1/p.plan", "d2/p.plan"]));
+        assert_eq!(
+            (code, out.as_str()),
+            (
+                0,
+                "planck diff d1/p.plan → d2/p.plan\n\
+                 note: the old side has 1 error: what resolved is compared, goals with errors without their cells\n\
+                 note: the new side has 1 error: what resolved is compared, goals with errors without their cells\n\
+                 no semantic changes\n"
+            )
+        );
+    }
+
+    #[test]
     fn two_files_exit_0_with_or_without_changes_and_2_when_unreadable() {
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), "old.plan", super::BASE);

@@ -20,6 +20,7 @@ use crate::fmt_num;
 use crate::model::{AttrValue, Coord, Goal, MemberRef, Model, Owner, Share, Split, SplitKind};
 use crate::period::TimeDim;
 use crate::pipeline;
+use crate::source::FileId;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::{BinaryHeap, HashMap};
@@ -1442,6 +1443,20 @@ fn item_spans(model: &Model) -> Vec<(crate::source::Span, String)> {
 
 fn diagnostic_refs(c: &Compilation) -> Vec<Keyed> {
     let spans = item_spans(&c.model);
+    // A diagnostic outside every item is keyed by its file as seen from the root plan's
+    // folder, and the root plan as such: the two sides of a diff usually lie in different
+    // places (two folders, or a copy git made of the old file).
+    let root = c.sources.get(FileId(0)).map(|f| f.name.as_str());
+    let root_dir = root.and_then(|r| std::path::Path::new(r).parent());
+    let file_key = |name: &str| {
+        if Some(name) == root {
+            return "the root plan".to_string();
+        }
+        let relative = root_dir
+            .and_then(|dir| std::path::Path::new(name).strip_prefix(dir).ok())
+            .map_or_else(|| name.to_string(), |p| p.display().to_string());
+        format!("file {relative}")
+    };
     c.diagnostics
         .iter()
         .map(|d| {
@@ -1453,7 +1468,7 @@ fn diagnostic_refs(c: &Compilation) -> Vec<Keyed> {
                 })
                 .min_by_key(|(s, _)| s.end - s.start)
                 .map(|(_, name)| name.clone())
-                .unwrap_or_else(|| format!("file {}", file.map_or("", |f| f.name.as_str())));
+                .unwrap_or_else(|| file_key(file.map_or("", |f| f.name.as_str())));
             let at = file.map(|f| f.line_col(d.span.start));
             let r = DiagnosticRef {
                 code: d.code.as_str().to_string(),
