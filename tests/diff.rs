@@ -209,6 +209,39 @@ fn a_changed_target_moves_every_cell() {
 }
 
 #[test]
+fn an_actual_row_moved_to_another_member_shows_though_the_total_stays() {
+    let old = format!(
+        "{BASE}\nactuals revenue {{\n  2026-Q1 west carol 700k\n  2026-Q2 east alice 300k\n}}\n"
+    );
+    let new = edit(&old, "2026-Q1 west carol 700k", "2026-Q1 east bob 700k");
+    let d = diff_of(&old, &new);
+    let goal = change(&d, Kind::Goal, "revenue");
+    assert!(goal.fields.iter().all(|f| f.field != "actual"), "{goal:#?}");
+    let west = field(goal, "actual region=west");
+    assert_eq!(
+        (west.old.as_deref(), west.new.as_deref()),
+        (Some("700k USD"), None)
+    );
+    let east = field(goal, "actual region=east");
+    assert_eq!(
+        (east.old.as_deref(), east.new.as_deref()),
+        (Some("300k USD"), Some("1M USD"))
+    );
+    let bob = field(goal, "actual rep=bob");
+    assert_eq!(
+        (bob.old.as_deref(), bob.new.as_deref()),
+        (None, Some("700k USD"))
+    );
+    // The quarter did not change: no field for it.
+    assert!(
+        goal.fields
+            .iter()
+            .all(|f| !f.field.starts_with("actual in ")),
+        "{goal:#?}"
+    );
+}
+
+#[test]
 fn a_changed_share_is_shown_with_the_cells_it_moved() {
     let d = diff_of(BASE, &edit(BASE, "east 60%", "east 70%"));
     let goal = change(&d, Kind::Goal, "revenue");
@@ -609,11 +642,19 @@ actuals revenue from "data/actuals.csv"
         );
         // The plan changed: the target; the CSV changed: the actuals.
         assert!(
-            out.contains("    target  3M USD   → 3.3M USD  +300k  +10%\n"),
+            out.contains(
+                "    target                            3M USD   → 3.3M USD  +300k  +10%\n"
+            ),
             "{out}"
         );
+        // The CSV's changed row, by its period and by each member it names.
         assert!(
-            out.contains("    actual  500k USD → 550k USD  +50k   +10%\n"),
+            out.contains(
+                "    actual                            500k USD → 550k USD  +50k   +10%\n\
+                 \x20   actual in 2026-01-01..2026-03-31  500k USD → 550k USD  +50k   +10%\n\
+                 \x20   actual region=west                200k USD → 250k USD  +50k   +25%\n\
+                 \x20   actual rep=carol                  200k USD → 250k USD  +50k   +25%\n"
+            ),
             "{out}"
         );
         insta::assert_snapshot!("git_two_commits", out);

@@ -731,6 +731,36 @@ fn goal_fields(c: &Compilation, g: &Goal, index: usize) -> Fields {
         let unit = g.target.as_ref().map_or("", |t| t.unit.as_str());
         f.add("actual", Value::number(sum, unit));
         f.add("actual rows", Value::number(Decimal::from(n), ""));
+        // Where the actuals lie: summed per period and per member of each dimension the
+        // rows name, so a row moved to another member or period shows though the total
+        // stays (bounded by the members, however many rows a data file has).
+        let mut by: std::collections::BTreeMap<String, Decimal> = Default::default();
+        let mut overflow = false;
+        for row in model
+            .actuals
+            .iter()
+            .filter(|a| a.goal.index() == index)
+            .flat_map(|a| a.rows.iter())
+        {
+            let keys = std::iter::once(format!("actual in {}", row.period)).chain(
+                row.coords.iter().map(|&m| {
+                    let (dim, member) = member_name(model, m);
+                    format!("actual {dim}={member}")
+                }),
+            );
+            for key in keys {
+                let sum = by.entry(key).or_insert(Decimal::ZERO);
+                match sum.checked_add(row.amount) {
+                    Some(total) => *sum = total,
+                    None => overflow = true,
+                }
+            }
+        }
+        if !overflow {
+            for (key, sum) in by {
+                f.add(key, Value::number(sum, unit));
+            }
+        }
     }
     f
 }
