@@ -30,8 +30,7 @@ fn format(text: &str) -> String {
 
 /// The comments of a text, as the scanner collects them, without trailing white space.
 fn comments(text: &str) -> Vec<String> {
-    planck::syntax::parse(FileId(0), text)
-        .0
+    planck::syntax::scan::scan(FileId(0), text)
         .comments
         .iter()
         .map(|c| c.text.trim_end().to_string())

@@ -12,8 +12,7 @@ use planck::source::FileId;
 mod common;
 
 fn comments(text: &str) -> Vec<String> {
-    planck::syntax::parse(FileId(0), text)
-        .0
+    planck::syntax::scan::scan(FileId(0), text)
         .comments
         .iter()
         .map(|c| c.text.trim_end().to_string())

@@ -36,7 +36,9 @@ pub fn format(file: FileId, text: &str) -> Result<String, Vec<Diagnostic>> {
     };
     let parsed = tree.and_then(|mut pairs| {
         let file_pair = pairs.next().ok_or(0usize)?;
-        same_as_item_by_item(&file_pair, &scanned.chunks)?;
+        // Read whole, it must have the items `check` reads item by item: then there is no
+        // syntax error, and the layout cannot change what the file means.
+        crate::syntax::items_within_chunks(&file_pair, 0, &scanned.chunks)?;
         Ok(file_pair)
     });
     let file_pair = match parsed {
@@ -68,32 +70,6 @@ pub fn format(file: FileId, text: &str) -> Result<String, Vec<Diagnostic>> {
         })
         .collect();
     Ok(layout::layout(text, file_pair, &comments))
-}
-
-/// Whether the file, parsed whole, has the items it has parsed item by item (as
-/// [`crate::syntax::parse`] and so `check` read it): every item lies within one of the
-/// scanner's chunks. Each chunk alone then gives the same items, so there is no syntax
-/// error, and the layout cannot change what the file means. Else the offset of the first
-/// item that runs past its chunk.
-fn same_as_item_by_item(
-    file_pair: &pest::iterators::Pair<'_, Rule>,
-    chunks: &[scan::Chunk],
-) -> Result<(), usize> {
-    let mut bounds = chunks.iter().peekable();
-    for item in file_pair.clone().into_inner() {
-        if item.as_rule() == Rule::EOI {
-            continue;
-        }
-        let span = item.as_span();
-        while bounds.next_if(|c| c.end <= span.start()).is_some() {}
-        if !bounds
-            .peek()
-            .is_some_and(|c| c.start <= span.start() && span.end() <= c.end)
-        {
-            return Err(span.start());
-        }
-    }
-    Ok(())
 }
 
 /// Item by item the file parses, but not as a whole: formatting would change what it

@@ -244,7 +244,28 @@ fn parse_group(file: FileId, text: &str, group: &[scan::Chunk], out: &mut Parsed
     let Some(file_pair) = pairs.next() else {
         return false;
     };
-    let mut bounds = group.iter().peekable();
+    if items_within_chunks(&file_pair, base, group).is_err() {
+        return false;
+    }
+    let mut builder = build::Builder {
+        file,
+        base,
+        diagnostics: &mut out.diagnostics,
+    };
+    builder.items(file_pair, &mut out.items);
+    true
+}
+
+/// Whether every item of `file_pair` (parsed from text starting at byte `base`) lies
+/// within one of the scanner's `chunks`. Each chunk alone then gives the same items as
+/// the text read in one piece. Else the offset of the first item that runs past its
+/// chunk. Grouped parsing and `fmt`'s whole-file parse both rely on this test.
+pub fn items_within_chunks(
+    file_pair: &pest::iterators::Pair<'_, Rule>,
+    base: usize,
+    chunks: &[scan::Chunk],
+) -> Result<(), usize> {
+    let mut bounds = chunks.iter().peekable();
     for item in file_pair.clone().into_inner() {
         if item.as_rule() == Rule::EOI {
             continue;
@@ -256,16 +277,10 @@ fn parse_group(file: FileId, text: &str, group: &[scan::Chunk], out: &mut Parsed
             .peek()
             .is_some_and(|c| c.start <= start && end <= c.end)
         {
-            return false;
+            return Err(start);
         }
     }
-    let mut builder = build::Builder {
-        file,
-        base,
-        diagnostics: &mut out.diagnostics,
-    };
-    builder.items(file_pair, &mut out.items);
-    true
+    Ok(())
 }
 
 /// Parse one chunk on its own.
