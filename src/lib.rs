@@ -47,6 +47,7 @@ pub mod fmt;
 pub mod fmt_num;
 pub mod fs;
 pub mod init;
+pub mod lsp;
 pub mod model;
 pub mod period;
 pub mod pipeline;

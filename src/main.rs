@@ -54,6 +54,8 @@ enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+    /// Run the language server (LSP over standard input and output) for editors
+    Lsp,
 }
 
 #[derive(clap::Args)]
@@ -216,6 +218,7 @@ fn main() -> ExitCode {
         Command::Explain { code } => explain(code.as_deref()),
         Command::Fmt(args) => fmt(&args),
         Command::Init { dir } => init(&dir),
+        Command::Lsp => lsp(),
     };
     match result {
         Ok(code) => code,
@@ -1133,5 +1136,47 @@ fn print_diff(diff: &planck::diff::Diff, format: DiffFormat) -> Result<ExitCode,
         }
     };
     print(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What the language server reads from outside: the real file system, folder listings
+/// (to find the root plan of an included file) and the date.
+struct LspHost;
+
+impl load::FileSystem for LspHost {
+    fn canonicalize(&self, path: &Path) -> std::io::Result<PathBuf> {
+        RealFs.canonicalize(path)
+    }
+
+    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        RealFs.read(path)
+    }
+}
+
+impl planck::lsp::Host for LspHost {
+    fn plan_files(&self, dir: &Path) -> Vec<PathBuf> {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return Vec::new();
+        };
+        entries
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "plan"))
+            .collect()
+    }
+
+    fn today(&self) -> Option<NaiveDate> {
+        Some(chrono::Local::now().date_naive())
+    }
+}
+
+fn lsp() -> Result<ExitCode, Fatal> {
+    let (connection, io_threads) = lsp_server::Connection::stdio();
+    planck::lsp::run(&connection, Box::new(LspHost)).map_err(Fatal)?;
+    drop(connection);
+    io_threads
+        .join()
+        .map_err(|e| Fatal(format!("language server connection: {e}")))?;
     Ok(ExitCode::SUCCESS)
 }
