@@ -257,3 +257,312 @@ fn diagnostics_equal_check_and_follow_edits() {
     assert_eq!(client.diagnostics(&main), Vec::<Value>::new());
     client.shutdown();
 }
+
+/// MAIN with the shares fixed: 华东 60% of 12M is 7.2M, 华北 the rest, 4.8M.
+fn fixed_main() -> String {
+    MAIN.replace("华北 35%", "华北 rest")
+}
+
+/// Reps with capacity, a funnel, grades and a deal: the numbers hover shows.
+const PIPE: &str = r#"plan "p" { period 2026  currency CNY  as_of 2026-06-30 }
+strategy s "s"
+team 销售 "销售部" {
+  rep 张伟 "张伟" { capacity 10M CNY }
+  rep 李娜 "李娜" { capacity 10M CNY }
+}
+funnel 漏斗 "漏斗" {
+  deal_size 100k CNY
+  stage 线索 { convert 50%  dwell 10d }
+  stage 商机 { convert 40%  dwell 20d }
+  stage 成交
+}
+grades { A "A" 80%  B "B" 50% }
+goal 收入 "收入" {
+  owner 销售
+  target 12M CNY
+  baseline 10M CNY in 2025
+  supports s
+  funnel 漏斗
+  split rep even
+}
+deal 大单 "大单" { owner 张伟  stage 商机  grade A  amount 1M CNY  close 2026-09-30 }
+"#;
+
+fn hover_text(client: &mut Client, doc: &Value, line: u32, character: u32) -> String {
+    let h = client.request(
+        "textDocument/hover",
+        json!({ "textDocument": doc, "position": pos(line, character) }),
+    );
+    h["contents"]["value"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn hover_shows_goal_member_and_strategy_numbers() {
+    let main_text = fixed_main();
+    let (_dir, root) = project(&[("main.plan", &main_text), ("org.plan", ORG)]);
+    let main = uri(&root.join("main.plan"));
+    let mut client = Client::start(&root);
+    client.open(&main, &main_text);
+    assert_eq!(client.diagnostics(&main), Vec::<Value>::new());
+    let doc = json!({ "uri": main });
+    let h = client.request(
+        "textDocument/hover",
+        json!({ "textDocument": doc, "position": pos(4, 6) }),
+    );
+    assert_eq!(
+        h["contents"]["value"],
+        "**goal** `收入` — 2026 收入\n- target: 12M CNY\n- baseline: 10M CNY (growth +20%)\n\
+         - period: 2026-01-01..2026-12-31\n- SMART: S ✓ · M ✓ · A ✓ · R ✓ · T ✓\n\
+         - allocation: `split 区域`: 华东 7.2M CNY, 华北 4.8M CNY"
+    );
+    // `收入` is characters 5..7 of `goal 收入 "2026 收入" {`.
+    assert_eq!(h["range"], range(4, 5, 4, 7));
+    assert_eq!(
+        hover_text(&mut client, &doc, 9, 14),
+        "**member of `区域`** `华东`\n- `收入`: 7.2M CNY"
+    );
+    assert_eq!(
+        hover_text(&mut client, &doc, 8, 12),
+        "**strategy** `增长`\n- supported by: `收入`"
+    );
+    // Between two names, on a keyword: nothing.
+    let none = client.request(
+        "textDocument/hover",
+        json!({ "textDocument": doc, "position": pos(6, 3) }),
+    );
+    assert_eq!(none, Value::Null);
+    client.shutdown();
+}
+
+#[test]
+fn hover_shows_reps_funnels_stages_deals_and_grades() {
+    let (_dir, root) = project(&[("p.plan", PIPE)]);
+    let main = uri(&root.join("p.plan"));
+    let mut client = Client::start(&root);
+    client.open(&main, PIPE);
+    let codes: Vec<Value> = client
+        .diagnostics(&main)
+        .iter()
+        .map(|d| d["code"].clone())
+        .collect();
+    assert_eq!(codes, [json!("behind-pace"), json!("low-coverage")]);
+    let doc = json!({ "uri": main });
+    assert_eq!(
+        hover_text(&mut client, &doc, 13, 6),
+        "**goal** `收入`\n- target: 12M CNY\n- baseline: 10M CNY (growth +20%)\n\
+         - period: 2026-01-01..2026-12-31\n- SMART: S ✓ · M ✓ · A ✓ · R ✓ · T ✓\n\
+         - allocation: `split rep` even\n- reps: 2\n\
+         - progress: actual 0 CNY, expected to date 5,950,684.93 CNY, attainment 0%, forecast 800k CNY, off track"
+    );
+    assert_eq!(
+        hover_text(&mut client, &doc, 3, 7),
+        "**rep** `张伟`\n- team: `销售`\n- capacity: 10M CNY over the plan period\n\
+         - `收入`: 6M CNY of capacity 10M CNY (60% utilised)"
+    );
+    assert_eq!(
+        hover_text(&mut client, &doc, 2, 6),
+        "**team** `销售` — 销售部\n- `收入` · `张伟`: 6M CNY of capacity 10M CNY (60% utilised)\n\
+         - `收入` · `李娜`: 6M CNY of capacity 10M CNY (60% utilised)"
+    );
+    assert_eq!(
+        hover_text(&mut client, &doc, 6, 8),
+        "**funnel** `漏斗`\n- win rate: 20%\n- cycle: 30 days\n- deal size: 100k CNY\n\
+         - `线索`: 20% to win\n- `商机`: 40% to win\n- `成交`: 100% to win"
+    );
+    assert_eq!(
+        hover_text(&mut client, &doc, 9, 9),
+        "**stage of `漏斗`** `商机`\n- converts: 40%\n- dwell: 20 days\n- probability to win: 40%\n\
+         - entries reaching it: 50%\n- funnel win rate: 20%\n- funnel cycle: 30 days"
+    );
+    assert_eq!(
+        hover_text(&mut client, &doc, 21, 6),
+        "**deal** `大单`\n- amount: 1M CNY\n- stage: `商机` of funnel `漏斗`\n- grade: `A`\n\
+         - probability: 80%\n- weighted value: 800k CNY\n- close: 2026-09-30"
+    );
+    // The deal's stage refers to the funnel's stage: the same hover.
+    assert!(hover_text(&mut client, &doc, 21, 31).starts_with("**stage of `漏斗`** `商机`"));
+    assert_eq!(
+        hover_text(&mut client, &doc, 12, 10),
+        "**grade** `A`\n- probability: 80%"
+    );
+    client.shutdown();
+}
+
+#[test]
+fn definition_references_and_rename_work_across_files() {
+    let main_text = fixed_main();
+    let (_dir, root) = project(&[("main.plan", &main_text), ("org.plan", ORG)]);
+    let main = uri(&root.join("main.plan"));
+    let org = uri(&root.join("org.plan"));
+    let mut client = Client::start(&root);
+    client.open(&main, &main_text);
+    let doc = json!({ "uri": main });
+    // `owner 张伟` in main.plan → `rep 张伟` in org.plan.
+    let d = client.request(
+        "textDocument/definition",
+        json!({ "textDocument": doc, "position": pos(5, 9) }),
+    );
+    assert_eq!(d, json!({ "uri": org, "range": range(2, 6, 2, 8) }));
+    let refs = client.request(
+        "textDocument/references",
+        json!({ "textDocument": doc, "position": pos(5, 9), "context": { "includeDeclaration": true } }),
+    );
+    assert_eq!(
+        refs,
+        json!([
+            { "uri": org, "range": range(2, 6, 2, 8) },
+            { "uri": main, "range": range(5, 8, 5, 10) },
+            { "uri": org, "range": range(1, 7, 1, 9) },
+        ])
+    );
+    let refs = client.request(
+        "textDocument/references",
+        json!({ "textDocument": doc, "position": pos(5, 9), "context": { "includeDeclaration": false } }),
+    );
+    assert_eq!(refs.as_array().unwrap().len(), 2);
+    let prepared = client.request(
+        "textDocument/prepareRename",
+        json!({ "textDocument": doc, "position": pos(9, 14) }),
+    );
+    assert_eq!(prepared, range(9, 13, 9, 15));
+    let edit = client.request(
+        "textDocument/rename",
+        json!({ "textDocument": doc, "position": pos(5, 8), "newName": "李娜" }),
+    );
+    let mut main_edits = edit["changes"][&main].as_array().unwrap().clone();
+    let mut org_edits = edit["changes"][&org].as_array().unwrap().clone();
+    let key = |e: &Value| e["range"]["start"]["line"].as_u64().unwrap();
+    main_edits.sort_by_key(key);
+    org_edits.sort_by_key(key);
+    assert_eq!(
+        main_edits,
+        [json!({ "range": range(5, 8, 5, 10), "newText": "李娜" })]
+    );
+    assert_eq!(
+        org_edits,
+        [
+            json!({ "range": range(1, 7, 1, 9), "newText": "李娜" }),
+            json!({ "range": range(2, 6, 2, 8), "newText": "李娜" }),
+        ]
+    );
+    // A member renamed: its definition and the split entry.
+    let edit = client.request(
+        "textDocument/rename",
+        json!({ "textDocument": doc, "position": pos(9, 13), "newName": "east" }),
+    );
+    let mut edits = edit["changes"][&main].as_array().unwrap().clone();
+    edits.sort_by_key(key);
+    assert_eq!(
+        edits,
+        [
+            json!({ "range": range(3, 20, 3, 22), "newText": "east" }),
+            json!({ "range": range(9, 13, 9, 15), "newText": "east" }),
+        ]
+    );
+    // A name taken in the same namespace (teams and reps share one), or not a name.
+    let taken = client.call(
+        "textDocument/rename",
+        json!({ "textDocument": doc, "position": pos(5, 8), "newName": "销售" }),
+    );
+    assert_eq!(
+        taken["error"]["message"],
+        "a team or rep named `销售` already exists"
+    );
+    let taken = client.call(
+        "textDocument/rename",
+        json!({ "textDocument": doc, "position": pos(9, 13), "newName": "华北" }),
+    );
+    assert_eq!(
+        taken["error"]["message"],
+        "a member named `华北` already exists in `区域`"
+    );
+    let bad = client.call(
+        "textDocument/rename",
+        json!({ "textDocument": doc, "position": pos(5, 8), "newName": "a b" }),
+    );
+    assert_eq!(
+        bad["error"]["message"],
+        "`a b` is not a name: a name is a letter or `_` followed by letters, digits or `_`"
+    );
+    assert_eq!(bad["error"]["code"], -32803);
+    client.shutdown();
+}
+
+#[test]
+fn inlay_hints_show_each_entry_amount() {
+    let main_text = fixed_main();
+    let (_dir, root) = project(&[("main.plan", &main_text), ("org.plan", ORG)]);
+    let main = uri(&root.join("main.plan"));
+    let mut client = Client::start(&root);
+    client.open(&main, &main_text);
+    let hints = client.request(
+        "textDocument/inlayHint",
+        json!({ "textDocument": { "uri": main }, "range": range(0, 0, 20, 0) }),
+    );
+    // After `华东 60%` (ending at character 19) and `华北 rest` (at 28).
+    assert_eq!(
+        hints,
+        json!([
+            { "position": pos(9, 19), "label": "= 7.2M", "paddingLeft": true,
+              "tooltip": "allocated to this entry: 7.2M CNY" },
+            { "position": pos(9, 28), "label": "= 4.8M", "paddingLeft": true,
+              "tooltip": "allocated to this entry: 4.8M CNY" },
+        ])
+    );
+    // Only the hints inside the range asked for.
+    let hints = client.request(
+        "textDocument/inlayHint",
+        json!({ "textDocument": { "uri": main }, "range": range(0, 0, 8, 0) }),
+    );
+    assert_eq!(hints, json!([]));
+    client.shutdown();
+}
+
+#[test]
+fn formatting_goes_through_fmt_and_leaves_a_broken_file_alone() {
+    let text = "plan \"p\" { period 2026  currency CNY }\nstrategy   增长\n";
+    let (_dir, root) = project(&[("a.plan", text)]);
+    let a = uri(&root.join("a.plan"));
+    let mut client = Client::start(&root);
+    client.open(&a, text);
+    let options = json!({ "tabSize": 2, "insertSpaces": true });
+    let edits = client.request(
+        "textDocument/formatting",
+        json!({ "textDocument": { "uri": a }, "options": options }),
+    );
+    assert_eq!(
+        edits,
+        json!([{ "range": range(0, 0, 2, 0),
+                 "newText": "plan \"p\" { period 2026  currency CNY }\n\nstrategy 增长\n" }])
+    );
+    client.change(&a, 2, json!([{ "text": "goal g { target 1M CNY\n" }]));
+    let edits = client.request(
+        "textDocument/formatting",
+        json!({ "textDocument": { "uri": a }, "options": options }),
+    );
+    assert_eq!(edits, json!([]));
+    client.shutdown();
+}
+
+#[test]
+fn an_included_file_is_checked_through_its_root() {
+    let org = ORG.replace("lead 张伟", "lead 张伟\n  区域 西北");
+    let (_dir, root) = project(&[("main.plan", &fixed_main()), ("org.plan", &org)]);
+    let org_uri = uri(&root.join("org.plan"));
+    let mut client = Client::start(&root);
+    // Only the included file is open: its root is found beside it.
+    client.open(&org_uri, &org);
+    let diags = client.diagnostics(&org_uri);
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0]["code"], "unresolved-name");
+    assert_eq!(diags[0]["message"], "no member of `区域` named `西北`");
+    assert_eq!(diags[0]["range"], range(2, 5, 2, 7));
+    // Fixed in the editor, before it is saved.
+    client.change(
+        &org_uri,
+        2,
+        json!([{ "range": range(2, 5, 2, 7), "text": "华东" }]),
+    );
+    assert_eq!(client.diagnostics(&org_uri), Vec::<Value>::new());
+    client.shutdown();
+}

@@ -17,8 +17,6 @@ use std::sync::OnceLock;
 
 /// How many `.plan` files are tried as the root of a file without a `plan` block.
 const MAX_ROOT_CANDIDATES: usize = 64;
-/// How many folders up a root is looked for when no `planck.toml` marks the project.
-const MAX_ROOT_LEVELS: usize = 3;
 
 /// A document the editor has open: its text is the truth, not the file on disk.
 #[derive(Debug)]
@@ -414,14 +412,15 @@ impl State {
     }
 
     /// Plans with a `plan` block in the folders above a file, up to its project's root
-    /// (the folder of its `planck.toml`), nearest first.
+    /// (the folder of its `planck.toml`), nearest first. Without a `planck.toml` only
+    /// the file's own folder is searched: above it may lie anything (a temporary
+    /// folder full of unrelated plans).
     fn root_candidates(&self, path: &Path) -> Vec<PathBuf> {
         let fs = self.overlay();
         let start = path.parent().unwrap_or(path);
         let top = find_config(&fs, start).and_then(|c| c.parent().map(Path::to_path_buf));
         let mut out = Vec::new();
         let mut dir = Some(start);
-        let mut levels = 0;
         while let Some(d) = dir {
             let mut here: Vec<PathBuf> = self.host.plan_files(d);
             here.extend(
@@ -444,27 +443,45 @@ impl State {
                     out.push(p);
                 }
             }
-            levels += 1;
             match &top {
-                Some(t) if d == t.as_path() => break,
-                None if levels >= MAX_ROOT_LEVELS => break,
-                _ => {}
+                Some(t) if d != t.as_path() => {}
+                _ => break,
             }
             dir = d.parent();
         }
         out
     }
 
-    /// The analysis covering a file (the caller refreshes changed documents first).
-    pub fn analysis_for(&mut self, path: &Path) -> Option<&Analysis> {
+    /// The root whose analysis covers a file, analysing it first if it has none (the
+    /// caller refreshes changed documents first).
+    pub fn ensure(&mut self, path: &Path) -> Option<PathBuf> {
         if !self.root_of.contains_key(path) {
             let root = self.root_for(path);
             if !self.analyses.contains_key(&root) {
                 self.run(&root);
             }
         }
-        let root = self.root_of.get(path)?;
-        self.analyses.get(root)
+        self.root_of.get(path).cloned()
+    }
+
+    /// A document as a request sees it: its analysis (with the numbers and names) and
+    /// its text.
+    pub fn view(&mut self, uri: &Uri) -> Option<View<'_>> {
+        let path = self.path_of(uri)?;
+        let root = self.ensure(&path)?;
+        let this: &State = self;
+        let analysis = this.analyses.get(&root)?;
+        let file = analysis.file_of(&path)?;
+        let rich = analysis.rich(&this.fs(), this.today());
+        let text = analysis.text(file);
+        Some(View {
+            state: this,
+            analysis,
+            rich,
+            file,
+            text,
+            lines: LineIndex::new(text),
+        })
     }
 
     /// The file system as the analyses see it.
@@ -593,5 +610,50 @@ fn convert(
         message: d.message.clone(),
         related_information: (!related.is_empty()).then_some(related),
         ..Default::default()
+    }
+}
+
+/// One document of an analysis, for answering a request about it.
+pub struct View<'s> {
+    pub state: &'s State,
+    pub analysis: &'s Analysis,
+    pub rich: &'s Rich,
+    pub file: FileId,
+    pub text: &'s str,
+    pub lines: LineIndex,
+}
+
+impl View<'_> {
+    pub fn offset(&self, position: lsp_types::Position) -> usize {
+        self.lines.offset(self.text, position)
+    }
+
+    pub fn range(&self, span: crate::source::Span) -> lsp_types::Range {
+        self.lines.range(self.text, span.start, span.end)
+    }
+
+    /// The locations of spans in any file of the analysis.
+    pub fn locations(&self, spans: &[crate::source::Span]) -> Vec<lsp_types::Location> {
+        let mut lines: HashMap<FileId, LineIndex> = HashMap::new();
+        let mut out = Vec::new();
+        for span in spans {
+            let Some(uri) = self
+                .analysis
+                .paths
+                .get(&span.file)
+                .and_then(|p| self.state.uri_of(p))
+            else {
+                continue;
+            };
+            let text = self.analysis.text(span.file);
+            let index = lines
+                .entry(span.file)
+                .or_insert_with(|| LineIndex::new(text));
+            out.push(lsp_types::Location {
+                uri,
+                range: index.range(text, span.start, span.end),
+            });
+        }
+        out
     }
 }
