@@ -566,3 +566,253 @@ fn an_included_file_is_checked_through_its_root() {
     assert_eq!(client.diagnostics(&org_uri), Vec::<Value>::new());
     client.shutdown();
 }
+
+fn labels(result: &Value) -> Vec<String> {
+    result
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn completion_offers_what_fits_the_context() {
+    let text = "plan \"p\" { period 2026  currency CNY }
+dimension 区域 { 华东  华北 }
+strategy 增长
+team 销售 {
+  rep 张伟 { capacity 1M CNY }
+}
+goal 收入 {
+  target 1M CNY
+  allow 
+  split 区域 { 华 }
+  owner 
+  supports 
+}
+deal d { 区域  }
+
+";
+    let (_dir, root) = project(&[("a.plan", text)]);
+    let a = uri(&root.join("a.plan"));
+    let mut client = Client::start(&root);
+    client.open(&a, text);
+    let mut complete = |line: u32, character: u32| {
+        let r = client.request(
+            "textDocument/completion",
+            json!({ "textDocument": { "uri": a }, "position": pos(line, character) }),
+        );
+        labels(&r)
+    };
+    // After `allow`: the lint codes of the registry, and only those.
+    let codes = complete(8, 8);
+    assert!(codes.contains(&"missing-baseline".to_string()), "{codes:?}");
+    assert!(
+        codes.contains(&"growth-exceeds-policy".to_string()),
+        "{codes:?}"
+    );
+    assert!(!codes.contains(&"syntax".to_string()), "{codes:?}");
+    // Inside `split 区域 { 华| }`: the dimension's members (and `rest`).
+    assert_eq!(complete(9, 14), ["华东", "华北", "rest"]);
+    // After `owner` in a goal: reps and teams; after `supports`: strategies.
+    assert_eq!(complete(10, 8), ["张伟", "销售"]);
+    assert_eq!(complete(11, 11), ["增长"]);
+    // At the start of a goal statement: the goal's keywords.
+    assert_eq!(
+        complete(7, 2),
+        [
+            "owner", "target", "baseline", "period", "supports", "parent", "funnel", "split",
+            "allow"
+        ]
+    );
+    // After a coordinate's dimension in a deal: its members.
+    assert_eq!(complete(13, 12), ["华东", "华北"]);
+    // At the top level: the item keywords.
+    assert_eq!(
+        complete(15, 0),
+        [
+            "plan",
+            "include",
+            "strategy",
+            "dimension",
+            "team",
+            "goal",
+            "funnel",
+            "grades",
+            "deal",
+            "actuals"
+        ]
+    );
+    client.shutdown();
+}
+
+#[test]
+fn symbols_folding_and_semantic_tokens() {
+    let main_text = fixed_main();
+    let (_dir, root) = project(&[("main.plan", &main_text), ("org.plan", ORG)]);
+    let main = uri(&root.join("main.plan"));
+    let mut client = Client::start(&root);
+    client.open(&main, &main_text);
+    let doc = json!({ "uri": main });
+    let symbols = client.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": doc }),
+    );
+    let names: Vec<(String, u64)> = symbols
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap().to_string(),
+                s["kind"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("计划".to_string(), 2),
+            ("增长".to_string(), 14),
+            ("区域".to_string(), 10),
+            ("收入".to_string(), 19)
+        ]
+    );
+    let goal = &symbols[3];
+    assert_eq!(goal["detail"], "2026 收入");
+    assert_eq!(goal["range"], range(4, 0, 10, 1));
+    assert_eq!(goal["selectionRange"], range(4, 5, 4, 7));
+    assert_eq!(goal["children"][0]["name"], "split 区域");
+    assert_eq!(symbols[2]["children"][1]["name"], "华北");
+    assert_eq!(
+        symbols[2]["children"][1]["selectionRange"],
+        range(3, 29, 3, 31)
+    );
+
+    let folds = client.request("textDocument/foldingRange", json!({ "textDocument": doc }));
+    assert_eq!(
+        folds,
+        json!([{ "startLine": 4, "endLine": 10, "kind": "region" }])
+    );
+
+    let tokens = client.request(
+        "textDocument/semanticTokens/full",
+        json!({ "textDocument": doc }),
+    );
+    let data: Vec<u64> = tokens["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    // Decode to (line, character, length, type, modifiers).
+    let mut decoded = Vec::new();
+    let (mut line, mut character) = (0, 0);
+    for t in data.chunks(5) {
+        if t[0] > 0 {
+            line += t[0];
+            character = t[1];
+        } else {
+            character += t[1];
+        }
+        decoded.push((line, character, t[2], t[3], t[4]));
+    }
+    let legend = [
+        "keyword",
+        "type",
+        "namespace",
+        "enumMember",
+        "class",
+        "variable",
+        "function",
+        "interface",
+        "property",
+        "enum",
+        "event",
+        "string",
+        "number",
+        "comment",
+    ];
+    let at = |l: u64, c: u64| {
+        let t = decoded.iter().find(|t| t.0 == l && t.1 == c).unwrap();
+        (legend[t.3 as usize], t.2, t.4)
+    };
+    assert_eq!(at(0, 0), ("keyword", 4, 0));
+    assert_eq!(at(0, 5), ("string", 4, 0));
+    // `goal 收入`: the goal's name, a declaration, two units long.
+    assert_eq!(at(4, 5), ("function", 2, 1));
+    // `owner 张伟`: a rep, used.
+    assert_eq!(at(5, 8), ("variable", 2, 0));
+    assert_eq!(at(6, 9), ("number", 3, 0));
+    // `split 区域 { 华东 60%`: the dimension and its member.
+    assert_eq!(at(9, 8), ("namespace", 2, 0));
+    assert_eq!(at(9, 13), ("enumMember", 2, 0));
+    client.shutdown();
+}
+
+#[test]
+fn hostile_requests_get_answers_not_crashes() {
+    let main_text = fixed_main();
+    let (_dir, root) = project(&[("main.plan", &main_text), ("org.plan", ORG)]);
+    let main = uri(&root.join("main.plan"));
+    let mut client = Client::start(&root);
+    client.open(&main, &main_text);
+    let doc = json!({ "uri": main });
+    // Positions far outside the text.
+    for (line, character) in [(0, 9999), (9999, 0), (4294967295, 4294967295)] {
+        let p = json!({ "textDocument": doc, "position": pos(line, character) });
+        client.request("textDocument/hover", p.clone());
+        client.request("textDocument/definition", p.clone());
+        client.request("textDocument/completion", p);
+    }
+    // Unknown and non-file URIs, a file outside the project.
+    for other in [
+        "file:///nowhere/x.plan",
+        "untitled:Untitled-1",
+        "https://example.com/a.plan",
+        "file:///etc/passwd",
+    ] {
+        let p = json!({ "textDocument": { "uri": other }, "position": pos(0, 0) });
+        assert_eq!(client.request("textDocument/hover", p.clone()), Value::Null);
+        assert_eq!(client.request("textDocument/definition", p), Value::Null);
+        let r = json!({ "textDocument": { "uri": other }, "range": range(0, 0, 1, 0) });
+        assert_eq!(client.request("textDocument/inlayHint", r), Value::Null);
+    }
+    // Parameters of the wrong shape, and a method planck does not know.
+    let bad = client.call("textDocument/hover", json!({ "textDocument": 5 }));
+    assert_eq!(bad["error"]["code"], -32602);
+    let unknown = client.call("workspace/fooBar", json!({}));
+    assert_eq!(unknown["error"]["code"], -32601);
+    // A half-typed file, edited keystroke by keystroke: every answer comes.
+    let typed = "plan \"p\" { period 2026  currency CNY }\ngoal g { split 区域 { 华东 6";
+    for (i, c) in typed.char_indices().skip(40) {
+        let partial = &typed[..i + c.len_utf8()];
+        client.change(&main, 2 + i as i32, json!([{ "text": partial }]));
+        let p = json!({ "textDocument": doc, "position": pos(1, 30) });
+        client.request("textDocument/hover", p.clone());
+        client.request("textDocument/completion", p);
+        client.request(
+            "textDocument/semanticTokens/full",
+            json!({ "textDocument": doc }),
+        );
+        client.request(
+            "textDocument/documentSymbol",
+            json!({ "textDocument": doc }),
+        );
+    }
+    // An edit with a range past the end, and one inside a Chinese character's units.
+    client.change(
+        &main,
+        999,
+        json!([{ "range": range(50, 0, 60, 0), "text": "}" }]),
+    );
+    client.change(
+        &main,
+        1000,
+        json!([{ "range": range(1, 16, 1, 17), "text": "x" }]),
+    );
+    let diags = client.diagnostics(&main);
+    assert!(diags.iter().all(|d| d["source"] == "planck"), "{diags:?}");
+    client.shutdown();
+}

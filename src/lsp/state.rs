@@ -466,8 +466,13 @@ impl State {
 
     /// A document as a request sees it: its analysis (with the numbers and names) and
     /// its text.
+    /// Only open documents are answered for: a request cannot make the server read a
+    /// file the editor has not opened (or one no plan includes).
     pub fn view(&mut self, uri: &Uri) -> Option<View<'_>> {
         let path = self.path_of(uri)?;
+        if !self.documents.contains_key(&path) {
+            return None;
+        }
         let root = self.ensure(&path)?;
         let this: &State = self;
         let analysis = this.analyses.get(&root)?;
