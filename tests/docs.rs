@@ -28,6 +28,7 @@ const DOCUMENTS: &[&str] = &[
     "docs/review.md",
     "docs/style.md",
     "docs/report.md",
+    "docs/editors.md",
 ];
 
 /// The plan a block marked `fragment` is completed with. A top-level item of the fragment

@@ -816,3 +816,39 @@ fn hostile_requests_get_answers_not_crashes() {
     assert!(diags.iter().all(|d| d["source"] == "planck"), "{diags:?}");
     client.shutdown();
 }
+
+/// The numbers docs/editors.md states about its example: `= 3M` after `east 60%` and
+/// `= 2M` after `west rest`.
+#[test]
+fn the_documented_example_gets_the_documented_hints() {
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/editors.md")).unwrap();
+    let start = doc.find("```plan\n").unwrap() + "```plan\n".len();
+    let text = &doc[start..start + doc[start..].find("```").unwrap()];
+    let (_dir, root) = project(&[("sales.plan", text)]);
+    let sales = uri(&root.join("sales.plan"));
+    let mut client = Client::start(&root);
+    client.open(&sales, text);
+    assert_eq!(client.diagnostics(&sales), Vec::<Value>::new());
+    let hints = client.request(
+        "textDocument/inlayHint",
+        json!({ "textDocument": { "uri": sales }, "range": range(0, 0, 100, 0) }),
+    );
+    let labels: Vec<&str> = hints
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["= 3M", "= 2M"]);
+    let line = text.lines().position(|l| l.contains("east 60%")).unwrap() as u32;
+    let after_share = text
+        .lines()
+        .nth(line as usize)
+        .unwrap()
+        .find("60%")
+        .unwrap() as u32
+        + 3;
+    assert_eq!(hints[0]["position"], pos(line, after_share));
+    client.shutdown();
+}

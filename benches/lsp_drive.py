@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""Drive `planck lsp` over stdio as an editor does and time re-checks after edits.
+
+    python3 benches/lsp_drive.py PLANCK PLAN [EDITS]
+
+Opens PLAN, waits for its first diagnostics, then makes EDITS edits (default 30), each
+changing one digit of a goal's target in place (the plan stays valid), and measures
+from sending `didChange` to receiving the `publishDiagnostics` of that version: the
+debounce, the whole re-check (parse, resolve, checks, allocation) and the framing.
+Then it types 20 characters in a burst, 1 ms apart, and reports how many diagnostics
+were published for the burst (stale work superseded: ideally one) and the time from the
+last keystroke to them. Prints one line per figure.
+"""
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+
+def main() -> None:
+    planck, plan = sys.argv[1], os.path.abspath(sys.argv[2])
+    edits = int(sys.argv[3]) if len(sys.argv) > 3 else 30
+    text = open(plan, encoding="utf-8").read()
+    uri = "file://" + plan
+    proc = subprocess.Popen([planck, "lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+
+    def send(message):
+        body = json.dumps(message).encode()
+        proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        proc.stdin.flush()
+
+    def read():
+        length = None
+        while True:
+            line = proc.stdout.readline()
+            if not line:
+                raise SystemExit("the server closed the connection")
+            line = line.strip()
+            if not line:
+                break
+            if line.startswith(b"Content-Length:"):
+                length = int(line.split(b":")[1])
+        return json.loads(proc.stdout.read(length))
+
+    def diagnostics(version):
+        while True:
+            m = read()
+            if m.get("method") == "textDocument/publishDiagnostics" and m["params"].get("version") == version:
+                return m["params"]["diagnostics"]
+
+    send({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}})
+    read()
+    send({"jsonrpc": "2.0", "method": "initialized", "params": {}})
+    start = time.perf_counter()
+    send({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+        "textDocument": {"uri": uri, "languageId": "plan", "version": 1, "text": text}}})
+    first = diagnostics(1)
+    print(f"lines: {text.count(chr(10))}")
+    print(f"first check: {(time.perf_counter() - start) * 1000:.1f} ms, {len(first)} diagnostics")
+
+    # The line of every `target 12M CNY`: edit its first digit between 1 and 2.
+    lines = text.split("\n")
+    targets = [i for i, l in enumerate(lines) if l.startswith("  target ")]
+    times = []
+    version = 1
+    for n in range(edits):
+        line = targets[(n * 7) % len(targets)]
+        col = len("  target ")
+        digit = "2" if n % 2 == 0 else "1"
+        version += 1
+        t0 = time.perf_counter()
+        send({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+            "textDocument": {"uri": uri, "version": version},
+            "contentChanges": [{"range": {"start": {"line": line, "character": col},
+                                          "end": {"line": line, "character": col + 1}},
+                                "text": digit}]}})
+        diagnostics(version)
+        times.append((time.perf_counter() - t0) * 1000)
+    print(f"re-check after an edit: median {statistics.median(times):.1f} ms, "
+          f"max {max(times):.1f} ms over {edits} edits")
+
+    # A burst of keystrokes: a comment typed at the end of the file.
+    end_line = len(lines) - 1
+    published = 0
+    t_last = 0.0
+    for k in range(20):
+        version += 1
+        send({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+            "textDocument": {"uri": uri, "version": version},
+            "contentChanges": [{"range": {"start": {"line": end_line, "character": k},
+                                          "end": {"line": end_line, "character": k}},
+                                "text": "#" if k == 0 else "x"}]}})
+        t_last = time.perf_counter()
+        time.sleep(0.001)
+    while True:
+        m = read()
+        if m.get("method") == "textDocument/publishDiagnostics":
+            published += 1
+            if m["params"].get("version") == version:
+                break
+    print(f"burst of 20 keystrokes: {published} publication(s), "
+          f"last {(time.perf_counter() - t_last) * 1000:.1f} ms after the last keystroke")
+    send({"jsonrpc": "2.0", "id": 2, "method": "shutdown", "params": None})
+    while read().get("id") != 2:
+        pass
+    send({"jsonrpc": "2.0", "method": "exit", "params": None})
+    proc.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()

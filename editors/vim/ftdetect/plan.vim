@@ -1,0 +1,2 @@
+" planck sales plans
+autocmd BufNewFile,BufRead *.plan setfiletype plan
