@@ -191,8 +191,8 @@ pub fn completion(state: &mut State, p: &CompletionParams) -> Option<CompletionR
     let offset = doc.lines.offset(&doc.text, at.position);
     let before = doc.text.get(..offset)?.to_string();
     let view = state.view(&at.text_document.uri);
-    let index = view.as_ref().map(|v| &v.rich.index);
-    let model = view.as_ref().map(|v| &v.rich.cells.model);
+    let index = view.as_ref().map(|v| v.index());
+    let model = view.as_ref().map(|v| &v.analysis.compilation.model);
     let (stack, mut recent) = tokens(&before);
     // The word being typed is not context.
     if before.ends_with(|c: char| c.is_alphanumeric() || c == '_') {

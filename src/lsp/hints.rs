@@ -16,16 +16,16 @@ pub fn inlay_hints(state: &mut State, p: &InlayHintParams) -> Option<Vec<InlayHi
     let end = view.offset(p.range.end);
     // Where each entry's share ends, by the start of its member name.
     let mut share_ends = HashMap::new();
-    if let Some(tree) = view.rich.index.trees.get(&view.file) {
+    if let Some(tree) = view.index().trees.get(&view.file) {
         for item in &tree.items {
             if let ast::Item::Goal(g) = item {
                 ast_shares(&g.splits, &mut share_ends);
             }
         }
     }
-    let report = build(&view.rich.cells, &view.analysis.config.policy, None);
+    let report = build(view.cells(), &view.analysis.config.policy, None);
     let mut found = Vec::new();
-    for (goal, out) in view.rich.cells.model.goals.iter().zip(&report.goals) {
+    for (goal, out) in view.cells().model.goals.iter().zip(&report.goals) {
         if out.allocated && goal.span.file == view.file {
             let mut entries = Vec::new();
             walk(&goal.splits, &out.tree, view.file, &mut entries);

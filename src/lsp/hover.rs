@@ -14,9 +14,9 @@ use rust_decimal::Decimal;
 pub fn hover(state: &mut State, p: &HoverParams) -> Option<Hover> {
     let at = &p.text_document_position_params;
     let view = state.view(&at.text_document.uri)?;
-    let o = view.rich.index.at(view.file, view.offset(at.position))?;
-    let symbol = view.rich.index.symbols.get(o.symbol)?;
-    let report = build(&view.rich.cells, &view.analysis.config.policy, None);
+    let o = view.index().at(view.file, view.offset(at.position))?;
+    let symbol = view.index().symbols.get(o.symbol)?;
+    let report = build(view.cells(), &view.analysis.config.policy, None);
     let text = describe(&report, symbol)?;
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent {

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 /// The name under the cursor.
 fn occurrence(view: &View<'_>, position: lsp_types::Position) -> Option<Occurrence> {
-    view.rich.index.at(view.file, view.offset(position))
+    view.index().at(view.file, view.offset(position))
 }
 
 pub fn definition(state: &mut State, p: &GotoDefinitionParams) -> Option<GotoDefinitionResponse> {
@@ -19,8 +19,7 @@ pub fn definition(state: &mut State, p: &GotoDefinitionParams) -> Option<GotoDef
     let view = state.view(&p.text_document.uri)?;
     let o = occurrence(&view, p.position)?;
     let first = view
-        .rich
-        .index
+        .index()
         .all(o.symbol)
         .into_iter()
         .find(|x| x.definition)?;
@@ -33,8 +32,7 @@ pub fn references(state: &mut State, p: &ReferenceParams) -> Option<Vec<Location
     let view = state.view(&at.text_document.uri)?;
     let o = occurrence(&view, at.position)?;
     let spans: Vec<_> = view
-        .rich
-        .index
+        .index()
         .all(o.symbol)
         .into_iter()
         .filter(|x| p.context.include_declaration || !x.definition)
@@ -70,7 +68,7 @@ pub fn rename(state: &mut State, p: &RenameParams) -> Result<Option<WorkspaceEdi
     let Some(o) = occurrence(&view, at.position) else {
         return Err("there is no name here to rename".to_string());
     };
-    let index = &view.rich.index;
+    let index = &view.index();
     let Some(symbol) = index.symbols.get(o.symbol) else {
         return Ok(None);
     };

@@ -378,7 +378,7 @@ pub fn semantic_tokens(
 ) -> Option<SemanticTokensResult> {
     let view = state.view(&p.text_document.uri)?;
     let text = view.text;
-    let index = &view.rich.index;
+    let index = &view.index();
     let names = index.occurrences.get(&view.file);
     // (start, end, type, modifiers)
     let mut tokens: Vec<(usize, usize, u32, u32)> = Vec::new();

@@ -99,15 +99,11 @@ pub struct Analysis {
     pub paths: HashMap<FileId, PathBuf>,
     /// The plan files (not data files), by canonical path.
     pub files: HashMap<PathBuf, FileId>,
-    /// Built on the first request that needs it.
-    rich: OnceLock<Rich>,
-}
-
-/// What hover, inlay hints and navigation need beyond the diagnostics.
-pub struct Rich {
-    /// The same run with every cell allocated, as `planck compile` and `report` make it.
-    pub cells: Compilation,
-    pub index: Index,
+    /// Every name's definitions and uses, built on the first request that needs them.
+    index: OnceLock<Index>,
+    /// The same run with every cell allocated, as `planck compile` and `report` make it,
+    /// for hover and inlay hints; made on the first request that needs it.
+    cells: OnceLock<Compilation>,
 }
 
 impl Analysis {
@@ -119,18 +115,20 @@ impl Analysis {
         self.compilation.sources.get(file).map_or("", |f| &f.text)
     }
 
-    pub fn rich(&self, fs: &dyn FileSystem, today: Option<chrono::NaiveDate>) -> &Rich {
-        self.rich.get_or_init(|| {
-            let cells = compile_root(
+    pub fn index(&self) -> &Index {
+        self.index.get_or_init(|| Index::build(&self.compilation))
+    }
+
+    pub fn cells(&self, fs: &dyn FileSystem, today: Option<chrono::NaiveDate>) -> &Compilation {
+        self.cells.get_or_init(|| {
+            compile_root(
                 &self.root,
                 fs,
                 &self.load,
                 &self.config,
                 today,
                 Detail::Cells,
-            );
-            let index = Index::build(&cells);
-            Rich { cells, index }
+            )
         })
     }
 }
@@ -229,7 +227,8 @@ pub fn analyze(fs: &dyn FileSystem, root: &Path, today: Option<chrono::NaiveDate
         load,
         paths,
         files,
-        rich: OnceLock::new(),
+        index: OnceLock::new(),
+        cells: OnceLock::new(),
     }
 }
 
@@ -477,12 +476,10 @@ impl State {
         let this: &State = self;
         let analysis = this.analyses.get(&root)?;
         let file = analysis.file_of(&path)?;
-        let rich = analysis.rich(&this.fs(), this.today());
         let text = analysis.text(file);
         Some(View {
             state: this,
             analysis,
-            rich,
             file,
             text,
             lines: LineIndex::new(text),
@@ -622,13 +619,21 @@ fn convert(
 pub struct View<'s> {
     pub state: &'s State,
     pub analysis: &'s Analysis,
-    pub rich: &'s Rich,
     pub file: FileId,
     pub text: &'s str,
     pub lines: LineIndex,
 }
 
 impl View<'_> {
+    pub fn index(&self) -> &Index {
+        self.analysis.index()
+    }
+
+    /// The run with every cell allocated.
+    pub fn cells(&self) -> &Compilation {
+        self.analysis.cells(&self.state.fs(), self.state.today())
+    }
+
     pub fn offset(&self, position: lsp_types::Position) -> usize {
         self.lines.offset(self.text, position)
     }
