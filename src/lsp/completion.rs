@@ -10,7 +10,20 @@ use super::index::{Index, Kind};
 use super::state::State;
 use crate::check::rules::RULES;
 use crate::period::TimeDim;
+use crate::syntax::scan::Keyword;
 use lsp_types::{CompletionItem, CompletionItemKind, CompletionParams, CompletionResponse};
+
+/// The words that start a top-level item, as the scanner knows them.
+const ITEM_KEYWORDS: &[&str] = &{
+    let items = Keyword::ITEMS;
+    let mut out = [""; Keyword::ITEMS.len()];
+    let mut i = 0;
+    while i < items.len() {
+        out[i] = items[i].as_str();
+        i += 1;
+    }
+    out
+};
 
 /// The block the cursor is in.
 #[derive(Debug, Clone, PartialEq)]
@@ -123,18 +136,8 @@ fn opened(parent: &Block, recent: &[String]) -> Block {
 
 fn keywords(block: &Block) -> &'static [&'static str] {
     match block {
-        Block::Top => &[
-            "plan",
-            "include",
-            "strategy",
-            "dimension",
-            "team",
-            "goal",
-            "funnel",
-            "grades",
-            "deal",
-            "actuals",
-        ],
+        // The scanner's list of the words that start an item.
+        Block::Top => ITEM_KEYWORDS,
         Block::Plan => &["period", "currency", "as_of"],
         Block::Team => &["lead", "rep"],
         Block::Rep => &["capacity", "start", "ramp"],

@@ -234,6 +234,17 @@ fn notification(state: &mut State, n: Notification, send: &dyn Fn(Message)) {
                 state.touch(path);
             }
         }
+        "workspace/didChangeWatchedFiles" => {
+            if let Ok(p) =
+                serde_json::from_value::<lsp_types::DidChangeWatchedFilesParams>(n.params)
+            {
+                for change in p.changes {
+                    if let Some(path) = state.path_of(&change.uri) {
+                        state.touch(path);
+                    }
+                }
+            }
+        }
         _ => {}
     }
 }

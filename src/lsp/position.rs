@@ -17,15 +17,8 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
-        let mut line_starts = vec![0];
-        line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
         LineIndex {
-            line_starts,
+            line_starts: crate::source::line_starts(text),
             len: text.len(),
         }
     }
@@ -206,12 +199,18 @@ mod tests {
     }
 
     #[test]
+    fn a_bad_percent_escape_is_not_a_path() {
+        assert_eq!(percent_decode("/a/%ZZ"), None);
+        assert_eq!(percent_decode("/a/%4"), None);
+        assert_eq!(percent_decode("/a/%41"), Some(b"/a/A".to_vec()));
+    }
+
+    #[test]
     fn only_local_file_uris_are_paths() {
         let parse = |s: &str| uri_to_path(&Uri::from_str(s).unwrap());
         assert_eq!(parse("untitled:Untitled-1"), None);
         assert_eq!(parse("https://example.com/a.plan"), None);
         assert_eq!(parse("file://server/share/a.plan"), None);
-        assert_eq!(parse("file:///a/%ZZ.plan"), None);
         assert_eq!(parse("file:///a/%00.plan"), None);
         assert_eq!(
             parse("file:///a/b/../../../c.plan"),

@@ -337,9 +337,11 @@ impl State {
         let mut roots: Vec<PathBuf> = Vec::new();
         for path in &dirty {
             let path = path.clone();
-            // A changed file may be read by every root that includes it.
+            // A changed file may be read by every root that includes it; a changed
+            // configuration by every root.
+            let config = path.file_name().is_some_and(|n| n == config::FILE_NAME);
             for (root, a) in &self.analyses {
-                if a.paths.values().any(|p| *p == path) && !roots.contains(root) {
+                if (config || a.paths.values().any(|p| *p == path)) && !roots.contains(root) {
                     roots.push(root.clone());
                 }
             }
