@@ -38,8 +38,12 @@ impl Cause<'_> {
     /// The diagnostic of the first root cause that fits, if any.
     pub fn diagnose(&self) -> Option<Diagnostic> {
         self.unclosed_block()
+            .or_else(|| self.missing_open_brace())
             .or_else(|| self.single_quotes())
             .or_else(|| self.stray_brace())
+            .or_else(|| self.statement_outside_block())
+            .or_else(|| self.assignment())
+            .or_else(|| self.spaced_scale())
             .or_else(|| self.missing_unit())
             .or_else(|| self.percent_for_amount())
             .or_else(|| self.number_for_percent())
@@ -98,6 +102,118 @@ impl Cause<'_> {
             )
             .with_label("opened here")
             .with_help("add the `}` that closes it after its last statement"),
+        )
+    }
+
+    /// An item whose header has no `{`: `plan "FY2026"` with its statements below.
+    fn missing_open_brace(&self) -> Option<Diagnostic> {
+        if self.within != Within::Item {
+            return None;
+        }
+        let start = self.text.len() - self.text.trim_start().len();
+        let header = self.text.get(start..)?.lines().next()?;
+        let (keyword, _) = scan::Keyword::at_start(header)?;
+        let opens_block = !matches!(
+            keyword,
+            scan::Keyword::Include | scan::Keyword::Strategy | scan::Keyword::Actuals
+        );
+        let header = header.split('#').next().unwrap_or("").trim_end();
+        if !opens_block || header.contains('{') || self.pos > start + header.len() + 1 {
+            // The error lies past the header line: not a missing `{` there.
+            if !(opens_block && !header.contains('{') && self.pos == start) {
+                return None;
+            }
+        }
+        let end = start + header.len();
+        Some(
+            Diagnostic::new(
+                Code::Syntax,
+                self.span(end, end),
+                format!("`{header}` has no `{{`"),
+            )
+            .with_label("`{` missing here")
+            .with_help(format!(
+                "open its block on this line: `{header} {{`, and close it with `}}` after its statements"
+            )),
+        )
+    }
+
+    /// A statement of a block written where no block is open: `baseline …` after the
+    /// goal's `}`.
+    fn statement_outside_block(&self) -> Option<Diagnostic> {
+        if self.within != Within::Item || !self.expects(ITEM) {
+            return None;
+        }
+        let word = scan::name_at_start(self.found);
+        if word.is_empty() || super::statement_form(word).is_none() {
+            return None;
+        }
+        if scan::ITEM_KEYWORDS.contains(&word) {
+            return None;
+        }
+        Some(
+            Diagnostic::new(
+                Code::Syntax,
+                self.found_span(),
+                format!("`{word}` is a statement, but no block is open here"),
+            )
+            .with_label("outside every block")
+            .with_help("move it inside the block it belongs to, before that block's closing `}`"),
+        )
+    }
+
+    /// `owner = "Dana"`, `east: 40%`: a sign between a name and its value.
+    fn assignment(&self) -> Option<Diagnostic> {
+        if self.found != "=" && self.found != ":" {
+            return None;
+        }
+        let before = self.line_before().trim();
+        let after = self.text.get(self.pos + 1..)?.lines().next().unwrap_or("");
+        let after = after.split('#').next().unwrap_or("").trim();
+        let written = format!("{before} {after}");
+        Some(
+            Diagnostic::new(
+                Code::Syntax,
+                self.found_span(),
+                format!(
+                    "unexpected `{}` between `{before}` and its value",
+                    self.found
+                ),
+            )
+            .with_label("remove this")
+            .with_help(format!(
+                "a value follows its name or keyword after a space: write `{}`",
+                written.trim()
+            )),
+        )
+    }
+
+    /// A scale written apart from its number: `50 k USD`.
+    fn spaced_scale(&self) -> Option<Diagnostic> {
+        if !matches!(self.found, "k" | "M" | "B" | "万" | "亿") {
+            return None;
+        }
+        let line = self.line_before();
+        let number = line.trim_end().rsplit(char::is_whitespace).next()?;
+        if number.is_empty()
+            || !number
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '.' || c == '_')
+        {
+            return None;
+        }
+        let start = self.pos - (line.len() - line.trim_end().len()) - number.len();
+        Some(
+            Diagnostic::new(
+                Code::Syntax,
+                self.span(start, self.pos + self.found.len()),
+                format!("`{number} {}` has a space before its scale", self.found),
+            )
+            .with_label("one number")
+            .with_help(format!(
+                "write the scale right after the digits: `{number}{}`",
+                self.found
+            )),
         )
     }
 
@@ -203,6 +319,11 @@ impl Cause<'_> {
                 return None;
             };
         let keyword = self.statement_keyword();
+        let keyword = if super::statement_form(keyword).is_some() {
+            keyword
+        } else {
+            ""
+        };
         let what = if keyword.is_empty() {
             "an amount is expected here".to_string()
         } else {
@@ -237,6 +358,11 @@ impl Cause<'_> {
             number
         };
         let keyword = self.statement_keyword();
+        let keyword = if super::statement_form(keyword).is_some() {
+            keyword
+        } else {
+            ""
+        };
         let what = if keyword.is_empty() {
             "a percentage is expected here".to_string()
         } else {

@@ -675,8 +675,8 @@ mod tests {
             ),
             (
                 "goal a {\n  split region { east: 40% }\n}\n",
-                "expected a share such as `40%`, an amount or `rest`, found `:`",
-                "no `:` or `=` between a name and its value: write `east 40%`",
+                "unexpected `:` between `east` and its value",
+                "a value follows its name or keyword after a space: write `east 40%`",
             ),
             (
                 "funnel f { stage a { convert 40 } stage b }\n",
