@@ -2,6 +2,9 @@
 //! plan types them, each snapshotted with its exact diagnostics; and a property test that
 //! one line deleted or repeated in an example never hides a diagnostic elsewhere.
 
+// A test that panics fails loudly; helpers outside `#[test]` functions may unwrap too.
+#![allow(clippy::unwrap_used)]
+
 use planck::config::Config;
 use planck::resolve::load::LoadOptions;
 use proptest::prelude::*;
@@ -321,4 +324,43 @@ fn a_half_typed_goal_keeps_its_other_statements() {
         c.diagnostics[1].message,
         "the block of `stage lead` is never closed"
     );
+}
+
+/// The syntax tree of a half-typed file, as an editor reads it between keystrokes: the
+/// broken line is an error node of its block, the statements around it are there.
+#[test]
+fn a_half_typed_line_is_an_error_node_of_its_block() {
+    use planck::syntax::ast::{self, Item};
+    let text = "goal revenue \"Revenue\" {\n  owner \"Dana\"\n  target 1M\n  split region { east 60%  west }\n  baseline 900k USD in 2025\n}\nteam sales {\n  rep lee \"Lee\" { capacity 1 }\n  rep kim \"Kim\"\n}\n";
+    let (file, diagnostics) = planck::syntax::parse(planck::source::FileId(0), text);
+    let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "`target 1M` needs a unit, e.g. `1M USD`",
+            "`west` has no share",
+            "`capacity 1` needs a unit, e.g. `1 USD`",
+        ]
+    );
+    let [Item::Goal(goal), Item::Team(team)] = file.items.as_slice() else {
+        panic!("{:?}", file.items);
+    };
+    assert_eq!(goal.owner.len(), 1);
+    assert_eq!(goal.baseline.len(), 1);
+    assert!(goal.target.is_empty());
+    let broken = &goal.broken[0];
+    assert_eq!(broken.keyword, Some("target"));
+    assert_eq!(&text[broken.span.start..broken.span.end], "target 1M");
+    assert!(ast::lost(&goal.broken, "target"));
+    assert!(!ast::lost(&goal.broken, "owner"));
+    // The split keeps its good entry and records the broken one.
+    let split = &goal.splits[0];
+    let ast::SplitBody::Entries { entries, .. } = &split.body else {
+        panic!("{:?}", split.body);
+    };
+    assert_eq!(entries.len(), 1);
+    assert_eq!(split.broken[0].name, "west");
+    // Both reps are there; the first lost its capacity line.
+    assert_eq!(team.reps.len(), 2);
+    assert_eq!(team.reps[0].broken[0].keyword, Some("capacity"));
 }

@@ -359,12 +359,9 @@ impl Resolver<'_> {
         goal.baseline_invalid = baseline.is_none() && (!g.baseline.is_empty() || lost("baseline"));
         goal.baseline = baseline;
         goal.period = period;
-        goal.links_invalid = supports.is_empty()
-            && parent.is_none()
-            && !(g.supports.is_empty()
-                && g.parent.is_empty()
-                && !lost("supports")
-                && !lost("parent"));
+        let links_written =
+            !g.supports.is_empty() || !g.parent.is_empty() || lost("supports") || lost("parent");
+        goal.links_invalid = supports.is_empty() && parent.is_none() && links_written;
         goal.supports = supports;
         goal.parent = parent;
         goal.funnel = funnel;
