@@ -471,20 +471,8 @@ fn unclosed_brace(text: &str) -> Option<usize> {
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let (indent, rest) = scan::indentation(line);
-        let mut in_string = false;
-        let mut escaped = false;
-        for (i, c) in line.char_indices() {
-            if in_string {
-                match c {
-                    _ if escaped => escaped = false,
-                    '\\' => escaped = true,
-                    '"' | '\n' => in_string = false,
-                    _ => {}
-                }
-                continue;
-            }
+        for (i, c) in scan::outside_strings(line) {
             match c {
-                '"' => in_string = true,
                 '#' => break,
                 '{' => open.push((offset + i, indent)),
                 '}' => {
