@@ -11,6 +11,8 @@ use cause::Cause;
 mod recover;
 pub mod scan;
 
+pub use recover::keywords_beside_coordinates;
+
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{FileId, Span};
 use pest::Parser;

@@ -94,6 +94,21 @@ fn starts(block: Block) -> (Vec<&'static str>, bool) {
     (keywords, other)
 }
 
+/// The statement keywords of the blocks that also hold `DIMENSION MEMBER` pairs (teams,
+/// reps, deals): a misspelt keyword there reads as a pair, whose unknown dimension may be
+/// that keyword.
+pub fn keywords_beside_coordinates() -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for block in [Block::Team, Block::Rep, Block::Deal] {
+        for keyword in starts(block).0 {
+            if !out.contains(&keyword) {
+                out.push(keyword);
+            }
+        }
+    }
+    out
+}
+
 /// The statement keywords of `block`, as a list for help lines: "`owner`, `target` …".
 pub(super) fn keyword_list(block: Block) -> String {
     let (keywords, _) = starts(block);
