@@ -111,18 +111,17 @@ impl Cause<'_> {
             return None;
         }
         let start = self.text.len() - self.text.trim_start().len();
-        let header = self.text.get(start..)?.lines().next()?;
-        let (keyword, _) = scan::Keyword::at_start(header)?;
+        let line = self.text.get(start..)?.lines().next()?;
+        let (keyword, _) = scan::Keyword::at_start(line)?;
         let opens_block = !matches!(
             keyword,
             scan::Keyword::Include | scan::Keyword::Strategy | scan::Keyword::Actuals
         );
-        let header = header.split('#').next().unwrap_or("").trim_end();
-        if !opens_block || header.contains('{') || self.pos > start + header.len() + 1 {
-            // The error lies past the header line: not a missing `{` there.
-            if !(opens_block && !header.contains('{') && self.pos == start) {
-                return None;
-            }
+        let header = line.split('#').next().unwrap_or("").trim_end();
+        // The `{` may also open the next line.
+        let after = self.text.get(start + line.len()..).unwrap_or("");
+        if !opens_block || header.contains('{') || after.trim_start().starts_with('{') {
+            return None;
         }
         let end = start + header.len();
         Some(

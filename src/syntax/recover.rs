@@ -202,6 +202,20 @@ fn reparse(
     // The statement reads, but not to the end of its line: what follows belongs to no
     // statement.
     let rest = text.get(parsed_len..).unwrap_or("");
+    if rest.trim().is_empty() {
+        // It reads alone but not where it was written.
+        return Diagnostic::new(
+            Code::Syntax,
+            Span::new(file, base, base + text.len()),
+            format!("this statement cannot be written in {}", block.noun()),
+        )
+        .with_label("not here")
+        .with_help(format!(
+            "the statements of {} are {}",
+            block.noun(),
+            keyword_list(block)
+        ));
+    }
     let at = parsed_len + (rest.len() - rest.trim_start().len());
     let found_len = token_len(text.get(at..).unwrap_or("")).max(1);
     let found = text.get(at..at + found_len).unwrap_or("");
