@@ -124,10 +124,26 @@ pub fn atom(atom: &PeriodAtom) -> Result<Period, PeriodError> {
                 start: date,
                 end: date,
             }),
-            None => Err(bad(
-                &format!("the date {y}-{m:02}-{d:02}"),
-                "check the month (01–12) and the days in that month",
-            )),
+            // Say which part is wrong: the month, or the day in that month.
+            None => match month_period(y, m, 1) {
+                None => Err(err(
+                    format!(
+                        "the date {} does not exist: there is no month {m:02}",
+                        atom.written
+                    ),
+                    "months are numbered 01 to 12: a date is written YEAR-MONTH-DAY, e.g. 2026-03-15",
+                )),
+                Some(month) => {
+                    let days = month.end.day();
+                    Err(err(
+                        format!(
+                            "the date {} does not exist: {y}-{m:02} has no day {d:02}",
+                            atom.written
+                        ),
+                        &format!("the days of {y}-{m:02} are 01 to {days}"),
+                    ))
+                }
+            },
         },
     }
 }

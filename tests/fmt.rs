@@ -519,7 +519,7 @@ fn a_file_with_a_syntax_error_is_left_byte_for_byte() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.starts_with("syntax\n"), "{stderr}");
-    assert!(stderr.contains("bad.plan:3:1"), "{stderr}");
+    assert!(stderr.contains("bad.plan:2:8"), "{stderr}");
     assert!(
         stderr.ends_with("error: bad.plan has syntax errors; it was left as it is\n"),
         "{stderr}"

@@ -1,6 +1,7 @@
 //! UI tests: each `tests/ui/<code>.plan` is checked and snapshotted as its source
 //! followed by the rendered diagnostics, so a review sees input and output together.
-//! Every fixture must also produce the code it is named after.
+//! Every fixture must also produce the code it is named after (`CODE.plan`, or
+//! `CODE--CASE.plan` for more cases of one code).
 
 use planck::config::Config;
 use planck::diagnostic::Code;
@@ -47,7 +48,10 @@ fn every_fixture_reports_its_code() {
     let names = fixtures();
     assert!(names.len() >= 20, "found only {} UI fixtures", names.len());
     for name in names {
-        let code_name = name.trim_end_matches(".plan");
+        // `CODE.plan`, or `CODE--CASE.plan` for one more case of a code (the root
+        // causes of syntax errors).
+        let stem = name.trim_end_matches(".plan");
+        let code_name = stem.split_once("--").map_or(stem, |(code, _)| code);
         let code = Code::from_name(code_name)
             .unwrap_or_else(|| panic!("{name} is not named after a diagnostic code"));
         let c = compile(&name);
@@ -67,7 +71,7 @@ fn every_fixture_reports_its_code() {
             prepend_module_to_snapshot => false,
             omit_expression => true,
         }, {
-            insta::assert_snapshot!(code_name, format!("{source}\n----- diagnostics -----\n{rendered}"));
+            insta::assert_snapshot!(stem, format!("{source}\n----- diagnostics -----\n{rendered}"));
         });
     }
 }

@@ -39,6 +39,16 @@ pub fn format(file: FileId, text: &str) -> Result<String, Vec<Diagnostic>> {
         // Read whole, it must have the items `check` reads item by item: then there is no
         // syntax error, and the layout cannot change what the file means.
         crate::syntax::items_within_chunks(&file_pair, 0, &scanned.chunks)?;
+        // A statement the grammar could not read is kept by recovery as raw text: the
+        // file has a syntax error, and is left as it is.
+        if let Some(broken) = file_pair
+            .clone()
+            .into_inner()
+            .flatten()
+            .find(|p| p.as_rule() == Rule::bad_stmt)
+        {
+            return Err(broken.as_span().start());
+        }
         Ok(file_pair)
     });
     let file_pair = match parsed {

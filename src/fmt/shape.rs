@@ -35,6 +35,8 @@ pub(super) fn shape(rule: Rule) -> Shape {
         | k_split | k_allow | k_by | k_even | k_rest | k_deal_size | k_inflow | k_per | k_stage
         | k_buyer | k_convert | k_dwell | k_milestone | k_actions | k_tools | k_grade
         | k_amount | k_close | k_from => Shape::Token,
+        // A statement that did not parse: `fmt` refuses a file holding one.
+        bad_stmt => Shape::Token,
         period => Shape::Range,
         plan | dimension | team | goal | funnel | grades | deal => Shape::Item,
         attrs | rep_body | split_block | nested | stage_body | actuals_block => Shape::Block,
@@ -46,9 +48,8 @@ pub(super) fn shape(rule: Rule) -> Shape {
         | tools_stmt | grade | stage_ref | grade_ref | amount_stmt | close_stmt | actuals
         | actuals_from | actual_row => Shape::Phrase,
         EOI | file | WHITESPACE | COMMENT | item | digits | year | period_atom | plan_stmt
-        | attr_value | team_stmt | rep_stmt | goal_stmt | funnel_stmt | stage_stmt | deal_stmt => {
-            Shape::Absent
-        }
+        | attr_value | team_stmt | rep_stmt | goal_stmt | funnel_stmt | stage_stmt | deal_stmt
+        | bad_block | bad_text | bad_string | bad_comment | keyword => Shape::Absent,
     }
 }
 

@@ -20,6 +20,10 @@ impl Resolver<'_> {
             self.broken_names.insert(broken.name.clone());
             self.broken_keywords.insert(broken.keyword);
         }
+        for item in files.iter().flat_map(|f| &f.ast.items) {
+            self.broken_names
+                .extend(item.broken_definitions().map(str::to_string));
+        }
         self.definitions_unknown = files.iter().any(|f| f.unknown_definitions);
         let mut plan_found = self.broken_keywords.contains(&Keyword::Plan);
         for file in files {
@@ -126,6 +130,8 @@ impl Resolver<'_> {
                             .map(|t| period::slices(p, t));
                 }
             }
+            // The `period` statement was written but did not parse (already reported).
+            None if ast::lost(&p.broken, "period") => {}
             None => self.push(
                 Diagnostic::new(Code::MissingPeriod, p.keyword, "the plan has no period")
                     .with_label("no `period` in this plan block")

@@ -230,11 +230,17 @@ impl Resolver<'_> {
 
     pub(super) fn coord(&mut self, c: &ast::Coord) -> Option<Coord> {
         let Some(&dim) = self.dimensions.get(&c.dimension.text) else {
-            self.unresolved(
-                &c.dimension,
-                NameKind::Dimension,
-                Some("coordinates are `DIMENSION MEMBER` pairs, such as `region east`".into()),
-            );
+            // `stge lead` in a deal reads as a pair: its "dimension" may be a misspelt
+            // statement keyword.
+            let keywords = crate::syntax::keywords_beside_coordinates();
+            let help = match suggest::did_you_mean(&c.dimension.text, keywords.into_iter()) {
+                Some(keyword) => format!(
+                    "did you mean the statement `{keyword}`? As written, `{} {}` reads as a `DIMENSION MEMBER` pair",
+                    c.dimension.text, c.member.name.text
+                ),
+                None => "coordinates are `DIMENSION MEMBER` pairs, such as `region east`".into(),
+            };
+            self.unresolved(&c.dimension, NameKind::Dimension, Some(help));
             return None;
         };
         if let Some(q) = &c.member.qualifier

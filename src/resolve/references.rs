@@ -164,7 +164,8 @@ impl Resolver<'_> {
                         "deals in the last stage are won: remove `convert` here, or add the final stage after it",
                     );
                 }
-            } else if convert.is_none() && s.convert.is_empty() {
+            } else if convert.is_none() && s.convert.is_empty() && !ast::lost(&s.broken, "convert")
+            {
                 self.invalid(
                     s.name.span,
                     format!("stage `{}` has no conversion rate", s.name.text),
@@ -348,17 +349,19 @@ impl Resolver<'_> {
         }
         let splits = g.splits.iter().filter_map(|s| self.split(s)).collect();
 
+        // A statement lost to a syntax error may have said what the goal lacks.
+        let lost = |keyword| ast::lost(&g.broken, keyword);
         let goal = &mut self.model.goals[id.index()];
-        goal.owner_invalid = owner.is_none() && !g.owner.is_empty();
+        goal.owner_invalid = owner.is_none() && (!g.owner.is_empty() || lost("owner"));
         goal.owner = owner;
+        goal.target_invalid = target_invalid || (target.is_none() && lost("target"));
         goal.target = target;
-        goal.target_invalid = target_invalid;
-        goal.baseline_invalid = baseline.is_none() && !g.baseline.is_empty();
+        goal.baseline_invalid = baseline.is_none() && (!g.baseline.is_empty() || lost("baseline"));
         goal.baseline = baseline;
         goal.period = period;
-        goal.links_invalid = supports.is_empty()
-            && parent.is_none()
-            && !(g.supports.is_empty() && g.parent.is_empty());
+        let links_written =
+            !g.supports.is_empty() || !g.parent.is_empty() || lost("supports") || lost("parent");
+        goal.links_invalid = supports.is_empty() && parent.is_none() && links_written;
         goal.supports = supports;
         goal.parent = parent;
         goal.funnel = funnel;
@@ -377,7 +380,8 @@ impl Resolver<'_> {
             },
             ast::SplitBody::Entries { entries, span } => {
                 let mut out = Vec::with_capacity(entries.len());
-                let mut complete = true;
+                // An entry lost to a syntax error leaves the sums unknown.
+                let mut complete = s.broken.is_empty();
                 for e in entries {
                     let Some(member) = self.split_member(dim, &e.member) else {
                         complete = false;
@@ -517,7 +521,8 @@ impl Resolver<'_> {
             Some(date)
         });
         let coords = d.coords.iter().filter_map(|c| self.coord(c)).collect();
-        let stage_invalid = stage.is_none() && !d.stage.is_empty();
+        let stage_invalid =
+            stage.is_none() && (!d.stage.is_empty() || ast::lost(&d.broken, "stage"));
         let close_span = first(&d.close).map(|c| c.span);
         let ast::Deal { name, label, .. } = deal;
         self.deals

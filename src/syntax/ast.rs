@@ -25,6 +25,28 @@ pub struct BrokenDefinition {
     pub name: String,
 }
 
+/// A statement inside a block that did not parse (already reported as `syntax`): the
+/// block's other statements are kept, and later phases skip what this one would have
+/// said instead of reporting it missing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenStatement {
+    /// The statement it was meant to be: its keyword as written, or the keyword of this
+    /// block it misspells; `None` when that cannot be told.
+    pub keyword: Option<&'static str>,
+    /// The name it starts with (after its keyword, if any): what it may define (a rep, a
+    /// stage, a member) or name (a split entry's member).
+    pub name: String,
+    pub span: Span,
+}
+
+/// Whether a block lost a statement of `keyword` (or one that cannot be told apart) to a
+/// syntax error: a value it lacks may have been written there.
+pub fn lost(broken: &[BrokenStatement], keyword: &str) -> bool {
+    broken
+        .iter()
+        .any(|b| b.keyword.is_none_or(|k| k == keyword))
+}
+
 #[derive(Debug, Clone)]
 pub struct Comment {
     pub span: Span,
@@ -135,6 +157,24 @@ pub enum Item {
 }
 
 impl Item {
+    /// The names that statements of this item which did not parse may define: a rep of
+    /// a team, a stage of a funnel, a member of a dimension, a grade. References to them
+    /// are then not reported as unknown.
+    pub fn broken_definitions(&self) -> impl Iterator<Item = &str> {
+        let (broken, keyword): (&[BrokenStatement], Option<&str>) = match self {
+            Item::Team(t) => (&t.broken, Some("rep")),
+            Item::Funnel(f) => (&f.broken, Some("stage")),
+            Item::Dimension(d) => (&d.broken, None),
+            Item::Grades(g) => (&g.broken, None),
+            _ => (&[], None),
+        };
+        broken
+            .iter()
+            .filter(move |b| keyword.is_none_or(|k| b.keyword.is_none_or(|w| w == k)))
+            .map(|b| b.name.as_str())
+            .filter(|name| !name.is_empty())
+    }
+
     pub fn span(&self) -> Span {
         match self {
             Item::Plan(x) => x.span,
@@ -165,6 +205,8 @@ pub struct Plan {
     pub period: Vec<Field<PeriodExpr>>,
     pub currency: Vec<Field<Name>>,
     pub as_of: Vec<Field<PeriodAtom>>,
+    /// Statements that did not parse.
+    pub broken: Vec<BrokenStatement>,
     pub span: Span,
 }
 
@@ -186,6 +228,8 @@ pub struct Dimension {
     pub name: Name,
     pub label: Option<Str>,
     pub members: Vec<Member>,
+    /// Statements that did not parse.
+    pub broken: Vec<BrokenStatement>,
     pub span: Span,
 }
 
@@ -194,6 +238,8 @@ pub struct Member {
     pub name: Name,
     pub label: Option<Str>,
     pub attrs: Vec<Attr>,
+    /// Statements that did not parse.
+    pub broken: Vec<BrokenStatement>,
     pub span: Span,
 }
 
@@ -243,6 +289,8 @@ pub struct Team {
     pub lead: Vec<Field<NameOrText>>,
     pub coords: Vec<Coord>,
     pub reps: Vec<Rep>,
+    /// Statements that did not parse.
+    pub broken: Vec<BrokenStatement>,
     pub span: Span,
 }
 
@@ -254,6 +302,8 @@ pub struct Rep {
     pub start: Vec<Field<PeriodExpr>>,
     pub ramp: Vec<Field<Vec<Percent>>>,
     pub coords: Vec<Coord>,
+    /// Statements that did not parse.
+    pub broken: Vec<BrokenStatement>,
     pub span: Span,
 }
 
@@ -271,6 +321,8 @@ pub struct Goal {
     pub funnel: Vec<Field<Name>>,
     pub splits: Vec<Split>,
     pub allows: Vec<Name>,
+    /// Statements that did not parse.
+    pub broken: Vec<BrokenStatement>,
     pub span: Span,
 }
 
@@ -285,6 +337,8 @@ pub struct Split {
     pub keyword: Span,
     pub dimension: NameRef,
     pub body: SplitBody,
+    /// Statements that did not parse.
+    pub broken: Vec<BrokenStatement>,
     pub span: Span,
 }
 
@@ -303,6 +357,8 @@ pub struct SplitEntry {
     pub member: NameRef,
     pub share: Share,
     pub nested: Vec<Split>,
+    /// Statements that did not parse.
+    pub broken: Vec<BrokenStatement>,
     pub span: Span,
 }
 
@@ -329,6 +385,8 @@ pub struct Funnel {
     pub deal_size: Vec<Field<Quantity>>,
     pub inflow: Vec<Field<Rate>>,
     pub stages: Vec<Stage>,
+    /// Statements that did not parse.
+    pub broken: Vec<BrokenStatement>,
     pub span: Span,
 }
 
@@ -342,12 +400,16 @@ pub struct Stage {
     pub milestone: Vec<Field<Str>>,
     pub actions: Vec<Str>,
     pub tools: Vec<Str>,
+    /// Statements that did not parse.
+    pub broken: Vec<BrokenStatement>,
     pub span: Span,
 }
 
 #[derive(Debug, Clone)]
 pub struct Grades {
     pub grades: Vec<Grade>,
+    /// Statements that did not parse.
+    pub broken: Vec<BrokenStatement>,
     pub span: Span,
 }
 
@@ -370,6 +432,8 @@ pub struct Deal {
     pub close: Vec<Field<PeriodAtom>>,
     pub funnel: Vec<Field<Name>>,
     pub coords: Vec<Coord>,
+    /// Statements that did not parse.
+    pub broken: Vec<BrokenStatement>,
     pub span: Span,
 }
 
@@ -377,6 +441,8 @@ pub struct Deal {
 pub struct Actuals {
     pub goal: Name,
     pub source: ActualsSource,
+    /// Statements that did not parse.
+    pub broken: Vec<BrokenStatement>,
     pub span: Span,
 }
 

@@ -6,6 +6,7 @@
 
 use super::Rule;
 use super::ast::*;
+use super::recover::{self, Block};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{FileId, Span};
 use pest::iterators::Pair;
@@ -76,6 +77,16 @@ impl Builder<'_> {
             }
         }
         Str { value, span }
+    }
+
+    /// A statement of `block` that did not parse: its diagnostic is reported, and the
+    /// error node returned.
+    fn broken(&mut self, pair: &P, block: Block) -> BrokenStatement {
+        let start = self.base + pair.as_span().start();
+        let (diagnostic, broken) =
+            recover::broken_statement(self.file, start, pair.as_str(), block);
+        self.diagnostics.push(diagnostic);
+        broken
     }
 
     fn invalid(&mut self, span: Span, message: String, help: &str) {
@@ -308,6 +319,7 @@ impl Builder<'_> {
             period: Vec::new(),
             currency: Vec::new(),
             as_of: Vec::new(),
+            broken: Vec::new(),
             span,
         };
         for stmt in inner {
@@ -316,6 +328,7 @@ impl Builder<'_> {
                 Rule::period_stmt => add(&mut plan.period, self.field(stmt, |b, p| b.period(p))),
                 Rule::currency_stmt => add(&mut plan.currency, self.field(stmt, |b, p| b.name(p))),
                 Rule::as_of_stmt => add(&mut plan.as_of, self.field(stmt, |b, p| b.period_atom(p))),
+                Rule::bad_stmt => plan.broken.push(self.broken(&stmt, Block::Plan)),
                 _ => {}
             }
         }
@@ -324,29 +337,40 @@ impl Builder<'_> {
 
     fn dimension(&mut self, pair: P) -> Dimension {
         let (span, name, label, rest) = self.head(pair);
-        let members = rest
-            .filter(|p| p.as_rule() == Rule::member)
-            .map(|m| {
-                let (span, name, label, rest) = self.head(m);
-                let attrs = rest
-                    .filter(|p| p.as_rule() == Rule::attrs)
-                    .flat_map(|a| a.into_inner())
-                    .map(|a| self.attr(a))
-                    .collect();
-                Member {
-                    name,
-                    label,
-                    attrs,
-                    span,
-                }
-            })
-            .collect();
-        Dimension {
+        let mut dimension = Dimension {
             name,
             label,
-            members,
+            members: Vec::new(),
+            broken: Vec::new(),
             span,
+        };
+        for stmt in rest {
+            match stmt.as_rule() {
+                Rule::member => dimension.members.push(self.member(stmt)),
+                Rule::bad_stmt => dimension.broken.push(self.broken(&stmt, Block::Dimension)),
+                _ => {}
+            }
         }
+        dimension
+    }
+
+    fn member(&mut self, pair: P) -> Member {
+        let (span, name, label, rest) = self.head(pair);
+        let mut member = Member {
+            name,
+            label,
+            attrs: Vec::new(),
+            broken: Vec::new(),
+            span,
+        };
+        for attr in rest.flat_map(|a| a.into_inner()) {
+            match attr.as_rule() {
+                Rule::attr => member.attrs.push(self.attr(attr)),
+                Rule::bad_stmt => member.broken.push(self.broken(&attr, Block::Attrs)),
+                _ => {}
+            }
+        }
+        member
     }
 
     fn attr(&mut self, pair: P) -> Attr {
@@ -395,6 +419,7 @@ impl Builder<'_> {
             lead: Vec::new(),
             coords: Vec::new(),
             reps: Vec::new(),
+            broken: Vec::new(),
             span,
         };
         for stmt in rest {
@@ -402,6 +427,7 @@ impl Builder<'_> {
                 Rule::lead_stmt => add(&mut team.lead, self.field(stmt, |b, p| b.name_or_text(p))),
                 Rule::coord => add(&mut team.coords, self.coord(stmt)),
                 Rule::rep => team.reps.push(self.rep(stmt)),
+                Rule::bad_stmt => team.broken.push(self.broken(&stmt, Block::Team)),
                 _ => {}
             }
         }
@@ -417,6 +443,7 @@ impl Builder<'_> {
             start: Vec::new(),
             ramp: Vec::new(),
             coords: Vec::new(),
+            broken: Vec::new(),
             span,
         };
         for stmt in rest.flat_map(|body| body.into_inner()) {
@@ -433,6 +460,7 @@ impl Builder<'_> {
                     rep.ramp.push(Field { keyword, value });
                 }
                 Rule::coord => add(&mut rep.coords, self.coord(stmt)),
+                Rule::bad_stmt => rep.broken.push(self.broken(&stmt, Block::Rep)),
                 _ => {}
             }
         }
@@ -459,6 +487,7 @@ impl Builder<'_> {
             funnel: Vec::new(),
             splits: Vec::new(),
             allows: Vec::new(),
+            broken: Vec::new(),
             span,
         };
         for stmt in rest {
@@ -491,6 +520,7 @@ impl Builder<'_> {
                 Rule::parent_stmt => add(&mut goal.parent, self.field(stmt, |b, p| b.name(p))),
                 Rule::funnel_ref => add(&mut goal.funnel, self.field(stmt, |b, p| b.name(p))),
                 Rule::split => goal.splits.push(self.split(stmt)),
+                Rule::bad_stmt => goal.broken.push(self.broken(&stmt, Block::Goal)),
                 Rule::allow_stmt => {
                     if let Some(f) = self.field(stmt, |b, p| b.name(p)) {
                         goal.allows.push(f.value);
@@ -506,6 +536,7 @@ impl Builder<'_> {
         let span = self.span(&pair);
         let mut inner = pair.into_inner();
         let keyword = inner.next().map_or(span, |k| self.span(&k));
+        let mut broken = Vec::new();
         let dimension = inner.next().map_or(
             NameRef {
                 qualifier: None,
@@ -532,7 +563,14 @@ impl Builder<'_> {
             }
             Some(b) => {
                 let block_span = self.span(&b);
-                let entries = b.into_inner().map(|e| self.split_entry(e)).collect();
+                let mut entries = Vec::new();
+                for entry in b.into_inner() {
+                    match entry.as_rule() {
+                        Rule::split_entry => entries.push(self.split_entry(entry)),
+                        Rule::bad_stmt => broken.push(self.broken(&entry, Block::Split)),
+                        _ => {}
+                    }
+                }
                 SplitBody::Entries {
                     entries,
                     span: block_span,
@@ -547,6 +585,7 @@ impl Builder<'_> {
             keyword,
             dimension,
             body,
+            broken,
             span,
         }
     }
@@ -571,14 +610,20 @@ impl Builder<'_> {
             Some(p) => Share::Rest(self.span(&p)),
             None => Share::Rest(span),
         };
-        let nested = inner
-            .flat_map(|n| n.into_inner())
-            .map(|s| self.split(s))
-            .collect();
+        let mut nested = Vec::new();
+        let mut broken = Vec::new();
+        for stmt in inner.flat_map(|n| n.into_inner()) {
+            match stmt.as_rule() {
+                Rule::split => nested.push(self.split(stmt)),
+                Rule::bad_stmt => broken.push(self.broken(&stmt, Block::Nested)),
+                _ => {}
+            }
+        }
         SplitEntry {
             member,
             share,
             nested,
+            broken,
             span,
         }
     }
@@ -591,6 +636,7 @@ impl Builder<'_> {
             deal_size: Vec::new(),
             inflow: Vec::new(),
             stages: Vec::new(),
+            broken: Vec::new(),
             span,
         };
         for stmt in rest {
@@ -601,6 +647,7 @@ impl Builder<'_> {
                 ),
                 Rule::inflow_stmt => add(&mut funnel.inflow, self.field(stmt, |b, p| b.rate(p))),
                 Rule::stage => funnel.stages.push(self.stage(stmt)),
+                Rule::bad_stmt => funnel.broken.push(self.broken(&stmt, Block::Funnel)),
                 _ => {}
             }
         }
@@ -635,6 +682,7 @@ impl Builder<'_> {
             milestone: Vec::new(),
             actions: Vec::new(),
             tools: Vec::new(),
+            broken: Vec::new(),
             span,
         };
         for stmt in rest.flat_map(|body| body.into_inner()) {
@@ -653,6 +701,7 @@ impl Builder<'_> {
                 Rule::tools_stmt => stage
                     .tools
                     .extend(stmt.into_inner().skip(1).map(|p| self.string(p))),
+                Rule::bad_stmt => stage.broken.push(self.broken(&stmt, Block::Stage)),
                 _ => {}
             }
         }
@@ -676,9 +725,17 @@ impl Builder<'_> {
 
     fn grades(&mut self, pair: P) -> Grades {
         let span = self.span(&pair);
-        let grades = pair
-            .into_inner()
-            .filter(|p| p.as_rule() == Rule::grade)
+        let mut broken = Vec::new();
+        let mut grades = Vec::new();
+        for g in pair.into_inner() {
+            match g.as_rule() {
+                Rule::grade => grades.push(g),
+                Rule::bad_stmt => broken.push(self.broken(&g, Block::Grades)),
+                _ => {}
+            }
+        }
+        let grades = grades
+            .into_iter()
             .map(|g| {
                 let span = self.span(&g);
                 let mut inner = g.into_inner().peekable();
@@ -703,7 +760,11 @@ impl Builder<'_> {
                 }
             })
             .collect();
-        Grades { grades, span }
+        Grades {
+            grades,
+            broken,
+            span,
+        }
     }
 
     fn deal(&mut self, pair: P) -> Deal {
@@ -718,6 +779,7 @@ impl Builder<'_> {
             close: Vec::new(),
             funnel: Vec::new(),
             coords: Vec::new(),
+            broken: Vec::new(),
             span,
         };
         for stmt in rest {
@@ -731,6 +793,7 @@ impl Builder<'_> {
                 Rule::close_stmt => add(&mut deal.close, self.field(stmt, |b, p| b.period_atom(p))),
                 Rule::funnel_ref => add(&mut deal.funnel, self.field(stmt, |b, p| b.name(p))),
                 Rule::coord => add(&mut deal.coords, self.coord(stmt)),
+                Rule::bad_stmt => deal.broken.push(self.broken(&stmt, Block::Deal)),
                 _ => {}
             }
         }
@@ -740,6 +803,7 @@ impl Builder<'_> {
     fn actuals(&mut self, pair: P) -> Actuals {
         let span = self.span(&pair);
         let mut inner = pair.into_inner().skip(1);
+        let mut broken = Vec::new();
         let goal = inner.next().map_or(
             Name {
                 text: String::new(),
@@ -761,7 +825,11 @@ impl Builder<'_> {
             Some(block) => ActualsSource::Inline(
                 block
                     .into_inner()
-                    .map(|row| {
+                    .filter_map(|row| {
+                        if row.as_rule() == Rule::bad_stmt {
+                            broken.push(self.broken(&row, Block::Actuals));
+                            return None;
+                        }
                         let span = self.span(&row);
                         let parts = row.into_inner();
                         let n_coords = parts
@@ -778,7 +846,7 @@ impl Builder<'_> {
                                 _ => amount = self.number(part),
                             }
                         }
-                        ActualRow {
+                        Some(ActualRow {
                             period: period.unwrap_or(PeriodExpr {
                                 start: PeriodAtom {
                                     kind: PeriodAtomKind::Year(0),
@@ -791,13 +859,18 @@ impl Builder<'_> {
                             coords,
                             amount,
                             span,
-                        }
+                        })
                     })
                     .collect(),
             ),
             None => ActualsSource::Inline(Vec::new()),
         };
-        Actuals { goal, source, span }
+        Actuals {
+            goal,
+            source,
+            broken,
+            span,
+        }
     }
 }
 

@@ -6,7 +6,12 @@
 
 pub mod ast;
 mod build;
+mod cause;
+use cause::Cause;
+mod recover;
 pub mod scan;
+
+pub use recover::keywords_beside_coordinates;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{FileId, Span};
@@ -344,6 +349,24 @@ fn syntax_error(
     chunk_text: &str,
     error: &pest::error::Error<Rule>,
 ) -> Diagnostic {
+    error_in(file, base, chunk_text, error, Within::Item)
+}
+
+/// What text an error was found in: an item (a chunk, to the end of its text) or one
+/// statement parsed again on its own (to the end of its line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Within {
+    Item,
+    Statement,
+}
+
+fn error_in(
+    file: FileId,
+    base: usize,
+    chunk_text: &str,
+    error: &pest::error::Error<Rule>,
+    within: Within,
+) -> Diagnostic {
     use pest::error::{ErrorVariant, InputLocation};
     let pos = match error.location {
         InputLocation::Pos(p) => p,
@@ -351,10 +374,12 @@ fn syntax_error(
     };
     let rest = chunk_text.get(pos..).unwrap_or("");
     let found_len = token_len(rest);
-    let found = if rest.trim().is_empty() {
-        "end of input".to_string()
-    } else {
+    let found = if !rest.trim().is_empty() {
         format!("`{}`", &rest[..found_len])
+    } else if within == Within::Statement {
+        "end of line".to_string()
+    } else {
+        "end of input".to_string()
     };
     let span = Span::new(file, base + pos, base + pos + found_len);
     let (message, help) = match &error.variant {
@@ -373,6 +398,18 @@ fn syntax_error(
                 expected.retain(|e| *e != "a number" && *e != "`rest`");
                 expected.push("a share such as `40%`, an amount or `rest`");
             }
+            let cause = Cause {
+                file,
+                base,
+                text: chunk_text,
+                pos,
+                expected: &expected,
+                found: rest.get(..found_len).unwrap_or(""),
+                within,
+            };
+            if let Some(diagnostic) = cause.diagnose() {
+                return diagnostic;
+            }
             let list = join_or(&expected);
             let message = if list.is_empty() {
                 format!("unexpected {found}")
@@ -390,7 +427,7 @@ fn syntax_error(
                 .find(|w| !w.is_empty())
                 .unwrap_or("");
             let found_word = rest.get(..found_len).unwrap_or("");
-            let help = hint(&expected, rest)
+            let help = hint(&expected, rest, within)
                 .or_else(|| misspelt_keyword(positives, found_word))
                 .or_else(|| {
                     statement_form(first_word)
@@ -448,7 +485,7 @@ fn misspelt_keyword(positives: &[Rule], found: &str) -> Option<String> {
         .map(|k| format!("did you mean `{k}`?"))
 }
 
-fn hint(expected: &[&str], rest: &str) -> Option<String> {
+fn hint(expected: &[&str], rest: &str, within: Within) -> Option<String> {
     if rest.starts_with('}') && expected.iter().any(|e| e.contains("amount")) {
         return Some("a value is missing before the closing `}`".into());
     }
@@ -463,7 +500,7 @@ fn hint(expected: &[&str], rest: &str) -> Option<String> {
     if rest.starts_with('\'') {
         return Some("strings use double quotes: \"…\"".into());
     }
-    if rest.trim().is_empty() {
+    if rest.trim().is_empty() && within == Within::Item {
         return Some("a block is not closed: add the missing `}`".into());
     }
     if expected.contains(&"an item (`plan`, `goal`, `dimension`, …)") {
@@ -630,38 +667,73 @@ mod tests {
         let cases = [
             (
                 "goal a {\n  target 12M\n}\n",
-                "expected a unit such as `CNY` or `customers`, found `}`",
-                "`target` is written `target AMOUNT UNIT, e.g. target 12M CNY`",
+                "`target 12M` needs a unit, e.g. `12M USD`",
+                "write the unit after the number, on the same line: `12M USD`, or `12M customers` for a count",
             ),
             (
                 "goal a {\n  split region { east 40%  south }\n}\n",
-                "expected a share such as `40%`, an amount or `rest`, found `}`",
-                "a value is missing before the closing `}`",
+                "`south` has no share",
+                "write its share after it: `south 40%`, an amount such as `south 2M`, or `south rest`",
             ),
             (
                 "goal a {\n  split region { east: 40% }\n}\n",
-                "expected a share such as `40%`, an amount or `rest`, found `:`",
-                "no `:` or `=` between a name and its value: write `east 40%`",
+                "unexpected `:` between `east` and its value",
+                "a value follows its name or keyword after a space: write `east 40%`",
             ),
             (
                 "funnel f { stage a { convert 40 } stage b }\n",
-                "expected a percentage such as `40%`, found `40`",
+                "`40` is a number, but `convert` takes a percentage",
                 "a percentage needs its `%`: write `40%`",
+            ),
+            (
+                "funnel f { stage a { convert 0.4 } stage b }\n",
+                "`0.4` is a number, but `convert` takes a percentage",
+                "a percentage needs its `%`: write `40%`",
+            ),
+            (
+                "goal a {\n  target 40% \n}\n",
+                "`40%` is a percentage, but `target` takes an amount",
+                "`target` is written `target AMOUNT UNIT, e.g. target 12M CNY`",
+            ),
+            (
+                "goal a {\n  targt 12M CNY\n}\n",
+                "unknown statement `targt` in a goal",
+                "did you mean `target`? The statements of a goal are `funnel`, `period`, `owner`, \
+                 `target`, `baseline`, `supports`, `parent`, `split` and `allow`",
+            ),
+            (
+                "goal a {\n  target 12M CNY\n",
+                "the block of `goal a` is never closed",
+                "add the `}` that closes it after its last statement",
+            ),
+            (
+                "goal a {\n  target 12M CNY\n}\n}\n",
+                "unexpected `}`: no block is open here",
+                "remove it, or the `}` above it that closes its block too early",
+            ),
+            (
+                "goal \"收入\" {\n  target 12M CNY\n}\n",
+                "a name is missing before the label \"收入\"",
+                "write a name, then the label: `goal NAME \"收入\"`; the name is what other \
+                 statements refer to, the label what reports show",
+            ),
+            (
+                "goal revenue 收入 {\n  target 12M CNY\n}\n",
+                "the label `收入` needs double quotes",
+                "write `\"收入\"`: a label is a string in double quotes",
+            ),
+            (
+                "deal d { amount 5 %\n}\n",
+                "`5%` is a percentage, but `amount` takes an amount",
+                "`amount` is written `amount AMOUNT CURRENCY`",
             ),
         ];
         for (text, message, help) in cases {
             let diags = parse(FileId(0), text).1;
-            assert_eq!(diags.len(), 1, "{text}");
+            assert_eq!(diags.len(), 1, "{text}: {diags:?}");
             assert_eq!(diags[0].message, message, "{text}");
             assert_eq!(diags[0].help.as_deref(), Some(help), "{text}");
         }
-        let typo = parse(FileId(0), "goal a {\n  targt 12M CNY\n}\n").1;
-        assert_eq!(typo[0].help.as_deref(), Some("did you mean `target`?"));
-        let unclosed = parse(FileId(0), "goal a {\n  target 12M CNY\n").1;
-        assert_eq!(
-            unclosed[0].help.as_deref(),
-            Some("a block is not closed: add the missing `}`")
-        );
     }
 
     /// The reference: every chunk parsed on its own, in order, on this thread.
@@ -703,7 +775,8 @@ mod tests {
         let text = "dimension d {\ndeal x \"y\"\n}\nstrategy s\n";
         let (items, broken, diagnostics) = parse_whole_file(text);
         assert_eq!(diagnostics.len(), 2, "{diagnostics:?}");
-        assert_eq!(diagnostics[0].span.start, 14);
+        // The `{` left open.
+        assert_eq!(diagnostics[0].span.start, 12);
         assert_eq!(
             (items, broken, diagnostics),
             parse_each_chunk(text),

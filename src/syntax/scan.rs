@@ -119,6 +119,26 @@ pub fn name_at_start(text: &str) -> &str {
     &text[..end]
 }
 
+/// The characters of `line` outside its strings (a string ends at its line), with their
+/// offsets: braces that open and close blocks, and a `#` that starts a comment.
+pub fn outside_strings(line: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    let mut in_string = false;
+    let mut escaped = false;
+    line.char_indices().filter(move |&(_, c)| {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+            return false;
+        }
+        in_string = c == '"';
+        !in_string
+    })
+}
+
 /// Blocks nested deeper than this are refused before parsing.
 pub const MAX_DEPTH: usize = 48;
 
@@ -185,20 +205,8 @@ pub fn scan(file: FileId, text: &str) -> Scan {
             }
         }
 
-        let mut in_string = false;
-        let mut escaped = false;
-        for (i, c) in line.char_indices() {
-            if in_string {
-                match c {
-                    _ if escaped => escaped = false,
-                    '\\' => escaped = true,
-                    '"' => in_string = false,
-                    _ => {}
-                }
-                continue;
-            }
+        for (i, c) in outside_strings(line) {
             match c {
-                '"' => in_string = true,
                 '#' => {
                     let body = line[i..].trim_end_matches(['\n', '\r']);
                     out.comments.push(Comment {

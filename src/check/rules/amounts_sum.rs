@@ -34,6 +34,25 @@ pub(crate) fn check(sums: &Sums) -> Option<Diagnostic> {
         return None;
     }
     let gap = (v - total).abs();
+    // Amounts alone that total exactly 100 are nearly always percentages whose `%` was
+    // left out: say so rather than how much is not allocated.
+    let hundred = rust_decimal::Decimal::ONE_HUNDRED;
+    if sums.shares.is_zero() && sums.amounts == hundred {
+        return Some(
+            Diagnostic::new(
+                Code::AmountsSum,
+                sums.block,
+                format!(
+                    "the entries of `split {}` total 100, but {} is {}: are they percentages without `%`?",
+                    sums.name,
+                    sums.whole,
+                    amount(v)
+                ),
+            )
+            .with_label("total 100")
+            .with_help("write each share with its `%`, e.g. `east 60%`; an entry without `%` is an amount in the goal's unit"),
+        );
+    }
     let fix = if total < v {
         format!(
             "{} is not allocated: add it to a member, or give one member `rest`",

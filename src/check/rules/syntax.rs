@@ -10,8 +10,8 @@ pub const RULE: Rule = Rule {
     level: Severity::Error,
     lint: false,
     smart: None,
-    what: "Text that does not follow the grammar of a `.plan` file: a misspelt keyword, a missing value, an unclosed `{`, a file that is not UTF-8.",
-    why: "planck cannot know what a broken item means, so nothing in it is checked. Items around it are still parsed and checked.",
+    what: "Text that does not follow the grammar of a `.plan` file: a misspelt keyword, a missing value or unit, an unclosed `{`, a file that is not UTF-8.",
+    why: "planck cannot know what broken text means. A broken statement inside a block costs only that statement: the block's other statements are still checked, and checks that need what it would have said are skipped. A block left open costs its whole item; the items around it are still parsed and checked.",
     example: r#"plan "FY2026" { period 2026  currency CNY }
 goal revenue "全年销售额" {
   target CNY        # the amount is missing
