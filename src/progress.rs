@@ -452,10 +452,20 @@ fn goal_progress(
     }
     let mut expected = Some(Decimal::ZERO);
     if let Some(as_of) = as_of {
+        // The goal's expected to date comes from its time totals (the cells of each
+        // period added up first), which the allocation keeps within a rounding unit of
+        // their exact values: a quarter that is 12 % of the target counts as exactly that.
+        let mut totals: HashMap<Period, Option<Decimal>> = HashMap::new();
         for (cell, n) in alloc.cells.iter().zip(&mut cells) {
-            let e = cell.value.checked_mul(elapsed(&cell.period, as_of));
+            n.expected_to_date = cell.value.checked_mul(elapsed(&cell.period, as_of));
+            let total = totals.entry(cell.period).or_insert(Some(Decimal::ZERO));
+            *total = total.and_then(|t| t.checked_add(cell.value));
+        }
+        let mut totals: Vec<(Period, Option<Decimal>)> = totals.into_iter().collect();
+        totals.sort_unstable_by_key(|(p, _)| *p);
+        for (period, total) in totals {
+            let e = total.and_then(|t| t.checked_mul(elapsed(&period, as_of)));
             expected = expected.zip(e).and_then(|(sum, e)| sum.checked_add(e));
-            n.expected_to_date = e;
         }
     }
     numbers.expected_to_date = as_of.and(expected);

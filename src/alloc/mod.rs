@@ -14,6 +14,7 @@
 //! overflow is an `invalid-value` diagnostic, never a panic or a wrong number.
 
 mod apportion;
+mod control;
 mod sink;
 
 pub use apportion::apportion;
@@ -206,6 +207,16 @@ impl Units {
             .filter(|inv| inv.checked_mul(unit) == Some(Decimal::ONE));
         Units { unit, inverse }
     }
+
+    /// A value as a count of units: its floor, and its remainder in units of 10⁻¹⁸ (see
+    /// `apportion::split_units`).
+    fn split(&self, x: Decimal) -> Option<(i128, i128)> {
+        let n = match self.inverse {
+            Some(inverse) => x.checked_mul(inverse)?,
+            None => x.checked_div(self.unit)?,
+        };
+        apportion::split_units(n)
+    }
 }
 
 /// A split with the fraction of each entry precomputed (relative to what the split was
@@ -390,7 +401,17 @@ fn allocate_goal(
         period,
     };
     let walked = match detail {
-        Detail::Cells => walk(CellStore::default(), start, caches),
+        Detail::Cells => walk(CellStore::new(to_units), start, caches),
+        // Controlled rounding may move cells, and the rep totals with them: a goal split
+        // by time is walked to its cells, which are then dropped.
+        Detail::RepTotals if splits_time(&prepared) => {
+            walk(CellStore::new(to_units), start, caches).map(|mut a| {
+                a.cells = Vec::new();
+                a.coords = Vec::new();
+                a.detail = Detail::RepTotals;
+                a
+            })
+        }
         Detail::RepTotals => walk(RoundedTotals, start, caches),
         Detail::ExactRepTotals => walk(ExactTotals::default(), start, caches),
     };
@@ -398,6 +419,14 @@ fn allocate_goal(
         overflow(diagnostics);
     }
     walked.ok()
+}
+
+/// Whether some split, nested or not, is a time split: only then can cells lie in
+/// different time buckets.
+fn splits_time(prepared: &[Prepared<'_>]) -> bool {
+    prepared
+        .iter()
+        .any(|p| matches!(p.split.dim, DimRef::Time(_)) || p.nested.iter().any(|n| splits_time(n)))
 }
 
 /// `value` shared in proportion to `weights` (never negative; equal shares when all are
@@ -468,6 +497,7 @@ fn walk<S: Sink>(
     };
     walk.expand(start.value, start.value, start.queue, start.period)?;
     walk.settle_deferred()?;
+    walk.sink.finish(start.model, &mut walk.totals)?;
     let (cells, coords) = walk.sink.into_cells();
     Ok(GoalAllocation {
         unit: start.to_units.unit,
@@ -646,7 +676,7 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
             return Ok(());
         }
         let Some((first, rest)) = queue.split_first() else {
-            return self.sink.leaf(&self.path, period, rounded);
+            return self.sink.leaf(&self.path, period, exact, rounded);
         };
         let rep_split = first.split.dim == DimRef::Rep;
         if rep_split
@@ -688,6 +718,7 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
                 return Ok(());
             }
         }
+        self.sink.open(exact, rounded)?;
         for ((child, &child_exact), &child_rounded) in children.iter().zip(&exacts).zip(values) {
             self.path.push(child.member);
             let scoped = match child.member {
@@ -710,6 +741,7 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
             self.path.pop();
             result?;
         }
+        self.sink.close();
         Ok(())
     }
 }
