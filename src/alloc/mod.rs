@@ -225,6 +225,13 @@ struct Prepared<'m> {
     split: &'m Split,
     fractions: Vec<Decimal>,
     nested: Vec<Vec<Prepared<'m>>>,
+    /// For an `even` or `by` split with member blocks: the splits nested in each member a
+    /// block names (with those of `each`, in written order), and in every other member.
+    blocks: Vec<(MemberRef, Vec<Prepared<'m>>)>,
+    each: Vec<Prepared<'m>>,
+    /// Whether the value split is known only during the walk (below a member block), so
+    /// amounts are turned into fractions there.
+    relative: bool,
     /// Whether this split or one nested in it splits reps.
     has_rep: bool,
 }
@@ -232,45 +239,95 @@ struct Prepared<'m> {
 /// Arithmetic that did not fit in a decimal.
 struct Overflow;
 
-fn prepare<'m>(splits: &'m [Split], whole: Decimal) -> Result<Vec<Prepared<'m>>, Overflow> {
+/// The fraction of `whole` each entry takes: its percentage, its amount over `whole`, or
+/// what is left for `rest`.
+fn entry_fractions(entries: &[Entry], whole: Decimal) -> Result<Vec<Decimal>, Overflow> {
+    let mut fractions = Vec::with_capacity(entries.len());
+    let mut known = Decimal::ZERO;
+    for e in entries {
+        let f = match e.share {
+            Share::Percent(p) => p,
+            Share::Amount(_) if whole.is_zero() => Decimal::ZERO,
+            Share::Amount(a) => a.checked_div(whole).ok_or(Overflow)?,
+            Share::Rest | Share::Invalid => Decimal::ZERO,
+        };
+        known = known.checked_add(f).ok_or(Overflow)?;
+        fractions.push(f);
+    }
+    for (e, f) in entries.iter().zip(fractions.iter_mut()) {
+        if e.share == Share::Rest {
+            *f = (Decimal::ONE - known).max(Decimal::ZERO);
+        }
+    }
+    Ok(fractions)
+}
+
+/// Prepare `splits`, which divide `whole` (`None`: known only during the walk).
+fn prepare<'m>(
+    splits: Vec<&'m Split>,
+    whole: Option<Decimal>,
+) -> Result<Vec<Prepared<'m>>, Overflow> {
     let out: Vec<Prepared> = splits
-        .iter()
+        .into_iter()
         .map(|split| {
             let SplitKind::Entries { entries, .. } = &split.kind else {
+                let mut named: Vec<MemberRef> = Vec::new();
+                for b in &split.blocks {
+                    if let Some(m) = b.member.filter(|m| !named.contains(m)) {
+                        named.push(m);
+                    }
+                }
+                let blocks = named
+                    .into_iter()
+                    .map(|m| {
+                        let splits = split.blocks_for(m).flat_map(|b| &b.splits);
+                        Ok((m, prepare(splits.collect(), None)?))
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                let each = split.blocks.iter().filter(|b| b.member.is_none());
+                let each = prepare(each.flat_map(|b| &b.splits).collect(), None)?;
+                let has_rep = split.dim == DimRef::Rep
+                    || each.iter().any(|p| p.has_rep)
+                    || blocks.iter().flat_map(|(_, b)| b).any(|p| p.has_rep);
                 return Ok(Prepared {
                     split,
                     fractions: Vec::new(),
                     nested: Vec::new(),
-                    has_rep: split.dim == DimRef::Rep,
+                    blocks,
+                    each,
+                    relative: false,
+                    has_rep,
                 });
             };
-            let mut fractions = Vec::with_capacity(entries.len());
-            let mut known = Decimal::ZERO;
-            for e in entries {
-                let f = match e.share {
-                    Share::Percent(p) => p,
-                    Share::Amount(_) if whole.is_zero() => Decimal::ZERO,
-                    Share::Amount(a) => a.checked_div(whole).ok_or(Overflow)?,
-                    Share::Rest | Share::Invalid => Decimal::ZERO,
-                };
-                known = known.checked_add(f).ok_or(Overflow)?;
-                fractions.push(f);
-            }
-            for (e, f) in entries.iter().zip(fractions.iter_mut()) {
-                if e.share == Share::Rest {
-                    *f = (Decimal::ONE - known).max(Decimal::ZERO);
+            let (fractions, nested) = match whole {
+                Some(whole) => {
+                    let fractions = entry_fractions(entries, whole)?;
+                    let nested: Vec<Vec<Prepared>> = entries
+                        .iter()
+                        .zip(&fractions)
+                        .map(|(e, f)| {
+                            let value = whole.checked_mul(*f).ok_or(Overflow)?;
+                            prepare(e.nested.iter().collect(), Some(value))
+                        })
+                        .collect::<Result<_, _>>()?;
+                    (fractions, nested)
                 }
-            }
-            let nested: Vec<Vec<Prepared>> = entries
-                .iter()
-                .zip(&fractions)
-                .map(|(e, f)| prepare(&e.nested, whole.checked_mul(*f).ok_or(Overflow)?))
-                .collect::<Result<_, _>>()?;
+                None => {
+                    let nested: Vec<Vec<Prepared>> = entries
+                        .iter()
+                        .map(|e| prepare(e.nested.iter().collect(), None))
+                        .collect::<Result<_, _>>()?;
+                    (Vec::new(), nested)
+                }
+            };
             let has_rep = split.dim == DimRef::Rep || nested.iter().flatten().any(|p| p.has_rep);
             Ok(Prepared {
                 split,
                 fractions,
                 nested,
+                blocks: Vec::new(),
+                each: Vec::new(),
+                relative: whole.is_none(),
                 has_rep,
             })
         })
@@ -388,7 +445,7 @@ fn allocate_goal(
         );
         return None;
     }
-    let Ok(prepared) = prepare(&goal.splits, target.value) else {
+    let Ok(prepared) = prepare(goal.splits.iter().collect(), Some(target.value)) else {
         overflow(diagnostics);
         return None;
     };
@@ -424,9 +481,12 @@ fn allocate_goal(
 /// Whether some split, nested or not, is a time split: only then can cells lie in
 /// different time buckets.
 fn splits_time(prepared: &[Prepared<'_>]) -> bool {
-    prepared
-        .iter()
-        .any(|p| matches!(p.split.dim, DimRef::Time(_)) || p.nested.iter().any(|n| splits_time(n)))
+    prepared.iter().any(|p| {
+        matches!(p.split.dim, DimRef::Time(_))
+            || p.nested.iter().any(|n| splits_time(n))
+            || splits_time(&p.each)
+            || p.blocks.iter().any(|(_, b)| splits_time(b))
+    })
 }
 
 /// `value` shared in proportion to `weights` (never negative; equal shares when all are
@@ -577,10 +637,30 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
         reps
     }
 
-    fn children<'p>(&mut self, prep: &'p Prepared<'m>, period: Period) -> Vec<Child<'p, 'm>> {
+    fn children<'p>(
+        &mut self,
+        prep: &'p Prepared<'m>,
+        period: Period,
+        exact: Decimal,
+    ) -> Result<Vec<Child<'p, 'm>>, Overflow> {
         let split = prep.split;
         let no_nested: &'p [Prepared<'m>] = &[];
-        match (&split.kind, split.dim) {
+        // The splits in a member's block, or in `each`.
+        let block = |member: MemberRef| -> &'p [Prepared<'m>] {
+            prep.blocks
+                .iter()
+                .find(|(m, _)| *m == member)
+                .map_or(prep.each.as_slice(), |(_, b)| b.as_slice())
+        };
+        let relative;
+        let fractions: &[Decimal] = match &split.kind {
+            SplitKind::Entries { entries, .. } if prep.relative => {
+                relative = entry_fractions(entries, exact)?;
+                &relative
+            }
+            _ => &prep.fractions,
+        };
+        Ok(match (&split.kind, split.dim) {
             (SplitKind::Entries { entries, .. }, dim) => entries
                 .iter()
                 .enumerate()
@@ -597,7 +677,7 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
                     };
                     Some(Child {
                         member: e.member,
-                        weight: prep.fractions.get(i).copied().unwrap_or(Decimal::ZERO),
+                        weight: fractions.get(i).copied().unwrap_or(Decimal::ZERO),
                         period: child_period,
                         nested: prep.nested.get(i).map_or(no_nested, Vec::as_slice),
                     })
@@ -613,7 +693,7 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
                     member: MemberRef::Time(t, i),
                     weight: Decimal::ONE,
                     period: clip(s.period, period),
-                    nested: no_nested,
+                    nested: block(MemberRef::Time(t, i)),
                 })
                 .collect(),
             (kind, DimRef::Rep) => {
@@ -623,13 +703,13 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
                         member: MemberRef::Rep(r),
                         weight,
                         period,
-                        nested: no_nested,
+                        nested: block(MemberRef::Rep(r)),
                     })
                     .collect()
             }
             (kind, DimRef::User(d)) => {
                 let Some(dim) = self.model.dimension(d) else {
-                    return Vec::new();
+                    return Ok(Vec::new());
                 };
                 dim.members
                     .iter()
@@ -644,11 +724,11 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
                             _ => Decimal::ONE,
                         },
                         period,
-                        nested: no_nested,
+                        nested: block(MemberRef::User(d, MemberId(i as u32))),
                     })
                     .collect()
             }
-        }
+        })
     }
 
     /// Share out the values the sink took over at whole-scope rep splits.
@@ -691,7 +771,7 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
         {
             return Ok(());
         }
-        let children = self.children(first, period);
+        let children = self.children(first, period, exact)?;
         if children.is_empty() {
             // Nothing to split over (reported by the checks): keep the node as a leaf.
             return self.expand(exact, rounded, &[], period);

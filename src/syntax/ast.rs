@@ -285,6 +285,17 @@ pub struct Split {
     pub keyword: Span,
     pub dimension: NameRef,
     pub body: SplitBody,
+    /// The member blocks of an `even` or `by` split (`{ east { split rep even } }`).
+    pub blocks: Vec<MemberBlock>,
+    pub span: Span,
+}
+
+/// Splits for one member of an `even` or `by` split, or for each of its members.
+#[derive(Debug, Clone)]
+pub struct MemberBlock {
+    /// `None` for `each`.
+    pub member: Option<NameRef>,
+    pub splits: Vec<Split>,
     pub span: Span,
 }
 

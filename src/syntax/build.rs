@@ -517,7 +517,13 @@ impl Builder<'_> {
             },
             |p| self.name_ref(p),
         );
-        let body = match inner.next() {
+        let body_pair = inner.next();
+        let blocks = inner
+            .next()
+            .filter(|b| b.as_rule() == Rule::member_blocks)
+            .map(|b| b.into_inner().map(|m| self.member_block(m)).collect())
+            .unwrap_or_default();
+        let body = match body_pair {
             Some(b) if b.as_rule() == Rule::even => SplitBody::Even(self.span(&b)),
             Some(b) if b.as_rule() == Rule::by => {
                 let by_span = self.span(&b);
@@ -547,6 +553,25 @@ impl Builder<'_> {
             keyword,
             dimension,
             body,
+            blocks,
+            span,
+        }
+    }
+
+    fn member_block(&mut self, pair: P) -> MemberBlock {
+        let span = self.span(&pair);
+        let mut member = None;
+        let mut splits = Vec::new();
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::name_ref => member = Some(self.name_ref(part)),
+                Rule::nested => splits = part.into_inner().map(|s| self.split(s)).collect(),
+                _ => {}
+            }
+        }
+        MemberBlock {
+            member,
+            splits,
             span,
         }
     }
