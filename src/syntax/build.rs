@@ -503,7 +503,12 @@ impl Builder<'_> {
     }
 
     fn split(&mut self, pair: P) -> Split {
-        let span = self.span(&pair);
+        let mut span = self.span(&pair);
+        // The rule's span takes in the white space skipped while looking for member
+        // blocks that are not there: end it at its last part.
+        if let Some(last) = pair.clone().into_inner().last() {
+            span.end = self.span(&last).end;
+        }
         let mut inner = pair.into_inner();
         let keyword = inner.next().map_or(span, |k| self.span(&k));
         let dimension = inner.next().map_or(
