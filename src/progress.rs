@@ -6,7 +6,8 @@
 //!   fits no single cell (a quarterly figure against monthly cells) still counts for the
 //!   goal; a row that meets no cell at all is reported.
 //! - Expected to date: each cell's value times the elapsed share of its period (days from
-//!   its start through `as_of`, inclusive, over its days).
+//!   its start through `as_of`, inclusive, over its days); the goal's is each time total
+//!   (the cells of one period added up) times its elapsed share.
 //! - Pipeline: the open deals of the goal's funnel, in the goal's unit, closing after
 //!   `as_of` and inside the goal's period. Forecast = actuals + Σ amount × p, with a band
 //!   of ± √Σ amount² × p × (1 − p).

@@ -43,15 +43,12 @@ const FRACTIONAL: u8 = 1;
 /// A cell was rounded up (its value is above its exact value's floor).
 const UP: u8 = 2;
 
-/// An inner node of the split tree: its parent, its value and bounds in units, and the
-/// cells below it (`first..end`).
+/// An inner node of the split tree: its parent, and its value and bounds in units.
 struct Node {
     parent: u32,
     lo: i128,
     hi: i128,
     value: i128,
-    first: u32,
-    end: u32,
 }
 
 /// The cells of one period: their exact sum, and their rounded sum in units.
@@ -67,8 +64,9 @@ pub(super) struct Tree {
     nodes: Vec<Node>,
     /// The nodes open on the walk's path.
     stack: Vec<u32>,
-    /// Each cell's node.
-    parents: Vec<u32>,
+    /// Runs of cells one after another with the same node: (node, first, end). A node's
+    /// cells usually come together, so this is far shorter than a node per cell.
+    runs: Vec<(u32, u32, u32)>,
     /// Each cell's [`FRACTIONAL`] and [`UP`] flags.
     flags: Vec<u8>,
     periods: Vec<PeriodSum>,
@@ -83,7 +81,7 @@ impl Tree {
             units,
             nodes: Vec::new(),
             stack: Vec::new(),
-            parents: Vec::new(),
+            runs: Vec::new(),
             flags: Vec::new(),
             periods: Vec::new(),
             period_index: HashMap::new(),
@@ -91,7 +89,7 @@ impl Tree {
         }
     }
 
-    pub fn open(&mut self, exact: Decimal, rounded: Decimal, first: u32) -> Result<(), Overflow> {
+    pub fn open(&mut self, exact: Decimal, rounded: Decimal) -> Result<(), Overflow> {
         let (lo, frac) = self.units.split(exact).ok_or(Overflow)?;
         let (value, _) = self.units.split(rounded).ok_or(Overflow)?;
         let index = u32::try_from(self.nodes.len()).map_err(|_| Overflow)?;
@@ -100,21 +98,13 @@ impl Tree {
             lo,
             hi: lo + i128::from(frac != 0),
             value,
-            first,
-            end: first,
         });
         self.stack.push(index);
         Ok(())
     }
 
-    pub fn close(&mut self, end: usize) {
-        if let Some(node) = self
-            .stack
-            .pop()
-            .and_then(|i| self.nodes.get_mut(i as usize))
-        {
-            node.end = u32::try_from(end).unwrap_or(u32::MAX);
-        }
+    pub fn close(&mut self) {
+        self.stack.pop();
     }
 
     pub fn leaf(&mut self, period: Period, exact: Decimal, value: Decimal) -> Result<(), Overflow> {
@@ -127,9 +117,13 @@ impl Tree {
         if units > floor {
             flags |= UP;
         }
+        let cell = u32::try_from(self.flags.len()).map_err(|_| Overflow)?;
         self.flags.push(flags);
-        self.parents
-            .push(self.stack.last().copied().unwrap_or(NO_NODE));
+        let node = self.stack.last().copied().unwrap_or(NO_NODE);
+        match self.runs.last_mut() {
+            Some((n, _, end)) if *n == node && *end == cell => *end += 1,
+            _ => self.runs.push((node, cell, cell + 1)),
+        }
         let index = match self.last {
             Some((p, i)) if p == period => i,
             _ => {
@@ -302,19 +296,28 @@ pub(super) fn control(
     // (node, bucket) → cells that can go up, cells that can go down.
     let mut groups: HashMap<(u32, usize), (i128, i128)> = HashMap::new();
     let mut order: Vec<(u32, usize)> = Vec::new();
-    for ((cell, &parent), &flags) in cells.iter().zip(&tree.parents).zip(&tree.flags) {
-        if parent == NO_NODE || flags == 0 {
+    for &(node, first, end) in &tree.runs {
+        if node == NO_NODE {
             continue;
         }
-        let key = (parent, cell_bucket(cell));
-        let entry = groups.entry(key).or_insert_with(|| {
-            order.push(key);
-            (0, 0)
-        });
-        if flags & UP != 0 {
-            entry.1 += 1;
-        } else {
-            entry.0 += 1;
+        let (first, end) = (first as usize, end as usize);
+        let (Some(run), Some(flags)) = (cells.get(first..end), tree.flags.get(first..end)) else {
+            continue;
+        };
+        for (cell, &flags) in run.iter().zip(flags) {
+            if flags == 0 {
+                continue;
+            }
+            let key = (node, cell_bucket(cell));
+            let entry = groups.entry(key).or_insert_with(|| {
+                order.push(key);
+                (0, 0)
+            });
+            if flags & UP != 0 {
+                entry.1 += 1;
+            } else {
+                entry.0 += 1;
+            }
         }
     }
     let mut group_arcs = Vec::with_capacity(order.len());
@@ -348,34 +351,33 @@ pub(super) fn control(
     }
     net.max_flow(source, sink);
     // Move the cells: each group's net flow is how many of its cells go up (or down).
+    let mut moves: HashMap<(u32, usize), i128> = HashMap::new();
+    for (key, arc) in group_arcs {
+        let moved = net.flow(arc);
+        if moved != 0 {
+            moves.insert(key, moved);
+        }
+    }
+    let moving: std::collections::HashSet<u32> = moves.keys().map(|(node, _)| *node).collect();
     let unit = tree.units.unit;
-    for ((node, bucket), arc) in group_arcs {
-        let mut moved = net.flow(arc);
-        if moved == 0 {
+    for &(node, first, end) in &tree.runs {
+        if !moving.contains(&node) {
             continue;
         }
-        let Some(n) = tree.nodes.get(node as usize) else {
-            continue;
-        };
-        for i in n.first as usize..n.end as usize {
-            if moved == 0 {
-                break;
-            }
-            let (Some(&parent), Some(flags), Some(cell)) =
-                (tree.parents.get(i), tree.flags.get_mut(i), cells.get_mut(i))
-            else {
+        for i in first as usize..end as usize {
+            let (Some(flags), Some(cell)) = (tree.flags.get_mut(i), cells.get_mut(i)) else {
                 break;
             };
-            if parent != node || cell_bucket(cell) != bucket {
+            let Some(moved) = moves.get_mut(&(node, cell_bucket(cell))) else {
                 continue;
-            }
-            let delta = if moved > 0 && *flags == FRACTIONAL {
+            };
+            let delta = if *moved > 0 && *flags == FRACTIONAL {
                 *flags |= UP;
-                moved -= 1;
+                *moved -= 1;
                 unit
-            } else if moved < 0 && *flags & UP != 0 {
+            } else if *moved < 0 && *flags & UP != 0 {
                 *flags &= !UP;
-                moved += 1;
+                *moved += 1;
                 -unit
             } else {
                 continue;

@@ -8,7 +8,8 @@
 //! Rounding is top-down: a node's rounded value is shared among its children by largest
 //! remainder over their *exact* values (ties to the member written first), so every
 //! node equals the sum of its children and every node is within one rounding unit of its
-//! exact value.
+//! exact value. The time totals across the tree (each quarter over every region, rep and
+//! product…) are then brought within a unit too, by moving a few cells (`control.rs`).
 //!
 //! Invariant: no floating point; every operation that could overflow is checked, and an
 //! overflow is an `invalid-value` diagnostic, never a panic or a wrong number.

@@ -153,12 +153,11 @@ impl Sink for CellStore {
     }
 
     fn open(&mut self, exact: Decimal, rounded: Decimal) -> Result<(), Overflow> {
-        let first = u32::try_from(self.cells.len()).map_err(|_| Overflow)?;
-        self.tree.open(exact, rounded, first)
+        self.tree.open(exact, rounded)
     }
 
     fn close(&mut self) {
-        self.tree.close(self.cells.len());
+        self.tree.close();
     }
 
     fn finish(&mut self, model: &Model, totals: &mut RepTotals) -> Result<(), Overflow> {
