@@ -8,56 +8,12 @@
 
 use assert_cmd::Command;
 use planck::alloc::Detail;
-use planck::model::MemberRef;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
 mod common;
 
-fn d(s: &str) -> Decimal {
-    s.parse().unwrap_or_else(|_| panic!("bad decimal {s}"))
-}
-
-/// Cells of one goal as (`dim=member,…`, value), names resolved.
-fn cells(c: &planck::Compilation, goal: &str) -> Vec<(String, Decimal)> {
-    let g = c
-        .model
-        .goals
-        .iter()
-        .position(|g| g.name == goal)
-        .unwrap_or_else(|| panic!("no goal {goal}"));
-    let alloc = c.allocation.goals[g]
-        .as_ref()
-        .unwrap_or_else(|| panic!("{goal} not allocated: {:#?}", c.diagnostics));
-    alloc
-        .cells
-        .iter()
-        .map(|cell| {
-            let key: Vec<String> = alloc
-                .coords(cell)
-                .iter()
-                .map(|m| match *m {
-                    MemberRef::User(d, m) => {
-                        let dim = &c.model.dimensions[d.index()];
-                        format!("{}={}", dim.name, dim.members[m.index()].name)
-                    }
-                    MemberRef::Rep(r) => format!("rep={}", c.model.reps[r.index()].name),
-                    MemberRef::Time(t, i) => format!("{}={}", t.name(), c.model.slices(t)[i].name),
-                })
-                .collect();
-            (key.join(","), cell.value)
-        })
-        .collect()
-}
-
-/// The sum of the cells whose key contains every given `dim=member`.
-fn total(cells: &[(String, Decimal)], filters: &[&str]) -> Decimal {
-    cells
-        .iter()
-        .filter(|(k, _)| filters.iter().all(|f| k.split(',').any(|p| p == *f)))
-        .map(|(_, v)| *v)
-        .sum()
-}
+use common::{cells, d, total};
 
 /// A plan like the one that found the problem: 11.5M over three regions (each split by
 /// its reps' capacity), products and quarters of 12 / 28 / 30 % and the rest, then
