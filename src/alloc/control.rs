@@ -51,11 +51,41 @@ struct Node {
     value: i128,
 }
 
-/// The cells of one period: their exact sum, and their rounded sum in units.
+/// The cells of one period: their exact and rounded sums.
 struct PeriodSum {
     period: Period,
     exact: Decimal,
-    rounded: i128,
+    rounded: Decimal,
+}
+
+/// Two bits per cell ([`FRACTIONAL`] and [`UP`]): a quarter of a byte each.
+#[derive(Default)]
+struct Flags {
+    bits: Vec<u8>,
+    len: usize,
+}
+
+impl Flags {
+    fn push(&mut self, flags: u8) {
+        if self.len.is_multiple_of(4) {
+            self.bits.push(0);
+        }
+        if let Some(byte) = self.bits.last_mut() {
+            *byte |= flags << ((self.len % 4) * 2);
+        }
+        self.len += 1;
+    }
+
+    fn get(&self, i: usize) -> u8 {
+        self.bits.get(i / 4).map_or(0, |b| (b >> ((i % 4) * 2)) & 3)
+    }
+
+    fn set(&mut self, i: usize, flags: u8) {
+        if let Some(b) = self.bits.get_mut(i / 4) {
+            let shift = (i % 4) * 2;
+            *b = (*b & !(3 << shift)) | (flags << shift);
+        }
+    }
 }
 
 /// The shape of the split tree, recorded during the walk (see `sink::CellStore`).
@@ -68,7 +98,7 @@ pub(super) struct Tree {
     /// cells usually come together, so this is far shorter than a node per cell.
     runs: Vec<(u32, u32, u32)>,
     /// Each cell's [`FRACTIONAL`] and [`UP`] flags.
-    flags: Vec<u8>,
+    flags: Flags,
     periods: Vec<PeriodSum>,
     period_index: HashMap<Period, u32>,
     /// The period of the last cell, and its index: the cells of a node usually share it.
@@ -82,7 +112,7 @@ impl Tree {
             nodes: Vec::new(),
             stack: Vec::new(),
             runs: Vec::new(),
-            flags: Vec::new(),
+            flags: Flags::default(),
             periods: Vec::new(),
             period_index: HashMap::new(),
             last: None,
@@ -108,16 +138,16 @@ impl Tree {
     }
 
     pub fn leaf(&mut self, period: Period, exact: Decimal, value: Decimal) -> Result<(), Overflow> {
-        let (floor, frac) = self.units.split(exact).ok_or(Overflow)?;
-        let (units, _) = self.units.split(value).ok_or(Overflow)?;
-        let mut flags = 0;
-        if frac != 0 {
-            flags |= FRACTIONAL;
-        }
-        if units > floor {
-            flags |= UP;
-        }
-        let cell = u32::try_from(self.flags.len()).map_err(|_| Overflow)?;
+        let (_, frac) = self.units.split(exact).ok_or(Overflow)?;
+        // A value that is not a whole number of units lies at least 10⁻¹⁸ units from one,
+        // so the value rounded from it is above it exactly when it was rounded up. A whole
+        // number of units stays as it is.
+        let flags = match (frac != 0, value > exact) {
+            (false, _) => 0,
+            (true, false) => FRACTIONAL,
+            (true, true) => FRACTIONAL | UP,
+        };
+        let cell = u32::try_from(self.flags.len).map_err(|_| Overflow)?;
         self.flags.push(flags);
         let node = self.stack.last().copied().unwrap_or(NO_NODE);
         match self.runs.last_mut() {
@@ -133,7 +163,7 @@ impl Tree {
                     self.periods.push(PeriodSum {
                         period,
                         exact: Decimal::ZERO,
-                        rounded: 0,
+                        rounded: Decimal::ZERO,
                     });
                 }
                 self.last = Some((period, i));
@@ -142,7 +172,7 @@ impl Tree {
         };
         let sum = self.periods.get_mut(index as usize).ok_or(Overflow)?;
         sum.exact = sum.exact.checked_add(exact).ok_or(Overflow)?;
-        sum.rounded = sum.rounded.checked_add(units).ok_or(Overflow)?;
+        sum.rounded = sum.rounded.checked_add(value).ok_or(Overflow)?;
         Ok(())
     }
 }
@@ -169,7 +199,7 @@ const GRAINS: [TimeDim; 4] = [
 ];
 
 /// The buckets of every grain that nests in the coarser grains kept.
-fn buckets(model: &Model, periods: &[PeriodSum]) -> Result<Buckets, Overflow> {
+fn buckets(model: &Model, units: Units, periods: &[PeriodSum]) -> Result<Buckets, Overflow> {
     let mut buckets = vec![Bucket {
         parent: 0,
         exact: Decimal::ZERO,
@@ -218,8 +248,9 @@ fn buckets(model: &Model, periods: &[PeriodSum]) -> Result<Buckets, Overflow> {
     }
     for (p, &b) in periods.iter().zip(&of_period) {
         let bucket = buckets.get_mut(b).ok_or(Overflow)?;
+        let (rounded, _) = units.split(p.rounded).ok_or(Overflow)?;
         bucket.exact = bucket.exact.checked_add(p.exact).ok_or(Overflow)?;
-        bucket.rounded = bucket.rounded.checked_add(p.rounded).ok_or(Overflow)?;
+        bucket.rounded = bucket.rounded.checked_add(rounded).ok_or(Overflow)?;
     }
     // Buckets come after their parents: add each to its parent, finest first.
     for b in (1..buckets.len()).rev() {
@@ -246,7 +277,7 @@ pub(super) fn control(
     if tree.nodes.is_empty() || tree.periods.len() < 2 {
         return Ok(());
     }
-    let Buckets { buckets, of_period } = buckets(model, &tree.periods)?;
+    let Buckets { buckets, of_period } = buckets(model, tree.units, &tree.periods)?;
     let mut bounds = Vec::with_capacity(buckets.len());
     for b in &buckets {
         let (lo, frac) = tree.units.split(b.exact).ok_or(Overflow)?;
@@ -301,10 +332,11 @@ pub(super) fn control(
             continue;
         }
         let (first, end) = (first as usize, end as usize);
-        let (Some(run), Some(flags)) = (cells.get(first..end), tree.flags.get(first..end)) else {
+        let Some(run) = cells.get(first..end) else {
             continue;
         };
-        for (cell, &flags) in run.iter().zip(flags) {
+        for (i, cell) in run.iter().enumerate() {
+            let flags = tree.flags.get(first + i);
             if flags == 0 {
                 continue;
             }
@@ -365,18 +397,19 @@ pub(super) fn control(
             continue;
         }
         for i in first as usize..end as usize {
-            let (Some(flags), Some(cell)) = (tree.flags.get_mut(i), cells.get_mut(i)) else {
+            let Some(cell) = cells.get_mut(i) else {
                 break;
             };
             let Some(moved) = moves.get_mut(&(node, cell_bucket(cell))) else {
                 continue;
             };
-            let delta = if *moved > 0 && *flags == FRACTIONAL {
-                *flags |= UP;
+            let flags = tree.flags.get(i);
+            let delta = if *moved > 0 && flags == FRACTIONAL {
+                tree.flags.set(i, FRACTIONAL | UP);
                 *moved -= 1;
                 unit
-            } else if *moved < 0 && *flags & UP != 0 {
-                *flags &= !UP;
+            } else if *moved < 0 && flags & UP != 0 {
+                tree.flags.set(i, flags & !UP);
                 *moved += 1;
                 -unit
             } else {
