@@ -327,6 +327,15 @@ pub(super) fn control(
     // (node, bucket) → cells that can go up, cells that can go down.
     let mut groups: HashMap<(u32, usize), (i128, i128)> = HashMap::new();
     let mut order: Vec<(u32, usize)> = Vec::new();
+    // Cells of one node and bucket come together: count them up before one look-up.
+    let mut add = |key: (u32, usize), (down, up): (i128, i128)| {
+        let entry = groups.entry(key).or_insert_with(|| {
+            order.push(key);
+            (0, 0)
+        });
+        entry.0 += down;
+        entry.1 += up;
+    };
     for &(node, first, end) in &tree.runs {
         if node == NO_NODE {
             continue;
@@ -335,21 +344,30 @@ pub(super) fn control(
         let Some(run) = cells.get(first..end) else {
             continue;
         };
+        let mut current: Option<(usize, (i128, i128))> = None;
         for (i, cell) in run.iter().enumerate() {
             let flags = tree.flags.get(first + i);
             if flags == 0 {
                 continue;
             }
-            let key = (node, cell_bucket(cell));
-            let entry = groups.entry(key).or_insert_with(|| {
-                order.push(key);
-                (0, 0)
-            });
+            let bucket = cell_bucket(cell);
+            let counts = match &mut current {
+                Some((b, counts)) if *b == bucket => counts,
+                _ => {
+                    if let Some((b, counts)) = current.take() {
+                        add((node, b), counts);
+                    }
+                    &mut current.insert((bucket, (0, 0))).1
+                }
+            };
             if flags & UP != 0 {
-                entry.1 += 1;
+                counts.1 += 1;
             } else {
-                entry.0 += 1;
+                counts.0 += 1;
             }
+        }
+        if let Some((b, counts)) = current {
+            add((node, b), counts);
         }
     }
     let mut group_arcs = Vec::with_capacity(order.len());
@@ -383,24 +401,28 @@ pub(super) fn control(
     }
     net.max_flow(source, sink);
     // Move the cells: each group's net flow is how many of its cells go up (or down).
-    let mut moves: HashMap<(u32, usize), i128> = HashMap::new();
-    for (key, arc) in group_arcs {
+    // Each node's moves, by bucket: a few per node.
+    let mut moves: HashMap<u32, Vec<(usize, i128)>> = HashMap::new();
+    for ((node, bucket), arc) in group_arcs {
         let moved = net.flow(arc);
         if moved != 0 {
-            moves.insert(key, moved);
+            moves.entry(node).or_default().push((bucket, moved));
         }
     }
-    let moving: std::collections::HashSet<u32> = moves.keys().map(|(node, _)| *node).collect();
     let unit = tree.units.unit;
     for &(node, first, end) in &tree.runs {
-        if !moving.contains(&node) {
+        let Some(left) = moves.get_mut(&node) else {
             continue;
-        }
+        };
         for i in first as usize..end as usize {
+            if left.iter().all(|(_, m)| *m == 0) {
+                break;
+            }
             let Some(cell) = cells.get_mut(i) else {
                 break;
             };
-            let Some(moved) = moves.get_mut(&(node, cell_bucket(cell))) else {
+            let bucket = cell_bucket(cell);
+            let Some((_, moved)) = left.iter_mut().find(|(b, _)| *b == bucket) else {
                 continue;
             };
             let flags = tree.flags.get(i);
