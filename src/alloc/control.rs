@@ -328,13 +328,13 @@ pub(super) fn control(
     let mut groups: HashMap<(u32, usize), (i128, i128)> = HashMap::new();
     let mut order: Vec<(u32, usize)> = Vec::new();
     // Cells of one node and bucket come together: count them up before one look-up.
-    let mut add = |key: (u32, usize), (down, up): (i128, i128)| {
+    let mut add = |key: (u32, usize), (can_rise, can_fall): (i128, i128)| {
         let entry = groups.entry(key).or_insert_with(|| {
             order.push(key);
             (0, 0)
         });
-        entry.0 += down;
-        entry.1 += up;
+        entry.0 += can_rise;
+        entry.1 += can_fall;
     };
     for &(node, first, end) in &tree.runs {
         if node == NO_NODE {
