@@ -311,8 +311,40 @@ pub enum MemberRef {
 pub struct Split {
     pub dim: DimRef,
     pub kind: SplitKind,
+    /// The member blocks of an `even` or `by` split, as written.
+    pub blocks: Vec<MemberBlock>,
     pub span: Span,
     pub dim_span: Span,
+}
+
+impl Split {
+    /// Every list of splits nested in this one: each entry's, and each member block's.
+    pub fn nested(&self) -> impl Iterator<Item = &[Split]> {
+        let entries: &[Entry] = match &self.kind {
+            SplitKind::Entries { entries, .. } => entries,
+            _ => &[],
+        };
+        entries
+            .iter()
+            .map(|e| e.nested.as_slice())
+            .chain(self.blocks.iter().map(|b| b.splits.as_slice()))
+    }
+
+    /// The member blocks that apply to `member`, in written order: `each`, and its own.
+    pub fn blocks_for(&self, member: MemberRef) -> impl Iterator<Item = &MemberBlock> {
+        self.blocks
+            .iter()
+            .filter(move |b| b.member.is_none_or(|m| m == member))
+    }
+}
+
+/// Splits for one member of an `even` or `by` split, or (`member` is `None`, written
+/// `each`) for every member.
+#[derive(Debug, Clone)]
+pub struct MemberBlock {
+    pub member: Option<MemberRef>,
+    pub splits: Vec<Split>,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone)]

@@ -6,7 +6,8 @@
 //!   fits no single cell (a quarterly figure against monthly cells) still counts for the
 //!   goal; a row that meets no cell at all is reported.
 //! - Expected to date: each cell's value times the elapsed share of its period (days from
-//!   its start through `as_of`, inclusive, over its days).
+//!   its start through `as_of`, inclusive, over its days); the goal's is each time total
+//!   (the cells of one period added up) times its elapsed share.
 //! - Pipeline: the open deals of the goal's funnel, in the goal's unit, closing after
 //!   `as_of` and inside the goal's period. Forecast = actuals + Σ amount × p, with a band
 //!   of ± √Σ amount² × p × (1 − p).
@@ -452,10 +453,20 @@ fn goal_progress(
     }
     let mut expected = Some(Decimal::ZERO);
     if let Some(as_of) = as_of {
+        // The goal's expected to date comes from its time totals (the cells of each
+        // period added up first), which the allocation keeps within a rounding unit of
+        // their exact values: a quarter that is 12 % of the target counts as exactly that.
+        let mut totals: HashMap<Period, Option<Decimal>> = HashMap::new();
         for (cell, n) in alloc.cells.iter().zip(&mut cells) {
-            let e = cell.value.checked_mul(elapsed(&cell.period, as_of));
+            n.expected_to_date = cell.value.checked_mul(elapsed(&cell.period, as_of));
+            let total = totals.entry(cell.period).or_insert(Some(Decimal::ZERO));
+            *total = total.and_then(|t| t.checked_add(cell.value));
+        }
+        let mut totals: Vec<(Period, Option<Decimal>)> = totals.into_iter().collect();
+        totals.sort_unstable_by_key(|(p, _)| *p);
+        for (period, total) in totals {
+            let e = total.and_then(|t| t.checked_mul(elapsed(&period, as_of)));
             expected = expected.zip(e).and_then(|(sum, e)| sum.checked_add(e));
-            n.expected_to_date = e;
         }
     }
     numbers.expected_to_date = as_of.and(expected);

@@ -6,11 +6,12 @@
 #![allow(clippy::unwrap_used)]
 
 use planck::config::Config;
-use planck::model::MemberRef;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
 mod common;
+
+use common::{cells, d, total};
 
 fn compile_with(text: &str, config: &Config) -> planck::Compilation {
     common::compile_files(text, &[], config, planck::alloc::Detail::Cells)
@@ -22,51 +23,6 @@ fn compile(text: &str) -> planck::Compilation {
 
 fn compile_depth(text: &str, depth: planck::alloc::Detail) -> planck::Compilation {
     common::compile(text, depth)
-}
-
-fn d(s: &str) -> Decimal {
-    s.parse().unwrap_or_else(|_| panic!("bad decimal {s}"))
-}
-
-/// Cells of one goal as (`dim=member,…`, value), names resolved.
-fn cells(c: &planck::Compilation, goal: &str) -> Vec<(String, Decimal)> {
-    let g = c
-        .model
-        .goals
-        .iter()
-        .position(|g| g.name == goal)
-        .unwrap_or_else(|| panic!("no goal {goal}"));
-    let alloc = c.allocation.goals[g]
-        .as_ref()
-        .unwrap_or_else(|| panic!("{goal} not allocated: {:#?}", c.diagnostics));
-    alloc
-        .cells
-        .iter()
-        .map(|cell| {
-            let key: Vec<String> = alloc
-                .coords(cell)
-                .iter()
-                .map(|m| match *m {
-                    MemberRef::User(d, m) => {
-                        let dim = &c.model.dimensions[d.index()];
-                        format!("{}={}", dim.name, dim.members[m.index()].name)
-                    }
-                    MemberRef::Rep(r) => format!("rep={}", c.model.reps[r.index()].name),
-                    MemberRef::Time(t, i) => format!("{}={}", t.name(), c.model.slices(t)[i].name),
-                })
-                .collect();
-            (key.join(","), cell.value)
-        })
-        .collect()
-}
-
-/// The sum of the cells whose key contains every given `dim=member`.
-fn total(cells: &[(String, Decimal)], filters: &[&str]) -> Decimal {
-    cells
-        .iter()
-        .filter(|(k, _)| filters.iter().all(|f| k.split(',').any(|p| p == *f)))
-        .map(|(_, v)| *v)
-        .sum()
 }
 
 const SPEC: &str = r#"

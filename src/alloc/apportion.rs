@@ -50,7 +50,7 @@ const POW10: [i128; 29] = {
 /// A count of units split into its floor and its remainder in units of 10^-18 (the
 /// remainder rounded to 18 places: see [`NOISE_PLACES`]). Integer arithmetic, because
 /// this runs once per cell.
-fn split_units(x: Decimal) -> Option<(i128, i128)> {
+pub(super) fn split_units(x: Decimal) -> Option<(i128, i128)> {
     let mantissa = x.mantissa();
     let scale = x.scale() as usize;
     let places = NOISE_PLACES as usize;

@@ -8,12 +8,14 @@
 //! Rounding is top-down: a node's rounded value is shared among its children by largest
 //! remainder over their *exact* values (ties to the member written first), so every
 //! node equals the sum of its children and every node is within one rounding unit of its
-//! exact value.
+//! exact value. The time totals across the tree (each quarter over every region, rep and
+//! product…) are then brought within a unit too, by moving a few cells (`control.rs`).
 //!
 //! Invariant: no floating point; every operation that could overflow is checked, and an
 //! overflow is an `invalid-value` diagnostic, never a panic or a wrong number.
 
 mod apportion;
+mod control;
 mod sink;
 
 pub use apportion::apportion;
@@ -206,6 +208,16 @@ impl Units {
             .filter(|inv| inv.checked_mul(unit) == Some(Decimal::ONE));
         Units { unit, inverse }
     }
+
+    /// A value as a count of units: its floor, and its remainder in units of 10⁻¹⁸ (see
+    /// `apportion::split_units`).
+    fn split(&self, x: Decimal) -> Option<(i128, i128)> {
+        let n = match self.inverse {
+            Some(inverse) => x.checked_mul(inverse)?,
+            None => x.checked_div(self.unit)?,
+        };
+        apportion::split_units(n)
+    }
 }
 
 /// A split with the fraction of each entry precomputed (relative to what the split was
@@ -214,6 +226,13 @@ struct Prepared<'m> {
     split: &'m Split,
     fractions: Vec<Decimal>,
     nested: Vec<Vec<Prepared<'m>>>,
+    /// For an `even` or `by` split with member blocks: the splits nested in each member a
+    /// block names (with those of `each`, in written order), and in every other member.
+    blocks: Vec<(MemberRef, Vec<Prepared<'m>>)>,
+    each: Vec<Prepared<'m>>,
+    /// Whether the value split is known only during the walk (below a member block), so
+    /// amounts are turned into fractions there.
+    relative: bool,
     /// Whether this split or one nested in it splits reps.
     has_rep: bool,
 }
@@ -221,45 +240,95 @@ struct Prepared<'m> {
 /// Arithmetic that did not fit in a decimal.
 struct Overflow;
 
-fn prepare<'m>(splits: &'m [Split], whole: Decimal) -> Result<Vec<Prepared<'m>>, Overflow> {
+/// The fraction of `whole` each entry takes: its percentage, its amount over `whole`, or
+/// what is left for `rest`.
+fn entry_fractions(entries: &[Entry], whole: Decimal) -> Result<Vec<Decimal>, Overflow> {
+    let mut fractions = Vec::with_capacity(entries.len());
+    let mut known = Decimal::ZERO;
+    for e in entries {
+        let f = match e.share {
+            Share::Percent(p) => p,
+            Share::Amount(_) if whole.is_zero() => Decimal::ZERO,
+            Share::Amount(a) => a.checked_div(whole).ok_or(Overflow)?,
+            Share::Rest | Share::Invalid => Decimal::ZERO,
+        };
+        known = known.checked_add(f).ok_or(Overflow)?;
+        fractions.push(f);
+    }
+    for (e, f) in entries.iter().zip(fractions.iter_mut()) {
+        if e.share == Share::Rest {
+            *f = (Decimal::ONE - known).max(Decimal::ZERO);
+        }
+    }
+    Ok(fractions)
+}
+
+/// Prepare `splits`, which divide `whole` (`None`: known only during the walk).
+fn prepare<'m>(
+    splits: Vec<&'m Split>,
+    whole: Option<Decimal>,
+) -> Result<Vec<Prepared<'m>>, Overflow> {
     let out: Vec<Prepared> = splits
-        .iter()
+        .into_iter()
         .map(|split| {
             let SplitKind::Entries { entries, .. } = &split.kind else {
+                let mut named: Vec<MemberRef> = Vec::new();
+                for b in &split.blocks {
+                    if let Some(m) = b.member.filter(|m| !named.contains(m)) {
+                        named.push(m);
+                    }
+                }
+                let blocks = named
+                    .into_iter()
+                    .map(|m| {
+                        let splits = split.blocks_for(m).flat_map(|b| &b.splits);
+                        Ok((m, prepare(splits.collect(), None)?))
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                let each = split.blocks.iter().filter(|b| b.member.is_none());
+                let each = prepare(each.flat_map(|b| &b.splits).collect(), None)?;
+                let has_rep = split.dim == DimRef::Rep
+                    || each.iter().any(|p| p.has_rep)
+                    || blocks.iter().flat_map(|(_, b)| b).any(|p| p.has_rep);
                 return Ok(Prepared {
                     split,
                     fractions: Vec::new(),
                     nested: Vec::new(),
-                    has_rep: split.dim == DimRef::Rep,
+                    blocks,
+                    each,
+                    relative: false,
+                    has_rep,
                 });
             };
-            let mut fractions = Vec::with_capacity(entries.len());
-            let mut known = Decimal::ZERO;
-            for e in entries {
-                let f = match e.share {
-                    Share::Percent(p) => p,
-                    Share::Amount(_) if whole.is_zero() => Decimal::ZERO,
-                    Share::Amount(a) => a.checked_div(whole).ok_or(Overflow)?,
-                    Share::Rest | Share::Invalid => Decimal::ZERO,
-                };
-                known = known.checked_add(f).ok_or(Overflow)?;
-                fractions.push(f);
-            }
-            for (e, f) in entries.iter().zip(fractions.iter_mut()) {
-                if e.share == Share::Rest {
-                    *f = (Decimal::ONE - known).max(Decimal::ZERO);
+            let (fractions, nested) = match whole {
+                Some(whole) => {
+                    let fractions = entry_fractions(entries, whole)?;
+                    let nested: Vec<Vec<Prepared>> = entries
+                        .iter()
+                        .zip(&fractions)
+                        .map(|(e, f)| {
+                            let value = whole.checked_mul(*f).ok_or(Overflow)?;
+                            prepare(e.nested.iter().collect(), Some(value))
+                        })
+                        .collect::<Result<_, _>>()?;
+                    (fractions, nested)
                 }
-            }
-            let nested: Vec<Vec<Prepared>> = entries
-                .iter()
-                .zip(&fractions)
-                .map(|(e, f)| prepare(&e.nested, whole.checked_mul(*f).ok_or(Overflow)?))
-                .collect::<Result<_, _>>()?;
+                None => {
+                    let nested: Vec<Vec<Prepared>> = entries
+                        .iter()
+                        .map(|e| prepare(e.nested.iter().collect(), None))
+                        .collect::<Result<_, _>>()?;
+                    (Vec::new(), nested)
+                }
+            };
             let has_rep = split.dim == DimRef::Rep || nested.iter().flatten().any(|p| p.has_rep);
             Ok(Prepared {
                 split,
                 fractions,
                 nested,
+                blocks: Vec::new(),
+                each: Vec::new(),
+                relative: whole.is_none(),
                 has_rep,
             })
         })
@@ -377,7 +446,7 @@ fn allocate_goal(
         );
         return None;
     }
-    let Ok(prepared) = prepare(&goal.splits, target.value) else {
+    let Ok(prepared) = prepare(goal.splits.iter().collect(), Some(target.value)) else {
         overflow(diagnostics);
         return None;
     };
@@ -390,7 +459,17 @@ fn allocate_goal(
         period,
     };
     let walked = match detail {
-        Detail::Cells => walk(CellStore::default(), start, caches),
+        Detail::Cells => walk(CellStore::new(to_units), start, caches),
+        // Controlled rounding may move cells, and the rep totals with them: a goal split
+        // by time is walked to its cells, which are then dropped.
+        Detail::RepTotals if splits_time(&prepared) => {
+            walk(CellStore::new(to_units), start, caches).map(|mut a| {
+                a.cells = Vec::new();
+                a.coords = Vec::new();
+                a.detail = Detail::RepTotals;
+                a
+            })
+        }
         Detail::RepTotals => walk(RoundedTotals, start, caches),
         Detail::ExactRepTotals => walk(ExactTotals::default(), start, caches),
     };
@@ -398,6 +477,17 @@ fn allocate_goal(
         overflow(diagnostics);
     }
     walked.ok()
+}
+
+/// Whether some split, nested or not, is a time split: only then can cells lie in
+/// different time buckets.
+fn splits_time(prepared: &[Prepared<'_>]) -> bool {
+    prepared.iter().any(|p| {
+        matches!(p.split.dim, DimRef::Time(_))
+            || p.nested.iter().any(|n| splits_time(n))
+            || splits_time(&p.each)
+            || p.blocks.iter().any(|(_, b)| splits_time(b))
+    })
 }
 
 /// `value` shared in proportion to `weights` (never negative; equal shares when all are
@@ -468,6 +558,7 @@ fn walk<S: Sink>(
     };
     walk.expand(start.value, start.value, start.queue, start.period)?;
     walk.settle_deferred()?;
+    walk.sink.finish(start.model, &mut walk.totals)?;
     let (cells, coords) = walk.sink.into_cells();
     Ok(GoalAllocation {
         unit: start.to_units.unit,
@@ -547,10 +638,30 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
         reps
     }
 
-    fn children<'p>(&mut self, prep: &'p Prepared<'m>, period: Period) -> Vec<Child<'p, 'm>> {
+    fn children<'p>(
+        &mut self,
+        prep: &'p Prepared<'m>,
+        period: Period,
+        exact: Decimal,
+    ) -> Result<Vec<Child<'p, 'm>>, Overflow> {
         let split = prep.split;
         let no_nested: &'p [Prepared<'m>] = &[];
-        match (&split.kind, split.dim) {
+        // The splits in a member's block, or in `each`.
+        let block = |member: MemberRef| -> &'p [Prepared<'m>] {
+            prep.blocks
+                .iter()
+                .find(|(m, _)| *m == member)
+                .map_or(prep.each.as_slice(), |(_, b)| b.as_slice())
+        };
+        let relative;
+        let fractions: &[Decimal] = match &split.kind {
+            SplitKind::Entries { entries, .. } if prep.relative => {
+                relative = entry_fractions(entries, exact)?;
+                &relative
+            }
+            _ => &prep.fractions,
+        };
+        Ok(match (&split.kind, split.dim) {
             (SplitKind::Entries { entries, .. }, dim) => entries
                 .iter()
                 .enumerate()
@@ -567,7 +678,7 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
                     };
                     Some(Child {
                         member: e.member,
-                        weight: prep.fractions.get(i).copied().unwrap_or(Decimal::ZERO),
+                        weight: fractions.get(i).copied().unwrap_or(Decimal::ZERO),
                         period: child_period,
                         nested: prep.nested.get(i).map_or(no_nested, Vec::as_slice),
                     })
@@ -583,7 +694,7 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
                     member: MemberRef::Time(t, i),
                     weight: Decimal::ONE,
                     period: clip(s.period, period),
-                    nested: no_nested,
+                    nested: block(MemberRef::Time(t, i)),
                 })
                 .collect(),
             (kind, DimRef::Rep) => {
@@ -593,13 +704,13 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
                         member: MemberRef::Rep(r),
                         weight,
                         period,
-                        nested: no_nested,
+                        nested: block(MemberRef::Rep(r)),
                     })
                     .collect()
             }
             (kind, DimRef::User(d)) => {
                 let Some(dim) = self.model.dimension(d) else {
-                    return Vec::new();
+                    return Ok(Vec::new());
                 };
                 dim.members
                     .iter()
@@ -614,11 +725,11 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
                             _ => Decimal::ONE,
                         },
                         period,
-                        nested: no_nested,
+                        nested: block(MemberRef::User(d, MemberId(i as u32))),
                     })
                     .collect()
             }
-        }
+        })
     }
 
     /// Share out the values the sink took over at whole-scope rep splits.
@@ -646,7 +757,7 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
             return Ok(());
         }
         let Some((first, rest)) = queue.split_first() else {
-            return self.sink.leaf(&self.path, period, rounded);
+            return self.sink.leaf(&self.path, period, exact, rounded);
         };
         let rep_split = first.split.dim == DimRef::Rep;
         if rep_split
@@ -661,7 +772,7 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
         {
             return Ok(());
         }
-        let children = self.children(first, period);
+        let children = self.children(first, period, exact)?;
         if children.is_empty() {
             // Nothing to split over (reported by the checks): keep the node as a leaf.
             return self.expand(exact, rounded, &[], period);
@@ -688,6 +799,7 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
                 return Ok(());
             }
         }
+        self.sink.open(exact, rounded)?;
         for ((child, &child_exact), &child_rounded) in children.iter().zip(&exacts).zip(values) {
             self.path.push(child.member);
             let scoped = match child.member {
@@ -710,6 +822,7 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
             self.path.pop();
             result?;
         }
+        self.sink.close();
         Ok(())
     }
 }

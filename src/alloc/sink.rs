@@ -5,8 +5,9 @@
 //! walk must go, whether values are rounded, and what happens at a leaf and at a
 //! whole-scope rep split.
 
-use super::{Cell, Detail, Overflow, RepMap, RepsKey};
-use crate::model::{DimId, MemberId, MemberRef, RepId};
+use super::control::{self, Tree};
+use super::{Cell, Detail, Overflow, RepMap, RepsKey, Units};
+use crate::model::{DimId, MemberId, MemberRef, Model, RepId};
 use crate::period::Period;
 use crate::source::Span;
 use rust_decimal::Decimal;
@@ -22,8 +23,30 @@ pub(super) trait Sink {
     /// What the allocation holds when this sink is done.
     const DETAIL: Detail;
 
-    /// A leaf reached: the members on its path, its period and its rounded value.
-    fn leaf(&mut self, path: &[MemberRef], period: Period, value: Decimal) -> Result<(), Overflow>;
+    /// A leaf reached: the members on its path, its period, and its exact and rounded
+    /// values.
+    fn leaf(
+        &mut self,
+        path: &[MemberRef],
+        period: Period,
+        exact: Decimal,
+        value: Decimal,
+    ) -> Result<(), Overflow>;
+
+    /// A node about to be split into children, with its exact and rounded values; every
+    /// leaf and node reached until the matching [`Sink::close`] lies below it.
+    fn open(&mut self, _exact: Decimal, _rounded: Decimal) -> Result<(), Overflow> {
+        Ok(())
+    }
+
+    /// The node last opened has all its children.
+    fn close(&mut self) {}
+
+    /// The walk is done: adjust what was kept (the rep totals among it) before it is
+    /// handed out.
+    fn finish(&mut self, _model: &Model, _totals: &mut RepTotals) -> Result<(), Overflow> {
+        Ok(())
+    }
 
     /// A whole-scope rep split (`split rep even` or `by capacity`) reached with the
     /// exact value `value`, in `scope` over `period`. True if the sink takes the value
@@ -85,13 +108,24 @@ impl RepTotals {
     }
 }
 
-/// Every cell, rounded ([`Detail::Cells`]).
-#[derive(Default)]
+/// Every cell, rounded ([`Detail::Cells`]), and the shape of the split tree above them,
+/// which the controlled rounding of the time totals needs (see `control.rs`).
 pub(super) struct CellStore {
     cells: Vec<Cell>,
     /// The coordinates of all cells, one after another: one allocation for millions of
     /// cells instead of one each.
     coords: Vec<MemberRef>,
+    tree: Tree,
+}
+
+impl CellStore {
+    pub fn new(units: Units) -> CellStore {
+        CellStore {
+            cells: Vec::new(),
+            coords: Vec::new(),
+            tree: Tree::new(units),
+        }
+    }
 }
 
 impl Sink for CellStore {
@@ -99,8 +133,15 @@ impl Sink for CellStore {
     const ROUNDED: bool = true;
     const DETAIL: Detail = Detail::Cells;
 
-    fn leaf(&mut self, path: &[MemberRef], period: Period, value: Decimal) -> Result<(), Overflow> {
+    fn leaf(
+        &mut self,
+        path: &[MemberRef],
+        period: Period,
+        exact: Decimal,
+        value: Decimal,
+    ) -> Result<(), Overflow> {
         let coords_start = u32::try_from(self.coords.len()).map_err(|_| Overflow)?;
+        self.tree.leaf(period, exact, value)?;
         self.coords.extend_from_slice(path);
         self.cells.push(Cell {
             coords_start,
@@ -109,6 +150,18 @@ impl Sink for CellStore {
             value,
         });
         Ok(())
+    }
+
+    fn open(&mut self, exact: Decimal, rounded: Decimal) -> Result<(), Overflow> {
+        self.tree.open(exact, rounded)
+    }
+
+    fn close(&mut self) {
+        self.tree.close();
+    }
+
+    fn finish(&mut self, model: &Model, totals: &mut RepTotals) -> Result<(), Overflow> {
+        control::control(&mut self.tree, model, &mut self.cells, &self.coords, totals)
     }
 
     fn into_cells(self) -> (Vec<Cell>, Vec<MemberRef>) {
@@ -125,7 +178,7 @@ impl Sink for RoundedTotals {
     const DETAIL: Detail = Detail::RepTotals;
 
     /// Never called: the walk stops above the leaves.
-    fn leaf(&mut self, _: &[MemberRef], _: Period, _: Decimal) -> Result<(), Overflow> {
+    fn leaf(&mut self, _: &[MemberRef], _: Period, _: Decimal, _: Decimal) -> Result<(), Overflow> {
         Ok(())
     }
 
@@ -160,7 +213,7 @@ impl Sink for ExactTotals {
     const DETAIL: Detail = Detail::ExactRepTotals;
 
     /// Never called: the walk stops above the leaves.
-    fn leaf(&mut self, _: &[MemberRef], _: Period, _: Decimal) -> Result<(), Overflow> {
+    fn leaf(&mut self, _: &[MemberRef], _: Period, _: Decimal, _: Decimal) -> Result<(), Overflow> {
         Ok(())
     }
 

@@ -129,8 +129,12 @@ impl SplitCheck<'_> {
                 if let Some(d) = rules::zero_weight::even(self.model, split, level, count) {
                     self.push(d);
                 }
+                self.member_blocks(split, None, level);
             }
-            SplitKind::By { attr, span } => self.by(split, attr, *span, level),
+            SplitKind::By { attr, span } => {
+                self.by(split, attr, *span, level);
+                self.member_blocks(split, Some(attr), level);
+            }
             SplitKind::Entries {
                 entries,
                 span,
@@ -168,6 +172,90 @@ impl SplitCheck<'_> {
                     }
                     self.level(&entry.nested, &inner);
                 }
+            }
+        }
+    }
+
+    /// The levels below the member blocks of an `even` or `by` split: each member with a
+    /// block of its own or an `each` block is checked with its value (for members of a
+    /// dimension), period and scope. A mistake inside `each` is reported once, not once
+    /// per member.
+    fn member_blocks(&mut self, split: &Split, by: Option<&str>, level: &Level) {
+        if split.blocks.is_empty() {
+            return;
+        }
+        let members: Vec<(MemberRef, Option<Decimal>)> =
+            match split.dim {
+                DimRef::User(d) => {
+                    let Some(dim) = self.model.dimension(d) else {
+                        return;
+                    };
+                    let weight = |m: &Member| match by {
+                        None => Some(Decimal::ONE),
+                        Some(attr) => m.attr(attr).and_then(|a| a.value.weight()),
+                    };
+                    let total = dim
+                        .members
+                        .iter()
+                        .try_fold(Decimal::ZERO, |t, m| t.checked_add(weight(m)?));
+                    dim.members
+                        .iter()
+                        .enumerate()
+                        .map(|(i, m)| {
+                            let value = level.value.zip(total).zip(weight(m)).and_then(
+                                |((v, total), w)| {
+                                    (!total.is_zero())
+                                        .then(|| v.checked_mul(w)?.checked_div(total))?
+                                },
+                            );
+                            (MemberRef::User(d, MemberId(i as u32)), value)
+                        })
+                        .collect()
+                }
+                DimRef::Rep => self
+                    .reps_for(level)
+                    .into_iter()
+                    .map(|r| (MemberRef::Rep(r), None))
+                    .collect(),
+                DimRef::Time(t) => self
+                    .model
+                    .slices(t)
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| level.period.is_none_or(|p| slice_in(t, &s.period, &p)))
+                    .map(|(i, _)| (MemberRef::Time(t, i), None))
+                    .collect(),
+            };
+        let first = self.out.len();
+        for (member, value) in members {
+            let splits: Vec<Split> = split
+                .blocks_for(member)
+                .flat_map(|b| b.splits.iter().cloned())
+                .collect();
+            if splits.is_empty() {
+                continue;
+            }
+            let mut inner = level.clone();
+            inner.value = value;
+            inner.ancestors.push((split.dim, split.dim_span));
+            inner.whole = format!("`{}`", member_name(self.model, member));
+            match member {
+                MemberRef::User(d, m) => inner.scope.push((d, m)),
+                MemberRef::Time(t, i) => {
+                    inner.period = self.model.slices(t).get(i).map(|s| s.period);
+                }
+                MemberRef::Rep(_) => {}
+            }
+            self.level(&splits, &inner);
+        }
+        let mut seen = std::collections::HashSet::new();
+        let mut i = first;
+        while i < self.out.len() {
+            let d = &self.out[i];
+            if seen.insert((d.code, d.span, d.message.clone())) {
+                i += 1;
+            } else {
+                self.out.remove(i);
             }
         }
     }

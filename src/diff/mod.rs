@@ -768,7 +768,8 @@ fn goal_fields(c: &Compilation, g: &Goal, index: usize) -> Fields {
 use crate::model;
 
 /// Each split as fields: `share DIM=MEMBER` for every entry (nested ones prefixed by the
-/// members enclosing them), `split DIM` for an `even` or `by` split.
+/// members enclosing them), `split DIM` for an `even` or `by` split (and the splits of its
+/// member blocks, prefixed by the member or `each`).
 fn split_fields(model: &Model, splits: &[Split], prefix: &str, f: &mut Fields) {
     for split in splits {
         let dim = match split.dim {
@@ -796,6 +797,12 @@ fn split_fields(model: &Model, splits: &[Split], prefix: &str, f: &mut Fields) {
                     split_fields(model, &e.nested, &format!("{here} "), f);
                 }
             }
+        }
+        for block in &split.blocks {
+            let member = block
+                .member
+                .map_or_else(|| "each".to_string(), |m| member_name(model, m).1);
+            split_fields(model, &block.splits, &format!("{prefix}{dim}={member} "), f);
         }
     }
 }

@@ -676,10 +676,8 @@ fn collect_split_dims(splits: &[crate::model::Split], out: &mut Vec<DimRef>) {
         out.push(s.dim);
     }
     for s in splits {
-        if let crate::model::SplitKind::Entries { entries, .. } = &s.kind {
-            for e in entries {
-                collect_split_dims(&e.nested, out);
-            }
+        for nested in s.nested() {
+            collect_split_dims(nested, out);
         }
     }
 }

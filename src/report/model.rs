@@ -679,10 +679,8 @@ fn split_dims(splits: &[Split], out: &mut Vec<DimRef>) {
         }
     }
     for s in splits {
-        if let SplitKind::Entries { entries, .. } = &s.kind {
-            for e in entries {
-                split_dims(&e.nested, out);
-            }
+        for nested in s.nested() {
+            split_dims(nested, out);
         }
     }
 }

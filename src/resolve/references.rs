@@ -410,9 +410,26 @@ impl Resolver<'_> {
                 }
             }
         };
+        let mut blocks = Vec::with_capacity(s.blocks.len());
+        for b in &s.blocks {
+            let member = match &b.member {
+                None => None,
+                Some(name) => match self.split_member(dim, name) {
+                    Some(m) => Some(m),
+                    // Already reported: the block's splits would apply to no member.
+                    None => continue,
+                },
+            };
+            blocks.push(MemberBlock {
+                member,
+                splits: b.splits.iter().filter_map(|n| self.split(n)).collect(),
+                span: b.span,
+            });
+        }
         Some(Split {
             dim,
             kind,
+            blocks,
             span: s.span,
             dim_span: s.dimension.span,
         })

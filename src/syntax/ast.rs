@@ -339,6 +339,19 @@ pub struct Split {
     pub body: SplitBody,
     /// Statements that did not parse.
     pub broken: Vec<BrokenStatement>,
+    /// The member blocks of an `even` or `by` split (`{ east { split rep even } }`).
+    pub blocks: Vec<MemberBlock>,
+    pub span: Span,
+}
+
+/// Splits for one member of an `even` or `by` split, or for each of its members.
+#[derive(Debug, Clone)]
+pub struct MemberBlock {
+    /// `None` for `each`.
+    pub member: Option<NameRef>,
+    pub splits: Vec<Split>,
+    /// Statements that did not parse.
+    pub broken: Vec<BrokenStatement>,
     pub span: Span,
 }
 

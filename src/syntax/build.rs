@@ -533,7 +533,12 @@ impl Builder<'_> {
     }
 
     fn split(&mut self, pair: P) -> Split {
-        let span = self.span(&pair);
+        let mut span = self.span(&pair);
+        // The rule's span takes in the white space skipped while looking for member
+        // blocks that are not there: end it at its last part.
+        if let Some(last) = pair.clone().into_inner().last() {
+            span.end = self.span(&last).end;
+        }
         let mut inner = pair.into_inner();
         let keyword = inner.next().map_or(span, |k| self.span(&k));
         let mut broken = Vec::new();
@@ -548,7 +553,13 @@ impl Builder<'_> {
             },
             |p| self.name_ref(p),
         );
-        let body = match inner.next() {
+        let body_pair = inner.next();
+        let blocks = inner
+            .next()
+            .filter(|b| b.as_rule() == Rule::member_blocks)
+            .map(|b| b.into_inner().map(|m| self.member_block(m)).collect())
+            .unwrap_or_default();
+        let body = match body_pair {
             Some(b) if b.as_rule() == Rule::even => SplitBody::Even(self.span(&b)),
             Some(b) if b.as_rule() == Rule::by => {
                 let by_span = self.span(&b);
@@ -585,6 +596,35 @@ impl Builder<'_> {
             keyword,
             dimension,
             body,
+            broken,
+            blocks,
+            span,
+        }
+    }
+
+    fn member_block(&mut self, pair: P) -> MemberBlock {
+        let span = self.span(&pair);
+        let mut member = None;
+        let mut splits = Vec::new();
+        let mut broken = Vec::new();
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::name_ref => member = Some(self.name_ref(part)),
+                Rule::nested => {
+                    for stmt in part.into_inner() {
+                        match stmt.as_rule() {
+                            Rule::split => splits.push(self.split(stmt)),
+                            Rule::bad_stmt => broken.push(self.broken(&stmt, Block::Nested)),
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        MemberBlock {
+            member,
+            splits,
             broken,
             span,
         }

@@ -600,6 +600,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         grade => "a grade such as `A \"likely\" 80%`",
         actual_row => "an actuals row such as `2026-Q1 east 260k`",
         actuals_from | k_from => "`from`",
+        member_blocks | member_block => "a member's block such as `east { split rep even }`",
+        k_each => "`each`",
         k_period => "`period`",
         k_currency => "`currency`",
         k_as_of => "`as_of`",

@@ -6,7 +6,9 @@
 
 use planck::alloc::Detail;
 use planck::config::Config;
+use planck::model::MemberRef;
 use planck::resolve::load::{FileSystem, LoadOptions};
+use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -105,4 +107,49 @@ pub fn schema_errors(schema: &str, value: &serde_json::Value) -> Vec<String> {
             leaves
         }
     }
+}
+
+pub fn d(s: &str) -> Decimal {
+    s.parse().unwrap_or_else(|_| panic!("bad decimal {s}"))
+}
+
+/// Cells of one goal as (`dim=member,…`, value), names resolved.
+pub fn cells(c: &planck::Compilation, goal: &str) -> Vec<(String, Decimal)> {
+    let g = c
+        .model
+        .goals
+        .iter()
+        .position(|g| g.name == goal)
+        .unwrap_or_else(|| panic!("no goal {goal}"));
+    let alloc = c.allocation.goals[g]
+        .as_ref()
+        .unwrap_or_else(|| panic!("{goal} not allocated: {:#?}", c.diagnostics));
+    alloc
+        .cells
+        .iter()
+        .map(|cell| {
+            let key: Vec<String> = alloc
+                .coords(cell)
+                .iter()
+                .map(|m| match *m {
+                    MemberRef::User(d, m) => {
+                        let dim = &c.model.dimensions[d.index()];
+                        format!("{}={}", dim.name, dim.members[m.index()].name)
+                    }
+                    MemberRef::Rep(r) => format!("rep={}", c.model.reps[r.index()].name),
+                    MemberRef::Time(t, i) => format!("{}={}", t.name(), c.model.slices(t)[i].name),
+                })
+                .collect();
+            (key.join(","), cell.value)
+        })
+        .collect()
+}
+
+/// The sum of the cells whose key contains every given `dim=member`.
+pub fn total(cells: &[(String, Decimal)], filters: &[&str]) -> Decimal {
+    cells
+        .iter()
+        .filter(|(k, _)| filters.iter().all(|f| k.split(',').any(|p| p == *f)))
+        .map(|(_, v)| *v)
+        .sum()
 }

@@ -46,7 +46,7 @@ team east_team "华东团队" {
 }"#,
     ),
     (
-        "A goal: `target` is required; the others make it SMART. Splits take shares, amounts in the goal's unit, `rest`, `even` or `by ATTRIBUTE`; a member's block splits its part further. Time splits: `half`, `quarter`, `month` (`Jan`…), `week` (`W01`…).",
+        "A goal: `target` is required; the others make it SMART. Splits take shares, amounts in the goal's unit, `rest`, `even` or `by ATTRIBUTE`; a member's block splits its part further, and `even` and `by` take blocks for named members or `each` member. Time splits: `half`, `quarter`, `month` (`Jan`…), `week` (`W01`…).",
         r#"goal revenue "2026 全年销售额" {
   owner "销售总监"
   target 12M CNY
@@ -56,6 +56,7 @@ team east_team "华东团队" {
   parent company_revenue
   funnel b2b
   split region { east 40% { split rep by capacity }  north 4.2M  south rest }
+  split product by weight { svc { split rep even }  each { split channel even } }
   split quarter { Q1 20%  Q2 25%  Q3 25%  Q4 30% }
   split month even
   allow missing-baseline
