@@ -438,6 +438,38 @@ fn text_from_the_plan_is_escaped_in_every_format() {
 }
 
 #[test]
+fn markdown_plan_text_makes_no_link_mention_or_issue_reference() {
+    let dir = tempfile::tempdir().unwrap();
+    let label = "see https://evil.example/a and WWW.evil.example, ask @octocat about #123 <i>x</i>";
+    write(
+        dir.path(),
+        "p.plan",
+        &CLEAN.replace("goal g \"目标\"", &format!("goal g \"{label}\"")),
+    );
+    let md = report(
+        dir.path().join("p.plan").to_str().unwrap(),
+        None,
+        "markdown",
+        &[],
+    );
+    for raw in ["https://", "WWW.evil", "@octocat", "#123", "<i>"] {
+        assert!(!md.contains(raw), "{raw} left as written:\n{md}");
+    }
+    assert!(
+        md.contains(
+            "## g — see https&#8203;://evil.example/a and WWW&#8203;.evil.example, \
+             ask @&#8203;octocat about \\#&#8203;123 &lt;i&gt;x&lt;/i&gt;\n"
+        ),
+        "{md}"
+    );
+    // A `#` before anything but a digit is only escaped.
+    assert_eq!(
+        planck::report::markdown::escape("#east @ www"),
+        "\\#east @&#8203; www"
+    );
+}
+
+#[test]
 fn status_follows_pace_tolerance_and_the_forecast() {
     use planck::report::model::{Status, status};
     let d = |s: &str| Some(Decimal::from_str(s).unwrap());
