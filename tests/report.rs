@@ -469,6 +469,36 @@ fn markdown_plan_text_makes_no_link_mention_or_issue_reference() {
     );
 }
 
+/// One deal of 1M at 10 %: a pipeline of 100k with a band of ± 300k.
+const WIDE_BAND: &str = "plan \"p\" { period 2026  currency CNY  as_of 2026-06-30 }\nstrategy s \"s\"\ndimension region { east \"E\"  west \"W\" }\ngoal g \"G\" {\n  owner \"me\"\n  target 1M CNY\n  baseline 900k CNY in 2025\n  supports s\n  funnel f\n  split region { east 50%  west 50% }\n}\nfunnel f \"F\" {\n  deal_size 100k CNY\n  inflow 10 per month\n  stage lead \"L\" { convert 10%  dwell 10d }\n  stage won \"W\"\n}\ndeal d \"D\" { region east  stage lead  amount 1M CNY  close 2026-09-30 }\nactuals g {\n  2026-Q1 west 50k\n}\n";
+
+#[test]
+fn forecast_range_stops_at_the_actuals_in_compile_and_report() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "p.plan", WIDE_BAND);
+    let path = dir.path().join("p.plan");
+    let path = path.to_str().unwrap();
+    let compiled = compile(path, None);
+    let goal = &compiled["goals"][0];
+    // 150k − 300k would be −150k: losing the deal leaves the 50k booked.
+    assert_eq!(
+        (&goal["forecast"], &goal["forecast_low"], &goal["forecast_high"]),
+        (&Value::from("150000"), &Value::from("50000"), &Value::from("450000"))
+    );
+    let east = &goal["allocations"][0];
+    assert_eq!(east["coords"]["region"], "east");
+    assert_eq!((&east["actual"], &east["forecast_low"]), (&Value::from("0"), &Value::from("0")));
+    let json: Value = serde_json::from_str(&report(path, None, "json", &[])).unwrap();
+    let total = &json["goals"][0]["total"];
+    assert_eq!(total["forecast_low"], "50000");
+    let rows = &json["goals"][0]["rollups"][0]["rows"];
+    assert_eq!(rows[0]["members"][0]["name"], "east");
+    assert_eq!(rows[0]["forecast_low"], "0");
+    let text = report(path, None, "text", &[]);
+    assert!(text.contains("forecast\n150k (50k–450k)"), "{text}");
+    assert!(text.contains("      100k    0–400k      0.2×"), "{text}");
+}
+
 #[test]
 fn status_follows_pace_tolerance_and_the_forecast() {
     use planck::report::model::{Status, status};

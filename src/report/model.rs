@@ -598,7 +598,12 @@ impl Acc {
                 expected_to_date: round(self.expected),
                 attainment: attainment.map(|a| Dec(a.round_dp(RATIO_PLACES))),
                 forecast: round(self.forecast),
-                forecast_low: round(self.forecast.zip(band).and_then(|(f, b)| f.checked_sub(b))),
+                forecast_low: round(
+                    self.forecast
+                        .zip(band)
+                        .zip(self.actual)
+                        .and_then(|((f, b), a)| crate::progress::low_end(f, b, a)),
+                ),
                 forecast_high: round(self.forecast.zip(band).and_then(|(f, b)| f.checked_add(b))),
                 coverage: coverage.map(|c| Dec(c.round_dp(RATIO_PLACES))),
             }
