@@ -500,6 +500,22 @@ fn forecast_range_stops_at_the_actuals_in_compile_and_report() {
 }
 
 #[test]
+fn by_naming_a_dimension_twice_exits_2_with_a_help() {
+    let (code, out, err) = run(&[
+        "report",
+        "examples/quickstart.plan",
+        "--by",
+        "region,quarter,region",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(out.is_empty());
+    assert_eq!(
+        err,
+        "error: `--by region,quarter,region` names `region` twice; name each dimension once: `--by region,quarter`\n"
+    );
+}
+
+#[test]
 fn status_follows_pace_tolerance_and_the_forecast() {
     use planck::report::model::{Status, status};
     let d = |s: &str| Some(Decimal::from_str(s).unwrap());

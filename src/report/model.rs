@@ -102,9 +102,20 @@ pub fn parse_by(model: &Model, names: &[String]) -> Result<Vec<By>, String> {
             );
             return Err(format!("`--by {name}`: no dimension named `{name}`{hint}"));
         };
-        if !out.contains(&by) {
-            out.push(by);
+        if out.contains(&by) {
+            let mut once: Vec<&str> = Vec::new();
+            for n in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+                if !once.contains(&n) {
+                    once.push(n);
+                }
+            }
+            return Err(format!(
+                "`--by {}` names `{name}` twice; name each dimension once: `--by {}`",
+                names.join(","),
+                once.join(",")
+            ));
         }
+        out.push(by);
     }
     if out.is_empty() {
         return Err("`--by` needs at least one dimension, e.g. `--by region,quarter`".into());
