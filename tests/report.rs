@@ -569,6 +569,34 @@ fn output_file_is_written_atomically_and_inputs_are_refused() {
     assert_eq!(std::fs::read_to_string(&plan).unwrap(), CLEAN);
 }
 
+#[test]
+fn output_into_a_missing_folder_says_to_create_it_for_report_and_compile() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "p.plan", CLEAN);
+    let plan = dir.path().join("p.plan");
+    let plan = plan.to_str().unwrap();
+    let out = dir.path().join("nodir").join("x.html");
+    let out = out.to_str().unwrap();
+    let folder = dir.path().join("nodir");
+    for args in [
+        vec!["report", plan, "--format", "html", "-o", out],
+        vec!["compile", plan, "-o", out],
+    ] {
+        let (code, stdout, err) = run(&args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(stdout.is_empty());
+        assert_eq!(
+            err,
+            format!(
+                "error: cannot write {out}: the folder `{}` does not exist; create it first, or name a file in an existing folder\n",
+                folder.display()
+            ),
+            "{args:?}"
+        );
+        assert!(!folder.exists());
+    }
+}
+
 const CLEAN: &str = "plan \"p\" { period 2026  currency CNY }\nstrategy s \"s\"\ngoal g \"目标\" {\n  owner \"me\"\n  target 1M CNY\n  baseline 900k CNY in 2025\n  supports s\n  split quarter even\n}\n";
 
 #[test]
