@@ -482,12 +482,23 @@ fn forecast_range_stops_at_the_actuals_in_compile_and_report() {
     let goal = &compiled["goals"][0];
     // 150k − 300k would be −150k: losing the deal leaves the 50k booked.
     assert_eq!(
-        (&goal["forecast"], &goal["forecast_low"], &goal["forecast_high"]),
-        (&Value::from("150000"), &Value::from("50000"), &Value::from("450000"))
+        (
+            &goal["forecast"],
+            &goal["forecast_low"],
+            &goal["forecast_high"]
+        ),
+        (
+            &Value::from("150000"),
+            &Value::from("50000"),
+            &Value::from("450000")
+        )
     );
     let east = &goal["allocations"][0];
     assert_eq!(east["coords"]["region"], "east");
-    assert_eq!((&east["actual"], &east["forecast_low"]), (&Value::from("0"), &Value::from("0")));
+    assert_eq!(
+        (&east["actual"], &east["forecast_low"]),
+        (&Value::from("0"), &Value::from("0"))
+    );
     let json: Value = serde_json::from_str(&report(path, None, "json", &[])).unwrap();
     let total = &json["goals"][0]["total"];
     assert_eq!(total["forecast_low"], "50000");
