@@ -768,15 +768,18 @@ struct Buckets {
 }
 
 impl Buckets {
-    /// Room for every combination of keys, or `None` when their numbers overflow.
-    fn new(model: &Model, distinct: &[By]) -> Option<Buckets> {
+    /// Room for every combination of keys, or `None` when their numbers overflow. The
+    /// table is used when it is small, also against the `cells` to be summed (a goal of
+    /// a few cells in a plan of many reps would fill megabytes for nothing).
+    fn new(model: &Model, distinct: &[By], cells: usize) -> Option<Buckets> {
         let mut strides = Vec::with_capacity(distinct.len());
         let mut size = 1u64;
         for by in distinct {
             strides.push(size);
             size = size.checked_mul(u64::try_from(slots(model, *by)).ok()?)?;
         }
-        let table = if size <= 1 << 21 {
+        let small = size <= 1 << 21 && size <= (cells as u64).saturating_mul(8).max(1024);
+        let table = if small {
             vec![u32::MAX; usize::try_from(size).ok()?]
         } else {
             Vec::new()
@@ -873,7 +876,7 @@ fn group(
     let mut buckets = if with_progress {
         None
     } else {
-        Buckets::new(model, &distinct)
+        Buckets::new(model, &distinct, cells.alloc.cells.len())
     };
     for (i, cell) in cells.alloc.cells.iter().enumerate() {
         let coords = cells.alloc.coords(cell);
@@ -1703,4 +1706,79 @@ fn top_and_others(bars: Vec<Bar>, n: usize) -> Vec<Bar> {
     let mut out: Vec<Bar> = top.iter().filter_map(|&i| bars.get(i)).cloned().collect();
     out.push(others);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn day(d: u32) -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(2026, 1, d).unwrap()
+    }
+
+    /// Buckets found through the table and through the hash map hold the same sums.
+    #[test]
+    fn buckets_sum_the_same_through_the_table_and_the_map() {
+        let cells: [(Option<Key>, u32, &str); 5] = [
+            (Some(Key::Team(TeamId(1))), 1, "10.5"),
+            (None, 2, "3"),
+            (Some(Key::Team(TeamId(1))), 3, "0.25"),
+            (Some(Key::Team(TeamId(0))), 4, "7"),
+            (None, 5, "1.125"),
+        ];
+        let sums = |table: Vec<u32>| {
+            let mut b = Buckets {
+                strides: vec![1],
+                table,
+                map: FastMap::default(),
+                accs: Vec::new(),
+            };
+            for (key, d, value) in cells {
+                let period = Period {
+                    start: day(d),
+                    end: day(d),
+                };
+                b.add(&[key], Decimal::from_str(value).unwrap(), period, 2);
+            }
+            b.accs
+                .iter()
+                .map(|(k, acc)| {
+                    (
+                        k.clone(),
+                        acc.target.value().normalize().to_string(),
+                        acc.cells,
+                        acc.period,
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        let through_map = sums(Vec::new());
+        assert_eq!(through_map, sums(vec![u32::MAX; 3]));
+        let span = |a: u32, b: u32| {
+            Some(Period {
+                start: day(a),
+                end: day(b),
+            })
+        };
+        assert_eq!(
+            through_map,
+            vec![
+                (
+                    vec![Some(Key::Team(TeamId(1)))],
+                    "10.75".to_string(),
+                    2,
+                    span(1, 3)
+                ),
+                // 1.125 is finer than the places: added as a decimal, exactly.
+                (vec![None], "4.125".to_string(), 2, span(2, 5)),
+                (
+                    vec![Some(Key::Team(TeamId(0)))],
+                    "7".to_string(),
+                    1,
+                    span(4, 4)
+                ),
+            ]
+        );
+    }
 }
