@@ -53,7 +53,8 @@ fn month_number(date: NaiveDate) -> i64 {
 }
 
 /// A plan month that `period` overlaps: the rep's factor in it, the days of it inside
-/// `period`, and its days (within the plan period).
+/// `period`, and its days (within the plan period); a month wholly inside `period` has
+/// `days == of`.
 struct Covered {
     factor: Decimal,
     days: i64,
@@ -65,12 +66,26 @@ fn covered<'a>(
     factors: &'a [Decimal],
     period: &'a Period,
 ) -> impl Iterator<Item = Covered> + 'a {
-    model
-        .plan_months()
+    // The plan's months are in order: skip to the first that reaches into `period`
+    // and stop after the last, rather than testing every month (the walk asks for the
+    // capacity of every rep in every month it splits).
+    let months = model.plan_months();
+    let first = months.partition_point(|month| month.end < period.start);
+    months
         .iter()
         .zip(factors)
-        .filter(|(month, _)| month.overlaps(period))
+        .skip(first)
+        .take_while(|(month, _)| month.start <= period.end)
         .map(|(month, factor)| {
+            // Counting days is the costly part of a capacity, and most months lie wholly
+            // inside the period: those count as one day of one.
+            if period.contains(month) {
+                return Covered {
+                    factor: *factor,
+                    days: 1,
+                    of: 1,
+                };
+            }
             let overlap = Period {
                 start: month.start.max(period.start),
                 end: month.end.min(period.end),

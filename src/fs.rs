@@ -226,8 +226,18 @@ pub fn output_target(
     }
     // The folder must exist; its canonical form tells whether a linked folder on the way
     // leads elsewhere.
-    let folder = std::fs::canonicalize(folder_of(&target))
-        .map_err(|e| format!("cannot write {shown}: its folder: {e}"))?;
+    let folder = std::fs::canonicalize(folder_of(&target)).map_err(|e| {
+        let named = folder_of(&target).display();
+        if e.kind() == io::ErrorKind::NotFound {
+            format!(
+                "cannot write {shown}: the folder `{named}` does not exist; create it first, or name a file in an existing folder"
+            )
+        } else {
+            format!(
+                "cannot write {shown}: its folder `{named}`: {e}; check that the folder can be opened, or name a file elsewhere"
+            )
+        }
+    })?;
     let file_name = target
         .file_name()
         .ok_or_else(|| format!("{shown} does not name a file"))?;

@@ -612,13 +612,17 @@ fn report(args: &ReportArgs) -> Result<ExitCode, Fatal> {
         None => None,
     };
     let (errors, _) = planck::diagnostic::summary(&compilation.diagnostics);
-    let model = report::build(&compilation, &policy, by);
     let format = match args.format {
         ReportFormat::Text => Format::Text,
         ReportFormat::Markdown => Format::Markdown,
         ReportFormat::Html => Format::Html,
         ReportFormat::Csv => Format::Csv,
         ReportFormat::Json => Format::Json,
+    };
+    // The flat table of cells reads nothing of the roll-ups.
+    let model = match by {
+        None if format == Format::Csv => report::model::build_flat(&compilation, &policy),
+        by => report::build(&compilation, &policy, by),
     };
     let options = report::RenderOptions {
         color: format == Format::Text && args.output.is_none() && use_color(),

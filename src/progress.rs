@@ -65,9 +65,11 @@ impl Numbers {
         self.spread.root()
     }
 
-    /// The low end of the forecast range, forecast − band.
+    /// The low end of the forecast range: forecast − band, but never below the actuals.
+    /// Open deals can only add to what is booked (losing them all leaves the actuals),
+    /// so a band wider than the pipeline stops there rather than going negative.
     pub fn low(&self) -> Option<Decimal> {
-        self.forecast()?.checked_sub(self.band()?)
+        low_end(self.forecast()?, self.band()?, self.actual?)
     }
 
     /// The high end of the forecast range, forecast + band.
@@ -129,6 +131,12 @@ impl Numbers {
             None
         }
     }
+}
+
+/// The low end of a forecast range, `forecast − band` no lower than `actual`; `None`
+/// beyond the largest decimal.
+pub fn low_end(forecast: Decimal, band: Decimal, actual: Decimal) -> Option<Decimal> {
+    Some(forecast.checked_sub(band)?.max(actual))
 }
 
 /// Which progress number is beyond the largest decimal.

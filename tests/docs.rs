@@ -362,6 +362,21 @@ fn effective_capacity(checked: &Checked, name: &str) -> String {
 
 const CLAIMS: &[Claim] = &[
     Claim {
+        file: "docs/report.md",
+        block: "sales",
+        phrase: "It reports one warning, `low-coverage`",
+        actual: |c| {
+            let codes: Vec<&str> = c
+                .compilation
+                .diagnostics
+                .iter()
+                .map(|d| d.code.as_str())
+                .collect();
+            codes.join(",")
+        },
+        expected: "low-coverage",
+    },
+    Claim {
         file: "docs/language.md",
         block: "team",
         phrase: "so 50k + 75k + 4 × 100k = 525k in 2026",

@@ -438,6 +438,95 @@ fn text_from_the_plan_is_escaped_in_every_format() {
 }
 
 #[test]
+fn markdown_plan_text_makes_no_link_mention_or_issue_reference() {
+    let dir = tempfile::tempdir().unwrap();
+    let label = "see https://evil.example/a and WWW.evil.example, ask @octocat about #123 <i>x</i>";
+    write(
+        dir.path(),
+        "p.plan",
+        &CLEAN.replace("goal g \"目标\"", &format!("goal g \"{label}\"")),
+    );
+    let md = report(
+        dir.path().join("p.plan").to_str().unwrap(),
+        None,
+        "markdown",
+        &[],
+    );
+    for raw in ["https://", "WWW.evil", "@octocat", "#123", "<i>"] {
+        assert!(!md.contains(raw), "{raw} left as written:\n{md}");
+    }
+    assert!(
+        md.contains(
+            "## g — see https&#8203;://evil.example/a and WWW&#8203;.evil.example, \
+             ask @&#8203;octocat about \\#&#8203;123 &lt;i&gt;x&lt;/i&gt;\n"
+        ),
+        "{md}"
+    );
+    // A `#` before anything but a digit is only escaped.
+    assert_eq!(
+        planck::report::markdown::escape("#east @ www"),
+        "\\#east @&#8203; www"
+    );
+}
+
+/// One deal of 1M at 10 %: a pipeline of 100k with a band of ± 300k.
+const WIDE_BAND: &str = "plan \"p\" { period 2026  currency CNY  as_of 2026-06-30 }\nstrategy s \"s\"\ndimension region { east \"E\"  west \"W\" }\ngoal g \"G\" {\n  owner \"me\"\n  target 1M CNY\n  baseline 900k CNY in 2025\n  supports s\n  funnel f\n  split region { east 50%  west 50% }\n}\nfunnel f \"F\" {\n  deal_size 100k CNY\n  inflow 10 per month\n  stage lead \"L\" { convert 10%  dwell 10d }\n  stage won \"W\"\n}\ndeal d \"D\" { region east  stage lead  amount 1M CNY  close 2026-09-30 }\nactuals g {\n  2026-Q1 west 50k\n}\n";
+
+#[test]
+fn forecast_range_stops_at_the_actuals_in_compile_and_report() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "p.plan", WIDE_BAND);
+    let path = dir.path().join("p.plan");
+    let path = path.to_str().unwrap();
+    let compiled = compile(path, None);
+    let goal = &compiled["goals"][0];
+    // 150k − 300k would be −150k: losing the deal leaves the 50k booked.
+    assert_eq!(
+        (
+            &goal["forecast"],
+            &goal["forecast_low"],
+            &goal["forecast_high"]
+        ),
+        (
+            &Value::from("150000"),
+            &Value::from("50000"),
+            &Value::from("450000")
+        )
+    );
+    let east = &goal["allocations"][0];
+    assert_eq!(east["coords"]["region"], "east");
+    assert_eq!(
+        (&east["actual"], &east["forecast_low"]),
+        (&Value::from("0"), &Value::from("0"))
+    );
+    let json: Value = serde_json::from_str(&report(path, None, "json", &[])).unwrap();
+    let total = &json["goals"][0]["total"];
+    assert_eq!(total["forecast_low"], "50000");
+    let rows = &json["goals"][0]["rollups"][0]["rows"];
+    assert_eq!(rows[0]["members"][0]["name"], "east");
+    assert_eq!(rows[0]["forecast_low"], "0");
+    let text = report(path, None, "text", &[]);
+    assert!(text.contains("forecast\n150k (50k–450k)"), "{text}");
+    assert!(text.contains("      100k    0–400k      0.2×"), "{text}");
+}
+
+#[test]
+fn by_naming_a_dimension_twice_exits_2_with_a_help() {
+    let (code, out, err) = run(&[
+        "report",
+        "examples/quickstart.plan",
+        "--by",
+        "region,quarter,region",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(out.is_empty());
+    assert_eq!(
+        err,
+        "error: `--by region,quarter,region` names `region` twice; name each dimension once: `--by region,quarter`\n"
+    );
+}
+
+#[test]
 fn status_follows_pace_tolerance_and_the_forecast() {
     use planck::report::model::{Status, status};
     let d = |s: &str| Some(Decimal::from_str(s).unwrap());
@@ -489,6 +578,34 @@ fn output_file_is_written_atomically_and_inputs_are_refused() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("is a file this plan reads"), "{err}");
     assert_eq!(std::fs::read_to_string(&plan).unwrap(), CLEAN);
+}
+
+#[test]
+fn output_into_a_missing_folder_says_to_create_it_for_report_and_compile() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "p.plan", CLEAN);
+    let plan = dir.path().join("p.plan");
+    let plan = plan.to_str().unwrap();
+    let out = dir.path().join("nodir").join("x.html");
+    let out = out.to_str().unwrap();
+    let folder = dir.path().join("nodir");
+    for args in [
+        vec!["report", plan, "--format", "html", "-o", out],
+        vec!["compile", plan, "-o", out],
+    ] {
+        let (code, stdout, err) = run(&args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(stdout.is_empty());
+        assert_eq!(
+            err,
+            format!(
+                "error: cannot write {out}: the folder `{}` does not exist; create it first, or name a file in an existing folder\n",
+                folder.display()
+            ),
+            "{args:?}"
+        );
+        assert!(!folder.exists());
+    }
 }
 
 const CLEAN: &str = "plan \"p\" { period 2026  currency CNY }\nstrategy s \"s\"\ngoal g \"目标\" {\n  owner \"me\"\n  target 1M CNY\n  baseline 900k CNY in 2025\n  supports s\n  split quarter even\n}\n";

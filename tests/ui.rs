@@ -123,3 +123,23 @@ fn json_columns_count_characters() {
         Some(true)
     );
 }
+
+#[test]
+fn help_lines_wrap_between_words_and_never_inside_a_date() {
+    let c = compile("missing-period.plan");
+    let whole = "2026-04-01..2027-03-31`";
+    for width in 40..=100 {
+        let rendered = planck::emit::human::render_width(&c.sources, &c.diagnostics, false, width);
+        let help: String = rendered
+            .lines()
+            .skip_while(|l| !l.contains("help:"))
+            .map(|l| l.trim_start_matches([' ', '│']).trim_end())
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(help.contains(whole), "width {width}:\n{rendered}");
+        assert!(
+            !help.lines().any(|l| l.ends_with('-')),
+            "width {width}: a line ends at a hyphen:\n{rendered}"
+        );
+    }
+}

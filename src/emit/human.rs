@@ -433,13 +433,26 @@ fn short_line(
 /// diagnostics of each code are drawn in full, the rest in one line each, and a note at
 /// the end says how many were shortened.
 pub fn render(sources: &Sources, diagnostics: &[Diagnostic], color: bool) -> String {
+    render_width(sources, diagnostics, color, 100)
+}
+
+/// [`render`] within `width` columns. Lines are wrapped only between words: a word is
+/// never cut at its hyphens, so a date (`2026-03-31`) or a code (`over-capacity`) stays
+/// on one line.
+pub fn render_width(
+    sources: &Sources,
+    diagnostics: &[Diagnostic],
+    color: bool,
+    width: usize,
+) -> String {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
     };
     let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(100)
+        .with_width(width)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
         .with_links(false)
         .with_context_lines(CONTEXT_LINES);
     let mut out = String::new();

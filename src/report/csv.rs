@@ -13,8 +13,13 @@ use std::io::Write;
 
 /// A text field as CSV: neutralised if a spreadsheet would run it, quoted if needed.
 pub fn field(text: &str) -> Cow<'_, str> {
-    let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    let quote = text.contains([',', '"', '\n', '\r']);
+    let risky = matches!(
+        text.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    );
+    let quote = text
+        .bytes()
+        .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'));
     if !risky && !quote {
         return Cow::Borrowed(text);
     }
@@ -63,7 +68,7 @@ pub fn write(report: &Report<'_>, bom: bool, out: &mut dyn Write) -> std::io::Re
     let mut buf = [0u8; 64];
     // Cells come in runs of the same period: its two dates are written once per run.
     let mut dates: Option<(Period, String)> = None;
-    for row in report.flat_rows() {
+    report.for_each_flat_row(|row| {
         line.clear();
         line.push_str(&field(row.goal));
         for m in &row.members {
@@ -90,7 +95,7 @@ pub fn write(report: &Report<'_>, bom: bool, out: &mut dyn Write) -> std::io::Re
             number(&mut line, v, &mut buf);
         }
         line.push_str("\r\n");
-        w.write_all(line.as_bytes())?;
-    }
+        w.write_all(line.as_bytes())
+    })?;
     w.flush()
 }

@@ -12,16 +12,51 @@ pub const OPEN_ROWS: usize = 12;
 /// Rows written per table.
 pub const MAX_ROWS: usize = 200;
 
+/// An invisible zero-width space, as an entity: put inside `@name`, `#123`, `https://`
+/// and `www.`, it keeps GitHub from turning plan text into a mention, a reference to an
+/// issue or a link, while the text reads the same.
+const BREAK: &str = "&#8203;";
+
 /// Text from the plan as inline Markdown: HTML characters as entities, Markdown
-/// punctuation escaped, control characters and line breaks shown escaped.
+/// punctuation escaped, control characters and line breaks shown escaped, and mentions
+/// (`@name`), issue references (`#123`) and bare links (`https://…`, `www.…`) broken
+/// by an invisible space, so a label can neither format, nor notify anyone, nor link.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let next = chars.peek().map(|&(_, n)| n);
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '~' | '!' | '$' => {
+            '@' => {
+                out.push('@');
+                out.push_str(BREAK);
+            }
+            '#' => {
+                out.push_str("\\#");
+                if next.is_some_and(|n| n.is_ascii_digit()) {
+                    out.push_str(BREAK);
+                }
+            }
+            // `scheme://` and `www.` : the break goes before the `:` or the dot.
+            ':' if text.get(i + 1..).is_some_and(|rest| rest.starts_with("//")) => {
+                out.push_str(BREAK);
+                out.push(':');
+            }
+            '.' if text.get(..i).is_some_and(|before| {
+                before
+                    .get(before.len().saturating_sub(3)..)
+                    .is_some_and(|w| w.eq_ignore_ascii_case("www"))
+            }) =>
+            {
+                out.push_str(BREAK);
+                out.push('.');
+            }
+            // Plan text never starts a line (it follows a heading's `#`, a table's `|`,
+            // a word), so only inline punctuation is escaped.
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '!' | '$' => {
                 out.push('\\');
                 out.push(c);
             }

@@ -102,9 +102,20 @@ pub fn parse_by(model: &Model, names: &[String]) -> Result<Vec<By>, String> {
             );
             return Err(format!("`--by {name}`: no dimension named `{name}`{hint}"));
         };
-        if !out.contains(&by) {
-            out.push(by);
+        if out.contains(&by) {
+            let mut once: Vec<&str> = Vec::new();
+            for n in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+                if !once.contains(&n) {
+                    once.push(n);
+                }
+            }
+            return Err(format!(
+                "`--by {}` names `{name}` twice; name each dimension once: `--by {}`",
+                names.join(","),
+                once.join(",")
+            ));
         }
+        out.push(by);
     }
     if out.is_empty() {
         return Err("`--by` needs at least one dimension, e.g. `--by region,quarter`".into());
@@ -456,11 +467,73 @@ fn add(a: Option<Decimal>, b: Option<Decimal>) -> Option<Decimal> {
     a?.checked_add(b?)
 }
 
+/// An exact sum of cell values. Cells are multiples of their goal's rounding unit, so
+/// each is an integer number of `10^-places`: those are added as integers, which costs a
+/// fraction of a decimal addition, and anything else (a value of a finer scale) as a
+/// decimal. Millions of cells are summed this way once per roll-up.
+#[derive(Debug, Clone, Copy)]
+struct Sum {
+    units: i128,
+    places: u32,
+    rest: Decimal,
+}
+
+impl Sum {
+    fn new(places: u32) -> Sum {
+        Sum {
+            units: 0,
+            places,
+            rest: Decimal::ZERO,
+        }
+    }
+
+    #[inline]
+    fn add(&mut self, value: Decimal) {
+        let scale = value.scale();
+        if scale == self.places
+            && let Some(units) = self.units.checked_add(value.mantissa())
+        {
+            self.units = units;
+            return;
+        }
+        if scale < self.places
+            && let Some(units) = 10i128
+                .checked_pow(self.places - scale)
+                .and_then(|f| value.mantissa().checked_mul(f))
+                .and_then(|v| self.units.checked_add(v))
+        {
+            self.units = units;
+            return;
+        }
+        self.rest = self.rest.checked_add(value).unwrap_or(self.rest);
+    }
+
+    /// Add another sum of the same places.
+    fn merge(&mut self, other: &Sum) {
+        match self.units.checked_add(other.units) {
+            Some(units) if self.places == other.places => self.units = units,
+            _ => self.rest = self.rest.checked_add(other.value()).unwrap_or(self.rest),
+        }
+        if !other.rest.is_zero() {
+            self.rest = self.rest.checked_add(other.rest).unwrap_or(self.rest);
+        }
+    }
+
+    /// The sum. It fits a decimal: a goal's cells sum to its target, which is below
+    /// 10^28 rounding units.
+    fn value(&self) -> Decimal {
+        Decimal::try_from_i128_with_scale(self.units, self.places)
+            .ok()
+            .and_then(|d| d.checked_add(self.rest))
+            .unwrap_or(self.rest)
+    }
+}
+
 /// Sums over a group of cells. Amounts are the sums of the cells' numbers as `compile`
 /// prints them (rounded to the goal's places), so a group equals the sum of its cells.
 #[derive(Debug, Clone)]
 struct Acc {
-    target: Decimal,
+    target: Sum,
     actual: Option<Decimal>,
     expected: Option<Decimal>,
     pipeline: Option<Decimal>,
@@ -471,10 +544,10 @@ struct Acc {
 }
 
 impl Acc {
-    fn new(progress: bool) -> Acc {
+    fn new(places: u32, progress: bool) -> Acc {
         let zero = progress.then_some(Decimal::ZERO);
         Acc {
-            target: Decimal::ZERO,
+            target: Sum::new(places),
             actual: zero,
             expected: zero,
             pipeline: zero,
@@ -486,7 +559,7 @@ impl Acc {
     }
 
     fn add_cell(&mut self, value: Decimal, period: Period, cell: Option<(&Numbers, &ProgressOut)>) {
-        self.target = self.target.checked_add(value).unwrap_or(self.target);
+        self.target.add(value);
         self.cells += 1;
         self.period = Some(match self.period {
             None => period,
@@ -505,14 +578,29 @@ impl Acc {
         }
     }
 
+    /// Add a group of cells without progress (target, period and count only): integer
+    /// sums, so the order groups are added in cannot change a digit.
+    fn merge_targets(&mut self, other: &Acc) {
+        self.target.merge(&other.target);
+        self.cells += other.cells;
+        self.period = match (self.period, other.period) {
+            (Some(p), Some(q)) => Some(Period {
+                start: p.start.min(q.start),
+                end: p.end.max(q.end),
+            }),
+            (p, q) => p.or(q),
+        };
+    }
+
     fn figures(&self, places: u32, policy: &Policy) -> Figures {
+        let target = self.target.value();
         let progress = self.actual.is_some().then(|| {
             let band = self.band_squared.and_then(|s| s.sqrt());
             let round = |v: Option<Decimal>| v.map(|v| Dec(v.round_dp(places)));
-            let attainment = (!self.target.is_zero())
-                .then(|| self.actual?.checked_div(self.target))
+            let attainment = (!target.is_zero())
+                .then(|| self.actual?.checked_div(target))
                 .flatten();
-            let remaining = self.actual.and_then(|a| self.target.checked_sub(a));
+            let remaining = self.actual.and_then(|a| target.checked_sub(a));
             let coverage = remaining
                 .filter(|r| *r > Decimal::ZERO)
                 .and_then(|r| self.pipeline?.checked_div(r));
@@ -521,7 +609,12 @@ impl Acc {
                 expected_to_date: round(self.expected),
                 attainment: attainment.map(|a| Dec(a.round_dp(RATIO_PLACES))),
                 forecast: round(self.forecast),
-                forecast_low: round(self.forecast.zip(band).and_then(|(f, b)| f.checked_sub(b))),
+                forecast_low: round(
+                    self.forecast
+                        .zip(band)
+                        .zip(self.actual)
+                        .and_then(|((f, b), a)| crate::progress::low_end(f, b, a)),
+                ),
                 forecast_high: round(self.forecast.zip(band).and_then(|(f, b)| f.checked_add(b))),
                 coverage: coverage.map(|c| Dec(c.round_dp(RATIO_PLACES))),
             }
@@ -535,7 +628,7 @@ impl Acc {
             )
         });
         Figures {
-            target: Dec(self.target),
+            target: Dec(target),
             pipeline: self.pipeline.map(|p| Dec(p.round_dp(places))),
             progress,
             status,
@@ -548,61 +641,189 @@ type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<crate::alloc::I
 /// The groups of one grouping as they are summed: a group is found by a dense index
 /// when the grouping has one dimension (a member's, rep's, slice's or team's number),
 /// else by a hash of its key, after a check of the last cell's group.
-#[derive(Default)]
 struct Groups {
+    /// The grouping's dimensions, as indices into the distinct dimensions of all the
+    /// groupings (whose keys are found once per cell).
+    by: Vec<usize>,
+    /// Dropped when some cell lies in no single slice of one of its time dimensions.
+    whole: bool,
+    dropped: bool,
+    places: u32,
+    with_progress: bool,
     accs: Vec<(Vec<Option<Key>>, Acc)>,
-    dense: Vec<usize>,
+    dense: Vec<u32>,
     map: FastMap<Vec<Option<Key>>, usize>,
     last: Option<usize>,
 }
 
 impl Groups {
-    fn find(&mut self, key: &[Option<Key>], with_progress: bool) -> Option<&mut Acc> {
-        let index = match key {
-            [one] => {
-                let slot = match one {
-                    None => 0,
-                    Some(Key::Team(t)) => 1 + t.index(),
-                    Some(Key::Member(MemberRef::User(_, m))) => 1 + m.index(),
-                    Some(Key::Member(MemberRef::Rep(r))) => 1 + r.index(),
-                    Some(Key::Member(MemberRef::Time(_, i))) => 1 + i,
-                };
-                if self.dense.len() <= slot {
-                    self.dense.resize(slot + 1, usize::MAX);
-                }
-                let found = self.dense.get(slot).copied().unwrap_or(usize::MAX);
-                if found == usize::MAX {
-                    let new = self.accs.len();
-                    self.accs.push((key.to_vec(), Acc::new(with_progress)));
-                    if let Some(d) = self.dense.get_mut(slot) {
-                        *d = new;
-                    }
-                    new
-                } else {
-                    found
-                }
+    fn push(&mut self, key: &[Option<Key>]) -> usize {
+        self.accs
+            .push((key.to_vec(), Acc::new(self.places, self.with_progress)));
+        self.accs.len() - 1
+    }
+
+    /// The group of a cell (or bucket) with `keys` on the distinct dimensions (`is_time`
+    /// for each); `None` once the grouping is dropped. `key` is room for a key of several
+    /// dimensions.
+    fn of(
+        &mut self,
+        keys: &[Option<Key>],
+        is_time: &[bool],
+        key: &mut Vec<Option<Key>>,
+    ) -> Option<&mut Acc> {
+        if self.dropped {
+            return None;
+        }
+        let lost = self
+            .by
+            .iter()
+            .any(|&b| keys.get(b).is_some_and(Option::is_none) && is_time.get(b) == Some(&true));
+        if self.whole && lost {
+            self.dropped = true;
+            return None;
+        }
+        match self.by.as_slice() {
+            [one] => self.dense(keys.get(*one).copied().flatten()),
+            many => {
+                key.clear();
+                key.extend(many.iter().map(|&b| keys.get(b).copied().flatten()));
+                self.hashed(key)
             }
+        }
+    }
+
+    /// The group of a one-dimension key, by its member's (or team's) number.
+    fn dense(&mut self, one: Option<Key>) -> Option<&mut Acc> {
+        let slot = slot_of(one);
+        let index = match self.dense.get(slot) {
+            Some(&i) if i != u32::MAX => i as usize,
             _ => {
-                let same = self
-                    .last
-                    .and_then(|l| self.accs.get(l))
-                    .is_some_and(|(k, _)| k.as_slice() == key);
-                match (same, self.last) {
-                    (true, Some(l)) => l,
-                    _ => match self.map.get(key) {
-                        Some(&i) => i,
-                        None => {
-                            let new = self.accs.len();
-                            self.accs.push((key.to_vec(), Acc::new(with_progress)));
-                            self.map.insert(key.to_vec(), new);
-                            new
-                        }
-                    },
+                if self.dense.len() <= slot {
+                    self.dense.resize(slot + 1, u32::MAX);
                 }
+                let new = self.push(&[one]);
+                if let Some(d) = self.dense.get_mut(slot) {
+                    *d = u32::try_from(new).unwrap_or(u32::MAX);
+                }
+                new
             }
+        };
+        self.accs.get_mut(index).map(|(_, acc)| acc)
+    }
+
+    /// The group of a key of several dimensions.
+    fn hashed(&mut self, key: &[Option<Key>]) -> Option<&mut Acc> {
+        let same = self
+            .last
+            .and_then(|l| self.accs.get(l))
+            .is_some_and(|(k, _)| k.as_slice() == key);
+        let index = match (same, self.last) {
+            (true, Some(l)) => l,
+            _ => match self.map.get(key) {
+                Some(&i) => i,
+                None => {
+                    let new = self.push(key);
+                    self.map.insert(key.to_vec(), new);
+                    new
+                }
+            },
         };
         self.last = Some(index);
         self.accs.get_mut(index).map(|(_, acc)| acc)
+    }
+}
+
+/// A key's number among the keys of its dimension: 0 for none, else one more than its
+/// member's (or team's) index.
+fn slot_of(key: Option<Key>) -> usize {
+    match key {
+        None => 0,
+        Some(Key::Team(t)) => 1 + t.index(),
+        Some(Key::Member(MemberRef::User(_, m))) => 1 + m.index(),
+        Some(Key::Member(MemberRef::Rep(r))) => 1 + r.index(),
+        Some(Key::Member(MemberRef::Time(_, i))) => 1 + i,
+    }
+}
+
+/// How many numbers [`slot_of`] gives the keys of `by`.
+fn slots(model: &Model, by: By) -> usize {
+    1 + match by {
+        By::Team => model.teams.len(),
+        By::Dim(DimRef::User(d)) => model.dimension(d).map_or(0, |d| d.members.len()),
+        By::Dim(DimRef::Rep) => model.reps.len(),
+        By::Dim(DimRef::Time(t)) => model.slices(t).len(),
+    }
+}
+
+/// Cells with the same key on every dimension grouped by, summed once: a goal of
+/// millions of cells has far fewer such buckets (a rep's cells differ only in product
+/// and month), and each grouping then adds up buckets instead of cells. A bucket is
+/// found by its keys' numbers in mixed radix, in a table when there are few enough.
+struct Buckets {
+    strides: Vec<u64>,
+    table: Vec<u32>,
+    map: FastMap<u64, u32>,
+    accs: Vec<(Vec<Option<Key>>, Acc)>,
+}
+
+impl Buckets {
+    /// Room for every combination of keys, or `None` when their numbers overflow. The
+    /// table is used when it is small, also against the `cells` to be summed (a goal of
+    /// a few cells in a plan of many reps would fill megabytes for nothing).
+    fn new(model: &Model, distinct: &[By], cells: usize) -> Option<Buckets> {
+        let mut strides = Vec::with_capacity(distinct.len());
+        let mut size = 1u64;
+        for by in distinct {
+            strides.push(size);
+            size = size.checked_mul(u64::try_from(slots(model, *by)).ok()?)?;
+        }
+        let small = size <= 1 << 21 && size <= (cells as u64).saturating_mul(8).max(1024);
+        let table = if small {
+            vec![u32::MAX; usize::try_from(size).ok()?]
+        } else {
+            Vec::new()
+        };
+        Some(Buckets {
+            strides,
+            table,
+            map: FastMap::default(),
+            accs: Vec::new(),
+        })
+    }
+
+    fn add(&mut self, keys: &[Option<Key>], value: Decimal, period: Period, places: u32) {
+        let code: u64 = keys
+            .iter()
+            .zip(&self.strides)
+            .map(|(k, s)| slot_of(*k) as u64 * s)
+            .sum();
+        let found = if self.table.is_empty() {
+            self.map.get(&code).copied()
+        } else {
+            self.table
+                .get(code as usize)
+                .copied()
+                .filter(|&i| i != u32::MAX)
+        };
+        let index = match found {
+            Some(i) => i as usize,
+            None => {
+                let new = self.accs.len();
+                self.accs.push((keys.to_vec(), Acc::new(places, false)));
+                let n = u32::try_from(new).unwrap_or(u32::MAX);
+                match self.table.get_mut(code as usize) {
+                    Some(slot) => *slot = n,
+                    None => {
+                        self.map.insert(code, n);
+                    }
+                }
+                new
+            }
+        };
+        if let Some((_, acc)) = self.accs.get_mut(index) {
+            acc.add_cell(value, period, None);
+        }
     }
 }
 
@@ -618,38 +839,78 @@ fn group(
 ) -> Vec<Option<Vec<Row>>> {
     let places = cells.alloc.unit.normalize().scale();
     let with_progress = cells.progress.is_some();
-    let mut states: Vec<Option<Groups>> =
-        groupings.iter().map(|_| Some(Groups::default())).collect();
+    // Each dimension grouped by is looked up once per cell, however many groupings
+    // hold it.
+    let mut distinct: Vec<By> = Vec::new();
+    let mut states: Vec<Groups> = groupings
+        .iter()
+        .map(|(by, whole)| Groups {
+            by: by
+                .iter()
+                .map(|b| match distinct.iter().position(|d| d == b) {
+                    Some(i) => i,
+                    None => {
+                        distinct.push(*b);
+                        distinct.len() - 1
+                    }
+                })
+                .collect(),
+            whole: *whole,
+            dropped: false,
+            places,
+            with_progress,
+            accs: Vec::new(),
+            dense: Vec::new(),
+            map: FastMap::default(),
+            last: None,
+        })
+        .collect();
+    let is_time: Vec<bool> = distinct
+        .iter()
+        .map(|b| matches!(b, By::Dim(DimRef::Time(_))))
+        .collect();
+    let mut keys: Vec<Option<Key>> = vec![None; distinct.len()];
     let mut key: Vec<Option<Key>> = Vec::new();
+    // Without progress a group is only a sum of targets: sum the cells into buckets
+    // first, then the buckets into groups.
+    let mut buckets = if with_progress {
+        None
+    } else {
+        Buckets::new(model, &distinct, cells.alloc.cells.len())
+    };
     for (i, cell) in cells.alloc.cells.iter().enumerate() {
         let coords = cells.alloc.coords(cell);
+        for (k, by) in keys.iter_mut().zip(&distinct) {
+            *k = key_of(model, *by, coords, &cell.period);
+        }
+        if let Some(b) = &mut buckets {
+            b.add(&keys, cell.value, cell.period, places);
+            continue;
+        }
         let numbers = cells.progress.and_then(|p| p.cells.get(i));
         let out = numbers.map(|n| progress_out(n, cell.value, places));
-        for ((by, whole), state) in groupings.iter().zip(states.iter_mut()) {
-            let Some(groups) = state else {
-                continue;
-            };
-            key.clear();
-            let mut lost = false;
-            for b in by {
-                let k = key_of(model, *b, coords, &cell.period);
-                lost |= k.is_none() && matches!(b, By::Dim(DimRef::Time(_)));
-                key.push(k);
-            }
-            if *whole && lost {
-                *state = None;
-                continue;
-            }
-            if let Some(acc) = groups.find(&key, with_progress) {
-                acc.add_cell(cell.value, cell.period, numbers.zip(out.as_ref()));
+        let progress = numbers.zip(out.as_ref());
+        for groups in states.iter_mut() {
+            if let Some(acc) = groups.of(&keys, &is_time, &mut key) {
+                acc.add_cell(cell.value, cell.period, progress);
             }
         }
     }
-    let maps = states.into_iter().map(|s| s.map(|g| g.accs));
-    maps.into_iter()
+    for (keys, bucket) in buckets.iter().flat_map(|b| &b.accs) {
+        for groups in states.iter_mut() {
+            if let Some(acc) = groups.of(keys, &is_time, &mut key) {
+                acc.merge_targets(bucket);
+            }
+        }
+    }
+    states
+        .into_iter()
         .zip(groupings)
-        .map(|(map, (by, _))| {
-            let mut rows: Vec<(Vec<Option<Key>>, Acc)> = map?;
+        .map(|(groups, (by, _))| {
+            if groups.dropped {
+                return None;
+            }
+            let mut rows = groups.accs;
             rows.sort_by_cached_key(|(k, _)| {
                 k.iter().map(|k| (k.is_none(), *k)).collect::<Vec<_>>()
             });
@@ -859,7 +1120,7 @@ fn sum_tree(alloc: &GoalAllocation, nodes: &[Vec<MemberRef>]) -> Vec<Decimal> {
             by_last.add(*last, i);
         }
     }
-    let mut sums = vec![Decimal::ZERO; nodes.len()];
+    let mut sums = vec![Sum::new(alloc.unit.normalize().scale()); nodes.len()];
     for cell in &alloc.cells {
         let coords = alloc.coords(cell);
         for m in coords {
@@ -871,12 +1132,12 @@ fn sum_tree(alloc: &GoalAllocation, nodes: &[Vec<MemberRef>]) -> Vec<Decimal> {
                     .get(i)
                     .is_some_and(|p| p.iter().all(|pm| coords.contains(pm)));
                 if fits && let Some(sum) = sums.get_mut(i) {
-                    *sum = sum.checked_add(cell.value).unwrap_or(*sum);
+                    sum.add(cell.value);
                 }
             }
         }
     }
-    sums
+    sums.iter().map(Sum::value).collect()
 }
 
 fn fill_tree(splits: &mut [TreeSplit], sums: &[Decimal]) {
@@ -932,6 +1193,22 @@ fn owner_name(model: &Model, owner: &Option<Owner>) -> Option<String> {
 
 /// Build the report of a compilation. `by` replaces the default roll-ups.
 pub fn build<'m>(c: &'m Compilation, policy: &Policy, by: Option<Vec<By>>) -> Report<'m> {
+    build_with(c, policy, by, true)
+}
+
+/// Build only what the flat table of cells reads (the CSV report without `--by`): the
+/// goals' totals, cells and columns, without roll-ups, trees or rep tables, which would
+/// each take a pass over every cell.
+pub fn build_flat<'m>(c: &'m Compilation, policy: &Policy) -> Report<'m> {
+    build_with(c, policy, None, false)
+}
+
+fn build_with<'m>(
+    c: &'m Compilation,
+    policy: &Policy,
+    by: Option<Vec<By>>,
+    rollups: bool,
+) -> Report<'m> {
     let model = &c.model;
     let mut columns: Vec<DimRef> = Vec::new();
     let mut goals = Vec::new();
@@ -990,7 +1267,13 @@ pub fn build<'m>(c: &'m Compilation, policy: &Policy, by: Option<Vec<By>>) -> Re
                 }),
             timeline: Vec::new(),
         };
-        if let Some(alloc) = alloc {
+        if let Some(alloc) = alloc.filter(|_| !rollups) {
+            cells.push(GoalCells {
+                goal,
+                alloc,
+                progress,
+            });
+        } else if let Some(alloc) = alloc {
             let goal_cells = GoalCells {
                 goal,
                 alloc,
@@ -1266,60 +1549,69 @@ fn pipeline_report<'m>(c: &'m Compilation) -> PipelineReport<'m> {
 }
 
 impl<'m> Report<'m> {
-    /// The rows of the flat table: every cell of every allocated goal, or with `--by`
-    /// the groups of each goal.
-    pub fn flat_rows(&self) -> Box<dyn Iterator<Item = FlatRow<'_>> + '_> {
-        let model = self.model;
-        let columns = &self.columns;
+    /// Call `f` with each row of the flat table: every cell of every allocated goal, or
+    /// with `--by` the groups of each goal. One row is filled in place for all of them,
+    /// so millions of cells cost no allocation each.
+    pub fn for_each_flat_row<E>(
+        &self,
+        mut f: impl FnMut(&FlatRow<'_>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let mut row = FlatRow {
+            goal: "",
+            members: Vec::new(),
+            period: None,
+            target: Decimal::ZERO,
+            actual: None,
+            expected: None,
+            forecast: None,
+        };
         if self.by.is_some() {
-            let rows = self.goals.iter().flat_map(move |g| {
-                g.rollups.iter().flat_map(move |r| {
-                    r.rows.iter().map(move |row| FlatRow {
-                        goal: g.name,
-                        members: row.members.iter().map(|m| m.name.as_deref()).collect(),
-                        period: row.period.map(|p| p.0),
-                        target: row.figures.target.0,
-                        actual: row.figures.actual(),
-                        expected: row.figures.expected(),
-                        forecast: row.figures.forecast(),
-                    })
-                })
-            });
-            return Box::new(rows);
+            for g in &self.goals {
+                for r in g.rollups.iter().flat_map(|r| &r.rows) {
+                    row.goal = g.name;
+                    row.members.clear();
+                    row.members
+                        .extend(r.members.iter().map(|m| m.name.as_deref()));
+                    row.period = r.period.map(|p| p.0);
+                    row.target = r.figures.target.0;
+                    row.actual = r.figures.actual();
+                    row.expected = r.figures.expected();
+                    row.forecast = r.figures.forecast();
+                    f(&row)?;
+                }
+            }
+            return Ok(());
         }
-        let rows = self.cells.iter().flat_map(move |gc| {
+        for gc in &self.cells {
             let places = gc.alloc.unit.normalize().scale();
-            gc.alloc.cells.iter().enumerate().map(move |(i, cell)| {
+            row.goal = &gc.goal.name;
+            for (i, cell) in gc.alloc.cells.iter().enumerate() {
                 let coords = gc.alloc.coords(cell);
                 let out = gc
                     .progress
                     .and_then(|p| p.cells.get(i))
                     .map(|n| progress_out(n, cell.value, places));
-                FlatRow {
-                    goal: &gc.goal.name,
-                    // A cell names a member only of the dimensions it was split on; it
-                    // is not put into time slices it was not split by.
-                    members: columns
-                        .iter()
-                        .map(|d| {
-                            let m = coords.iter().find(|m| match (m, d) {
-                                (MemberRef::User(md, _), DimRef::User(dd)) => md == dd,
-                                (MemberRef::Rep(_), DimRef::Rep) => true,
-                                (MemberRef::Time(mt, _), DimRef::Time(dt)) => mt == dt,
-                                _ => false,
-                            })?;
-                            member_names(model, *m).map(|(n, _)| n)
-                        })
-                        .collect(),
-                    period: Some(cell.period),
-                    target: cell.value,
-                    actual: out.as_ref().and_then(|o| o.actual.map(|d| d.0)),
-                    expected: out.as_ref().and_then(|o| o.expected_to_date.map(|d| d.0)),
-                    forecast: out.as_ref().and_then(|o| o.forecast.map(|d| d.0)),
-                }
-            })
-        });
-        Box::new(rows)
+                // A cell names a member only of the dimensions it was split on; it is
+                // not put into time slices it was not split by.
+                row.members.clear();
+                row.members.extend(self.columns.iter().map(|d| {
+                    let m = coords.iter().find(|m| match (m, d) {
+                        (MemberRef::User(md, _), DimRef::User(dd)) => md == dd,
+                        (MemberRef::Rep(_), DimRef::Rep) => true,
+                        (MemberRef::Time(mt, _), DimRef::Time(dt)) => mt == dt,
+                        _ => false,
+                    })?;
+                    member_names(self.model, *m).map(|(n, _)| n)
+                }));
+                row.period = Some(cell.period);
+                row.target = cell.value;
+                row.actual = out.as_ref().and_then(|o| o.actual.map(|d| d.0));
+                row.expected = out.as_ref().and_then(|o| o.expected_to_date.map(|d| d.0));
+                row.forecast = out.as_ref().and_then(|o| o.forecast.map(|d| d.0));
+                f(&row)?;
+            }
+        }
+        Ok(())
     }
 
     /// The name of each flat-table dimension column: those of `--by`, else every
@@ -1412,4 +1704,79 @@ fn top_and_others(bars: Vec<Bar>, n: usize) -> Vec<Bar> {
     let mut out: Vec<Bar> = top.iter().filter_map(|&i| bars.get(i)).cloned().collect();
     out.push(others);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn day(d: u32) -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(2026, 1, d).unwrap()
+    }
+
+    /// Buckets found through the table and through the hash map hold the same sums.
+    #[test]
+    fn buckets_sum_the_same_through_the_table_and_the_map() {
+        let cells: [(Option<Key>, u32, &str); 5] = [
+            (Some(Key::Team(TeamId(1))), 1, "10.5"),
+            (None, 2, "3"),
+            (Some(Key::Team(TeamId(1))), 3, "0.25"),
+            (Some(Key::Team(TeamId(0))), 4, "7"),
+            (None, 5, "1.125"),
+        ];
+        let sums = |table: Vec<u32>| {
+            let mut b = Buckets {
+                strides: vec![1],
+                table,
+                map: FastMap::default(),
+                accs: Vec::new(),
+            };
+            for (key, d, value) in cells {
+                let period = Period {
+                    start: day(d),
+                    end: day(d),
+                };
+                b.add(&[key], Decimal::from_str(value).unwrap(), period, 2);
+            }
+            b.accs
+                .iter()
+                .map(|(k, acc)| {
+                    (
+                        k.clone(),
+                        acc.target.value().normalize().to_string(),
+                        acc.cells,
+                        acc.period,
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        let through_map = sums(Vec::new());
+        assert_eq!(through_map, sums(vec![u32::MAX; 3]));
+        let span = |a: u32, b: u32| {
+            Some(Period {
+                start: day(a),
+                end: day(b),
+            })
+        };
+        assert_eq!(
+            through_map,
+            vec![
+                (
+                    vec![Some(Key::Team(TeamId(1)))],
+                    "10.75".to_string(),
+                    2,
+                    span(1, 3)
+                ),
+                // 1.125 is finer than the places: added as a decimal, exactly.
+                (vec![None], "4.125".to_string(), 2, span(2, 5)),
+                (
+                    vec![Some(Key::Team(TeamId(0)))],
+                    "7".to_string(),
+                    1,
+                    span(4, 4)
+                ),
+            ]
+        );
+    }
 }
