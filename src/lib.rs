@@ -46,6 +46,7 @@ pub mod explain;
 pub mod fmt;
 pub mod fmt_num;
 pub mod fs;
+pub mod hash;
 pub mod init;
 pub mod lsp;
 pub mod model;

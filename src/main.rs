@@ -678,8 +678,8 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Fatal> {
     let mut seen = HashSet::new();
     let (mut errors, mut warnings, mut n_files) = (0usize, 0usize, 0usize);
     let color = use_color();
-    for root in &roots {
-        let compilation = compile_root(
+    for (i, root) in roots.iter().enumerate() {
+        let mut compilation = compile_root(
             root,
             &cwd,
             explicit_config.as_ref(),
@@ -689,8 +689,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Fatal> {
         .compilation;
         n_files += compilation.files.len();
         // A file included by two roots would report its problems twice.
-        let fresh: Vec<Diagnostic> = compilation
-            .diagnostics
+        let fresh: Vec<Diagnostic> = std::mem::take(&mut compilation.diagnostics)
             .into_iter()
             .filter(|d| {
                 let file = compilation
@@ -713,7 +712,12 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Fatal> {
             Format::Json => json_diagnostics
                 .extend(emit::json::report(&compilation.sources, &fresh).diagnostics),
             Format::Github => github.push_str(&emit::github::render(&compilation.sources, &fresh)),
-            Format::Sarif => compilations.push((compilation.sources, fresh)),
+            Format::Sarif => compilations.push((std::mem::take(&mut compilation.sources), fresh)),
+        }
+        if i + 1 == roots.len() {
+            // The process ends after this output: freeing a large plan's model item by
+            // item would only delay the exit.
+            std::mem::forget(compilation);
         }
     }
 

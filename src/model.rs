@@ -6,11 +6,11 @@
 //! types so the model can change without breaking a JSON contract.
 
 use crate::diagnostic::Code;
+use crate::hash::{Map, Set};
 use crate::period::{Period, Slice, TimeDim};
 use crate::source::Span;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use std::collections::HashMap;
 
 macro_rules! id {
     ($($name:ident),*) => {$(
@@ -56,12 +56,12 @@ pub struct Model {
     pub deals: Vec<Box<Deal>>,
     pub actuals: Vec<Actuals>,
     /// The dimensions some rep has a coordinate on (through its team or itself).
-    pub rep_dimensions: std::collections::HashSet<DimId>,
+    pub rep_dimensions: Set<DimId>,
     /// Every rep, ordered by team name and then as written in the team: the order of
     /// `split rep … even` and `by capacity`, so that it does not depend on file order.
     pub rep_order: Vec<RepId>,
     /// The reps with each coordinate, in `rep_order` (see [`Model::index_reps`]).
-    pub reps_at: HashMap<(DimId, MemberId), Vec<RepId>>,
+    pub reps_at: Map<(DimId, MemberId), Vec<RepId>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -107,7 +107,7 @@ impl Model {
             .iter()
             .flat_map(|r| r.coords.iter().map(|c| c.dim))
             .collect();
-        let mut reps_at: HashMap<(DimId, MemberId), Vec<RepId>> = HashMap::new();
+        let mut reps_at: Map<(DimId, MemberId), Vec<RepId>> = Map::default();
         for &r in &self.rep_order {
             let Some(rep) = self.reps.get(r.index()) else {
                 continue;
@@ -169,7 +169,7 @@ pub struct Dimension {
     pub name: String,
     pub label: Option<String>,
     pub members: Vec<Member>,
-    pub member_index: HashMap<String, MemberId>,
+    pub member_index: Map<String, MemberId>,
     pub span: Span,
 }
 

@@ -16,12 +16,12 @@
 //! computed on decimals too. A sum beyond the largest decimal is `None`, never saturated.
 
 use crate::alloc::{Allocation, GoalAllocation};
+use crate::hash::{Map, Set};
 use crate::model::{DimRef, Goal, GoalId, MemberRef, Model};
 use crate::period::Period;
 use crate::pipeline::{self, FunnelStats};
 use chrono::NaiveDate;
 use rust_decimal::{Decimal, MathematicalOps};
-use std::collections::HashMap;
 
 #[derive(Debug, Clone, Default)]
 pub struct Progress {
@@ -286,15 +286,15 @@ fn compatible(names: &[MemberRef], cell: &[MemberRef]) -> bool {
 struct Shapes {
     shapes: Vec<(Vec<MemberRef>, Period)>,
     /// Shapes naming a member.
-    with: HashMap<MemberRef, Vec<usize>>,
+    with: Map<MemberRef, Vec<usize>>,
     /// Shapes not split on a dimension at all (for each dimension some shape is split on).
-    without: HashMap<DimRef, Vec<usize>>,
-    dims: std::collections::HashSet<DimRef>,
+    without: Map<DimRef, Vec<usize>>,
+    dims: Set<DimRef>,
 }
 
 impl Shapes {
     fn new(alloc: &GoalAllocation) -> Shapes {
-        let mut by_key: HashMap<Vec<MemberRef>, usize> = HashMap::new();
+        let mut by_key: Map<Vec<MemberRef>, usize> = Map::default();
         let mut shapes: Vec<(Vec<MemberRef>, Period)> = Vec::new();
         for cell in &alloc.cells {
             let k = key(alloc.coords(cell));
@@ -310,12 +310,12 @@ impl Shapes {
                 }
             }
         }
-        let mut with: HashMap<MemberRef, Vec<usize>> = HashMap::new();
-        let dims: std::collections::HashSet<DimRef> = shapes
+        let mut with: Map<MemberRef, Vec<usize>> = Map::default();
+        let dims: Set<DimRef> = shapes
             .iter()
             .flat_map(|(k, _)| k.iter().map(|m| dim_of(*m)))
             .collect();
-        let mut without: HashMap<DimRef, Vec<usize>> = HashMap::new();
+        let mut without: Map<DimRef, Vec<usize>> = Map::default();
         for (i, (k, _)) in shapes.iter().enumerate() {
             for m in k {
                 with.entry(*m).or_default().push(i);
@@ -418,7 +418,7 @@ fn goal_progress(
 
     // Cells by their non-time members, so a row or deal finds the cells it names with a
     // few lookups (one per subset of its members) instead of a scan of every cell.
-    let mut index: HashMap<Vec<MemberRef>, Vec<usize>> = HashMap::new();
+    let mut index: Map<Vec<MemberRef>, Vec<usize>> = Map::default();
     for (i, cell) in alloc.cells.iter().enumerate() {
         index.entry(key(alloc.coords(cell))).or_default().push(i);
     }
@@ -464,7 +464,7 @@ fn goal_progress(
         // The goal's expected to date comes from its time totals (the cells of each
         // period added up first), which the allocation keeps within a rounding unit of
         // their exact values: a quarter that is 12 % of the target counts as exactly that.
-        let mut totals: HashMap<Period, Option<Decimal>> = HashMap::new();
+        let mut totals: Map<Period, Option<Decimal>> = Map::default();
         for (cell, n) in alloc.cells.iter().zip(&mut cells) {
             n.expected_to_date = cell.value.checked_mul(elapsed(&cell.period, as_of));
             let total = totals.entry(cell.period).or_insert(Some(Decimal::ZERO));

@@ -24,12 +24,11 @@ use sink::{CellStore, ExactTotals, RepTotals, RoundedTotals, Sink};
 use crate::capacity;
 use crate::config::Policy;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::hash::Map;
 use crate::model::*;
 use crate::period::{Period, slice_in};
 use crate::source::Span;
 use rust_decimal::Decimal;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
 /// The allocation of every goal, by goal index.
@@ -96,29 +95,9 @@ pub fn rounding_unit(policy: &Policy, unit: &str) -> Decimal {
         })
 }
 
-/// A map keyed by rep, hashed by the rep's index: it is updated once per rep value,
-/// millions of times in a large plan, where SipHash would dominate.
-pub type RepMap<V> = HashMap<RepId, V, BuildHasherDefault<IndexHasher>>;
-
-/// Hashes a small integer key by multiplying it with a large odd constant.
-#[derive(Default)]
-pub struct IndexHasher(u64);
-
-impl Hasher for IndexHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
-
-    fn write_u32(&mut self, n: u32) {
-        self.0 = (self.0 ^ u64::from(n)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-}
+/// A map keyed by rep: it is updated once per rep value, millions of times in a large
+/// plan.
+pub type RepMap<V> = Map<RepId, V>;
 
 /// How much of an allocation a caller needs. Each is the same walk of the split tree
 /// with a different sink (see `sink.rs`).
@@ -188,9 +167,9 @@ type RepsKey = (Vec<(DimId, MemberId)>, Period, bool);
 
 #[derive(Default)]
 struct Caches {
-    reps: HashMap<RepsKey, Rc<Vec<(RepId, Decimal)>>>,
+    reps: Map<RepsKey, Rc<Vec<(RepId, Decimal)>>>,
     /// Each rep's capacity and its factor in each plan month (see [`capacity::factors`]).
-    monthly: HashMap<RepId, Option<(Decimal, Vec<Decimal>)>>,
+    monthly: Map<RepId, Option<(Decimal, Vec<Decimal>)>>,
 }
 
 /// Conversion of a value to a count of rounding units: a multiplication when the unit is

@@ -7,11 +7,11 @@
 
 use super::control::{self, Tree};
 use super::{Cell, Detail, Overflow, RepMap, RepsKey, Units};
+use crate::hash::Map;
 use crate::model::{DimId, MemberId, MemberRef, Model, RepId};
 use crate::period::Period;
 use crate::source::Span;
 use rust_decimal::Decimal;
-use std::collections::HashMap;
 
 /// What a walk does with the values it computes; see the module documentation.
 pub(super) trait Sink {
@@ -200,12 +200,12 @@ impl Sink for RoundedTotals {
 pub(super) struct ExactTotals {
     pending: Vec<(RepsKey, Deferred)>,
     /// Where each scope's values are in `pending`.
-    index: HashMap<Vec<(DimId, MemberId)>, PendingAt>,
+    index: Map<Vec<(DimId, MemberId)>, PendingAt>,
 }
 
 /// Where a scope's held-back values are in `ExactTotals::pending`, by period and
 /// whether by capacity.
-type PendingAt = HashMap<(Period, bool), usize>;
+type PendingAt = Map<(Period, bool), usize>;
 
 impl Sink for ExactTotals {
     const LEAVES: bool = false;

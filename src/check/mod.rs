@@ -44,7 +44,7 @@ pub fn check_allocation(
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     // Goals share periods: each rep's capacity over a period is computed once.
-    let mut capacities = std::collections::HashMap::new();
+    let mut capacities = crate::hash::Map::default();
     for (goal, alloc) in model.goals.iter().zip(&allocation.goals) {
         if let Some(alloc) = alloc {
             rules::over_capacity::check(model, policy, goal, alloc, &mut capacities, &mut out);

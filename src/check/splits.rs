@@ -12,11 +12,11 @@
 
 use super::rules;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::hash::{Map, Set, map_with_capacity};
 use crate::model::*;
 use crate::period::{Period, slice_in};
 use crate::source::Span;
 use rust_decimal::Decimal;
-use std::collections::HashMap;
 
 pub(super) fn check_goal(model: &Model, goal: &Goal, out: &mut Vec<Diagnostic>) {
     let mut check = SplitCheck { model, goal, out };
@@ -333,7 +333,7 @@ impl SplitCheck<'_> {
     }
 
     fn duplicates(&mut self, split: &Split, entries: &[Entry]) {
-        let mut seen: HashMap<MemberRef, Span> = HashMap::with_capacity(entries.len());
+        let mut seen: Map<MemberRef, Span> = map_with_capacity(entries.len());
         for e in entries {
             if let Some(&first) = seen.get(&e.member) {
                 let name = member_name(self.model, e.member);
@@ -352,7 +352,7 @@ impl SplitCheck<'_> {
         if level.scope.is_empty() {
             return;
         }
-        let allowed: std::collections::HashSet<RepId> = self.reps_for(level).into_iter().collect();
+        let allowed: Set<RepId> = self.reps_for(level).into_iter().collect();
         for e in entries {
             let MemberRef::Rep(r) = e.member else {
                 continue;

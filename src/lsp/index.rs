@@ -353,7 +353,7 @@ fn symbol(kind: Kind, scope: &str, name: &ast::Name) -> (Symbol, Span) {
         Symbol {
             kind,
             scope: scope.to_string(),
-            name: name.text.clone(),
+            name: name.text.to_string(),
         },
         name.span,
     )

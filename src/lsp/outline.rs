@@ -134,7 +134,7 @@ impl Doc<'_> {
             } else {
                 name
             },
-            detail: detail.map(|s| s.value.clone()),
+            detail: detail.map(|s| s.value.to_string()),
             kind,
             tags: None,
             deprecated: None,
@@ -155,7 +155,7 @@ pub fn document_symbols(
         lines: &lines,
     };
     let sym = |name: &ast::Name, detail, kind, span, children| {
-        doc.symbol(name.text.clone(), detail, kind, (span, name.span), children)
+        doc.symbol(name.text.to_string(), detail, kind, (span, name.span), children)
     };
     let mut out = Vec::new();
     for item in &tree.items {
@@ -164,7 +164,7 @@ pub fn document_symbols(
                 doc.symbol(
                     p.name
                         .as_ref()
-                        .map_or_else(|| "plan".to_string(), |n| n.value.clone()),
+                        .map_or_else(|| "plan".to_string(), |n| n.value.to_string()),
                     None,
                     SymbolKind::MODULE,
                     (p.span, p.keyword),

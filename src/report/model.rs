@@ -636,7 +636,7 @@ impl Acc {
     }
 }
 
-type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<crate::alloc::IndexHasher>>;
+type FastMap<K, V> = crate::hash::Map<K, V>;
 
 /// The groups of one grouping as they are summed: a group is found by a dense index
 /// when the grouping has one dimension (a member's, rep's, slice's or team's number),

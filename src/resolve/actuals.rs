@@ -12,7 +12,7 @@ use crate::syntax::ast;
 
 impl Resolver<'_> {
     pub(super) fn actuals(&mut self, a: &ast::Actuals, file: &LoadedFile) {
-        let Some(&goal) = self.goals.get(&a.goal.text) else {
+        let Some(&goal) = self.goals.get(a.goal.text.as_str()) else {
             self.unresolved(&a.goal, NameKind::Goal, None);
             return;
         };
@@ -64,7 +64,7 @@ impl Resolver<'_> {
         self.model.actuals.push(model::Actuals {
             goal,
             rows,
-            file: written,
+            file: written.map(String::from),
             span: a.goal.span,
         });
     }
@@ -84,7 +84,7 @@ impl Resolver<'_> {
             // The name as written, built only for a message: most rows have none.
             let as_written = || match &written.qualifier {
                 Some(q) => format!("{}.{}", q.text, written.name.text),
-                None => written.name.text.clone(),
+                None => written.name.text.to_string(),
             };
             if let MemberRef::Time(..) = member {
                 ok = false;
@@ -130,7 +130,7 @@ impl Resolver<'_> {
             ok = false;
             let first_written = match &first.qualifier {
                 Some(q) => format!("{}.{}", q.text, first.name.text),
-                None => first.name.text.clone(),
+                None => first.name.text.to_string(),
             };
             let diagnostic = if first_member == member {
                 Diagnostic::new(
@@ -208,7 +208,7 @@ impl Resolver<'_> {
                 "amount" => Column::Amount,
                 _ => {
                     let as_name = ast::Name {
-                        text: name.to_string(),
+                        text: name.into(),
                         span: field.span,
                     };
                     match self.dim_ref(&ast::NameRef {
@@ -381,7 +381,7 @@ impl Resolver<'_> {
                         let member = ast::NameRef {
                             qualifier: None,
                             name: ast::Name {
-                                text: field.text.clone(),
+                                text: field.text.as_str().into(),
                                 span: field.span,
                             },
                             span: field.span,

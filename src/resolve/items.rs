@@ -10,7 +10,6 @@ use crate::source::Span;
 use crate::syntax::ast;
 use crate::syntax::scan::Keyword;
 use rust_decimal::Decimal;
-use std::collections::HashMap;
 
 use super::load::LoadedFile;
 
@@ -87,11 +86,11 @@ impl Resolver<'_> {
                     ast::Item::Team(t) => self.define_team(t),
                     ast::Item::Goal(g) => {
                         let id = GoalId(self.model.goals.len() as u32);
-                        if let Some(&prev) = self.goals.get(&g.name.text) {
+                        if let Some(&prev) = self.goals.get(g.name.text.as_str()) {
                             let first = self.model.goals[prev.index()].name_span;
                             self.duplicate(Defined::Goal, &g.name, first);
                         } else {
-                            self.goals.insert(g.name.text.clone(), id);
+                            self.goals.insert(g.name.text.to_string(), id);
                             self.model.goals.push(placeholder_goal(g));
                         }
                     }
@@ -111,7 +110,7 @@ impl Resolver<'_> {
         self.model.plan.span = p.keyword;
         if let Some(c) = first(&p.currency) {
             if is_currency(&c.text) {
-                self.model.plan.currency = Some(c.text.clone());
+                self.model.plan.currency = Some(c.text.to_string());
             } else {
                 self.invalid(
                     c.span,
@@ -144,15 +143,15 @@ impl Resolver<'_> {
     }
 
     pub(super) fn define_strategy(&mut self, s: &ast::Strategy) {
-        if let Some(&prev) = self.strategies.get(&s.name.text) {
+        if let Some(&prev) = self.strategies.get(s.name.text.as_str()) {
             let first = self.model.strategies[prev.index()].span;
             self.duplicate(Defined::Strategy, &s.name, first);
             return;
         }
         let id = StrategyId(self.model.strategies.len() as u32);
-        self.strategies.insert(s.name.text.clone(), id);
+        self.strategies.insert(s.name.text.to_string(), id);
         self.model.strategies.push(model::Strategy {
-            name: s.name.text.clone(),
+            name: s.name.text.to_string(),
             label: text(&s.label),
             span: s.name.span,
         });
@@ -171,17 +170,17 @@ impl Resolver<'_> {
             );
             return;
         }
-        if let Some(&prev) = self.dimensions.get(&d.name.text) {
+        if let Some(&prev) = self.dimensions.get(d.name.text.as_str()) {
             let first = self.model.dimensions[prev.index()].span;
             self.duplicate(Defined::Dimension, &d.name, first);
             return;
         }
         let dim = DimId(self.model.dimensions.len() as u32);
-        self.dimensions.insert(d.name.text.clone(), dim);
+        self.dimensions.insert(d.name.text.to_string(), dim);
         let mut members = Vec::with_capacity(d.members.len());
-        let mut member_index = HashMap::with_capacity(d.members.len());
+        let mut member_index = crate::hash::map_with_capacity(d.members.len());
         for m in &d.members {
-            if let Some(&prev) = member_index.get(&m.name.text) {
+            if let Some(&prev) = member_index.get(m.name.text.as_str()) {
                 let first = members
                     .get(MemberId::index(prev))
                     .map_or(m.name.span, |x: &model::Member| x.span);
@@ -189,9 +188,9 @@ impl Resolver<'_> {
                 continue;
             }
             let id = MemberId(members.len() as u32);
-            member_index.insert(m.name.text.clone(), id);
+            member_index.insert(m.name.text.to_string(), id);
             self.members
-                .entry(m.name.text.clone())
+                .entry(m.name.text.to_string())
                 .or_default()
                 .push(MemberRef::User(dim, id));
             let mut attrs: Vec<model::Attr> = Vec::with_capacity(m.attrs.len());
@@ -212,24 +211,24 @@ impl Resolver<'_> {
                     ast::AttrValue::Percent(n) => {
                         n.value.map_or(AttrValue::Invalid, AttrValue::Percent)
                     }
-                    ast::AttrValue::Text(s) => AttrValue::Text(s.value.clone()),
-                    ast::AttrValue::Name(n) => AttrValue::Name(n.name.text.clone()),
+                    ast::AttrValue::Text(s) => AttrValue::Text(s.value.to_string()),
+                    ast::AttrValue::Name(n) => AttrValue::Name(n.name.text.to_string()),
                 };
                 attrs.push(model::Attr {
-                    name: a.name.text.clone(),
+                    name: a.name.text.to_string(),
                     value,
                     span: a.name.span,
                 });
             }
             members.push(model::Member {
-                name: m.name.text.clone(),
+                name: m.name.text.to_string(),
                 label: text(&m.label),
                 attrs,
                 span: m.name.span,
             });
         }
         self.model.dimensions.push(model::Dimension {
-            name: d.name.text.clone(),
+            name: d.name.text.to_string(),
             label: text(&d.label),
             members,
             member_index,
@@ -245,29 +244,31 @@ impl Resolver<'_> {
     }
 
     pub(super) fn define_team(&mut self, t: &ast::Team) {
-        if let Some(&prev) = self.people.get(&t.name.text) {
+        if let Some(&prev) = self.people.get(t.name.text.as_str()) {
             let first = self.person_span(prev);
             self.duplicate(Defined::Person, &t.name, first);
             return;
         }
         let team = TeamId(self.model.teams.len() as u32);
-        self.people.insert(t.name.text.clone(), Person::Team(team));
+        self.people
+            .insert(t.name.text.to_string(), Person::Team(team));
         let mut reps = Vec::new();
         for rep in &t.reps {
-            if let Some(&prev) = self.people.get(&rep.name.text) {
+            if let Some(&prev) = self.people.get(rep.name.text.as_str()) {
                 let first = self.person_span(prev);
                 self.duplicate(Defined::Person, &rep.name, first);
                 continue;
             }
             let id = RepId(self.model.reps.len() as u32);
-            self.people.insert(rep.name.text.clone(), Person::Rep(id));
+            self.people
+                .insert(rep.name.text.to_string(), Person::Rep(id));
             self.members
-                .entry(rep.name.text.clone())
+                .entry(rep.name.text.to_string())
                 .or_default()
                 .push(MemberRef::Rep(id));
             reps.push(id);
             self.model.reps.push(model::Rep {
-                name: rep.name.text.clone(),
+                name: rep.name.text.to_string(),
                 label: text(&rep.label),
                 team,
                 capacity: None,
@@ -278,7 +279,7 @@ impl Resolver<'_> {
             });
         }
         self.model.teams.push(model::Team {
-            name: t.name.text.clone(),
+            name: t.name.text.to_string(),
             label: text(&t.label),
             lead: None,
             coords: Vec::new(),
@@ -288,17 +289,17 @@ impl Resolver<'_> {
     }
 
     pub(super) fn define_funnel(&mut self, f: &ast::Funnel) {
-        if let Some(&prev) = self.funnels.get(&f.name.text) {
+        if let Some(&prev) = self.funnels.get(f.name.text.as_str()) {
             let first = self.model.funnels[prev.index()].span;
             self.duplicate(Defined::Funnel, &f.name, first);
             return;
         }
         self.funnels.insert(
-            f.name.text.clone(),
+            f.name.text.to_string(),
             FunnelId(self.model.funnels.len() as u32),
         );
         self.model.funnels.push(model::Funnel {
-            name: f.name.text.clone(),
+            name: f.name.text.to_string(),
             label: text(&f.label),
             deal_size: None,
             inflow: None,
@@ -310,7 +311,7 @@ impl Resolver<'_> {
 
     pub(super) fn define_grades(&mut self, g: &ast::Grades) {
         for grade in &g.grades {
-            if let Some(&prev) = self.grades.get(&grade.name.text) {
+            if let Some(&prev) = self.grades.get(grade.name.text.as_str()) {
                 let first = self.model.grades[prev.index()].span;
                 self.duplicate(Defined::Grade, &grade.name, first);
                 continue;
@@ -326,11 +327,11 @@ impl Resolver<'_> {
                 );
             }
             self.grades.insert(
-                grade.name.text.clone(),
+                grade.name.text.to_string(),
                 GradeId(self.model.grades.len() as u32),
             );
             self.model.grades.push(model::Grade {
-                name: grade.name.text.clone(),
+                name: grade.name.text.to_string(),
                 label: text(&grade.label),
                 probability: probability.filter(|p| *p <= Decimal::ONE),
                 span: grade.name.span,
@@ -341,7 +342,7 @@ impl Resolver<'_> {
 
 fn placeholder_goal(g: &ast::Goal) -> model::Goal {
     model::Goal {
-        name: g.name.text.clone(),
+        name: g.name.text.to_string(),
         label: text(&g.label),
         owner: None,
         owner_invalid: false,

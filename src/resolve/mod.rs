@@ -17,6 +17,7 @@ mod references;
 mod values;
 
 use crate::diagnostic::{Code, Diagnostic};
+use crate::hash::{Map, Set};
 use crate::model::{self, *};
 use crate::period::TimeDim;
 use crate::source::Span;
@@ -25,7 +26,6 @@ use crate::syntax::ast;
 use crate::syntax::scan::Keyword;
 use load::LoadedFile;
 use names::{Defined, NameKind};
-use std::collections::HashMap;
 
 /// Resolve the loaded files of one compilation (the root file first).
 ///
@@ -51,29 +51,29 @@ struct Resolver<'s> {
     sources: Option<&'s crate::source::Sources>,
     model: Model,
     diagnostics: Vec<Diagnostic>,
-    strategies: HashMap<String, StrategyId>,
-    dimensions: HashMap<String, DimId>,
+    strategies: Map<String, StrategyId>,
+    dimensions: Map<String, DimId>,
     /// Teams and reps share a namespace, since `owner NAME` may name either.
-    people: HashMap<String, Person>,
-    goals: HashMap<String, GoalId>,
-    funnels: HashMap<String, FunnelId>,
-    grades: HashMap<String, GradeId>,
-    deals: HashMap<String, DealId>,
+    people: Map<String, Person>,
+    goals: Map<String, GoalId>,
+    funnels: Map<String, FunnelId>,
+    grades: Map<String, GradeId>,
+    deals: Map<String, DealId>,
     /// Bare member names (user members and reps) to where they are defined.
-    members: HashMap<String, Vec<MemberRef>>,
+    members: Map<String, Vec<MemberRef>>,
     /// Time slice names per time dimension.
-    slices: HashMap<TimeDim, HashMap<String, usize>>,
+    slices: Map<TimeDim, Map<String, usize>>,
     /// Definition spans, for "first defined here" labels.
     plan_span: Option<Span>,
     /// Names defined in items that failed to parse, and the keywords of those items.
-    broken_names: std::collections::HashSet<String>,
-    broken_keywords: std::collections::HashSet<Keyword>,
+    broken_names: Set<String>,
+    broken_keywords: Set<Keyword>,
     /// A file could not be read, or an include could not be loaded: any name may be
     /// defined there.
     definitions_unknown: bool,
     /// "Did you mean" candidates, prepared once per kind of name (at the first unknown
     /// name of that kind, in pass 2, when every definition is known).
-    suggesters: HashMap<NameKind, suggest::Suggester>,
+    suggesters: Map<NameKind, suggest::Suggester>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -90,7 +90,7 @@ fn first<T>(fields: &[ast::Field<T>]) -> Option<&T> {
 }
 
 fn text(s: &Option<ast::Str>) -> Option<String> {
-    s.as_ref().map(|s| s.value.clone())
+    s.as_ref().map(|s| s.value.clone()).map(String::from)
 }
 
 /// An `invalid-value` diagnostic.

@@ -229,7 +229,7 @@ impl Resolver<'_> {
     }
 
     pub(super) fn coord(&mut self, c: &ast::Coord) -> Option<Coord> {
-        let Some(&dim) = self.dimensions.get(&c.dimension.text) else {
+        let Some(&dim) = self.dimensions.get(c.dimension.text.as_str()) else {
             // `stge lead` in a deal reads as a pair: its "dimension" may be a misspelt
             // statement keyword.
             let keywords = crate::syntax::keywords_beside_coordinates();
@@ -263,7 +263,7 @@ impl Resolver<'_> {
 
     fn user_member(&mut self, dim: DimId, name: &ast::Name) -> Result<MemberId, NameError> {
         let d = &self.model.dimensions[dim.index()];
-        match d.member_index.get(&name.text) {
+        match d.member_index.get(name.text.as_str()) {
             Some(&m) => Ok(m),
             None => Err(self.unknown_name(name, NameKind::Member(dim), None)),
         }
@@ -325,7 +325,7 @@ impl Resolver<'_> {
             DimRef::User(d) => self
                 .user_member(d, &m.name)
                 .map(|id| MemberRef::User(d, id)),
-            DimRef::Rep => match self.people.get(&m.name.text) {
+            DimRef::Rep => match self.people.get(m.name.text.as_str()) {
                 Some(Person::Rep(r)) => Ok(MemberRef::Rep(*r)),
                 _ => Err(self.unknown_name(&m.name, NameKind::Rep, None)),
             },
@@ -333,7 +333,7 @@ impl Resolver<'_> {
                 let found = self
                     .slices
                     .get(&t)
-                    .and_then(|s| s.get(&m.name.text))
+                    .and_then(|s| s.get(m.name.text.as_str()))
                     .copied();
                 match found {
                     Some(i) => Ok(MemberRef::Time(t, i)),
@@ -375,7 +375,11 @@ impl Resolver<'_> {
             })?;
             return self.split_member(dim, m);
         }
-        let found = self.members.get(&m.name.text).cloned().unwrap_or_default();
+        let found = self
+            .members
+            .get(m.name.text.as_str())
+            .cloned()
+            .unwrap_or_default();
         match found.as_slice() {
             [one] => Some(*one),
             [] => {

@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 
 impl Resolver<'_> {
     pub(super) fn team(&mut self, t: &ast::Team) {
-        let Some(Person::Team(team)) = self.people.get(&t.name.text).copied() else {
+        let Some(Person::Team(team)) = self.people.get(t.name.text.as_str()).copied() else {
             return;
         };
         if self.model.teams[team.index()].span != t.name.span {
@@ -23,10 +23,10 @@ impl Resolver<'_> {
             ast::NameOrText::Text(s) => s.value.clone(),
         });
         let coords: Vec<Coord> = t.coords.iter().filter_map(|c| self.coord(c)).collect();
-        self.model.teams[team.index()].lead = lead;
+        self.model.teams[team.index()].lead = lead.map(String::from);
         self.model.teams[team.index()].coords = coords.clone();
         for rep in &t.reps {
-            let Some(Person::Rep(id)) = self.people.get(&rep.name.text).copied() else {
+            let Some(Person::Rep(id)) = self.people.get(rep.name.text.as_str()).copied() else {
                 continue;
             };
             if self.model.reps[id.index()].span != rep.name.span {
@@ -78,7 +78,7 @@ impl Resolver<'_> {
     }
 
     pub(super) fn funnel(&mut self, f: &ast::Funnel) {
-        let Some(&id) = self.funnels.get(&f.name.text) else {
+        let Some(&id) = self.funnels.get(f.name.text.as_str()) else {
             return;
         };
         if self.model.funnels[id.index()].span != f.name.span {
@@ -100,7 +100,7 @@ impl Resolver<'_> {
                 );
                 return None;
             }
-            Some((value, rate.per.text.clone()))
+            Some((value, rate.per.text.to_string()))
         });
         let mut stages: Vec<model::Stage> = Vec::with_capacity(f.stages.len());
         let last = f.stages.len().saturating_sub(1);
@@ -173,14 +173,14 @@ impl Resolver<'_> {
                 );
             }
             stages.push(model::Stage {
-                name: s.name.text.clone(),
+                name: s.name.text.to_string(),
                 label: text(&s.label),
-                buyer: first(&s.buyer).map(|b| b.value.clone()),
+                buyer: first(&s.buyer).map(|b| b.value.to_string()),
                 convert,
                 dwell_days,
-                milestone: first(&s.milestone).map(|m| m.value.clone()),
-                actions: s.actions.iter().map(|a| a.value.clone()).collect(),
-                tools: s.tools.iter().map(|a| a.value.clone()).collect(),
+                milestone: first(&s.milestone).map(|m| m.value.to_string()),
+                actions: s.actions.iter().map(|a| a.value.to_string()).collect(),
+                tools: s.tools.iter().map(|a| a.value.to_string()).collect(),
                 span: s.name.span,
             });
         }
@@ -197,7 +197,7 @@ impl Resolver<'_> {
     }
 
     pub(super) fn goal(&mut self, g: &ast::Goal) {
-        let Some(&id) = self.goals.get(&g.name.text) else {
+        let Some(&id) = self.goals.get(g.name.text.as_str()) else {
             return;
         };
         if self.model.goals[id.index()].name_span != g.name.span {
@@ -210,8 +210,8 @@ impl Resolver<'_> {
         self.report_repeats(&g.parent, "parent");
         self.report_repeats(&g.funnel, "funnel");
         let owner = first(&g.owner).and_then(|o| match o {
-            ast::NameOrText::Text(s) => Some(Owner::Text(s.value.clone())),
-            ast::NameOrText::Name(n) => match self.people.get(&n.text) {
+            ast::NameOrText::Text(s) => Some(Owner::Text(s.value.to_string())),
+            ast::NameOrText::Name(n) => match self.people.get(n.text.as_str()) {
                 Some(Person::Rep(r)) => Some(Owner::Rep(*r)),
                 Some(Person::Team(t)) => Some(Owner::Team(*t)),
                 None => {
@@ -238,7 +238,7 @@ impl Resolver<'_> {
             self.check_currency(&q.unit.text, q.unit.span);
             Some(Amount {
                 value,
-                unit: q.unit.text.clone(),
+                unit: q.unit.text.to_string(),
                 span: q.span,
             })
         });
@@ -291,7 +291,7 @@ impl Resolver<'_> {
         let supports: Vec<StrategyId> = g
             .supports
             .iter()
-            .filter_map(|s| match self.strategies.get(&s.text) {
+            .filter_map(|s| match self.strategies.get(s.text.as_str()) {
                 Some(&id) => Some(id),
                 None => {
                     self.unresolved(s, NameKind::Strategy, None);
@@ -299,7 +299,7 @@ impl Resolver<'_> {
                 }
             })
             .collect();
-        let parent = first(&g.parent).and_then(|p| match self.goals.get(&p.text) {
+        let parent = first(&g.parent).and_then(|p| match self.goals.get(p.text.as_str()) {
             Some(&pid) if pid == id => {
                 self.invalid(
                     p.span,
@@ -314,7 +314,7 @@ impl Resolver<'_> {
                 None
             }
         });
-        let funnel = first(&g.funnel).and_then(|f| match self.funnels.get(&f.text) {
+        let funnel = first(&g.funnel).and_then(|f| match self.funnels.get(f.text.as_str()) {
             Some(&fid) => Some(fid),
             None => {
                 self.unresolved(f, NameKind::Funnel, None);
@@ -375,7 +375,7 @@ impl Resolver<'_> {
         let kind = match &s.body {
             ast::SplitBody::Even(_) => SplitKind::Even,
             ast::SplitBody::By(attr) => SplitKind::By {
-                attr: attr.text.clone(),
+                attr: attr.text.to_string(),
                 span: attr.span,
             },
             ast::SplitBody::Entries { entries, span } => {
@@ -438,7 +438,7 @@ impl Resolver<'_> {
     /// Resolve a deal, taking its name and label over from the syntax tree.
     pub(super) fn deal(&mut self, deal: ast::Deal) {
         let d = &deal;
-        if let Some(&prev) = self.deals.get(&d.name.text) {
+        if let Some(&prev) = self.deals.get(d.name.text.as_str()) {
             let first = self.model.deals[prev.index()].span;
             self.duplicate(Defined::Deal, &d.name, first);
             return;
@@ -450,7 +450,7 @@ impl Resolver<'_> {
         self.report_repeats(&d.close, "close");
         self.report_repeats(&d.funnel, "funnel");
         let owner = first(&d.owner).and_then(|o| match o {
-            ast::NameOrText::Name(n) => match self.people.get(&n.text) {
+            ast::NameOrText::Name(n) => match self.people.get(n.text.as_str()) {
                 Some(Person::Rep(r)) => Some(*r),
                 _ => {
                     self.unresolved(n, NameKind::Rep, None);
@@ -466,7 +466,7 @@ impl Resolver<'_> {
                 None
             }
         });
-        let mut funnel = first(&d.funnel).and_then(|f| match self.funnels.get(&f.text) {
+        let mut funnel = first(&d.funnel).and_then(|f| match self.funnels.get(f.text.as_str()) {
             Some(&id) => Some(id),
             None => {
                 self.unresolved(f, NameKind::Funnel, None);
@@ -517,7 +517,7 @@ impl Resolver<'_> {
                 }
             }
         }
-        let grade = first(&d.grade).and_then(|g| match self.grades.get(&g.text) {
+        let grade = first(&d.grade).and_then(|g| match self.grades.get(g.text.as_str()) {
             Some(&id) => Some(id),
             None => {
                 self.unresolved(g, NameKind::Grade, None);
@@ -543,10 +543,10 @@ impl Resolver<'_> {
         let close_span = first(&d.close).map(|c| c.span);
         let ast::Deal { name, label, .. } = deal;
         self.deals
-            .insert(name.text.clone(), DealId(self.model.deals.len() as u32));
+            .insert(name.text.to_string(), DealId(self.model.deals.len() as u32));
         self.model.deals.push(Box::new(model::Deal {
-            name: name.text,
-            label: label.map(|l| l.value),
+            name: String::from(name.text),
+            label: label.map(|l| l.value).map(String::from),
             owner,
             funnel,
             stage,

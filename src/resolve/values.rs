@@ -32,7 +32,7 @@ impl Resolver<'_> {
         }
         Some(Amount {
             value,
-            unit: q.unit.text.clone(),
+            unit: q.unit.text.to_string(),
             span: q.span,
         })
     }

@@ -6,6 +6,12 @@
 
 use crate::source::Span;
 use rust_decimal::Decimal;
+pub use smallvec::SmallVec;
+
+/// Text taken from the plan: a name, a label, a number as written. Most are short, and
+/// a short text is kept inline rather than allocated, which matters for a plan of a
+/// hundred thousand one-line items.
+pub type Text = compact_str::CompactString;
 
 #[derive(Debug, Clone, Default)]
 pub struct File {
@@ -56,7 +62,7 @@ pub struct Comment {
 /// An identifier as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Name {
-    pub text: String,
+    pub text: Text,
     pub span: Span,
 }
 
@@ -70,7 +76,7 @@ pub struct NameRef {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Str {
-    pub value: String,
+    pub value: Text,
     pub span: Span,
 }
 
@@ -129,7 +135,7 @@ pub struct PeriodAtom {
     pub span: Span,
     /// The text as written, for messages: a number too large for `kind` (`2026-W99999999999`)
     /// is reported as written, not as the largest number it was read as.
-    pub written: Box<str>,
+    pub written: Text,
 }
 
 /// A period: one atom, or an inclusive range `start..end`.
@@ -191,6 +197,10 @@ impl Item {
     }
 }
 
+/// The statements of one kind in an item. A statement that may appear once is nearly
+/// always written once, so one is kept inline; repeats (reported) spill to the heap.
+pub type Fields<T> = SmallVec<[Field<T>; 1]>;
+
 /// A statement that may appear once: the keyword's span is kept to point at a repeat.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Field<T> {
@@ -202,9 +212,9 @@ pub struct Field<T> {
 pub struct Plan {
     pub keyword: Span,
     pub name: Option<Str>,
-    pub period: Vec<Field<PeriodExpr>>,
-    pub currency: Vec<Field<Name>>,
-    pub as_of: Vec<Field<PeriodAtom>>,
+    pub period: Fields<PeriodExpr>,
+    pub currency: Fields<Name>,
+    pub as_of: Fields<PeriodAtom>,
     /// Statements that did not parse.
     pub broken: Vec<BrokenStatement>,
     pub span: Span,
@@ -286,7 +296,7 @@ impl NameOrText {
 pub struct Team {
     pub name: Name,
     pub label: Option<Str>,
-    pub lead: Vec<Field<NameOrText>>,
+    pub lead: Fields<NameOrText>,
     pub coords: Vec<Coord>,
     pub reps: Vec<Rep>,
     /// Statements that did not parse.
@@ -298,9 +308,9 @@ pub struct Team {
 pub struct Rep {
     pub name: Name,
     pub label: Option<Str>,
-    pub capacity: Vec<Field<Quantity>>,
-    pub start: Vec<Field<PeriodExpr>>,
-    pub ramp: Vec<Field<Vec<Percent>>>,
+    pub capacity: Fields<Quantity>,
+    pub start: Fields<PeriodExpr>,
+    pub ramp: Fields<Vec<Percent>>,
     pub coords: Vec<Coord>,
     /// Statements that did not parse.
     pub broken: Vec<BrokenStatement>,
@@ -312,13 +322,13 @@ pub struct Goal {
     pub keyword: Span,
     pub name: Name,
     pub label: Option<Str>,
-    pub owner: Vec<Field<NameOrText>>,
-    pub target: Vec<Field<Quantity>>,
-    pub baseline: Vec<Field<Baseline>>,
-    pub period: Vec<Field<PeriodExpr>>,
+    pub owner: Fields<NameOrText>,
+    pub target: Fields<Quantity>,
+    pub baseline: Fields<Baseline>,
+    pub period: Fields<PeriodExpr>,
     pub supports: Vec<Name>,
-    pub parent: Vec<Field<Name>>,
-    pub funnel: Vec<Field<Name>>,
+    pub parent: Fields<Name>,
+    pub funnel: Fields<Name>,
     pub splits: Vec<Split>,
     pub allows: Vec<Name>,
     /// Statements that did not parse.
@@ -395,8 +405,8 @@ impl Share {
 pub struct Funnel {
     pub name: Name,
     pub label: Option<Str>,
-    pub deal_size: Vec<Field<Quantity>>,
-    pub inflow: Vec<Field<Rate>>,
+    pub deal_size: Fields<Quantity>,
+    pub inflow: Fields<Rate>,
     pub stages: Vec<Stage>,
     /// Statements that did not parse.
     pub broken: Vec<BrokenStatement>,
@@ -407,10 +417,10 @@ pub struct Funnel {
 pub struct Stage {
     pub name: Name,
     pub label: Option<Str>,
-    pub buyer: Vec<Field<Str>>,
-    pub convert: Vec<Field<Percent>>,
-    pub dwell: Vec<Field<Duration>>,
-    pub milestone: Vec<Field<Str>>,
+    pub buyer: Fields<Str>,
+    pub convert: Fields<Percent>,
+    pub dwell: Fields<Duration>,
+    pub milestone: Fields<Str>,
     pub actions: Vec<Str>,
     pub tools: Vec<Str>,
     /// Statements that did not parse.
@@ -438,13 +448,13 @@ pub struct Grade {
 pub struct Deal {
     pub name: Name,
     pub label: Option<Str>,
-    pub owner: Vec<Field<NameOrText>>,
-    pub stage: Vec<Field<Name>>,
-    pub grade: Vec<Field<Name>>,
-    pub amount: Vec<Field<Quantity>>,
-    pub close: Vec<Field<PeriodAtom>>,
-    pub funnel: Vec<Field<Name>>,
-    pub coords: Vec<Coord>,
+    pub owner: Fields<NameOrText>,
+    pub stage: Fields<Name>,
+    pub grade: Fields<Name>,
+    pub amount: Fields<Quantity>,
+    pub close: Fields<PeriodAtom>,
+    pub funnel: Fields<Name>,
+    pub coords: SmallVec<[Coord; 1]>,
     /// Statements that did not parse.
     pub broken: Vec<BrokenStatement>,
     pub span: Span,
@@ -468,7 +478,7 @@ pub enum ActualsSource {
 #[derive(Debug, Clone)]
 pub struct ActualRow {
     pub period: PeriodExpr,
-    pub coords: Vec<NameRef>,
+    pub coords: SmallVec<[NameRef; 1]>,
     pub amount: Num,
     pub span: Span,
 }

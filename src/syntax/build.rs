@@ -32,7 +32,7 @@ impl Builder<'_> {
     fn name(&self, pair: P) -> Name {
         Name {
             span: self.span(&pair),
-            text: pair.as_str().to_string(),
+            text: pair.as_str().into(),
         }
     }
 
@@ -47,7 +47,7 @@ impl Builder<'_> {
             (None, None) => (
                 None,
                 Name {
-                    text: String::new(),
+                    text: Text::default(),
                     span,
                 },
             ),
@@ -62,7 +62,7 @@ impl Builder<'_> {
     fn string(&self, pair: P) -> Str {
         let span = self.span(&pair);
         let body = pair.into_inner().next().map_or("", |p| p.as_str());
-        let mut value = String::with_capacity(body.len());
+        let mut value = Text::with_capacity(body.len());
         let mut chars = body.chars();
         while let Some(c) = chars.next() {
             if c == '\\' {
@@ -185,7 +185,7 @@ impl Builder<'_> {
         };
         let unit = inner.next().map_or(
             Name {
-                text: String::new(),
+                text: Text::default(),
                 span,
             },
             |p| self.name(p),
@@ -267,7 +267,7 @@ impl Builder<'_> {
         }
         let name = inner.next().map_or(
             Name {
-                text: String::new(),
+                text: Text::default(),
                 span,
             },
             |p| self.name(p),
@@ -316,9 +316,9 @@ impl Builder<'_> {
         let mut plan = Plan {
             keyword,
             name: None,
-            period: Vec::new(),
-            currency: Vec::new(),
-            as_of: Vec::new(),
+            period: SmallVec::new(),
+            currency: SmallVec::new(),
+            as_of: SmallVec::new(),
             broken: Vec::new(),
             span,
         };
@@ -378,7 +378,7 @@ impl Builder<'_> {
         let mut inner = pair.into_inner();
         let name = inner.next().map_or(
             Name {
-                text: String::new(),
+                text: Text::default(),
                 span,
             },
             |p| self.name(p),
@@ -392,7 +392,7 @@ impl Builder<'_> {
                 _ => AttrValue::Name(self.name_ref(v)),
             },
             None => AttrValue::Text(Str {
-                value: String::new(),
+                value: Text::default(),
                 span,
             }),
         };
@@ -416,7 +416,7 @@ impl Builder<'_> {
         let mut team = Team {
             name,
             label,
-            lead: Vec::new(),
+            lead: SmallVec::new(),
             coords: Vec::new(),
             reps: Vec::new(),
             broken: Vec::new(),
@@ -439,9 +439,9 @@ impl Builder<'_> {
         let mut rep = Rep {
             name,
             label,
-            capacity: Vec::new(),
-            start: Vec::new(),
-            ramp: Vec::new(),
+            capacity: SmallVec::new(),
+            start: SmallVec::new(),
+            ramp: SmallVec::new(),
             coords: Vec::new(),
             broken: Vec::new(),
             span,
@@ -478,13 +478,13 @@ impl Builder<'_> {
             keyword,
             name,
             label,
-            owner: Vec::new(),
-            target: Vec::new(),
-            baseline: Vec::new(),
-            period: Vec::new(),
+            owner: SmallVec::new(),
+            target: SmallVec::new(),
+            baseline: SmallVec::new(),
+            period: SmallVec::new(),
             supports: Vec::new(),
-            parent: Vec::new(),
-            funnel: Vec::new(),
+            parent: SmallVec::new(),
+            funnel: SmallVec::new(),
             splits: Vec::new(),
             allows: Vec::new(),
             broken: Vec::new(),
@@ -546,7 +546,7 @@ impl Builder<'_> {
             NameRef {
                 qualifier: None,
                 name: Name {
-                    text: String::new(),
+                    text: Text::default(),
                     span,
                 },
                 span,
@@ -565,7 +565,7 @@ impl Builder<'_> {
                 let by_span = self.span(&b);
                 let attr = b.into_inner().nth(1).map_or(
                     Name {
-                        text: String::new(),
+                        text: Text::default(),
                         span: by_span,
                     },
                     |p| self.name(p),
@@ -637,7 +637,7 @@ impl Builder<'_> {
             NameRef {
                 qualifier: None,
                 name: Name {
-                    text: String::new(),
+                    text: Text::default(),
                     span,
                 },
                 span,
@@ -673,8 +673,8 @@ impl Builder<'_> {
         let mut funnel = Funnel {
             name,
             label,
-            deal_size: Vec::new(),
-            inflow: Vec::new(),
+            deal_size: SmallVec::new(),
+            inflow: SmallVec::new(),
             stages: Vec::new(),
             broken: Vec::new(),
             span,
@@ -703,7 +703,7 @@ impl Builder<'_> {
         };
         let per = inner.nth(1).map_or(
             Name {
-                text: String::new(),
+                text: Text::default(),
                 span,
             },
             |p| self.name(p),
@@ -716,10 +716,10 @@ impl Builder<'_> {
         let mut stage = Stage {
             name,
             label,
-            buyer: Vec::new(),
-            convert: Vec::new(),
-            dwell: Vec::new(),
-            milestone: Vec::new(),
+            buyer: SmallVec::new(),
+            convert: SmallVec::new(),
+            dwell: SmallVec::new(),
+            milestone: SmallVec::new(),
             actions: Vec::new(),
             tools: Vec::new(),
             broken: Vec::new(),
@@ -781,7 +781,7 @@ impl Builder<'_> {
                 let mut inner = g.into_inner().peekable();
                 let name = inner.next().map_or(
                     Name {
-                        text: String::new(),
+                        text: Text::default(),
                         span,
                     },
                     |p| self.name(p),
@@ -812,13 +812,13 @@ impl Builder<'_> {
         let mut deal = Deal {
             name,
             label,
-            owner: Vec::new(),
-            stage: Vec::new(),
-            grade: Vec::new(),
-            amount: Vec::new(),
-            close: Vec::new(),
-            funnel: Vec::new(),
-            coords: Vec::new(),
+            owner: SmallVec::new(),
+            stage: SmallVec::new(),
+            grade: SmallVec::new(),
+            amount: SmallVec::new(),
+            close: SmallVec::new(),
+            funnel: SmallVec::new(),
+            coords: SmallVec::new(),
             broken: Vec::new(),
             span,
         };
@@ -846,7 +846,7 @@ impl Builder<'_> {
         let mut broken = Vec::new();
         let goal = inner.next().map_or(
             Name {
-                text: String::new(),
+                text: Text::default(),
                 span,
             },
             |p| self.name(p),
@@ -855,7 +855,7 @@ impl Builder<'_> {
             Some(p) if p.as_rule() == Rule::actuals_from => {
                 let path = p.into_inner().nth(1).map_or(
                     Str {
-                        value: String::new(),
+                        value: Text::default(),
                         span,
                     },
                     |s| self.string(s),
@@ -872,12 +872,8 @@ impl Builder<'_> {
                         }
                         let span = self.span(&row);
                         let parts = row.into_inner();
-                        let n_coords = parts
-                            .clone()
-                            .filter(|p| p.as_rule() == Rule::name_ref)
-                            .count();
                         let mut period = None;
-                        let mut coords = Vec::with_capacity(n_coords);
+                        let mut coords = SmallVec::new();
                         let mut amount = Num { value: None, span };
                         for part in parts {
                             match part.as_rule() {
@@ -914,15 +910,32 @@ impl Builder<'_> {
     }
 }
 
-/// Add a statement's value to the list of its keyword. Most such lists hold one value
-/// (a statement written once), so the first gets room for exactly one rather than the
-/// four that growing a list reserves; a longer list grows as usual.
-fn add<T>(list: &mut Vec<T>, value: Option<T>) {
+/// Add a statement's value, if it could be read, to the list of its keyword.
+fn add<T>(list: &mut impl List<T>, value: Option<T>) {
     if let Some(value) = value {
-        if list.capacity() == 0 {
-            list.reserve_exact(1);
+        list.add(value);
+    }
+}
+
+/// A list of statements in the tree.
+trait List<T> {
+    fn add(&mut self, value: T);
+}
+
+impl<T> List<T> for Vec<T> {
+    /// Most lists hold one value (a statement written once), so the first gets room for
+    /// exactly one rather than the four that growing a list reserves.
+    fn add(&mut self, value: T) {
+        if self.capacity() == 0 {
+            self.reserve_exact(1);
         }
-        list.push(value);
+        self.push(value);
+    }
+}
+
+impl<T> List<T> for SmallVec<[T; 1]> {
+    fn add(&mut self, value: T) {
+        self.push(value);
     }
 }
 

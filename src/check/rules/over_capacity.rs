@@ -11,7 +11,8 @@ use crate::model::{Goal, Model, RepId};
 use crate::period::Period;
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+use crate::hash::Map;
 
 pub const RULE: Rule = Rule {
     code: Code::OverCapacity,
@@ -35,7 +36,7 @@ pub(crate) fn check(
     policy: &Policy,
     goal: &Goal,
     allocation: &GoalAllocation,
-    capacities: &mut HashMap<(RepId, Period), Option<capacity::Exact>>,
+    capacities: &mut Map<(RepId, Period), Option<capacity::Exact>>,
     out: &mut Vec<Diagnostic>,
 ) {
     if goal.allows(Code::OverCapacity) {

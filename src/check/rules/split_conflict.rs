@@ -8,7 +8,7 @@ use crate::fmt_num::percent;
 use crate::model::{DimRef, Entry, MemberRef, Model, Share, Split, SplitKind};
 use crate::period::TimeDim;
 use rust_decimal::Decimal;
-use std::collections::HashMap;
+use crate::hash::{Map, map_with_capacity};
 
 pub const RULE: Rule = Rule {
     code: Code::SplitConflict,
@@ -120,7 +120,7 @@ pub(crate) fn time_agreement(
     let Some(value) = level.value.filter(|v| !v.is_zero()) else {
         return;
     };
-    let explicit: Vec<(TimeDim, &Split, HashMap<usize, Decimal>)> = splits
+    let explicit: Vec<(TimeDim, &Split, Map<usize, Decimal>)> = splits
         .iter()
         .filter_map(|s| {
             let DimRef::Time(t) = s.dim else { return None };
@@ -185,8 +185,8 @@ pub(crate) fn time_agreement(
 
 /// Each time entry's fraction of the whole, when shares, amounts and `rest` can all be
 /// turned into fractions of `value`.
-fn fractions(entries: &[Entry], value: Decimal) -> Option<HashMap<usize, Decimal>> {
-    let mut out = HashMap::with_capacity(entries.len());
+fn fractions(entries: &[Entry], value: Decimal) -> Option<Map<usize, Decimal>> {
+    let mut out = map_with_capacity(entries.len());
     let mut known = Decimal::ZERO;
     let mut rest = None;
     for e in entries {
