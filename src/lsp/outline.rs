@@ -155,7 +155,13 @@ pub fn document_symbols(
         lines: &lines,
     };
     let sym = |name: &ast::Name, detail, kind, span, children| {
-        doc.symbol(name.text.to_string(), detail, kind, (span, name.span), children)
+        doc.symbol(
+            name.text.to_string(),
+            detail,
+            kind,
+            (span, name.span),
+            children,
+        )
     };
     let mut out = Vec::new();
     for item in &tree.items {
