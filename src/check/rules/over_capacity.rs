@@ -7,12 +7,12 @@ use crate::capacity;
 use crate::config::Policy;
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::fmt_num::amount;
+use crate::hash::Map;
 use crate::model::{Goal, Model, RepId};
 use crate::period::Period;
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
-use crate::hash::Map;
 
 pub const RULE: Rule = Rule {
     code: Code::OverCapacity,

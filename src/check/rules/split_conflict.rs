@@ -5,10 +5,10 @@ use super::Rule;
 use crate::check::splits::{Level, dim_name};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::fmt_num::percent;
+use crate::hash::{Map, map_with_capacity};
 use crate::model::{DimRef, Entry, MemberRef, Model, Share, Split, SplitKind};
 use crate::period::TimeDim;
 use rust_decimal::Decimal;
-use crate::hash::{Map, map_with_capacity};
 
 pub const RULE: Rule = Rule {
     code: Code::SplitConflict,
