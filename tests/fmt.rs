@@ -196,7 +196,15 @@ fn every_example_formats_to_its_snapshot() {
             .display()
             .to_string()
             .replace('/', "-");
-        snapshot(&format!("example-{name}"), &format(&text));
+        let formatted = format(&text);
+        snapshot(&format!("example-{name}"), &formatted);
+        // The bundled examples are what users copy: they are laid out as `fmt` lays
+        // them out, so `planck fmt --check examples` passes.
+        assert!(
+            formatted == text,
+            "{} is not formatted: run `planck fmt examples`",
+            path.display()
+        );
     }
 }
 
