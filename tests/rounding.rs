@@ -704,3 +704,48 @@ fn a_mistake_inside_each_is_reported_once() {
         .collect();
     assert_eq!(sums.len(), 1, "{:#?}", c.diagnostics);
 }
+
+/// The `amounts-sum` messages of a compilation.
+fn amounts_sums(c: &planck::Compilation) -> Vec<String> {
+    c.diagnostics
+        .iter()
+        .filter(|d| d.code.as_str() == "amounts-sum")
+        .map(|d| d.message.clone())
+        .collect()
+}
+
+#[test]
+fn amounts_inside_a_block_of_a_time_or_rep_split_are_checked_against_the_members_value() {
+    // 6M over four even quarters: Q1 is 1.5M, and the amounts written for it total 2M.
+    let c =
+        forms("  split quarter even { Q1 { split region { east 1M  west 500k  central 500k } } }");
+    assert_eq!(
+        amounts_sums(&c),
+        vec!["the entries of `split region` total 2M, but `Q1` is 1.5M"]
+    );
+    let c =
+        forms("  split quarter even { Q1 { split region { east 1M  west 250k  central 250k } } }");
+    assert_eq!(
+        amounts_sums(&c),
+        Vec::<String>::new(),
+        "{:#?}",
+        c.diagnostics
+    );
+    // Central's 3M goes to its reps by capacity, 2 : 3: b's part is 1.8M.
+    let c = forms(
+        "  split region by potential { central { split rep by capacity { b { split product { cloud 1M  edge 1M } } } } }",
+    );
+    assert_eq!(
+        amounts_sums(&c),
+        vec!["the entries of `split product` total 2M, but `b` is 1.8M"]
+    );
+    let c = forms(
+        "  split region by potential { central { split rep by capacity { b { split product { cloud 1M  edge 800k } } } } }",
+    );
+    assert_eq!(
+        amounts_sums(&c),
+        Vec::<String>::new(),
+        "{:#?}",
+        c.diagnostics
+    );
+}

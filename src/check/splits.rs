@@ -184,48 +184,71 @@ impl SplitCheck<'_> {
         if split.blocks.is_empty() {
             return;
         }
-        let members: Vec<(MemberRef, Option<Decimal>)> =
-            match split.dim {
-                DimRef::User(d) => {
-                    let Some(dim) = self.model.dimension(d) else {
-                        return;
-                    };
-                    let weight = |m: &Member| match by {
-                        None => Some(Decimal::ONE),
-                        Some(attr) => m.attr(attr).and_then(|a| a.value.weight()),
-                    };
-                    let total = dim
-                        .members
-                        .iter()
-                        .try_fold(Decimal::ZERO, |t, m| t.checked_add(weight(m)?));
-                    dim.members
-                        .iter()
-                        .enumerate()
-                        .map(|(i, m)| {
-                            let value = level.value.zip(total).zip(weight(m)).and_then(
-                                |((v, total), w)| {
-                                    (!total.is_zero())
-                                        .then(|| v.checked_mul(w)?.checked_div(total))?
-                                },
-                            );
-                            (MemberRef::User(d, MemberId(i as u32)), value)
-                        })
-                        .collect()
-                }
-                DimRef::Rep => self
-                    .reps_for(level)
-                    .into_iter()
-                    .map(|r| (MemberRef::Rep(r), None))
-                    .collect(),
-                DimRef::Time(t) => self
-                    .model
-                    .slices(t)
+        // Each member with its weight, as the allocation weighs it: equal under `even`, the
+        // attribute under `by` (effective capacity over the period for reps).
+        let weighted: Vec<(MemberRef, Option<Decimal>)> = match split.dim {
+            DimRef::User(d) => {
+                let Some(dim) = self.model.dimension(d) else {
+                    return;
+                };
+                dim.members
                     .iter()
                     .enumerate()
-                    .filter(|(_, s)| level.period.is_none_or(|p| slice_in(t, &s.period, &p)))
-                    .map(|(i, _)| (MemberRef::Time(t, i), None))
-                    .collect(),
-            };
+                    .map(|(i, m)| {
+                        let weight = match by {
+                            None => Some(Decimal::ONE),
+                            Some(attr) => m.attr(attr).and_then(|a| a.value.weight()),
+                        };
+                        (MemberRef::User(d, MemberId(i as u32)), weight)
+                    })
+                    .collect()
+            }
+            DimRef::Rep => self
+                .reps_for(level)
+                .into_iter()
+                .map(|r| {
+                    let weight = match by {
+                        None => Some(Decimal::ONE),
+                        Some(_) => level.period.and_then(|period| {
+                            let rep = self.model.rep(r)?;
+                            rep.capacity.as_ref()?;
+                            Some(
+                                crate::capacity::effective(self.model, rep, &period)
+                                    .unwrap_or(Decimal::ZERO),
+                            )
+                        }),
+                    };
+                    (MemberRef::Rep(r), weight)
+                })
+                .collect(),
+            DimRef::Time(t) => self
+                .model
+                .slices(t)
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| level.period.is_none_or(|p| slice_in(t, &s.period, &p)))
+                .map(|(i, _)| (MemberRef::Time(t, i), Some(Decimal::ONE)))
+                .collect(),
+        };
+        // A member's value is the level's value times its share of the weights; unknown
+        // when any weight is, so amounts inside a block are checked only against a value
+        // the allocation really gives the member.
+        let total = weighted
+            .iter()
+            .try_fold(Decimal::ZERO, |t, (_, w)| t.checked_add((*w)?));
+        let members: Vec<(MemberRef, Option<Decimal>)> = weighted
+            .iter()
+            .map(|&(member, weight)| {
+                let value = level
+                    .value
+                    .zip(total)
+                    .zip(weight)
+                    .and_then(|((v, total), w)| {
+                        (!total.is_zero()).then(|| v.checked_mul(w)?.checked_div(total))?
+                    });
+                (member, value)
+            })
+            .collect();
         let first = self.out.len();
         for (member, value) in members {
             let splits: Vec<Split> = split
