@@ -19,6 +19,8 @@ struct Client {
     /// Notifications read while waiting for something else.
     notifications: Vec<Value>,
     next_id: i64,
+    /// The server's capabilities, from its answer to `initialize`.
+    capabilities: Value,
 }
 
 fn read_message(reader: &mut impl BufRead) -> Option<Value> {
@@ -68,6 +70,7 @@ impl Client {
             messages,
             notifications: Vec::new(),
             next_id: 1,
+            capabilities: Value::Null,
         };
         let init = client.request(
             "initialize",
@@ -75,6 +78,7 @@ impl Client {
         );
         assert_eq!(init["serverInfo"]["name"], "planck");
         assert_eq!(init["capabilities"]["positionEncoding"], "utf-16");
+        client.capabilities = init["capabilities"].clone();
         client.notify("initialized", json!({}));
         client
     }
@@ -718,22 +722,13 @@ fn symbols_folding_and_semantic_tokens() {
         }
         decoded.push((line, character, t[2], t[3], t[4]));
     }
-    let legend = [
-        "keyword",
-        "type",
-        "namespace",
-        "enumMember",
-        "class",
-        "variable",
-        "function",
-        "interface",
-        "property",
-        "enum",
-        "event",
-        "string",
-        "number",
-        "comment",
-    ];
+    // Token types are indices into the legend the server announced.
+    let legend: Vec<&str> = client.capabilities["semanticTokensProvider"]["legend"]["tokenTypes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
     let at = |l: u64, c: u64| {
         let t = decoded.iter().find(|t| t.0 == l && t.1 == c).unwrap();
         (legend[t.3 as usize], t.2, t.4)
