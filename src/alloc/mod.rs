@@ -170,6 +170,8 @@ struct Caches {
     reps: Map<RepsKey, Rc<Vec<(RepId, Decimal)>>>,
     /// Each rep's capacity and its factor in each plan month (see [`capacity::factors`]).
     monthly: Map<RepId, Option<(Decimal, Vec<Decimal>)>>,
+    /// Each rep's effective capacity over a period (zero without a capacity).
+    effective: Map<(RepId, Period), Decimal>,
 }
 
 /// Conversion of a value to a count of rounding units: a multiplication when the unit is
@@ -593,19 +595,25 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
             .map(|r| {
                 let weight = if by_capacity {
                     let model = self.model;
-                    self.caches
-                        .monthly
-                        .entry(r)
-                        .or_insert_with(|| {
-                            let rep = model.rep(r)?;
-                            let capacity = rep.capacity.as_ref()?.value;
-                            Some((capacity, capacity::factors(model, rep)))
-                        })
-                        .as_ref()
-                        .and_then(|(capacity, factors)| {
-                            capacity::over(model, *capacity, factors, &period)
-                        })
-                        .unwrap_or(Decimal::ZERO)
+                    let Caches {
+                        monthly, effective, ..
+                    } = &mut *self.caches;
+                    // The same rep and period come back under every scope that holds the
+                    // rep (each product, each customer type…): compute each pair once.
+                    *effective.entry((r, period)).or_insert_with(|| {
+                        monthly
+                            .entry(r)
+                            .or_insert_with(|| {
+                                let rep = model.rep(r)?;
+                                let capacity = rep.capacity.as_ref()?.value;
+                                Some((capacity, capacity::factors(model, rep)))
+                            })
+                            .as_ref()
+                            .and_then(|(capacity, factors)| {
+                                capacity::over(model, *capacity, factors, &period)
+                            })
+                            .unwrap_or(Decimal::ZERO)
+                    })
                 } else {
                     Decimal::ONE
                 };
