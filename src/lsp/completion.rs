@@ -10,20 +10,8 @@ use super::index::{Index, Kind};
 use super::state::State;
 use crate::check::rules::RULES;
 use crate::period::TimeDim;
-use crate::syntax::scan::Keyword;
+use crate::syntax::scan::ITEM_KEYWORDS;
 use lsp_types::{CompletionItem, CompletionItemKind, CompletionParams, CompletionResponse};
-
-/// The words that start a top-level item, as the scanner knows them.
-const ITEM_KEYWORDS: &[&str] = &{
-    let items = Keyword::ITEMS;
-    let mut out = [""; Keyword::ITEMS.len()];
-    let mut i = 0;
-    while i < items.len() {
-        out[i] = items[i].as_str();
-        i += 1;
-    }
-    out
-};
 
 /// The block the cursor is in.
 #[derive(Debug, Clone, PartialEq)]

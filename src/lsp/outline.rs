@@ -13,53 +13,6 @@ use lsp_types::{
     SymbolKind,
 };
 
-/// Every keyword of the grammar (`k_*` rules).
-pub const KEYWORDS: &[&str] = &[
-    "plan",
-    "include",
-    "strategy",
-    "dimension",
-    "team",
-    "goal",
-    "funnel",
-    "grades",
-    "deal",
-    "actuals",
-    "period",
-    "currency",
-    "as_of",
-    "lead",
-    "rep",
-    "capacity",
-    "start",
-    "ramp",
-    "owner",
-    "target",
-    "baseline",
-    "in",
-    "supports",
-    "parent",
-    "split",
-    "allow",
-    "by",
-    "even",
-    "rest",
-    "deal_size",
-    "inflow",
-    "per",
-    "stage",
-    "buyer",
-    "convert",
-    "dwell",
-    "milestone",
-    "actions",
-    "tools",
-    "grade",
-    "amount",
-    "close",
-    "from",
-];
-
 /// Semantic token types, in the order of the legend.
 const TOKEN_TYPES: &[&str] = &[
     "keyword",
@@ -444,7 +397,7 @@ pub fn semantic_tokens(
                 if let Some(s) = index.symbols.get(o.symbol) {
                     tokens.push((start, i, kind_token(s.kind), u32::from(o.definition)));
                 }
-            } else if KEYWORDS.contains(&word) {
+            } else if crate::syntax::keywords().contains(&word) {
                 tokens.push((start, i, token_type("keyword"), 0));
             }
         } else {

@@ -18,6 +18,25 @@ use crate::source::{FileId, Span};
 use pest::Parser;
 use scan::Keyword;
 
+/// The grammar's text, for what must follow it exactly: the list of its keywords.
+const GRAMMAR: &str = include_str!("../../grammar/plan.pest");
+
+/// Every keyword of the language: the word of each `k_*` rule, read from the grammar so
+/// that a keyword added there (an editor colours keywords) cannot be missed here.
+pub fn keywords() -> &'static [&'static str] {
+    static WORDS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    WORDS.get_or_init(|| {
+        GRAMMAR
+            .lines()
+            .filter_map(|line| {
+                let (_, rule) = line.strip_prefix("k_")?.split_once('=')?;
+                let word = rule.split('"').nth(1)?;
+                Some(word)
+            })
+            .collect()
+    })
+}
+
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/plan.pest"]
 pub(crate) struct PlanParser;
@@ -637,6 +656,24 @@ fn describe(rule: Rule) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn keywords_are_the_words_of_the_grammars_keyword_rules() {
+        let rules: Vec<String> = Rule::all_rules()
+            .iter()
+            .map(|r| format!("{r:?}"))
+            .filter(|r| r.starts_with("k_"))
+            .collect();
+        let words = keywords();
+        assert_eq!(words.len(), rules.len(), "{words:?} against {rules:?}");
+        for word in words {
+            assert!(
+                rules.contains(&format!("k_{word}")),
+                "`{word}` has no rule k_{word}"
+            );
+        }
+        assert!(words.contains(&"each") && words.contains(&"as_of"));
+    }
+
     use super::*;
 
     fn errors(text: &str) -> Vec<String> {
