@@ -75,9 +75,9 @@ fn an_inline_row_naming_two_members_of_one_dimension_is_an_error_and_counts_nowh
     assert_eq!(
         codes(&c),
         vec![
-            "invalid-value@main.plan:10",
-            "invalid-value@main.plan:11",
-            "invalid-value@main.plan:12",
+            "duplicate-name@main.plan:10",
+            "duplicate-name@main.plan:11",
+            "duplicate-name@main.plan:12",
         ]
     );
     let [two, repeated, rep]: [&Diagnostic; 3] =
