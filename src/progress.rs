@@ -382,22 +382,35 @@ impl Shapes {
 
     /// The dimensions that cells of a shape agreeing with `names`, and covering `date`,
     /// are split on and `names` names no member of: why a deal fits no cell. Empty when
-    /// no such cell exists (the deal names a member the goal has no cell for).
-    fn missing(&self, names: &[MemberRef], date: NaiveDate) -> Set<DimRef> {
+    /// no such cell exists (the deal names a member the goal has no cell for). The
+    /// shapes agreeing with a set of names are found once per set (`memo`), as the
+    /// distinct pairs of their time span and dimensions, which are few.
+    fn missing(&self, names: &[MemberRef], date: NaiveDate, memo: &mut ShapeMemo) -> Set<DimRef> {
         let named: Set<DimRef> = names.iter().map(|m| dim_of(*m)).collect();
-        let names: Vec<MemberRef> = names
-            .iter()
-            .copied()
+        let names: Vec<MemberRef> = key(names)
+            .into_iter()
             .filter(|m| self.dims.contains(&dim_of(*m)))
             .collect();
-        self.shapes
+        let agreeing = memo.entry(names).or_insert_with_key(|names| {
+            let distinct: Set<(Period, Vec<DimRef>)> = self
+                .shapes
+                .iter()
+                .filter(|(k, _)| compatible(names, k))
+                .map(|(k, span)| (*span, k.iter().map(|m| dim_of(*m)).collect()))
+                .collect();
+            distinct.into_iter().collect()
+        });
+        agreeing
             .iter()
-            .filter(|(k, span)| span.contains_date(date) && compatible(&names, k))
-            .flat_map(|(k, _)| k.iter().map(|m| dim_of(*m)))
+            .filter(|(span, _)| span.contains_date(date))
+            .flat_map(|(_, dims)| dims.iter().copied())
             .filter(|d| !named.contains(d))
             .collect()
     }
 }
+
+/// The shapes agreeing with a set of names: their time spans and dimensions.
+type ShapeMemo = Map<Vec<MemberRef>, Vec<(Period, Vec<DimRef>)>>;
 
 /// The members a row or deal is placed by: those it names, followed by, for each rep it
 /// names, the members the rep's team (or the rep itself) is tied to on dimensions it
@@ -583,12 +596,13 @@ fn goal_progress(
     let mut order = Vec::new();
     split_order(&goal.splits, &mut order);
     let mut unplaced_deals = Vec::new();
+    let mut memo = ShapeMemo::default();
     for d in &deals {
         numbers.add_deal(d.amount, d.p);
         let fits = fitting(&d.coords, &|cell| cell.period.contains_date(d.close));
         if fits.is_empty() {
             unplaced.add_deal(d.amount, d.p);
-            let missing = shapes.missing(&d.coords, d.close);
+            let missing = shapes.missing(&d.coords, d.close, &mut memo);
             if !missing.is_empty() {
                 let dims = order
                     .iter()
