@@ -282,6 +282,8 @@ actuals g {
         c.diagnostics[0].message,
         "this row names `region east`, but its rep `b` is in `region north`"
     );
+    let c = compile_files(&plan.replace("  2026-Q2 east b 1k\n", ""), &[]);
+    assert_eq!(codes(&c), Vec::<String>::new());
     assert_eq!(actual(&c), Some(d("220000")));
 }
 
