@@ -554,11 +554,16 @@ impl Builder<'_> {
             |p| self.name_ref(p),
         );
         let body_pair = inner.next();
-        let blocks = inner
-            .next()
-            .filter(|b| b.as_rule() == Rule::member_blocks)
-            .map(|b| b.into_inner().map(|m| self.member_block(m)).collect())
-            .unwrap_or_default();
+        let mut blocks = Vec::new();
+        if let Some(b) = inner.next().filter(|b| b.as_rule() == Rule::member_blocks) {
+            for m in b.into_inner() {
+                match m.as_rule() {
+                    Rule::member_block => blocks.push(self.member_block(m)),
+                    Rule::bad_stmt => broken.push(self.broken(&m, Block::MemberBlocks)),
+                    _ => {}
+                }
+            }
+        }
         let body = match body_pair {
             Some(b) if b.as_rule() == Rule::even => SplitBody::Even(self.span(&b)),
             Some(b) if b.as_rule() == Rule::by => {
