@@ -352,6 +352,15 @@ impl Resolver<'_> {
                 }
             }
         }
+        // An `allow` that did not parse but names a lint (a code written with spaces)
+        // still says what the writer allows: its lint would only repeat the mistake.
+        for b in &g.broken {
+            if b.keyword == Some("allow")
+                && let Some(code) = Code::from_name(&b.name).filter(|c| c.is_lint())
+            {
+                allows.push(code);
+            }
+        }
         let splits = g.splits.iter().filter_map(|s| self.split(s)).collect();
         let names_unknown = explained_by_owner > 0 || self.explained > explained_before_funnel;
 

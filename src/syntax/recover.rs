@@ -113,6 +113,14 @@ pub fn keywords_beside_coordinates() -> Vec<&'static str> {
     out
 }
 
+/// Whether `word` is no keyword of `block` but close to one: a misspelt keyword.
+pub(super) fn misspells_keyword(word: &str, block: Block) -> bool {
+    let (keywords, _) = starts(block);
+    !word.is_empty()
+        && !keywords.contains(&word)
+        && crate::suggest::did_you_mean(word, keywords.iter().copied()).is_some()
+}
+
 /// The statement keywords of `block`, as a list for help lines: "`owner`, `target` …".
 pub(super) fn keyword_list(block: Block) -> String {
     let (keywords, _) = starts(block);
