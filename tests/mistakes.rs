@@ -677,3 +677,48 @@ fn check_and_compile_agree_on_what_a_mistake_holds_back() {
         );
     }
 }
+
+// ----------------------------------------------------------- broken headers
+
+#[test]
+fn a_broken_header_keeps_its_item_its_name_and_its_statements() {
+    let text = "plan \"FY2026\" { period 2026  currency CNY }\n\
+                dimension region { east  north }\n\
+                team east_team \"East\" region east {\n  rep alice \"Alice\" { capacity 1.2M CNY }\n}\n\
+                funnel sales Sales {\n  deal_size 100k CNY\n  stage lead { convert 40 }\n  stage won\n}\n\
+                goal revenue \"Revenue\" extra {\n  owner alice\n  funnel sales\n  target 12M\n}\n\
+                goal upsell \"Upsell\" {\n  owner alice\n  parent revenue\n  funnel sales\n  target 1M CNY\n}\n";
+    let c = compile(&repo(), "headers.plan", text, &Config::default());
+    let syntax: Vec<&str> = c
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == planck::diagnostic::Code::Syntax)
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        syntax,
+        [
+            "unexpected `region east` in the header of team `east_team`",
+            "the label `Sales` needs double quotes",
+            "`40` is a number, but `convert` takes a percentage",
+            "unexpected `extra` in the header of goal `revenue`",
+            "`target 12M` needs a unit, e.g. `12M USD`",
+        ]
+    );
+    // Every name is defined: nothing refers to an unknown team, rep, funnel or goal.
+    assert!(
+        !c.diagnostics
+            .iter()
+            .any(|d| d.code == planck::diagnostic::Code::UnresolvedName),
+        "{:#?}",
+        c.diagnostics
+    );
+    assert_eq!(c.model.teams[0].name, "east_team");
+    assert_eq!(c.model.reps[0].name, "alice");
+    assert_eq!(c.model.funnels[0].name, "sales");
+    assert_eq!(c.model.funnels[0].label.as_deref(), Some("Sales"));
+    assert_eq!(c.model.funnels[0].stages.len(), 2);
+    let names: Vec<&str> = c.model.goals.iter().map(|g| g.name.as_str()).collect();
+    assert_eq!(names, ["revenue", "upsell"]);
+    assert_eq!(c.model.goals[1].parent, Some(planck::model::GoalId(0)));
+}
