@@ -58,6 +58,7 @@ pub mod resolve;
 pub mod source;
 pub mod suggest;
 pub mod syntax;
+mod trust;
 
 use chrono::NaiveDate;
 use config::Config;
@@ -129,7 +130,7 @@ pub fn compile(
     model.plan.as_of = run.as_of.or(model.plan.as_of).or(run.today);
     diagnostics.extend(check::check(&model, &config.policy));
     let (allocation, alloc_diagnostics) =
-        allocate_checked(&model, config, run.detail, &diagnostics);
+        allocate_checked(&model, &files, &sources, config, run.detail, &diagnostics);
     diagnostics.extend(alloc_diagnostics);
     diagnostics.extend(check::check_allocation(&model, &config.policy, &allocation));
     let progress = progress::progress(&model, &allocation);
@@ -155,52 +156,25 @@ pub fn compile(
     }
 }
 
-/// Allocate the goals whose values can be trusted: none if an error lies outside every
-/// goal (a broken team or dimension changes every goal), else every goal without an
-/// error inside it.
+/// Allocate the goals whose values can be trusted: those with no error inside them or in
+/// anything their numbers depend on (see [`trust`]). An error elsewhere (a deal, a grade,
+/// another goal) holds back no goal.
 fn allocate_checked(
     model: &model::Model,
+    files: &[LoadedFile],
+    sources: &Sources,
     config: &Config,
     detail: alloc::Detail,
     diagnostics: &[Diagnostic],
 ) -> (alloc::Allocation, Vec<Diagnostic>) {
-    let errors: Vec<source::Span> = diagnostics
-        .iter()
-        .filter(|d| d.severity == diagnostic::Severity::Error)
-        .map(|d| d.span)
-        .collect();
-    let inside = |span: source::Span, outer: source::Span| {
-        span.file == outer.file && outer.start <= span.start && span.end <= outer.end
-    };
-    // Goals are top-level items, so their spans never overlap: sorted by position, the
-    // goal that may hold an error is the last one starting at or before it.
-    let mut goal_spans: Vec<(source::Span, usize)> = model
-        .goals
-        .iter()
-        .enumerate()
-        .map(|(i, g)| (g.span, i))
-        .collect();
-    goal_spans.sort_unstable_by_key(|(s, _)| (s.file, s.start));
-    let mut goal_has_error = vec![false; model.goals.len()];
-    let mut outside_goals = false;
-    for e in &errors {
-        let after = goal_spans.partition_point(|(s, _)| (s.file, s.start) <= (e.file, e.start));
-        match after.checked_sub(1).and_then(|i| goal_spans.get(i)) {
-            Some(&(g, i)) if inside(*e, g) => {
-                if let Some(flag) = goal_has_error.get_mut(i) {
-                    *flag = true;
-                }
-            }
-            _ => outside_goals = true,
-        }
-    }
-    if outside_goals || model.plan.period.is_none() {
+    if model.plan.period.is_none() {
         let none = alloc::Allocation {
             goals: vec![None; model.goals.len()],
         };
         return (none, Vec::new());
     }
-    let skip = |id: model::GoalId| goal_has_error.get(id.index()).copied().unwrap_or(false);
+    let trusted = trust::trusted_goals(model, files, sources, diagnostics);
+    let skip = |id: model::GoalId| !trusted.get(id.index()).copied().unwrap_or(false);
     // Progress needs the cells of goals with actuals or deals, whatever was asked for.
     let detail_of = |id: model::GoalId| {
         if progress::needs_cells(model, id) {

@@ -55,6 +55,9 @@ pub struct Model {
     /// allocations can reuse the memory the trees leave, where one long list cannot.
     pub deals: Vec<Box<Deal>>,
     pub actuals: Vec<Actuals>,
+    /// Every top-level item that parsed, by the span of its whole text, sorted by file and
+    /// position: an error is placed in the item holding it, which says what it can change.
+    pub items: Vec<(Span, ItemRef)>,
     /// The dimensions some rep has a coordinate on (through its team or itself).
     pub rep_dimensions: Set<DimId>,
     /// Every rep, ordered by team name and then as written in the team: the order of
@@ -62,6 +65,23 @@ pub struct Model {
     pub rep_order: Vec<RepId>,
     /// The reps with each coordinate, in `rep_order` (see [`Model::index_reps`]).
     pub reps_at: Map<(DimId, MemberId), Vec<RepId>>,
+}
+
+/// What a top-level item is, with the model's id of what it defines (of the first
+/// definition of its name, for a duplicate).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemRef {
+    Plan,
+    Include,
+    Strategy,
+    Dimension(Option<DimId>),
+    Team,
+    Goal(Option<GoalId>),
+    Funnel(Option<FunnelId>),
+    Grades,
+    Deal,
+    /// The actuals of a goal (`None` when it names no goal).
+    Actuals(Option<GoalId>),
 }
 
 #[derive(Debug, Clone, Default)]
@@ -279,6 +299,13 @@ pub struct Goal {
     pub funnel_span: Option<Span>,
     pub splits: Vec<Split>,
     pub allows: Vec<Code>,
+    /// It names something that a broken item may define (not reported as unknown): its
+    /// splits or funnel may lack what that item said, so its numbers cannot be trusted.
+    pub names_unknown: bool,
+    /// Its statements that say nothing its numbers are computed from (`parent`,
+    /// `supports`, `allow`, `baseline`, and such lines that did not parse): an error
+    /// there does not keep it from being allocated.
+    pub unread: Vec<Span>,
     pub span: Span,
     /// The goal's name in its header, where goal-level lints point.
     pub name_span: Span,

@@ -188,10 +188,10 @@ fn moved(line: usize, at: usize, how: Edit) -> Option<usize> {
     }
 }
 
-/// The codes found on allocated values and the progress measured against them.
-/// planck allocates nothing while an error lies outside every goal (a broken team or
-/// dimension changes every goal's numbers), so an edit that makes one leaves these
-/// unreported, by design: they are compared only while the same goals are allocated.
+/// The codes found on allocated values and the progress measured against them. Their
+/// messages carry numbers that any actual row or deal moves, so they are compared by code
+/// and place. `unplaced-deal` is reported on a deal, not in a goal: it may go when any goal
+/// is held back.
 const FROM_ALLOCATION: [&str; 6] = [
     "over-capacity",
     "low-coverage",
@@ -201,8 +201,53 @@ const FROM_ALLOCATION: [&str; 6] = [
     "funnel-cannot-reach",
 ];
 
-fn allocated(c: &planck::Compilation) -> usize {
-    c.allocation.goals.iter().filter(|g| g.is_some()).count()
+/// The keyword of the top-level item holding `line` (0-based) of `text`.
+fn item_keyword(text: &str, line: usize) -> Option<planck::syntax::scan::Keyword> {
+    let scan = planck::syntax::scan::scan(planck::source::FileId(0), text);
+    let line_of = |offset: usize| text.get(..offset).unwrap_or("").matches('\n').count();
+    let chunk = scan
+        .chunks
+        .iter()
+        .find(|c| line_of(c.start) <= line && line <= line_of(c.end.saturating_sub(1)))?;
+    let head = planck::syntax::scan::indentation(text.get(chunk.start..)?).1;
+    planck::syntax::scan::Keyword::at_start(head).map(|(k, _)| k)
+}
+
+/// Whether a goal's numbers may depend on an item of this kind: a mistake there rightly
+/// holds back the goals that use it (and the codes found on their allocation).
+fn goals_depend_on(keyword: Option<planck::syntax::scan::Keyword>) -> bool {
+    use planck::syntax::scan::Keyword;
+    !matches!(
+        keyword,
+        Some(Keyword::Deal | Keyword::Grades | Keyword::Strategy | Keyword::Goal)
+    )
+}
+
+/// The names of the goals allocated.
+fn allocated(c: &planck::Compilation) -> Vec<String> {
+    c.model
+        .goals
+        .iter()
+        .zip(&c.allocation.goals)
+        .filter(|(_, a)| a.is_some())
+        .map(|(g, _)| g.name.clone())
+        .collect()
+}
+
+/// The goal a diagnostic is about: the goal holding it, or whose actual row it points at.
+fn goal_of(c: &planck::Compilation, d: &planck::diagnostic::Diagnostic) -> Option<String> {
+    let inside = |s: planck::source::Span, outer: planck::source::Span| {
+        s.file == outer.file && outer.start <= s.start && s.end <= outer.end
+    };
+    let holding = c.model.goals.iter().find(|g| inside(d.span, g.span));
+    let by_row = || {
+        c.model
+            .actuals
+            .iter()
+            .find(|a| a.rows.iter().any(|r| inside(d.span, r.span)))
+            .and_then(|a| c.model.goals.get(a.goal.0 as usize))
+    };
+    holding.or_else(by_row).map(|g| g.name.clone())
 }
 
 /// Every diagnostic of `before` outside the edited item is reported after the edit.
@@ -234,9 +279,51 @@ fn hides_nothing(dir: &Path, name: &str, text: &str, at: usize, how: Edit) -> Re
         return Ok(());
     }
     let item = edited_item(text, &edited, at, how);
-    let unallocated = allocated(&after_c) < allocated(&before_c);
-    for (path, code, message, line) in before {
-        if unallocated && FROM_ALLOCATION.contains(&code.as_str()) {
+    // The goals the edit held back: its own goal, or those depending on what it edited (a
+    // mistake in a deal, a grade, a strategy or another goal holds back no goal).
+    let allocated_after = allocated(&after_c);
+    let held_back: Vec<String> = allocated(&before_c)
+        .into_iter()
+        .filter(|g| !allocated_after.contains(g))
+        .collect();
+    let header_line = |goal: &str| {
+        let g = before_c.model.goals.iter().find(|g| g.name == goal)?;
+        let f = before_c.sources.get(g.name_span.file)?;
+        (f.name == root).then(|| {
+            f.text
+                .get(..g.name_span.start)
+                .unwrap_or("")
+                .matches('\n')
+                .count()
+        })
+    };
+    // A deleted item header leaves the item's statements to the item before it.
+    let dependency = goals_depend_on(item_keyword(text, at))
+        || (at > 0 && goals_depend_on(item_keyword(text, at - 1)));
+    for goal in &held_back {
+        // A goal of the edited item, or whose header the edit deleted.
+        let own = header_line(goal)
+            .is_some_and(|l| moved(l, at, how).is_none_or(|l| item.iter().any(|r| r.contains(&l))));
+        if !own && !dependency {
+            return Err(format!(
+                "{how:?} line {} of {name} holds back goal `{goal}`\n{edited}",
+                at + 1
+            ));
+        }
+    }
+    let unknown_names: std::collections::HashSet<(String, usize)> = keys(&after_c)
+        .into_iter()
+        .filter(|(_, code, _, _)| code == "unresolved-name")
+        .map(|(path, _, _, line)| (path, line))
+        .collect();
+    let of_held_back: Vec<bool> = before_c
+        .diagnostics
+        .iter()
+        .map(|d| goal_of(&before_c, d).is_some_and(|g| held_back.contains(&g)))
+        .collect();
+    for ((path, code, message, line), of_held_back) in before.into_iter().zip(of_held_back) {
+        let held = of_held_back || (code == "unplaced-deal" && !held_back.is_empty());
+        if held && FROM_ALLOCATION.contains(&code.as_str()) {
             continue;
         }
         let line = if path == root {
@@ -247,6 +334,11 @@ fn hides_nothing(dir: &Path, name: &str, text: &str, at: usize, how: Edit) -> Re
         } else {
             line
         };
+        // A name the edit removed is reported where it is used, and what was found
+        // about its use may then go: the line still carries an error.
+        if unknown_names.contains(&(path.clone(), line)) {
+            continue;
+        }
         let key = (path, code, message, line);
         match after.get_mut(&key) {
             Some(n) if *n > 0 => *n -= 1,
@@ -364,4 +456,272 @@ fn a_half_typed_line_is_an_error_node_of_its_block() {
     // Both reps are there; the first lost its capacity line.
     assert_eq!(team.reps.len(), 2);
     assert_eq!(team.reps[0].broken[0].keyword, Some("capacity"));
+}
+
+// ------------------------------------------- what a mistake holds back
+
+/// Two goals with `over-capacity`: `revenue` splits by region and rep, `units` by product
+/// and rep; `sales` is revenue's funnel, with a deal in it and actuals for revenue.
+const HELD_BACK_BASE: &str = "\
+plan \"FY2026\" { period 2026  currency CNY  as_of 2026-06-30 }
+strategy growth \"Grow\"
+dimension region { east  north }
+dimension product { hw  sw }
+team east_team { region east  rep alice { capacity 1.2M CNY } }
+team north_team { region north  rep bob { capacity 100 units } }
+funnel sales {
+  deal_size 100k CNY
+  inflow 2 per month
+  stage lead { convert 50% }
+  stage won
+}
+grades { A \"Likely\" 80% }
+goal revenue \"Revenue\" {
+  owner \"Dana\"
+  supports growth
+  funnel sales
+  target 12M CNY
+  baseline 10M CNY in 2025
+  split region { east 40% { split rep by capacity }  north rest }
+}
+goal units \"Units\" {
+  owner \"Dana\"
+  supports growth
+  target 1000 units
+  baseline 900 units in 2025
+  split product { hw 50% { split rep even }  sw rest }
+}
+deal acme \"Acme\" { owner alice  stage lead  grade A  amount 600k CNY  close 2026-09-15 }
+actuals revenue {
+  2026-Q1 east 260k
+}
+";
+
+/// The codes of `text`'s diagnostics, with the goals that were allocated.
+fn verdict(text: &str) -> (Vec<String>, Vec<String>) {
+    let c = compile(&repo(), "held.plan", text, &Config::default());
+    let codes = c.diagnostics.iter().map(|d| d.code.to_string()).collect();
+    (codes, allocated(&c))
+}
+
+/// `HELD_BACK_BASE` with the line holding `old` changed to `new`.
+fn with(old: &str, new: &str) -> String {
+    assert!(HELD_BACK_BASE.contains(old), "{old}");
+    HELD_BACK_BASE.replacen(old, new, 1)
+}
+
+#[test]
+fn the_base_plan_of_the_held_back_tests_allocates_both_goals() {
+    let (codes, goals) = verdict(HELD_BACK_BASE);
+    assert_eq!(goals, ["revenue", "units"]);
+    assert_eq!(
+        codes,
+        [
+            "behind-pace",
+            "funnel-cannot-reach",
+            "low-coverage",
+            "over-capacity",
+            "over-capacity"
+        ]
+    );
+}
+
+#[test]
+fn a_broken_deal_leaves_over_capacity_of_every_goal_reported() {
+    let (codes, goals) = verdict(&with("amount 600k CNY", "amount 600k"));
+    assert_eq!(goals, ["revenue", "units"]);
+    assert_eq!(codes.iter().filter(|c| *c == "over-capacity").count(), 2);
+    assert!(codes.contains(&"syntax".to_string()), "{codes:?}");
+    assert!(codes.contains(&"behind-pace".to_string()), "{codes:?}");
+}
+
+#[test]
+fn a_broken_grade_strategy_or_goal_holds_back_no_other_goal() {
+    for (old, new, still) in [
+        (
+            "A \"Likely\" 80%",
+            "A \"Likely\" 80",
+            ["revenue", "units"].as_slice(),
+        ),
+        (
+            "strategy growth \"Grow\"",
+            "strategy growth Grow",
+            &["revenue", "units"],
+        ),
+        ("target 1000 units", "target 1000", &["revenue"]),
+    ] {
+        let (codes, goals) = verdict(&with(old, new));
+        assert_eq!(goals, still, "{new}: {codes:?}");
+        assert!(
+            codes.contains(&"over-capacity".to_string()),
+            "{new}: {codes:?}"
+        );
+    }
+}
+
+#[test]
+fn a_broken_dimension_holds_back_only_the_goals_split_by_it() {
+    let (codes, goals) = verdict(&with(
+        "dimension product { hw  sw }",
+        "dimension product { hw  sw: }",
+    ));
+    assert_eq!(goals, ["revenue"]);
+    assert_eq!(
+        codes,
+        [
+            "syntax",
+            "behind-pace",
+            "funnel-cannot-reach",
+            "low-coverage",
+            "over-capacity"
+        ]
+    );
+}
+
+#[test]
+fn a_broken_team_holds_back_the_goals_split_by_rep() {
+    let (codes, goals) = verdict(&with(
+        "rep bob { capacity 100 units }",
+        "rep bob { capacity 100 }",
+    ));
+    assert_eq!(goals, Vec::<String>::new());
+    // Progress needs the allocation; the funnel's check does not.
+    assert_eq!(codes, ["syntax", "funnel-cannot-reach"]);
+}
+
+#[test]
+fn a_broken_funnel_or_actuals_holds_back_only_the_goal_using_it() {
+    for (old, new) in [
+        ("stage lead { convert 50% }", "stage lead { convert 50 }"),
+        ("2026-Q1 east 260k", "2026-Q1 east 260k CNY"),
+    ] {
+        let (codes, goals) = verdict(&with(old, new));
+        assert_eq!(goals, ["units"], "{new}: {codes:?}");
+        assert_eq!(
+            codes.iter().filter(|c| *c == "over-capacity").count(),
+            1,
+            "{new}"
+        );
+    }
+}
+
+#[test]
+fn a_lost_team_holds_back_the_goals_that_share_among_reps() {
+    // A team whose block is never closed is lost with its reps: `split rep even` would
+    // share among fewer reps, so no goal split by rep is allocated.
+    let text = with(
+        "team north_team { region north  rep bob { capacity 100 units } }",
+        "team north_team { region north  rep bob { capacity 100 units }",
+    );
+    let (_, goals) = verdict(&text);
+    assert_eq!(goals, Vec::<String>::new());
+}
+
+#[test]
+fn a_goal_naming_what_only_a_lost_item_defines_is_held_back() {
+    // `sales` is lost with its unclosed block: the goal naming it is not allocated,
+    // though its reference is not reported a second time.
+    let (codes, goals) = verdict(&with("  stage won\n}", "  stage won\n"));
+    assert_eq!(goals, ["units"]);
+    assert_eq!(codes, ["syntax", "over-capacity"]);
+}
+
+#[test]
+fn a_broken_link_of_a_goal_does_not_hold_it_back() {
+    let text = with(
+        "  supports growth\n  target 1000",
+        "  supports grwth\n  target 1000",
+    );
+    let (codes, goals) = verdict(&text);
+    assert_eq!(goals, ["revenue", "units"]);
+    assert_eq!(
+        codes.iter().filter(|c| *c == "over-capacity").count(),
+        2,
+        "{codes:?}"
+    );
+}
+
+#[test]
+fn check_and_compile_agree_on_what_a_mistake_holds_back() {
+    let texts = [
+        with("amount 600k CNY", "amount 600k"),
+        with(
+            "dimension product { hw  sw }",
+            "dimension product { hw  sw: }",
+        ),
+        with("rep bob { capacity 100 units }", "rep bob { capacity 100 }"),
+        with("2026-Q1 east 260k", "2026-Q1 east 260k CNY"),
+    ];
+    for text in texts {
+        let run = |detail| {
+            let options = LoadOptions {
+                project_root: repo(),
+                base_dir: repo(),
+            };
+            let c = planck::compile(
+                Path::new("held.plan"),
+                text.as_bytes().to_vec(),
+                &planck::fs::RealFs,
+                &options,
+                &Config::default(),
+                &planck::RunOptions::new(detail),
+            );
+            let diagnostics: Vec<(String, String)> = c
+                .diagnostics
+                .iter()
+                .map(|d| (d.code.to_string(), d.message.clone()))
+                .collect();
+            (diagnostics, allocated(&c))
+        };
+        assert_eq!(
+            run(planck::alloc::Detail::ExactRepTotals),
+            run(planck::alloc::Detail::Cells),
+            "{text}"
+        );
+    }
+}
+
+// ----------------------------------------------------------- broken headers
+
+#[test]
+fn a_broken_header_keeps_its_item_its_name_and_its_statements() {
+    let text = "plan \"FY2026\" { period 2026  currency CNY }\n\
+                dimension region { east  north }\n\
+                team east_team \"East\" region east {\n  rep alice \"Alice\" { capacity 1.2M CNY }\n}\n\
+                funnel sales Sales {\n  deal_size 100k CNY\n  stage lead { convert 40 }\n  stage won\n}\n\
+                goal revenue \"Revenue\" extra {\n  owner alice\n  funnel sales\n  target 12M\n}\n\
+                goal upsell \"Upsell\" {\n  owner alice\n  parent revenue\n  funnel sales\n  target 1M CNY\n}\n";
+    let c = compile(&repo(), "headers.plan", text, &Config::default());
+    let syntax: Vec<&str> = c
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == planck::diagnostic::Code::Syntax)
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        syntax,
+        [
+            "unexpected `region east` in the header of team `east_team`",
+            "the label `Sales` needs double quotes",
+            "`40` is a number, but `convert` takes a percentage",
+            "unexpected `extra` in the header of goal `revenue`",
+            "`target 12M` needs a unit, e.g. `12M USD`",
+        ]
+    );
+    // Every name is defined: nothing refers to an unknown team, rep, funnel or goal.
+    assert!(
+        !c.diagnostics
+            .iter()
+            .any(|d| d.code == planck::diagnostic::Code::UnresolvedName),
+        "{:#?}",
+        c.diagnostics
+    );
+    assert_eq!(c.model.teams[0].name, "east_team");
+    assert_eq!(c.model.reps[0].name, "alice");
+    assert_eq!(c.model.funnels[0].name, "sales");
+    assert_eq!(c.model.funnels[0].label.as_deref(), Some("Sales"));
+    assert_eq!(c.model.funnels[0].stages.len(), 2);
+    let names: Vec<&str> = c.model.goals.iter().map(|g| g.name.as_str()).collect();
+    assert_eq!(names, ["revenue", "upsell"]);
+    assert_eq!(c.model.goals[1].parent, Some(planck::model::GoalId(0)));
 }

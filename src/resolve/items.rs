@@ -100,6 +100,43 @@ impl Resolver<'_> {
                 }
             }
         }
+        self.record_items(files);
+    }
+
+    /// Every item's span and what it defines, for placing errors (every name is defined
+    /// by now, so actuals find their goal).
+    fn record_items(&mut self, files: &[LoadedFile]) {
+        let items: Vec<(Span, ItemRef)> = files
+            .iter()
+            .flat_map(|f| &f.ast.items)
+            .map(|item| {
+                let what = match item {
+                    ast::Item::Plan(_) => ItemRef::Plan,
+                    ast::Item::Include(_) => ItemRef::Include,
+                    ast::Item::Strategy(_) => ItemRef::Strategy,
+                    ast::Item::Dimension(d) => {
+                        ItemRef::Dimension(self.dimensions.get(d.name.text.as_str()).copied())
+                    }
+                    ast::Item::Team(_) => ItemRef::Team,
+                    ast::Item::Goal(g) => {
+                        ItemRef::Goal(self.goals.get(g.name.text.as_str()).copied())
+                    }
+                    ast::Item::Funnel(f) => {
+                        ItemRef::Funnel(self.funnels.get(f.name.text.as_str()).copied())
+                    }
+                    ast::Item::Grades(_) => ItemRef::Grades,
+                    ast::Item::Deal(_) => ItemRef::Deal,
+                    ast::Item::Actuals(a) => {
+                        ItemRef::Actuals(self.goals.get(a.goal.text.as_str()).copied())
+                    }
+                };
+                (item.span(), what)
+            })
+            .collect();
+        self.model.items = items;
+        self.model
+            .items
+            .sort_unstable_by_key(|(span, _)| (span.file, span.start));
     }
 
     pub(super) fn plan(&mut self, p: &ast::Plan) {
@@ -359,6 +396,8 @@ fn placeholder_goal(g: &ast::Goal) -> model::Goal {
         funnel_span: None,
         splits: Vec::new(),
         allows: Vec::new(),
+        names_unknown: false,
+        unread: Vec::new(),
         span: g.span,
         name_span: g.name.span,
     }

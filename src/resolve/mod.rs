@@ -71,6 +71,9 @@ struct Resolver<'s> {
     /// A file could not be read, or an include could not be loaded: any name may be
     /// defined there.
     definitions_unknown: bool,
+    /// How many unknown names were left unreported so far, as explained by a broken item:
+    /// a goal that used one is marked, since what it would have named is not in the model.
+    explained: usize,
     /// "Did you mean" candidates, prepared once per kind of name (at the first unknown
     /// name of that kind, in pass 2, when every definition is known).
     suggesters: Map<NameKind, suggest::Suggester>,

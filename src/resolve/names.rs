@@ -216,8 +216,9 @@ impl Resolver<'_> {
 
     /// Report a name that did not resolve, unless it is already explained.
     pub(super) fn report(&mut self, error: NameError) {
-        if let NameError::Report(diagnostic) = error {
-            self.push(*diagnostic);
+        match error {
+            NameError::Report(diagnostic) => self.push(*diagnostic),
+            NameError::Explained => self.explained += 1,
         }
     }
 

@@ -227,6 +227,9 @@ impl Resolver<'_> {
         self.report_repeats(&g.period, "period");
         self.report_repeats(&g.parent, "parent");
         self.report_repeats(&g.funnel, "funnel");
+        // Names left unreported because a broken item may define them: those the goal's
+        // numbers depend on (its owner, funnel and splits) are counted.
+        let explained_before_owner = self.explained;
         let owner = first(&g.owner).and_then(|o| match o {
             ast::NameOrText::Text(s) => Some(Owner::Text(s.value.to_string())),
             ast::NameOrText::Name(n) => match self.people.get(n.text.as_str()) {
@@ -242,6 +245,7 @@ impl Resolver<'_> {
                 }
             },
         });
+        let explained_by_owner = self.explained - explained_before_owner;
         let target_field = first(&g.target);
         let target = target_field.and_then(|q| {
             let value = q.amount.value?;
@@ -332,6 +336,7 @@ impl Resolver<'_> {
                 None
             }
         });
+        let explained_before_funnel = self.explained;
         let funnel = first(&g.funnel).and_then(|f| match self.funnels.get(f.text.as_str()) {
             Some(&fid) => Some(fid),
             None => {
@@ -365,7 +370,17 @@ impl Resolver<'_> {
                 }
             }
         }
+        // An `allow` that did not parse but names a lint (a code written with spaces)
+        // still says what the writer allows: its lint would only repeat the mistake.
+        for b in &g.broken {
+            if b.keyword == Some("allow")
+                && let Some(code) = Code::from_name(&b.name).filter(|c| c.is_lint())
+            {
+                allows.push(code);
+            }
+        }
         let splits = g.splits.iter().filter_map(|s| self.split(s)).collect();
+        let names_unknown = explained_by_owner > 0 || self.explained > explained_before_funnel;
 
         // A statement lost to a syntax error may have said what the goal lacks.
         let lost = |keyword| ast::lost(&g.broken, keyword);
@@ -386,6 +401,8 @@ impl Resolver<'_> {
         goal.funnel_span = first(&g.funnel).map(|f| f.span);
         goal.allows = allows;
         goal.splits = splits;
+        goal.names_unknown = names_unknown;
+        goal.unread = unread_statements(g);
     }
 
     pub(super) fn split(&mut self, s: &ast::Split) -> Option<Split> {
@@ -725,4 +742,31 @@ pub(super) fn rep_conflict(
         "a rep's deals and results are in the members its team is tied to: write `{dim_name} {}` or leave it out, or name the right rep",
         member(implied)
     ))
+}
+
+/// The spans of a goal's statements that its allocation does not read.
+fn unread_statements(g: &ast::Goal) -> Vec<crate::source::Span> {
+    use crate::source::Span;
+    let statement = |keyword: Span, end: Span| Span::new(keyword.file, keyword.start, end.end);
+    let parents = g.parent.iter().map(|f| statement(f.keyword, f.value.span));
+    let baselines = g
+        .baseline
+        .iter()
+        .map(|f| statement(f.keyword, f.value.period.span));
+    let names = g.supports.iter().chain(&g.allows).map(|n| n.span);
+    let broken = g
+        .broken
+        .iter()
+        .filter(|b| {
+            matches!(
+                b.keyword,
+                Some("parent" | "supports" | "allow" | "baseline")
+            )
+        })
+        .map(|b| b.span);
+    parents
+        .chain(baselines)
+        .chain(names)
+        .chain(broken)
+        .collect()
 }

@@ -89,6 +89,111 @@ impl Builder<'_> {
         broken
     }
 
+    /// The broken statement `bad` of `block`, after `pair` (the statement before it, if a
+    /// `DIMENSION MEMBER` pair). A misspelt keyword followed by a name reads as such a pair
+    /// (`rpe lee "Lee" { … }` in a team), and the rest of its line as broken: when the pair
+    /// ends on the line `bad` starts on and its first word is close to a keyword of the
+    /// block, both are one broken statement of that keyword, and the pair is to be dropped
+    /// (`true`).
+    fn broken_after(&mut self, bad: &P, pair: Option<&P>, block: Block) -> (BrokenStatement, bool) {
+        let input = bad.as_span().get_input();
+        let merged = pair.and_then(|pair| {
+            let (start, end) = (pair.as_span().start(), pair.as_span().end());
+            let between = input.get(end..bad.as_span().start())?;
+            let word = super::scan::name_at_start(pair.as_str());
+            (!between.contains('\n') && recover::misspells_keyword(word, block))
+                .then(|| Some((start, input.get(start..bad.as_span().end())?)))
+                .flatten()
+        });
+        match merged {
+            Some((start, text)) => {
+                let (diagnostic, broken) =
+                    recover::broken_statement(self.file, self.base + start, text, block);
+                self.diagnostics.push(diagnostic);
+                (broken, true)
+            }
+            None => (self.broken(bad, block), false),
+        }
+    }
+
+    /// A lint code written with spaces (`allow missing baseline`) reads as `allow missing`
+    /// and a broken statement after it. When the code and the words after it on its line
+    /// name a code once joined with `-`, they are one broken `allow`, reported as such.
+    fn code_with_spaces(&mut self, code: Option<&P>, bad: &P) -> Option<BrokenStatement> {
+        let code = code?;
+        let input = bad.as_span().get_input();
+        let start = code.as_span().start();
+        if input
+            .get(code.as_span().end()..bad.as_span().start())?
+            .contains('\n')
+        {
+            return None;
+        }
+        let words: Vec<&str> = std::iter::once(code.as_str())
+            .chain(bad.as_str().split_whitespace())
+            .collect();
+        let (n, joined) = (2..=words.len()).rev().find_map(|n| {
+            let joined = words.get(..n)?.join("-");
+            Code::from_name(&joined).map(|_| (n, joined))
+        })?;
+        // The span runs to the end of the last word joined.
+        let last = words.get(n - 1)?;
+        let end = bad.as_span().start() + bad.as_str().find(last)? + last.len();
+        let span = Span::new(self.file, self.base + start, self.base + end);
+        self.diagnostics.push(
+            Diagnostic::new(
+                Code::Syntax,
+                span,
+                format!("a code has `-` between its words: `{joined}`"),
+            )
+            .with_label("written with spaces")
+            .with_help(format!("write `allow {joined}`")),
+        );
+        Some(BrokenStatement {
+            keyword: Some("allow"),
+            name: joined,
+            span,
+        })
+    }
+
+    /// A unit after an actual row's amount (`2026-Q1 east 100k USD`) reads as the row and
+    /// a broken statement of one word after it on its line: the unit is the mistake.
+    fn unit_after_row(&mut self, row: Option<&P>, bad: &P) -> Option<BrokenStatement> {
+        let row = row?;
+        let input = bad.as_span().get_input();
+        let word = bad.as_str().trim_end();
+        if input
+            .get(row.as_span().end()..bad.as_span().start())?
+            .contains('\n')
+            || super::scan::name_at_start(word) != word
+        {
+            return None;
+        }
+        let span = self.span(bad);
+        let span = Span::new(span.file, span.start, span.start + word.len());
+        let amount = row
+            .as_str()
+            .rsplit(char::is_whitespace)
+            .next()
+            .unwrap_or("");
+        self.diagnostics.push(
+            Diagnostic::new(
+                Code::Syntax,
+                span,
+                format!("an actual row takes no unit: `{word}` after `{amount}`"),
+            )
+            .with_label("no unit here")
+            .with_help(format!(
+                "write the amount alone (`{amount}`): actuals are in the unit of their goal's target"
+            )),
+        );
+        Some(BrokenStatement {
+            keyword: None,
+            name: String::new(),
+            span,
+        })
+    }
+
     fn invalid(&mut self, span: Span, message: String, help: &str) {
         self.diagnostics.push(
             Diagnostic::new(Code::InvalidValue, span, message)
@@ -422,14 +527,27 @@ impl Builder<'_> {
             broken: Vec::new(),
             span,
         };
+        let mut pair = None;
         for stmt in rest {
-            match stmt.as_rule() {
+            let rule = stmt.as_rule();
+            match rule {
                 Rule::lead_stmt => add(&mut team.lead, self.field(stmt, |b, p| b.name_or_text(p))),
-                Rule::coord => add(&mut team.coords, self.coord(stmt)),
+                Rule::coord => {
+                    add(&mut team.coords, self.coord(stmt.clone()));
+                    pair = Some(stmt);
+                    continue;
+                }
                 Rule::rep => team.reps.push(self.rep(stmt)),
-                Rule::bad_stmt => team.broken.push(self.broken(&stmt, Block::Team)),
+                Rule::bad_stmt => {
+                    let (broken, drop_pair) = self.broken_after(&stmt, pair.as_ref(), Block::Team);
+                    if drop_pair {
+                        team.coords.pop();
+                    }
+                    team.broken.push(broken);
+                }
                 _ => {}
             }
+            pair = None;
         }
         team
     }
@@ -446,8 +564,21 @@ impl Builder<'_> {
             broken: Vec::new(),
             span,
         };
+        let mut pair = None;
         for stmt in rest.flat_map(|body| body.into_inner()) {
             match stmt.as_rule() {
+                Rule::coord => {
+                    add(&mut rep.coords, self.coord(stmt.clone()));
+                    pair = Some(stmt);
+                    continue;
+                }
+                Rule::bad_stmt => {
+                    let (broken, drop_pair) = self.broken_after(&stmt, pair.as_ref(), Block::Rep);
+                    if drop_pair {
+                        rep.coords.pop();
+                    }
+                    rep.broken.push(broken);
+                }
                 Rule::capacity_stmt => {
                     add(&mut rep.capacity, self.field(stmt, |b, p| b.quantity(p)))
                 }
@@ -459,10 +590,9 @@ impl Builder<'_> {
                     let value = inner.map(|p| self.percent(p)).collect();
                     rep.ramp.push(Field { keyword, value });
                 }
-                Rule::coord => add(&mut rep.coords, self.coord(stmt)),
-                Rule::bad_stmt => rep.broken.push(self.broken(&stmt, Block::Rep)),
                 _ => {}
             }
+            pair = None;
         }
         rep
     }
@@ -490,8 +620,24 @@ impl Builder<'_> {
             broken: Vec::new(),
             span,
         };
+        let mut allow = None;
         for stmt in rest {
+            let previous = allow.take();
             match stmt.as_rule() {
+                Rule::allow_stmt => {
+                    allow = stmt.clone().into_inner().nth(1);
+                    if let Some(f) = self.field(stmt, |b, p| b.name(p)) {
+                        goal.allows.push(f.value);
+                    }
+                    continue;
+                }
+                Rule::bad_stmt => match self.code_with_spaces(previous.as_ref(), &stmt) {
+                    Some(broken) => {
+                        goal.allows.pop();
+                        goal.broken.push(broken);
+                    }
+                    None => goal.broken.push(self.broken(&stmt, Block::Goal)),
+                },
                 Rule::owner_stmt => {
                     add(&mut goal.owner, self.field(stmt, |b, p| b.name_or_text(p)))
                 }
@@ -520,12 +666,6 @@ impl Builder<'_> {
                 Rule::parent_stmt => add(&mut goal.parent, self.field(stmt, |b, p| b.name(p))),
                 Rule::funnel_ref => add(&mut goal.funnel, self.field(stmt, |b, p| b.name(p))),
                 Rule::split => goal.splits.push(self.split(stmt)),
-                Rule::bad_stmt => goal.broken.push(self.broken(&stmt, Block::Goal)),
-                Rule::allow_stmt => {
-                    if let Some(f) = self.field(stmt, |b, p| b.name(p)) {
-                        goal.allows.push(f.value);
-                    }
-                }
                 _ => {}
             }
         }
@@ -554,11 +694,16 @@ impl Builder<'_> {
             |p| self.name_ref(p),
         );
         let body_pair = inner.next();
-        let blocks = inner
-            .next()
-            .filter(|b| b.as_rule() == Rule::member_blocks)
-            .map(|b| b.into_inner().map(|m| self.member_block(m)).collect())
-            .unwrap_or_default();
+        let mut blocks = Vec::new();
+        if let Some(b) = inner.next().filter(|b| b.as_rule() == Rule::member_blocks) {
+            for m in b.into_inner() {
+                match m.as_rule() {
+                    Rule::member_block => blocks.push(self.member_block(m)),
+                    Rule::bad_stmt => broken.push(self.broken(&m, Block::MemberBlocks)),
+                    _ => {}
+                }
+            }
+        }
         let body = match body_pair {
             Some(b) if b.as_rule() == Rule::even => SplitBody::Even(self.span(&b)),
             Some(b) if b.as_rule() == Rule::by => {
@@ -828,8 +973,21 @@ impl Builder<'_> {
             broken: Vec::new(),
             span,
         };
+        let mut pair = None;
         for stmt in rest {
             match stmt.as_rule() {
+                Rule::coord => {
+                    add(&mut deal.coords, self.coord(stmt.clone()));
+                    pair = Some(stmt);
+                    continue;
+                }
+                Rule::bad_stmt => {
+                    let (broken, drop_pair) = self.broken_after(&stmt, pair.as_ref(), Block::Deal);
+                    if drop_pair {
+                        deal.coords.pop();
+                    }
+                    deal.broken.push(broken);
+                }
                 Rule::owner_stmt => {
                     add(&mut deal.owner, self.field(stmt, |b, p| b.name_or_text(p)))
                 }
@@ -841,10 +999,9 @@ impl Builder<'_> {
                     add(&mut deal.opened, self.field(stmt, |b, p| b.period_atom(p)))
                 }
                 Rule::funnel_ref => add(&mut deal.funnel, self.field(stmt, |b, p| b.name(p))),
-                Rule::coord => add(&mut deal.coords, self.coord(stmt)),
-                Rule::bad_stmt => deal.broken.push(self.broken(&stmt, Block::Deal)),
                 _ => {}
             }
+            pair = None;
         }
         deal
     }
@@ -860,6 +1017,7 @@ impl Builder<'_> {
             },
             |p| self.name(p),
         );
+        let mut previous = None;
         let source = match inner.next() {
             Some(p) if p.as_rule() == Rule::actuals_from => {
                 let path = p.into_inner().nth(1).map_or(
@@ -876,9 +1034,11 @@ impl Builder<'_> {
                     .into_inner()
                     .filter_map(|row| {
                         if row.as_rule() == Rule::bad_stmt {
-                            broken.push(self.broken(&row, Block::Actuals));
+                            let unit = self.unit_after_row(previous.take().as_ref(), &row);
+                            broken.push(unit.unwrap_or_else(|| self.broken(&row, Block::Actuals)));
                             return None;
                         }
+                        previous = Some(row.clone());
                         let span = self.span(&row);
                         let parts = row.into_inner();
                         let mut period = None;

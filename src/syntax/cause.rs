@@ -18,6 +18,7 @@ const NAME: &str = "a name";
 const STRING: &str = "a string";
 const ITEM: &str = "an item (`plan`, `goal`, `dimension`, …)";
 const END: &str = "end of input";
+const DURATION: &str = "a duration such as `10d`, `2w` or `3mo`";
 
 /// A syntax error as the grammar reported it.
 pub(super) struct Cause<'a> {
@@ -45,6 +46,8 @@ impl Cause<'_> {
             .or_else(|| self.assignment())
             .or_else(|| self.spaced_scale())
             .or_else(|| self.missing_unit())
+            .or_else(|| self.duration_without_unit())
+            .or_else(|| self.attribute_without_value())
             .or_else(|| self.percent_for_amount())
             .or_else(|| self.number_for_percent())
             .or_else(|| self.missing_share())
@@ -289,6 +292,57 @@ impl Cause<'_> {
             )
             .with_label("no unit")
             .with_help(help),
+        )
+    }
+
+    /// A duration without its unit of time: `dwell 14`.
+    fn duration_without_unit(&self) -> Option<Diagnostic> {
+        if !self.expects(DURATION) {
+            return None;
+        }
+        let line = self.line_before().trim_end();
+        let number = line.rsplit(char::is_whitespace).next()?;
+        if number.is_empty() || super::parse_whole(Rule::decimal, number).is_none() {
+            return None;
+        }
+        let end = self.pos - (self.line_before().len() - line.len());
+        let start = end - number.len();
+        let statement = line.trim_start();
+        Some(
+            Diagnostic::new(
+                Code::Syntax,
+                self.span(start, end),
+                format!("`{statement}` needs a unit of time, e.g. `{number}d`"),
+            )
+            .with_label("no unit")
+            .with_help(format!(
+                "write the unit right after the number: `{number}d` (days), `{number}w` (weeks) or `{number}mo` (months of 30 days)"
+            )),
+        )
+    }
+
+    /// A member attribute without its value: `{ potential 30M CNY  stance }`.
+    fn attribute_without_value(&self) -> Option<Diagnostic> {
+        let value_expected = self.expects(NAME) && self.expects(STRING) && self.expects(NUMBER);
+        if !(value_expected && self.found.is_empty()) {
+            return None;
+        }
+        let line = self.line_before().trim();
+        let name = scan::name_at_start(line);
+        if name.is_empty() || name != line {
+            return None;
+        }
+        let end = self.pos - (self.line_before().len() - self.line_before().trim_end().len());
+        Some(
+            Diagnostic::new(
+                Code::Syntax,
+                self.span(end - name.len(), end),
+                format!("the attribute `{name}` has no value"),
+            )
+            .with_label("no value")
+            .with_help(format!(
+                "write its value after it: a number (`{name} 3`), an amount (`{name} 30M CNY`), a percentage, a string or a name"
+            )),
         )
     }
 

@@ -8,6 +8,7 @@ pub mod ast;
 mod build;
 mod cause;
 use cause::Cause;
+mod header;
 mod recover;
 pub mod scan;
 
@@ -339,6 +340,13 @@ fn parse_chunk(file: FileId, text: &str, chunk: &scan::Chunk, out: &mut Parsed) 
             }
         }
         Err(error) => {
+            if let Some((mut items, mut diagnostics)) =
+                header::recover(file, chunk.start, chunk_text, &error)
+            {
+                out.items.append(&mut items);
+                out.diagnostics.append(&mut diagnostics);
+                return;
+            }
             out.diagnostics
                 .push(syntax_error(file, chunk.start, chunk_text, &error));
             out.broken.extend(broken_definitions(chunk_text));

@@ -24,6 +24,8 @@ pub(super) enum Block {
     Goal,
     Split,
     Nested,
+    /// The member blocks of an `even` or `by` split.
+    MemberBlocks,
     Funnel,
     Stage,
     Grades,
@@ -43,6 +45,7 @@ impl Block {
             Block::Goal => Rule::goal_stmt,
             Block::Split => Rule::split_entry,
             Block::Nested => Rule::split,
+            Block::MemberBlocks => Rule::member_block,
             Block::Funnel => Rule::funnel_stmt,
             Block::Stage => Rule::stage_stmt,
             Block::Grades => Rule::grade,
@@ -62,6 +65,7 @@ impl Block {
             Block::Goal => "a goal",
             Block::Split => "a split",
             Block::Nested => "a nested split",
+            Block::MemberBlocks => "the member blocks of a split",
             Block::Funnel => "a funnel",
             Block::Stage => "a stage",
             Block::Grades => "`grades`",
@@ -109,6 +113,14 @@ pub fn keywords_beside_coordinates() -> Vec<&'static str> {
     out
 }
 
+/// Whether `word` is no keyword of `block` but close to one: a misspelt keyword.
+pub(super) fn misspells_keyword(word: &str, block: Block) -> bool {
+    let (keywords, _) = starts(block);
+    !word.is_empty()
+        && !keywords.contains(&word)
+        && crate::suggest::did_you_mean(word, keywords.iter().copied()).is_some()
+}
+
 /// The statement keywords of `block`, as a list for help lines: "`owner`, `target` …".
 pub(super) fn keyword_list(block: Block) -> String {
     let (keywords, _) = starts(block);
@@ -148,6 +160,16 @@ pub(super) fn broken_statement(
             return (diagnostic, broken);
         }
     }
+    if block == Block::MemberBlocks
+        && let Some(diagnostic) = splits_without_braces(file, base, text, first)
+    {
+        let broken = BrokenStatement {
+            keyword: None,
+            name: first.to_string(),
+            span,
+        };
+        return (diagnostic, broken);
+    }
     let diagnostic = reparse(file, base, text, block, written);
     let name = match written {
         Some(keyword) => after_keyword(keyword.len()),
@@ -159,6 +181,29 @@ pub(super) fn broken_statement(
         span,
     };
     (diagnostic, broken)
+}
+
+/// A member's splits written after it without their braces: `east split product even`.
+fn splits_without_braces(
+    file: FileId,
+    base: usize,
+    text: &str,
+    member: &str,
+) -> Option<Diagnostic> {
+    let rest = text.get(member.len()..)?.trim_start();
+    if member.is_empty() || super::parse_whole(Rule::split, rest).is_none() {
+        return None;
+    }
+    let at = base + (text.len() - rest.len());
+    Some(
+        Diagnostic::new(
+            Code::Syntax,
+            Span::new(file, at, base + text.len()),
+            format!("the splits of `{member}` need braces around them"),
+        )
+        .with_label("not in braces")
+        .with_help(format!("write `{member} {{ {rest} }}`")),
+    )
 }
 
 /// A statement that starts with a word that is no statement of the block.
