@@ -39,6 +39,8 @@ enum Command {
     Diff(DiffArgs),
     /// Report a plan as people read it: text, Markdown, HTML with charts, CSV or JSON
     Report(ReportArgs),
+    /// Compare each funnel's win rate, deal size, cycle and inflow with its won and lost deals
+    Calibrate(CalibrateArgs),
     /// Print the JSON Schema of `planck compile` output
     Schema,
     /// Explain a diagnostic code: what it finds, why it matters, an example and the fix
@@ -159,6 +161,36 @@ struct ReportArgs {
     config: Option<PathBuf>,
 }
 
+#[derive(clap::Args)]
+struct CalibrateArgs {
+    /// The plan file, or a folder holding exactly one root plan
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// Only this funnel
+    #[arg(long, value_name = "NAME")]
+    funnel: Option<String>,
+    /// Only deals opened or closed on or after this day (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    since: Option<NaiveDate>,
+    /// How to print the figures
+    #[arg(long, value_enum, default_value_t = CalibrateFormat::Text)]
+    format: CalibrateFormat,
+    /// Today's date, overriding the plan's as_of: deals closed after it are left out
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    as_of: Option<NaiveDate>,
+    /// Use this planck.toml instead of searching upward from the plan
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CalibrateFormat {
+    /// Aligned tables for a terminal
+    Text,
+    /// One JSON object for tools
+    Json,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ReportFormat {
     /// Aligned tables for a terminal (colour on a terminal)
@@ -214,6 +246,7 @@ fn main() -> ExitCode {
         Command::Compile(args) => compile(&args),
         Command::Diff(args) => diff(&args),
         Command::Report(args) => report(&args),
+        Command::Calibrate(args) => calibrate(&args),
         Command::Schema => print(emit::compile::SCHEMA).map(|()| ExitCode::SUCCESS),
         Command::Explain { code } => explain(code.as_deref()),
         Command::Fmt(args) => fmt(&args),
@@ -539,6 +572,7 @@ fn compile_single(
     path: &Path,
     config: Option<&Path>,
     as_of: Option<NaiveDate>,
+    detail: Detail,
 ) -> Result<(PathBuf, Compiled), Fatal> {
     let cwd = std::env::current_dir().map_err(|e| Fatal(format!("no working folder: {e}")))?;
     let root = single_root(path)?;
@@ -546,7 +580,7 @@ fn compile_single(
         Some(path) => Some((path.to_path_buf(), load_config(path)?)),
         None => None,
     };
-    let compiled = compile_root(&root, &cwd, explicit_config.as_ref(), as_of, Detail::Cells)?;
+    let compiled = compile_root(&root, &cwd, explicit_config.as_ref(), as_of, detail)?;
     Ok((root, compiled))
 }
 
@@ -559,7 +593,12 @@ fn compile(args: &CompileArgs) -> Result<ExitCode, Fatal> {
             config,
             ..
         },
-    ) = compile_single(&args.path, args.config.as_deref(), args.as_of)?;
+    ) = compile_single(
+        &args.path,
+        args.config.as_deref(),
+        args.as_of,
+        Detail::Cells,
+    )?;
     let (errors, _) = planck::diagnostic::summary(&compilation.diagnostics);
     if !compilation.diagnostics.is_empty() {
         let color = std::io::stderr().is_terminal()
@@ -606,7 +645,12 @@ fn report(args: &ReportArgs) -> Result<ExitCode, Fatal> {
             config,
             policy,
         },
-    ) = compile_single(&args.path, args.config.as_deref(), args.as_of)?;
+    ) = compile_single(
+        &args.path,
+        args.config.as_deref(),
+        args.as_of,
+        Detail::Cells,
+    )?;
     let by = match &args.by {
         Some(names) => Some(report::parse_by(&compilation.model, names).map_err(Fatal)?),
         None => None,
@@ -640,6 +684,74 @@ fn report(args: &ReportArgs) -> Result<ExitCode, Fatal> {
     if errors > 0 {
         eprintln!(
             "error: {} has {errors} error{}; the report shows them, and no numbers for the goals they affect",
+            escape_control(&root.display().to_string()),
+            if errors == 1 { "" } else { "s" }
+        );
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `planck calibrate`: each funnel's history beside its plan. The diagnostics go to
+/// standard error; with errors the figures are still printed (deals that did not resolve
+/// are left out of them) and the exit code is 1.
+fn calibrate(args: &CalibrateArgs) -> Result<ExitCode, Fatal> {
+    let (root, Compiled { compilation, .. }) = compile_single(
+        &args.path,
+        args.config.as_deref(),
+        args.as_of,
+        Detail::ExactRepTotals,
+    )?;
+    let model = &compilation.model;
+    let funnel = match &args.funnel {
+        None => None,
+        Some(name) => match model.funnels.iter().position(|f| &f.name == name) {
+            Some(i) => Some(planck::model::FunnelId(i as u32)),
+            None => {
+                let names = model.funnels.iter().map(|f| f.name.as_str());
+                let hint = match planck::suggest::did_you_mean(name, names) {
+                    Some(best) => format!("; did you mean `{best}`?"),
+                    None if model.funnels.is_empty() => "; the plan has no funnel".to_string(),
+                    None => format!(
+                        "; its funnels are {}",
+                        model
+                            .funnels
+                            .iter()
+                            .map(|f| format!("`{}`", f.name))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                };
+                return Err(Fatal(format!(
+                    "{} has no funnel named `{name}`{hint}",
+                    root.display()
+                )));
+            }
+        },
+    };
+    let (errors, _) = planck::diagnostic::summary(&compilation.diagnostics);
+    if !compilation.diagnostics.is_empty() {
+        let color = std::io::stderr().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        eprint!(
+            "{}",
+            emit::human::render(&compilation.sources, &compilation.diagnostics, color)
+        );
+    }
+    let options = planck::calibrate::Options {
+        funnel,
+        since: args.since,
+    };
+    let calibration = planck::calibrate::calibrate(model, &options);
+    let text = match args.format {
+        CalibrateFormat::Text => planck::calibrate::text(model, &calibration),
+        CalibrateFormat::Json => planck::calibrate::json(model, &calibration)
+            .map_err(|e| Fatal(format!("cannot write JSON: {e}")))?,
+    };
+    print(&text)?;
+    if errors > 0 {
+        eprintln!(
+            "error: {} has {errors} error{}; deals they affect are left out of the history",
             escape_control(&root.display().to_string()),
             if errors == 1 { "" } else { "s" }
         );
