@@ -78,6 +78,7 @@ codes! {
     StaleDeal = "stale-deal";
     BehindPace = "behind-pace";
     UnmatchedActual = "unmatched-actual";
+    PlanBeatsHistory = "plan-beats-history";
 }
 
 impl Code {

@@ -79,6 +79,7 @@ registry! {
     StaleDeal => stale_deal,
     BehindPace => behind_pace,
     UnmatchedActual => unmatched_actual,
+    PlanBeatsHistory => plan_beats_history,
 }
 
 #[cfg(test)]
