@@ -58,6 +58,13 @@ enum Command {
     },
     /// Run the language server (LSP over standard input and output) for editors
     Lsp,
+    /// Print a completion script for a shell (bash, zsh, fish, elvish, powershell)
+    Completions {
+        /// The shell to complete for
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `planck man > planck.1`
+    Man,
 }
 
 #[derive(clap::Args)]
@@ -252,6 +259,17 @@ fn main() -> ExitCode {
         Command::Fmt(args) => fmt(&args),
         Command::Init { dir } => init(&dir),
         Command::Lsp => lsp(),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "planck",
+                &mut script,
+            );
+            print(&String::from_utf8_lossy(&script)).map(|()| ExitCode::SUCCESS)
+        }
+        Command::Man => man(),
     };
     match result {
         Ok(code) => code,
@@ -1257,6 +1275,16 @@ fn print_diff(diff: &planck::diff::Diff, format: DiffFormat) -> Result<ExitCode,
     };
     print(&text)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The manual page of `planck`, from the clap definition: its subcommands are listed
+/// with what each does (`planck help SUBCOMMAND` gives each one's options).
+fn man() -> Result<ExitCode, Fatal> {
+    let mut page = Vec::new();
+    clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+        .render(&mut page)
+        .map_err(|e| Fatal(format!("cannot write the manual page: {e}")))?;
+    print(&String::from_utf8_lossy(&page)).map(|()| ExitCode::SUCCESS)
 }
 
 /// What the language server reads from outside: the real file system, folder listings
