@@ -753,6 +753,7 @@ pub fn tables(model: &Model, calibration: &Calibration) -> Vec<(Table, Vec<Strin
         let graded: Vec<Vec<String>> = h
             .grades
             .iter()
+            .filter(|g| g.closed > 0)
             .filter_map(|g| {
                 let grade = model.grades.get(g.grade.index())?;
                 Some(vec![
@@ -788,10 +789,7 @@ pub fn tables(model: &Model, calibration: &Calibration) -> Vec<(Table, Vec<Strin
                 .iter()
                 .map(|b| {
                     vec![
-                        match b.to_days {
-                            Some(to) => format!("{}–{}", b.from_days, to - 1),
-                            None => format!("{}+", b.from_days),
-                        },
+                        format!("{} d", b.from_days),
                         b.open.to_string(),
                         b.won.to_string(),
                         table::percent(b.win_rate),
@@ -801,11 +799,11 @@ pub fn tables(model: &Model, calibration: &Calibration) -> Vec<(Table, Vec<Strin
             out.push((
                 Table {
                     title: format!(
-                        "funnel {}: win rate of the closed deals still open after N days",
+                        "funnel {}: win rate of the closed deals still open after so many days",
                         f.name
                     ),
                     columns: vec![
-                        ("days open".into(), Align::Left),
+                        ("open after".into(), Align::Left),
                         ("still open".into(), Align::Right),
                         ("won".into(), Align::Right),
                         ("win rate".into(), Align::Right),
