@@ -631,7 +631,9 @@ fn signed_percent(value: Option<Decimal>) -> String {
     match value.and_then(|v| v.checked_mul(Decimal::ONE_HUNDRED)) {
         Some(p) => {
             let p = p.round_dp(1).normalize();
-            if p.is_sign_negative() && !p.is_zero() {
+            if p.is_zero() {
+                "0%".to_string()
+            } else if p.is_sign_negative() {
                 format!("−{}%", p.abs())
             } else {
                 format!("+{}%", p.abs())
@@ -676,11 +678,8 @@ pub fn tables(model: &Model, calibration: &Calibration) -> Vec<(Table, Vec<Strin
         let by = calibration
             .as_of
             .map_or_else(String::new, |d| format!(" closed by {d}"));
-        let since = calibration
-            .since
-            .map_or_else(String::new, |d| format!(", opened or closed since {d}"));
         let title = format!(
-            "funnel {}: {}{by}{since} ({} won, {} lost)",
+            "funnel {}: {}{by} ({} won, {} lost)",
             named(&f.name, f.label.as_deref()),
             deals(h.closed),
             h.won,
@@ -718,6 +717,11 @@ pub fn tables(model: &Model, calibration: &Calibration) -> Vec<(Table, Vec<Strin
             ],
         ];
         let mut notes = Vec::new();
+        if let Some(since) = calibration.since {
+            notes.push(format!(
+                "history: the deals opened or closed on or after {since}"
+            ));
+        }
         if let Some((window, months)) = h.window {
             notes.push(format!(
                 "inflow: {} opened from {} to {} ({} months)",

@@ -481,6 +481,39 @@ fn readme_example_output_is_what_planck_prints() {
     assert_eq!(String::from_utf8(out.stdout).unwrap(), expected);
 }
 
+/// The output shown for `planck calibrate` in `docs/cli.md` (text) and `docs/json.md`
+/// (JSON) is what the binary prints for the plan of the block `id=calibrate`.
+#[test]
+fn calibrate_example_output_is_what_planck_prints() {
+    let plan = plan_blocks("docs/cli.md")
+        .into_iter()
+        .find(|b| b.id.as_deref() == Some("calibrate"))
+        .unwrap()
+        .text;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("history.plan"), plan).unwrap();
+    for (file, lang) in [("docs/cli.md", "text"), ("docs/json.md", "json")] {
+        let (_, _, shown) = fenced(file, lang)
+            .into_iter()
+            .find(|(_, _, text)| text.starts_with("$ planck calibrate "))
+            .unwrap_or_else(|| panic!("{file}: no `$ planck calibrate` block"));
+        let (command, expected) = shown.split_once('\n').unwrap();
+        let args: Vec<&str> = command.split_whitespace().skip(2).collect();
+        let out = assert_cmd::Command::cargo_bin("planck")
+            .unwrap()
+            .current_dir(dir.path())
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{file}: `{command}`");
+        assert_eq!(
+            String::from_utf8(out.stdout).unwrap(),
+            expected,
+            "{file}: `{command}` prints otherwise"
+        );
+    }
+}
+
 #[test]
 fn docs_name_no_file_a_user_does_not_have() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
