@@ -273,7 +273,8 @@ fn history(model: &Model, id: FunnelId, tally: Tally, options: &Options) -> Funn
         None => mean_of_large(model, id, u, *n, options),
     });
     let cycle_days = (tally.cycled > 0)
-        .then(|| Decimal::from_i128_with_scale(tally.cycle_sum, 0))
+        .then(|| Decimal::try_from_i128_with_scale(tally.cycle_sum, 0).ok())
+        .flatten()
         .and_then(|sum| sum.checked_div(Decimal::from(tally.cycled)));
 
     let as_of = model.plan.as_of;

@@ -425,7 +425,39 @@ const CLAIMS: &[Claim] = &[
         actual: |c| at(c, "/goals/1/expected_to_date"),
         expected: "5400000",
     },
+    Claim {
+        file: "docs/cli.md",
+        block: "calibrate",
+        phrase: "Above, 6 deals from 2026-01-01 to 2026-06-30: 1 per month",
+        actual: |c| {
+            let h = calibrated_since(c, "2026-01-01");
+            format!("{} {}", h.opened, h.inflow_per_month.unwrap().normalize())
+        },
+        expected: "6 1",
+    },
+    Claim {
+        file: "docs/cli.md",
+        block: "calibrate",
+        phrase: "the one deal open past 60 days was lost",
+        actual: |c| {
+            let h = calibrated_since(c, "2026-01-01");
+            let band = h.age_bands.iter().find(|b| b.from_days == 60).unwrap();
+            format!("{} open, {} won", band.open, band.won)
+        },
+        expected: "1 open, 0 won",
+    },
 ];
+
+/// The history of the block's first funnel, with `--since DATE`.
+fn calibrated_since(checked: &Checked, since: &str) -> planck::calibrate::FunnelHistory {
+    let options = planck::calibrate::Options {
+        funnel: None,
+        since: Some(chrono::NaiveDate::parse_from_str(since, "%Y-%m-%d").unwrap()),
+    };
+    planck::calibrate::calibrate(&checked.compilation.model, &options)
+        .funnels
+        .remove(0)
+}
 
 #[test]
 fn every_number_the_docs_state_about_an_example_is_real_output() {
