@@ -602,6 +602,30 @@ fn compile_single(
     Ok((root, compiled))
 }
 
+/// Render a run's diagnostics on standard error (colour on a terminal) and count its
+/// errors.
+fn report_to_stderr(compilation: &planck::Compilation) -> usize {
+    if !compilation.diagnostics.is_empty() {
+        let color = std::io::stderr().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        eprint!(
+            "{}",
+            emit::human::render(&compilation.sources, &compilation.diagnostics, color)
+        );
+    }
+    planck::diagnostic::summary(&compilation.diagnostics).0
+}
+
+/// "error: PLAN has N errors; CONSEQUENCE" on standard error, and exit code 1.
+fn plan_has_errors(root: &Path, errors: usize, consequence: &str) -> ExitCode {
+    eprintln!(
+        "error: {} has {errors} error{}; {consequence}",
+        escape_control(&root.display().to_string()),
+        if errors == 1 { "" } else { "s" }
+    );
+    ExitCode::from(1)
+}
+
 fn compile(args: &CompileArgs) -> Result<ExitCode, Fatal> {
     let (
         root,
@@ -617,22 +641,9 @@ fn compile(args: &CompileArgs) -> Result<ExitCode, Fatal> {
         args.as_of,
         Detail::Cells,
     )?;
-    let (errors, _) = planck::diagnostic::summary(&compilation.diagnostics);
-    if !compilation.diagnostics.is_empty() {
-        let color = std::io::stderr().is_terminal()
-            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-        eprint!(
-            "{}",
-            emit::human::render(&compilation.sources, &compilation.diagnostics, color)
-        );
-    }
+    let errors = report_to_stderr(&compilation);
     if errors > 0 {
-        eprintln!(
-            "error: {} has {errors} error{}; nothing was compiled",
-            escape_control(&root.display().to_string()),
-            if errors == 1 { "" } else { "s" }
-        );
-        return Ok(ExitCode::from(1));
+        return Ok(plan_has_errors(&root, errors, "nothing was compiled"));
     }
     let write = |out: &mut dyn Write| {
         emit::compile::write(
@@ -700,12 +711,11 @@ fn report(args: &ReportArgs) -> Result<ExitCode, Fatal> {
         write,
     )?;
     if errors > 0 {
-        eprintln!(
-            "error: {} has {errors} error{}; the report shows them, and no numbers for the goals they affect",
-            escape_control(&root.display().to_string()),
-            if errors == 1 { "" } else { "s" }
-        );
-        return Ok(ExitCode::from(1));
+        return Ok(plan_has_errors(
+            &root,
+            errors,
+            "the report shows them, and no numbers for the goals they affect",
+        ));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -747,15 +757,7 @@ fn calibrate(args: &CalibrateArgs) -> Result<ExitCode, Fatal> {
             }
         },
     };
-    let (errors, _) = planck::diagnostic::summary(&compilation.diagnostics);
-    if !compilation.diagnostics.is_empty() {
-        let color = std::io::stderr().is_terminal()
-            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-        eprint!(
-            "{}",
-            emit::human::render(&compilation.sources, &compilation.diagnostics, color)
-        );
-    }
+    let errors = report_to_stderr(&compilation);
     let options = planck::calibrate::Options {
         funnel,
         since: args.since,
@@ -768,12 +770,11 @@ fn calibrate(args: &CalibrateArgs) -> Result<ExitCode, Fatal> {
     };
     print(&text)?;
     if errors > 0 {
-        eprintln!(
-            "error: {} has {errors} error{}; deals they affect are left out of the history",
-            escape_control(&root.display().to_string()),
-            if errors == 1 { "" } else { "s" }
-        );
-        return Ok(ExitCode::from(1));
+        return Ok(plan_has_errors(
+            &root,
+            errors,
+            "deals they affect are left out of the history",
+        ));
     }
     Ok(ExitCode::SUCCESS)
 }
