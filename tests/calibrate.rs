@@ -524,6 +524,16 @@ fn the_lint_follows_the_policy() {
     assert_eq!(spans, vec!["inflow 10 per month"]);
     let c = compile_with(&text, &config("[lints]\nplan-beats-history = \"allow\"\n"));
     assert_eq!(lints(&c), vec![]);
+    // A goal naming the funnel may allow it; one naming another funnel may not.
+    let goal = |funnel: &str| {
+        format!(
+            "{text}\ngoal 收入 {{ target 1M CNY  funnel {funnel}  allow plan-beats-history  allow missing-owner  allow missing-label  allow missing-baseline  allow orphan-goal }}\n"
+        )
+    };
+    let c = compile_with(&goal("大客户"), &Config::default());
+    assert_eq!(lints(&c), vec![]);
+    let c = compile_with(&goal("渠道"), &Config::default());
+    assert_eq!(lints(&c).len(), 2);
 }
 
 #[test]
