@@ -10,7 +10,7 @@
 //!   `deal_size` unit, else the plan's currency, else the unit most won deals have); won
 //!   deals in another unit are counted apart and left out of the average;
 //! - **cycle**: the average days from `opened` to `close` of the won deals that have both;
-//! - **by grade**: won ÷ closed of the closed deals of each grade;
+//! - **by grade**: won ÷ closed of the closed deals of each grade that some have;
 //! - **by age**: for each 30-day band, of the closed deals that were still open that many
 //!   days after `opened`, the share that was won (ages of 720 days and more form one band).
 //!
@@ -133,8 +133,9 @@ struct Tally {
     opened: u64,
     first_opened: Option<NaiveDate>,
     last_opened: Option<NaiveDate>,
-    /// Per grade: (closed, won).
-    grades: Vec<(u64, u64)>,
+    /// Per grade some closed deal has: (closed, won). A map, so that many funnels and
+    /// many grades cost only what the deals use.
+    grades: crate::hash::Map<u32, (u64, u64)>,
     /// Closed deals by the band of their age at close: (closed, won).
     ages: [(u64, u64); BANDS],
 }
@@ -143,14 +144,7 @@ struct Tally {
 pub fn calibrate(model: &Model, options: &Options) -> Calibration {
     let as_of = model.plan.as_of;
     let since = options.since;
-    let mut tallies: Vec<Tally> = model
-        .funnels
-        .iter()
-        .map(|_| Tally {
-            grades: vec![(0, 0); model.grades.len()],
-            ..Tally::default()
-        })
-        .collect();
+    let mut tallies: Vec<Tally> = model.funnels.iter().map(|_| Tally::default()).collect();
     for deal in &model.deals {
         let Some(f) = deal.funnel else { continue };
         if options.funnel.is_some_and(|only| only != f) {
@@ -183,9 +177,8 @@ pub fn calibrate(model: &Model, options: &Options) -> Calibration {
         let won = state == DealState::Won;
         tally.closed += 1;
         tally.won += u64::from(won);
-        if let Some(g) = deal.grade
-            && let Some(counts) = tally.grades.get_mut(g.index())
-        {
+        if let Some(g) = deal.grade {
+            let counts = tally.grades.entry(g.0).or_default();
             counts.0 += 1;
             counts.1 += u64::from(won);
         }
@@ -308,17 +301,17 @@ fn history(model: &Model, id: FunnelId, tally: Tally, options: &Options) -> Funn
         }),
     };
 
-    let grades = tally
+    let mut grades: Vec<GradeHistory> = tally
         .grades
         .iter()
-        .enumerate()
-        .map(|(g, &(closed, won))| GradeHistory {
-            grade: crate::model::GradeId(g as u32),
+        .map(|(&g, &(closed, won))| GradeHistory {
+            grade: crate::model::GradeId(g),
             closed,
             won,
             win_rate: ratio(won, closed),
         })
         .collect();
+    grades.sort_unstable_by_key(|g| g.grade);
 
     // Deals still open at the start of a band: those whose age at close lies in that band
     // or a later one.
@@ -758,7 +751,6 @@ pub fn tables(model: &Model, calibration: &Calibration) -> Vec<(Table, Vec<Strin
         let graded: Vec<Vec<String>> = h
             .grades
             .iter()
-            .filter(|g| g.closed > 0)
             .filter_map(|g| {
                 let grade = model.grades.get(g.grade.index())?;
                 Some(vec![
