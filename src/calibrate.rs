@@ -835,3 +835,37 @@ pub fn text(model: &Model, calibration: &Calibration) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn inflow_converts_to_a_month() {
+        assert_eq!(per_month(d("30"), "quarter", None), Some(d("10")));
+        assert_eq!(per_month(d("24"), "year", None), Some(d("2")));
+        assert_eq!(per_month(d("5"), "day", None), None);
+        // February 2026: 28 days, one month.
+        let feb = Period {
+            start: NaiveDate::from_ymd_opt(2026, 2, 1).unwrap(),
+            end: NaiveDate::from_ymd_opt(2026, 2, 28).unwrap(),
+        };
+        assert_eq!(per_month(d("5"), "day", Some(&feb)), Some(d("140")));
+        assert_eq!(per_month(d("7"), "week", Some(&feb)), Some(d("28")));
+    }
+
+    #[test]
+    fn differences_are_relative_and_signed() {
+        assert_eq!(relative(Some(d("0.3")), Some(d("0.25"))), Some(d("0.2")));
+        assert_eq!(relative(Some(d("1")), Some(d("0"))), None);
+        assert_eq!(relative(None, Some(d("1"))), None);
+        assert_eq!(signed_percent(Some(d("0.2"))), "+20%");
+        assert_eq!(signed_percent(Some(d("-0.6190476"))), "−61.9%");
+        assert_eq!(signed_percent(Some(d("0.00001"))), "0%");
+        assert_eq!(signed_percent(None), "—");
+    }
+}

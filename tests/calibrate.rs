@@ -430,6 +430,24 @@ fn chinese_labels_keep_the_columns_aligned() {
 }
 
 #[test]
+fn control_characters_from_the_plan_are_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = history_text().replace("\"大客户漏斗\"", "\"大客户\u{1b}[2J\"");
+    std::fs::write(dir.path().join("h.plan"), plan).unwrap();
+    let (code, out, _) = output(
+        planck()
+            .current_dir(dir.path())
+            .args(["calibrate", "h.plan"]),
+    );
+    assert_eq!(code, 0);
+    assert!(!out.contains('\u{1b}'), "{out}");
+    assert!(
+        out.starts_with("funnel 大客户 \"大客户\\u{1b}[2J\": 40 deals"),
+        "{out}"
+    );
+}
+
+#[test]
 fn completions_and_the_man_page_name_calibrate() {
     for shell in ["bash", "zsh", "fish"] {
         let (code, out, _) = output(planck().args(["completions", shell]));
