@@ -5,6 +5,8 @@
 //! max_growth = "50%"        # growth-exceeds-policy above this
 //! min_coverage = 3.0        # low-coverage below this
 //! pace_tolerance = "90%"    # behind-pace below this share of expected-to-date
+//! history_tolerance = "20%" # plan-beats-history when the plan is this much above history
+//! history_min_sample = 30   # … judged only on this many closed deals or more
 //!
 //! [policy.rounding]         # rounding unit per goal unit
 //! CNY = "0.01"
@@ -36,6 +38,11 @@ pub struct Policy {
     pub max_growth: Decimal,
     pub min_coverage: Decimal,
     pub pace_tolerance: Decimal,
+    /// How far (relative) a funnel's planned win rate, deal size or inflow may lie above
+    /// its history before `plan-beats-history`.
+    pub history_tolerance: Decimal,
+    /// The closed deals a funnel's history needs before `plan-beats-history` judges it.
+    pub history_min_sample: u64,
     /// Rounding unit per goal unit (`CNY` → 0.01).
     pub rounding: BTreeMap<String, Decimal>,
 }
@@ -46,6 +53,8 @@ impl Default for Policy {
             max_growth: Decimal::new(5, 1),
             min_coverage: Decimal::from(3),
             pace_tolerance: Decimal::new(9, 1),
+            history_tolerance: Decimal::new(2, 1),
+            history_min_sample: 30,
             rounding: BTreeMap::new(),
         }
     }
@@ -86,6 +95,8 @@ struct RawPolicy {
     max_growth: Option<Spanned<toml::Value>>,
     min_coverage: Option<Spanned<toml::Value>>,
     pace_tolerance: Option<Spanned<toml::Value>>,
+    history_tolerance: Option<Spanned<toml::Value>>,
+    history_min_sample: Option<Spanned<toml::Value>>,
     rounding: Option<BTreeMap<String, Spanned<toml::Value>>>,
 }
 
@@ -156,6 +167,21 @@ fn decimal(
     }
 }
 
+/// A whole number of at least one, written as a TOML integer.
+fn count(key: &str, value: &Spanned<toml::Value>) -> Result<u64, ConfigError> {
+    let n = match value.get_ref() {
+        toml::Value::Integer(i) => u64::try_from(*i).ok().filter(|n| *n >= 1),
+        _ => None,
+    };
+    n.ok_or_else(|| {
+        error(
+            format!("`{key}` must be a whole number of at least 1"),
+            value.span(),
+            "write a number of closed deals such as 30",
+        )
+    })
+}
+
 /// A decimal written plainly (`0.5`) or with an exponent (`5e-1`, as TOML floats are).
 fn number(s: &str) -> Option<Decimal> {
     Decimal::from_str(s)
@@ -201,6 +227,12 @@ pub fn parse(text: &str) -> Result<Config, ConfigError> {
         }
         if let Some(v) = &p.pace_tolerance {
             config.policy.pace_tolerance = decimal("pace_tolerance", v, true)?;
+        }
+        if let Some(v) = &p.history_tolerance {
+            config.policy.history_tolerance = decimal("history_tolerance", v, true)?;
+        }
+        if let Some(v) = &p.history_min_sample {
+            config.policy.history_min_sample = count("history_min_sample", v)?;
         }
         for (unit, v) in p.rounding.iter().flatten() {
             let d = decimal(unit, v, false)?;

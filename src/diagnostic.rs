@@ -79,6 +79,7 @@ codes! {
     BehindPace = "behind-pace";
     UnmatchedActual = "unmatched-actual";
     UnplacedDeal = "unplaced-deal";
+    PlanBeatsHistory = "plan-beats-history";
 }
 
 impl Code {

@@ -36,6 +36,7 @@
 //! ```
 
 pub mod alloc;
+pub mod calibrate;
 pub mod capacity;
 pub mod check;
 pub mod config;

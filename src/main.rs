@@ -39,6 +39,8 @@ enum Command {
     Diff(DiffArgs),
     /// Report a plan as people read it: text, Markdown, HTML with charts, CSV or JSON
     Report(ReportArgs),
+    /// Compare each funnel's win rate, deal size, cycle and inflow with its won and lost deals
+    Calibrate(CalibrateArgs),
     /// Print the JSON Schema of `planck compile` output
     Schema,
     /// Explain a diagnostic code: what it finds, why it matters, an example and the fix
@@ -56,6 +58,13 @@ enum Command {
     },
     /// Run the language server (LSP over standard input and output) for editors
     Lsp,
+    /// Print a completion script for a shell (bash, zsh, fish, elvish, powershell)
+    Completions {
+        /// The shell to complete for
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `planck man > planck.1`
+    Man,
 }
 
 #[derive(clap::Args)]
@@ -159,6 +168,36 @@ struct ReportArgs {
     config: Option<PathBuf>,
 }
 
+#[derive(clap::Args)]
+struct CalibrateArgs {
+    /// The plan file, or a folder holding exactly one root plan
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// Only this funnel
+    #[arg(long, value_name = "NAME")]
+    funnel: Option<String>,
+    /// Only deals opened or closed on or after this day (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    since: Option<NaiveDate>,
+    /// How to print the figures
+    #[arg(long, value_enum, default_value_t = CalibrateFormat::Text)]
+    format: CalibrateFormat,
+    /// Today's date, overriding the plan's as_of: deals closed after it are left out
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    as_of: Option<NaiveDate>,
+    /// Use this planck.toml instead of searching upward from the plan
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CalibrateFormat {
+    /// Aligned tables for a terminal
+    Text,
+    /// One JSON object for tools
+    Json,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ReportFormat {
     /// Aligned tables for a terminal (colour on a terminal)
@@ -214,11 +253,23 @@ fn main() -> ExitCode {
         Command::Compile(args) => compile(&args),
         Command::Diff(args) => diff(&args),
         Command::Report(args) => report(&args),
+        Command::Calibrate(args) => calibrate(&args),
         Command::Schema => print(emit::compile::SCHEMA).map(|()| ExitCode::SUCCESS),
         Command::Explain { code } => explain(code.as_deref()),
         Command::Fmt(args) => fmt(&args),
         Command::Init { dir } => init(&dir),
         Command::Lsp => lsp(),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "planck",
+                &mut script,
+            );
+            print(&String::from_utf8_lossy(&script)).map(|()| ExitCode::SUCCESS)
+        }
+        Command::Man => man(),
     };
     match result {
         Ok(code) => code,
@@ -539,6 +590,7 @@ fn compile_single(
     path: &Path,
     config: Option<&Path>,
     as_of: Option<NaiveDate>,
+    detail: Detail,
 ) -> Result<(PathBuf, Compiled), Fatal> {
     let cwd = std::env::current_dir().map_err(|e| Fatal(format!("no working folder: {e}")))?;
     let root = single_root(path)?;
@@ -546,8 +598,32 @@ fn compile_single(
         Some(path) => Some((path.to_path_buf(), load_config(path)?)),
         None => None,
     };
-    let compiled = compile_root(&root, &cwd, explicit_config.as_ref(), as_of, Detail::Cells)?;
+    let compiled = compile_root(&root, &cwd, explicit_config.as_ref(), as_of, detail)?;
     Ok((root, compiled))
+}
+
+/// Render a run's diagnostics on standard error (colour on a terminal) and count its
+/// errors.
+fn report_to_stderr(compilation: &planck::Compilation) -> usize {
+    if !compilation.diagnostics.is_empty() {
+        let color = std::io::stderr().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        eprint!(
+            "{}",
+            emit::human::render(&compilation.sources, &compilation.diagnostics, color)
+        );
+    }
+    planck::diagnostic::summary(&compilation.diagnostics).0
+}
+
+/// "error: PLAN has N errors; CONSEQUENCE" on standard error, and exit code 1.
+fn plan_has_errors(root: &Path, errors: usize, consequence: &str) -> ExitCode {
+    eprintln!(
+        "error: {} has {errors} error{}; {consequence}",
+        escape_control(&root.display().to_string()),
+        if errors == 1 { "" } else { "s" }
+    );
+    ExitCode::from(1)
 }
 
 fn compile(args: &CompileArgs) -> Result<ExitCode, Fatal> {
@@ -559,23 +635,15 @@ fn compile(args: &CompileArgs) -> Result<ExitCode, Fatal> {
             config,
             ..
         },
-    ) = compile_single(&args.path, args.config.as_deref(), args.as_of)?;
-    let (errors, _) = planck::diagnostic::summary(&compilation.diagnostics);
-    if !compilation.diagnostics.is_empty() {
-        let color = std::io::stderr().is_terminal()
-            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-        eprint!(
-            "{}",
-            emit::human::render(&compilation.sources, &compilation.diagnostics, color)
-        );
-    }
+    ) = compile_single(
+        &args.path,
+        args.config.as_deref(),
+        args.as_of,
+        Detail::Cells,
+    )?;
+    let errors = report_to_stderr(&compilation);
     if errors > 0 {
-        eprintln!(
-            "error: {} has {errors} error{}; nothing was compiled",
-            escape_control(&root.display().to_string()),
-            if errors == 1 { "" } else { "s" }
-        );
-        return Ok(ExitCode::from(1));
+        return Ok(plan_has_errors(&root, errors, "nothing was compiled"));
     }
     let write = |out: &mut dyn Write| {
         emit::compile::write(
@@ -606,7 +674,12 @@ fn report(args: &ReportArgs) -> Result<ExitCode, Fatal> {
             config,
             policy,
         },
-    ) = compile_single(&args.path, args.config.as_deref(), args.as_of)?;
+    ) = compile_single(
+        &args.path,
+        args.config.as_deref(),
+        args.as_of,
+        Detail::Cells,
+    )?;
     let by = match &args.by {
         Some(names) => Some(report::parse_by(&compilation.model, names).map_err(Fatal)?),
         None => None,
@@ -638,12 +711,70 @@ fn report(args: &ReportArgs) -> Result<ExitCode, Fatal> {
         write,
     )?;
     if errors > 0 {
-        eprintln!(
-            "error: {} has {errors} error{}; the report shows them, and no numbers for the goals they affect",
-            escape_control(&root.display().to_string()),
-            if errors == 1 { "" } else { "s" }
-        );
-        return Ok(ExitCode::from(1));
+        return Ok(plan_has_errors(
+            &root,
+            errors,
+            "the report shows them, and no numbers for the goals they affect",
+        ));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `planck calibrate`: each funnel's history beside its plan. The diagnostics go to
+/// standard error; with errors the figures are still printed (deals that did not resolve
+/// are left out of them) and the exit code is 1.
+fn calibrate(args: &CalibrateArgs) -> Result<ExitCode, Fatal> {
+    let (root, Compiled { compilation, .. }) = compile_single(
+        &args.path,
+        args.config.as_deref(),
+        args.as_of,
+        Detail::ExactRepTotals,
+    )?;
+    let model = &compilation.model;
+    let funnel = match &args.funnel {
+        None => None,
+        Some(name) => match model.funnels.iter().position(|f| &f.name == name) {
+            Some(i) => Some(planck::model::FunnelId(i as u32)),
+            None => {
+                let names = model.funnels.iter().map(|f| f.name.as_str());
+                let hint = match planck::suggest::did_you_mean(name, names) {
+                    Some(best) => format!("; did you mean `{best}`?"),
+                    None if model.funnels.is_empty() => "; the plan has no funnel".to_string(),
+                    None => format!(
+                        "; its funnels are {}",
+                        model
+                            .funnels
+                            .iter()
+                            .map(|f| format!("`{}`", f.name))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                };
+                return Err(Fatal(format!(
+                    "{} has no funnel named `{name}`{hint}",
+                    root.display()
+                )));
+            }
+        },
+    };
+    let errors = report_to_stderr(&compilation);
+    let options = planck::calibrate::Options {
+        funnel,
+        since: args.since,
+    };
+    let calibration = planck::calibrate::calibrate(model, &options);
+    let text = match args.format {
+        CalibrateFormat::Text => planck::calibrate::text(model, &calibration),
+        CalibrateFormat::Json => planck::calibrate::json(model, &calibration)
+            .map_err(|e| Fatal(format!("cannot write JSON: {e}")))?,
+    };
+    print(&text)?;
+    if errors > 0 {
+        return Ok(plan_has_errors(
+            &root,
+            errors,
+            "deals they affect are left out of the history",
+        ));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -1145,6 +1276,16 @@ fn print_diff(diff: &planck::diff::Diff, format: DiffFormat) -> Result<ExitCode,
     };
     print(&text)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The manual page of `planck`, from the clap definition: its subcommands are listed
+/// with what each does (`planck help SUBCOMMAND` gives each one's options).
+fn man() -> Result<ExitCode, Fatal> {
+    let mut page = Vec::new();
+    clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+        .render(&mut page)
+        .map_err(|e| Fatal(format!("cannot write the manual page: {e}")))?;
+    print(&String::from_utf8_lossy(&page)).map(|()| ExitCode::SUCCESS)
 }
 
 /// What the language server reads from outside: the real file system, folder listings

@@ -415,6 +415,8 @@ pub struct Funnel {
     pub deal_size: Option<Amount>,
     /// New entries per day, week, month, quarter or year.
     pub inflow: Option<(Decimal, String)>,
+    /// Where the `inflow` statement is, when it resolved.
+    pub inflow_span: Option<Span>,
     pub stages: Vec<Stage>,
     /// The closed-lost outcomes (`lost NAME`): a deal in one is closed and not won.
     pub outcomes: Vec<Outcome>,

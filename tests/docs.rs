@@ -452,7 +452,39 @@ const CLAIMS: &[Claim] = &[
         },
         expected: "500000 500000",
     },
+    Claim {
+        file: "docs/cli.md",
+        block: "calibrate",
+        phrase: "Above, 6 deals from 2026-01-01 to 2026-06-30: 1 per month",
+        actual: |c| {
+            let h = calibrated_since(c, "2026-01-01");
+            format!("{} {}", h.opened, h.inflow_per_month.unwrap().normalize())
+        },
+        expected: "6 1",
+    },
+    Claim {
+        file: "docs/cli.md",
+        block: "calibrate",
+        phrase: "the one deal open past 60 days was lost",
+        actual: |c| {
+            let h = calibrated_since(c, "2026-01-01");
+            let band = h.age_bands.iter().find(|b| b.from_days == 60).unwrap();
+            format!("{} open, {} won", band.open, band.won)
+        },
+        expected: "1 open, 0 won",
+    },
 ];
+
+/// The history of the block's first funnel, with `--since DATE`.
+fn calibrated_since(checked: &Checked, since: &str) -> planck::calibrate::FunnelHistory {
+    let options = planck::calibrate::Options {
+        funnel: None,
+        since: Some(chrono::NaiveDate::parse_from_str(since, "%Y-%m-%d").unwrap()),
+    };
+    planck::calibrate::calibrate(&checked.compilation.model, &options)
+        .funnels
+        .remove(0)
+}
 
 #[test]
 fn every_number_the_docs_state_about_an_example_is_real_output() {
@@ -506,6 +538,39 @@ fn readme_example_output_is_what_planck_prints() {
         "the README says the exit code is 1"
     );
     assert_eq!(String::from_utf8(out.stdout).unwrap(), expected);
+}
+
+/// The output shown for `planck calibrate` in `docs/cli.md` (text) and `docs/json.md`
+/// (JSON) is what the binary prints for the plan of the block `id=calibrate`.
+#[test]
+fn calibrate_example_output_is_what_planck_prints() {
+    let plan = plan_blocks("docs/cli.md")
+        .into_iter()
+        .find(|b| b.id.as_deref() == Some("calibrate"))
+        .unwrap()
+        .text;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("history.plan"), plan).unwrap();
+    for (file, lang) in [("docs/cli.md", "text"), ("docs/json.md", "json")] {
+        let (_, _, shown) = fenced(file, lang)
+            .into_iter()
+            .find(|(_, _, text)| text.starts_with("$ planck calibrate "))
+            .unwrap_or_else(|| panic!("{file}: no `$ planck calibrate` block"));
+        let (command, expected) = shown.split_once('\n').unwrap();
+        let args: Vec<&str> = command.split_whitespace().skip(2).collect();
+        let out = assert_cmd::Command::cargo_bin("planck")
+            .unwrap()
+            .current_dir(dir.path())
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{file}: `{command}`");
+        assert_eq!(
+            String::from_utf8(out.stdout).unwrap(),
+            expected,
+            "{file}: `{command}` prints otherwise"
+        );
+    }
 }
 
 #[test]

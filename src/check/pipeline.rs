@@ -2,7 +2,8 @@
 //! goal's progress, computed once, and hands them to the rules that read them
 //! (`funnel-cannot-reach`, `cycle-exceeds-period`, `unmatched-actual`, `behind-pace`,
 //! `low-coverage`; `stale-deal` on the deals; `unplaced-deal` on the deals that some
-//! goal's progress could not place). It reports itself, as `invalid-value`, a
+//! goal's progress could not place; `plan-beats-history` on each funnel's history). It
+//! reports itself, as `invalid-value`, a
 //! funnel or progress number beyond the largest decimal.
 
 use super::rules;
@@ -82,6 +83,7 @@ pub(super) fn check(
     }
     rules::stale_deal::check(model, out);
     rules::unplaced_deal::check(model, progress, out);
+    rules::plan_beats_history::check(model, policy, out);
 }
 
 fn funnel_lints(model: &Model, progress: &Progress, goal: &Goal, emit: &mut dyn FnMut(Diagnostic)) {

@@ -177,6 +177,16 @@ fn table(out: &mut Out, t: &Table) {
     out.line("");
 }
 
+/// One table as aligned text without colour, as the report draws its tables.
+pub fn table_text(t: &Table) -> String {
+    let mut out = Out {
+        text: String::new(),
+        color: false,
+    };
+    table(&mut out, t);
+    out.text
+}
+
 /// The decomposition tree alone, without colour: for the Markdown and HTML reports too.
 pub fn tree_text(root: &str, value: &str, splits: &[TreeSplit]) -> String {
     let mut out = Out {

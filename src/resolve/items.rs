@@ -340,6 +340,7 @@ impl Resolver<'_> {
             label: text(&f.label),
             deal_size: None,
             inflow: None,
+            inflow_span: None,
             stages: Vec::new(),
             outcomes: Vec::new(),
             repeated_last_stage: None,

@@ -102,6 +102,14 @@ impl Resolver<'_> {
             }
             Some((value, rate.per.text.to_string()))
         });
+        // The whole statement, keyword and rate.
+        let inflow_span = inflow
+            .as_ref()
+            .and(f.inflow.first())
+            .map(|field| crate::source::Span {
+                end: field.value.span.end,
+                ..field.keyword
+            });
         let mut stages: Vec<model::Stage> = Vec::with_capacity(f.stages.len());
         let last = f.stages.len().saturating_sub(1);
         for (i, s) in f.stages.iter().enumerate() {
@@ -209,6 +217,7 @@ impl Resolver<'_> {
         let funnel = &mut self.model.funnels[id.index()];
         funnel.deal_size = deal_size;
         funnel.inflow = inflow;
+        funnel.inflow_span = inflow_span;
         funnel.stages = stages;
         funnel.outcomes = outcomes;
         funnel.repeated_last_stage = repeated_last_stage;

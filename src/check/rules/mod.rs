@@ -80,6 +80,7 @@ registry! {
     BehindPace => behind_pace,
     UnmatchedActual => unmatched_actual,
     UnplacedDeal => unplaced_deal,
+    PlanBeatsHistory => plan_beats_history,
 }
 
 #[cfg(test)]
