@@ -203,3 +203,123 @@ fn the_documented_configurations_parse_and_start_planck_lsp() {
     assert!(lua[0].contains("editors/vim"), "{}", lua[0]);
     assert!(read("editors/vim/ftdetect/plan.vim").contains("setfiletype plan"));
 }
+
+/// An editor the test drives, if it is installed: `var` names it (a path), else `name` is
+/// looked up on `PATH`. Without it the test is skipped, except under CI, whose script
+/// installs it.
+fn tool(var: &str, name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os(var).map_or_else(|| PathBuf::from(name), PathBuf::from);
+    let found = Command::new(&path).arg("--version").output().is_ok();
+    if !found {
+        let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false");
+        assert!(
+            !ci,
+            "{name} is not installed (set {var}); .ci/run installs it"
+        );
+        eprintln!("skipped: {name} is not installed (set {var} to its path)");
+        return None;
+    }
+    Some(path)
+}
+
+/// The Neovim setup of `docs/editors.md`, run as written in a headless Neovim (0.10 or
+/// later, for `vim.fs.root`) with `planck` on `PATH`: opening a plan with a share
+/// mistake starts `planck lsp` for the project and shows its diagnostic, at the byte
+/// columns Neovim counts from the server's UTF-16 positions.
+#[test]
+fn neovim_starts_planck_lsp_with_the_documented_setup() {
+    let Some(nvim) = tool("PLANCK_NVIM", "nvim") else {
+        return;
+    };
+    let version = Command::new(&nvim).arg("--version").output().unwrap();
+    let version = String::from_utf8(version.stdout).unwrap();
+    let numbers: Vec<u32> = version
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("NVIM v"))
+        .unwrap()
+        .split(['.', '-'])
+        .take(2)
+        .map(|n| n.parse().unwrap())
+        .collect();
+    assert!(numbers >= vec![0, 10], "Neovim 0.10 or later: {version}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let doc = read("docs/editors.md");
+    let lua = blocks(&doc, "lua");
+    let home = "\"~/src/planck/editors/vim\"";
+    assert!(lua[0].contains(home), "{}", lua[0]);
+    let init = lua[0].replace(home, &format!("{:?}", repo("editors/vim")));
+    std::fs::write(root.join("init.lua"), init).unwrap();
+    std::fs::write(root.join("planck.toml"), "").unwrap();
+    std::fs::write(
+        root.join("main.plan"),
+        "plan \"计划\" { period 2026  currency CNY }
+strategy 增长 \"增长\"
+dimension 区域 \"区域\" { 华东 \"华东\"  华北 \"华北\" }
+goal 收入 \"2026 收入\" {
+  owner \"张伟\"
+  target 12M CNY
+  baseline 10M CNY in 2025
+  supports 增长
+  split 区域 { 华东 60%  华北 35% }
+}
+",
+    )
+    .unwrap();
+    let result = root.join("result.txt");
+    let check = format!(
+        "local arrived = vim.wait(30000, function() return #vim.diagnostic.get(0) > 0 end, 20)
+local out = {{ vim.bo.filetype, tostring(arrived) }}
+for _, c in ipairs(vim.lsp.get_clients({{ bufnr = 0 }})) do
+  table.insert(out, c.name .. ' ' .. tostring(c.root_dir))
+end
+for _, d in ipairs(vim.diagnostic.get(0)) do
+  table.insert(out, string.format('%s %d:%d-%d:%d %s %s', d.code, d.lnum, d.col,
+    d.end_lnum, d.end_col, d.source, d.message))
+end
+vim.fn.writefile(out, {result:?})
+vim.cmd('qa!')
+",
+        result = result.display().to_string(),
+    );
+    std::fs::write(root.join("check.lua"), check).unwrap();
+    let planck = PathBuf::from(assert_cmd::cargo::cargo_bin!("planck"));
+    let path = std::env::join_paths(
+        std::iter::once(planck.parent().unwrap().to_path_buf())
+            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
+    )
+    .unwrap();
+    let status = Command::new(&nvim)
+        .args([
+            "--headless",
+            "--clean",
+            "-u",
+            "init.lua",
+            "-c",
+            "luafile check.lua",
+        ])
+        .arg("main.plan")
+        .current_dir(&root)
+        .env("PATH", path)
+        .env("XDG_STATE_HOME", root.join("state"))
+        .env("XDG_DATA_HOME", root.join("data"))
+        .status()
+        .unwrap();
+    assert!(status.success(), "{status}");
+    let got = std::fs::read_to_string(&result).unwrap();
+    let got: Vec<&str> = got.lines().collect();
+    // `{ 华东 60%  华北 35% }` is UTF-16 columns 11 to 29 of line 9 (1-based), bytes 15
+    // to 41: each Chinese character is one unit and three bytes.
+    assert_eq!(
+        got,
+        [
+            "plan".to_string(),
+            "true".to_string(),
+            format!("planck {}", root.display()),
+            "shares-sum 8:15-8:41 planck the shares of `split 区域` total 95%, not 100%"
+                .to_string(),
+        ]
+    );
+}
