@@ -84,9 +84,18 @@ impl Client {
     }
 
     fn send(&mut self, message: &Value) {
-        let body = serde_json::to_vec(message).unwrap();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n", body.len()).unwrap();
-        self.stdin.write_all(&body).unwrap();
+        self.send_all(std::slice::from_ref(message));
+    }
+
+    /// Messages framed and written at once, so the server reads them together.
+    fn send_all(&mut self, messages: &[Value]) {
+        let mut bytes = Vec::new();
+        for message in messages {
+            let body = serde_json::to_vec(message).unwrap();
+            write!(bytes, "Content-Length: {}\r\n\r\n", body.len()).unwrap();
+            bytes.extend(body);
+        }
+        self.stdin.write_all(&bytes).unwrap();
         self.stdin.flush().unwrap();
     }
 
@@ -916,19 +925,17 @@ fn a_burst_of_edits_is_published_once_for_the_final_text() {
     let mut version = 1;
     for (column, c) in typed.chars().enumerate() {
         version += 1;
-        let message = json!({ "jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
-            "textDocument": { "uri": big, "version": version },
-            "contentChanges": [{
-                "range": range(line, column as u32, line, column as u32),
-                "text": c.to_string()
-            }]
-        }});
-        let body = serde_json::to_vec(&message).unwrap();
-        write!(burst, "Content-Length: {}\r\n\r\n", body.len()).unwrap();
-        burst.extend(body);
+        burst.push(
+            json!({ "jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+                "textDocument": { "uri": big, "version": version },
+                "contentChanges": [{
+                    "range": range(line, column as u32, line, column as u32),
+                    "text": c.to_string()
+                }]
+            }}),
+        );
     }
-    client.stdin.write_all(&burst).unwrap();
-    client.stdin.flush().unwrap();
+    client.send_all(&burst);
     let last = version;
     // Every message up to the publication of the final version.
     let mut published = Vec::new();
@@ -996,14 +1003,7 @@ fn a_request_overtaken_by_an_edit_gets_content_modified() {
     let hover = json!({ "jsonrpc": "2.0", "id": 99, "method": "textDocument/hover", "params": {
         "textDocument": { "uri": big }, "position": pos(7, 6)
     }});
-    let mut burst = Vec::new();
-    for m in [edit(2, "# 注释"), hover, edit(3, "#")] {
-        let body = serde_json::to_vec(&m).unwrap();
-        write!(burst, "Content-Length: {}\r\n\r\n", body.len()).unwrap();
-        burst.extend(body);
-    }
-    client.stdin.write_all(&burst).unwrap();
-    client.stdin.flush().unwrap();
+    client.send_all(&[edit(2, "# 注释"), hover, edit(3, "#")]);
     let answer = loop {
         let m = client.next();
         if m["id"] == 99 {
