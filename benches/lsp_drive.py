@@ -13,8 +13,9 @@ characters in a burst, 1 ms apart, and reports how many diagnostics
 were published for the burst (stale work superseded: ideally one) and the time from the
 last keystroke to them. Last, ten times, it edits, waits half a re-check and edits again:
 the time from the second edit to its diagnostics (the first edit's check is stopped, not
-finished) and how many diagnostics of the first were published (ideally none). Prints one
-line per figure.
+finished), how many diagnostics of the first were published (ideally none), and the
+server's CPU time per pair of edits, in re-checks (two if the first check is finished, one
+and a part if it is stopped). Prints one line per figure.
 """
 import json
 import os
@@ -123,6 +124,7 @@ def main() -> None:
     half = statistics.median(times) / 2000
     overtaken = []
     stale = 0
+    cpu_before = cpu_seconds()
     for n in range(10):
         line = targets[(n * 11) % len(targets)]
         col = len("  target ")
@@ -144,8 +146,10 @@ def main() -> None:
                     break
                 stale += 1
         overtaken.append((time.perf_counter() - t0) * 1000)
+    pair_cpu = (cpu_seconds() - cpu_before) * 1000 / 10
     print(f"edit made mid-check: median {statistics.median(overtaken):.1f} ms from it to its "
-          f"diagnostics over 10 edits, {stale} stale publication(s)")
+          f"diagnostics over 10 edits, {stale} stale publication(s); server CPU time "
+          f"{pair_cpu:.1f} ms per pair of edits ({pair_cpu / cpu:.2f} re-checks)")
     send({"jsonrpc": "2.0", "id": 2, "method": "shutdown", "params": None})
     while read().get("id") != 2:
         pass
