@@ -11,7 +11,11 @@ It also reports the server's CPU time per edit (user + system, from /proc): on a
 machine shared with other work, wall time includes waiting for a core. Then it types 20
 characters in a burst, 1 ms apart, and reports how many diagnostics
 were published for the burst (stale work superseded: ideally one) and the time from the
-last keystroke to them. Prints one line per figure.
+last keystroke to them. Last, ten times, it edits, waits half a re-check and edits again:
+the time from the second edit to its diagnostics (the first edit's check is stopped, not
+finished), how many diagnostics of the first were published (ideally none), and the
+server's CPU time per pair of edits, in re-checks (two if the first check is finished, one
+and a part if it is stopped). Prints one line per figure.
 """
 import json
 import os
@@ -114,6 +118,38 @@ def main() -> None:
                 break
     print(f"burst of 20 keystrokes: {published} publication(s), "
           f"last {(time.perf_counter() - t_last) * 1000:.1f} ms after the last keystroke")
+
+    # An edit made while the check of the one before runs (half a re-check after it):
+    # the time from it to its diagnostics, and how many stale results were published.
+    half = statistics.median(times) / 2000
+    overtaken = []
+    stale = 0
+    cpu_before = cpu_seconds()
+    for n in range(10):
+        line = targets[(n * 11) % len(targets)]
+        col = len("  target ")
+        for step in range(2):
+            version += 1
+            digit = "2" if (n + step) % 2 == 0 else "1"
+            send({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+                "textDocument": {"uri": uri, "version": version},
+                "contentChanges": [{"range": {"start": {"line": line, "character": col},
+                                              "end": {"line": line, "character": col + 1}},
+                                    "text": digit}]}})
+            if step == 0:
+                time.sleep(half)
+        t0 = time.perf_counter()
+        while True:
+            m = read()
+            if m.get("method") == "textDocument/publishDiagnostics":
+                if m["params"].get("version") == version:
+                    break
+                stale += 1
+        overtaken.append((time.perf_counter() - t0) * 1000)
+    pair_cpu = (cpu_seconds() - cpu_before) * 1000 / 10
+    print(f"edit made mid-check: median {statistics.median(overtaken):.1f} ms from it to its "
+          f"diagnostics over 10 edits, {stale} stale publication(s); server CPU time "
+          f"{pair_cpu:.1f} ms per pair of edits ({pair_cpu / cpu:.2f} re-checks)")
     send({"jsonrpc": "2.0", "id": 2, "method": "shutdown", "params": None})
     while read().get("id") != 2:
         pass

@@ -115,6 +115,41 @@ pub fn compile(
     config: &Config,
     run: &RunOptions,
 ) -> Compilation {
+    let go_on = || Ok::<(), std::convert::Infallible>(());
+    match phases(root, root_bytes, fs, options, config, run, &go_on) {
+        Ok(compilation) => compilation,
+        Err(never) => match never {},
+    }
+}
+
+/// [`compile`], asking `cancelled` before each phase and before each goal is allocated,
+/// and giving up (`None`) as soon as it says yes: for a caller whose input changed while
+/// it ran (an editor's text), to which the result would be stale. It does not ask
+/// within one goal's allocation, nor while the files are read and parsed.
+pub fn compile_cancellable(
+    root: &Path,
+    root_bytes: Vec<u8>,
+    fs: &dyn FileSystem,
+    options: &LoadOptions,
+    config: &Config,
+    run: &RunOptions,
+    cancelled: &dyn Fn() -> bool,
+) -> Option<Compilation> {
+    let go_on = || if cancelled() { Err(()) } else { Ok(()) };
+    phases(root, root_bytes, fs, options, config, run, &go_on).ok()
+}
+
+/// The phases of [`compile`], each preceded by `go_on()`, whose error ends the run.
+fn phases<Stop>(
+    root: &Path,
+    root_bytes: Vec<u8>,
+    fs: &dyn FileSystem,
+    options: &LoadOptions,
+    config: &Config,
+    run: &RunOptions,
+    go_on: &dyn Fn() -> Result<(), Stop>,
+) -> Result<Compilation, Stop> {
+    go_on()?;
     let mut sources = Sources::new();
     let mut diagnostics = Vec::new();
     let mut files = resolve::load::load(
@@ -125,15 +160,29 @@ pub fn compile(
         &mut sources,
         &mut diagnostics,
     );
+    go_on()?;
     let (mut model, resolve_diagnostics) = resolve::resolve(&mut files, &sources);
     diagnostics.extend(resolve_diagnostics);
     // `as_of`: the caller's, else the plan's, else today.
     model.plan.as_of = run.as_of.or(model.plan.as_of).or(run.today);
+    go_on()?;
     diagnostics.extend(check::check(&model, &config.policy));
-    let (allocation, alloc_diagnostics) =
-        allocate_checked(&model, &files, &sources, config, run.detail, &diagnostics);
+    go_on()?;
+    let stopped = || go_on().is_err();
+    let (allocation, alloc_diagnostics) = allocate_checked(
+        &model,
+        &files,
+        &sources,
+        config,
+        run.detail,
+        &diagnostics,
+        &stopped,
+    );
+    // A goal skipped because the run was stopped must not pass for one with an error.
+    go_on()?;
     diagnostics.extend(alloc_diagnostics);
     diagnostics.extend(check::check_allocation(&model, &config.policy, &allocation));
+    go_on()?;
     let progress = progress::progress(&model, &allocation);
     diagnostics.extend(check::check_pipeline(&model, &config.policy, &progress));
     config::apply_levels(config, &mut diagnostics);
@@ -147,19 +196,20 @@ pub fn compile(
         ))
     });
     diagnostics.dedup();
-    Compilation {
+    Ok(Compilation {
         sources,
         files,
         model,
         allocation,
         progress,
         diagnostics,
-    }
+    })
 }
 
 /// Allocate the goals whose values can be trusted: those with no error inside them or in
 /// anything their numbers depend on (see [`trust`]). An error elsewhere (a deal, a grade,
 /// another goal) holds back no goal.
+/// Once `stopped()` says yes, the goals left are skipped.
 fn allocate_checked(
     model: &model::Model,
     files: &[LoadedFile],
@@ -167,6 +217,7 @@ fn allocate_checked(
     config: &Config,
     detail: alloc::Detail,
     diagnostics: &[Diagnostic],
+    stopped: &dyn Fn() -> bool,
 ) -> (alloc::Allocation, Vec<Diagnostic>) {
     if model.plan.period.is_none() {
         let none = alloc::Allocation {
@@ -175,7 +226,7 @@ fn allocate_checked(
         return (none, Vec::new());
     }
     let trusted = trust::trusted_goals(model, files, sources, diagnostics);
-    let skip = |id: model::GoalId| !trusted.get(id.index()).copied().unwrap_or(false);
+    let skip = |id: model::GoalId| !trusted.get(id.index()).copied().unwrap_or(false) || stopped();
     // Progress needs the cells of goals with actuals or deals, whatever was asked for.
     let detail_of = |id: model::GoalId| {
         if progress::needs_cells(model, id) {

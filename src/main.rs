@@ -1322,10 +1322,14 @@ impl planck::lsp::Host for LspHost {
 
 fn lsp() -> Result<ExitCode, Fatal> {
     let (connection, io_threads) = lsp_server::Connection::stdio();
-    planck::lsp::run(&connection, Box::new(LspHost)).map_err(Fatal)?;
+    let ending = planck::lsp::run(&connection, Box::new(LspHost)).map_err(Fatal)?;
     drop(connection);
     io_threads
         .join()
         .map_err(|e| Fatal(format!("language server connection: {e}")))?;
-    Ok(ExitCode::SUCCESS)
+    // The protocol: exit without a shutdown first is an error.
+    Ok(match ending {
+        planck::lsp::Ending::ShutDown => ExitCode::SUCCESS,
+        planck::lsp::Ending::WithoutShutdown => ExitCode::from(1),
+    })
 }

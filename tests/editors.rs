@@ -171,7 +171,7 @@ fn the_documented_configurations_parse_and_start_planck_lsp() {
     assert_eq!(language["comment-token"].as_str(), Some("#"));
 
     let json_blocks = blocks(&doc, "json");
-    assert_eq!(json_blocks.len(), 1);
+    assert_eq!(json_blocks.len(), 2);
     let settings: Value = serde_json::from_str(&json_blocks[0]).unwrap();
     let package: Value = serde_json::from_str(&read("editors/vscode/package.json")).unwrap();
     for key in settings.as_object().unwrap().keys() {
@@ -202,4 +202,453 @@ fn the_documented_configurations_parse_and_start_planck_lsp() {
     );
     assert!(lua[0].contains("editors/vim"), "{}", lua[0]);
     assert!(read("editors/vim/ftdetect/plan.vim").contains("setfiletype plan"));
+
+    // Zed: the setting the extension reads for the path of `planck`.
+    let zed: Value = serde_json::from_str(&json_blocks[1]).unwrap();
+    assert!(zed["lsp"]["planck"]["binary"]["path"].is_string(), "{zed}");
+    let extension = read("editors/zed/src/lib.rs");
+    assert!(
+        extension.contains("LspSettings::for_worktree(id.as_ref(), worktree)"),
+        "{extension}"
+    );
+    assert!(extension.contains(".and_then(|b| b.path)"), "{extension}");
+}
+
+/// An editor the test drives, if it is installed: `var` names it (a path), else `name` is
+/// looked up on `PATH`. Without it the test is skipped, except under CI, whose script
+/// installs it.
+fn tool(var: &str, name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os(var).map_or_else(|| PathBuf::from(name), PathBuf::from);
+    if Command::new(&path).arg("--version").output().is_err() {
+        return missing(name, var);
+    }
+    Some(path)
+}
+
+/// A tool a test needs is not installed: under CI, whose script installs it, that fails
+/// the test; elsewhere the test is skipped, and says so.
+fn missing(what: &str, var: &str) -> Option<PathBuf> {
+    let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false");
+    assert!(
+        !ci,
+        "{what} is not installed (set {var}); .ci/run installs it"
+    );
+    eprintln!("skipped: {what} is not installed (set {var} to its path)");
+    None
+}
+
+/// The Neovim setup of `docs/editors.md`, run as written in a headless Neovim (0.10 or
+/// later, for `vim.fs.root`) with `planck` on `PATH`: opening a plan with a share
+/// mistake starts `planck lsp` for the project and shows its diagnostic, at the byte
+/// columns Neovim counts from the server's UTF-16 positions.
+#[test]
+fn neovim_starts_planck_lsp_with_the_documented_setup() {
+    let Some(nvim) = tool("PLANCK_NVIM", "nvim") else {
+        return;
+    };
+    let version = Command::new(&nvim).arg("--version").output().unwrap();
+    let version = String::from_utf8(version.stdout).unwrap();
+    let numbers: Vec<u32> = version
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("NVIM v"))
+        .unwrap()
+        .split(['.', '-'])
+        .take(2)
+        .map(|n| n.parse().unwrap())
+        .collect();
+    assert!(numbers >= vec![0, 10], "Neovim 0.10 or later: {version}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let doc = read("docs/editors.md");
+    let lua = blocks(&doc, "lua");
+    let home = "\"~/src/planck/editors/vim\"";
+    assert!(lua[0].contains(home), "{}", lua[0]);
+    let init = lua[0].replace(home, &format!("{:?}", repo("editors/vim")));
+    std::fs::write(root.join("init.lua"), init).unwrap();
+    std::fs::write(root.join("planck.toml"), "").unwrap();
+    std::fs::write(
+        root.join("main.plan"),
+        "plan \"计划\" { period 2026  currency CNY }
+strategy 增长 \"增长\"
+dimension 区域 \"区域\" { 华东 \"华东\"  华北 \"华北\" }
+goal 收入 \"2026 收入\" {
+  owner \"张伟\"
+  target 12M CNY
+  baseline 10M CNY in 2025
+  supports 增长
+  split 区域 { 华东 60%  华北 35% }
+}
+",
+    )
+    .unwrap();
+    let result = root.join("result.txt");
+    let check = format!(
+        "local arrived = vim.wait(30000, function() return #vim.diagnostic.get(0) > 0 end, 20)
+local out = {{ vim.bo.filetype, tostring(arrived) }}
+for _, c in ipairs(vim.lsp.get_clients({{ bufnr = 0 }})) do
+  table.insert(out, c.name .. ' ' .. tostring(c.root_dir))
+end
+for _, d in ipairs(vim.diagnostic.get(0)) do
+  table.insert(out, string.format('%s %d:%d-%d:%d %s %s', d.code, d.lnum, d.col,
+    d.end_lnum, d.end_col, d.source, d.message))
+end
+vim.fn.writefile(out, {result:?})
+vim.cmd('qa!')
+",
+        result = result.display().to_string(),
+    );
+    std::fs::write(root.join("check.lua"), check).unwrap();
+    let planck = PathBuf::from(assert_cmd::cargo::cargo_bin!("planck"));
+    let path = std::env::join_paths(
+        std::iter::once(planck.parent().unwrap().to_path_buf())
+            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
+    )
+    .unwrap();
+    let status = Command::new(&nvim)
+        .args([
+            "--headless",
+            "--clean",
+            "-u",
+            "init.lua",
+            "-c",
+            "luafile check.lua",
+        ])
+        .arg("main.plan")
+        .current_dir(&root)
+        .env("PATH", path)
+        .env("XDG_STATE_HOME", root.join("state"))
+        .env("XDG_DATA_HOME", root.join("data"))
+        .status()
+        .unwrap();
+    assert!(status.success(), "{status}");
+    let got = std::fs::read_to_string(&result).unwrap();
+    let got: Vec<&str> = got.lines().collect();
+    // `{ 华东 60%  华北 35% }` is UTF-16 columns 11 to 29 of line 9 (1-based), bytes 15
+    // to 41: each Chinese character is one unit and three bytes.
+    assert_eq!(
+        got,
+        [
+            "plan".to_string(),
+            "true".to_string(),
+            format!("planck {}", root.display()),
+            "shares-sum 8:15-8:41 planck the shares of `split 区域` total 95%, not 100%"
+                .to_string(),
+        ]
+    );
+}
+
+/// The Zed extension's files agree with one another and with the grammar, and the
+/// install commands of `docs/editors.md`, run in this clone, name it and its commit, at
+/// which the grammar's generated parser is committed.
+#[test]
+fn the_zed_extension_is_consistent_and_its_documented_install_names_this_clone() {
+    let manifest: toml::Table = toml::from_str(&read("editors/zed/extension.toml")).unwrap();
+    let config: toml::Table =
+        toml::from_str(&read("editors/zed/languages/plan/config.toml")).unwrap();
+    let grammar = config["grammar"].as_str().unwrap();
+    assert_eq!(grammar, "plan");
+    assert!(read("editors/tree-sitter-plan/grammar.js").contains("name: \"plan\""));
+    assert_eq!(
+        manifest["grammars"][grammar]["path"].as_str(),
+        Some("editors/tree-sitter-plan")
+    );
+    assert_eq!(
+        config["path_suffixes"].as_array().unwrap()[0].as_str(),
+        Some("plan")
+    );
+    assert_eq!(
+        config["line_comments"].as_array().unwrap()[0].as_str(),
+        Some("# ")
+    );
+    let server = &manifest["language_servers"]["planck"];
+    assert_eq!(
+        server["languages"].as_array().unwrap()[0].as_str(),
+        config["name"].as_str()
+    );
+    let extension = read("editors/zed/src/lib.rs");
+    assert!(
+        extension.contains("args: vec![\"lsp\".to_string()]"),
+        "{extension}"
+    );
+    assert!(
+        extension.contains("worktree.which(\"planck\")"),
+        "{extension}"
+    );
+    // One highlighting query, in the grammar's folder for every editor and in the
+    // extension's for Zed.
+    assert_eq!(
+        read("editors/zed/languages/plan/highlights.scm"),
+        read("editors/tree-sitter-plan/queries/highlights.scm")
+    );
+
+    // The documented commands, but for `cargo install`, with a temporary home.
+    let doc = read("docs/editors.md");
+    let zed = &doc[doc.find("## Zed").unwrap()..];
+    let commands = blocks(zed, "sh").remove(0);
+    let commands: String = commands
+        .lines()
+        .filter(|l| !l.starts_with("cargo install"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let home = tempfile::tempdir().unwrap();
+    let clone = repo("").canonicalize().unwrap();
+    let status = Command::new("bash")
+        .args(["-euc", &commands])
+        .current_dir(&clone)
+        .env("HOME", home.path())
+        .env_remove("PWD")
+        .status()
+        .unwrap();
+    assert!(status.success(), "{status}");
+    let installed: toml::Table = toml::from_str(
+        &std::fs::read_to_string(home.path().join("planck-zed/extension.toml")).unwrap(),
+    )
+    .unwrap();
+    let entry = &installed["grammars"]["plan"];
+    assert_eq!(
+        entry["repository"].as_str().unwrap(),
+        format!("file://{}", clone.display())
+    );
+    let head = Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(&clone)
+        .output()
+        .unwrap();
+    let head = String::from_utf8(head.stdout).unwrap();
+    let rev = entry["rev"].as_str().unwrap();
+    assert_eq!(rev, head.trim());
+    // Zed builds `src/parser.c` under the grammar's path, as committed at that commit.
+    let object = format!("{rev}:editors/tree-sitter-plan/src/parser.c");
+    let status = Command::new("git")
+        .args(["cat-file", "-e", &object])
+        .current_dir(&clone)
+        .status()
+        .unwrap();
+    assert!(status.success(), "{object} is not committed");
+    assert!(
+        home.path()
+            .join("planck-zed/languages/plan/highlights.scm")
+            .is_file()
+    );
+}
+
+/// Every `.plan` file of the repository that planck parses without a syntax error.
+fn valid_plans() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut dirs = vec![
+        repo("examples"),
+        repo("tests/fmt"),
+        repo("tests/ui"),
+        repo("tests/mistakes"),
+        repo("editors/vim/test"),
+        repo("editors/vscode/test"),
+    ];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "plan") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let (_, diagnostics) = planck::syntax::parse(planck::source::FileId(0), &text);
+                if diagnostics
+                    .iter()
+                    .all(|d| d.code != planck::diagnostic::Code::Syntax)
+                {
+                    out.push(path);
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Python with the tree-sitter bindings, which `editors/tree-sitter-plan/test/check.py`
+/// needs (with a C compiler).
+fn tree_sitter_python() -> Option<PathBuf> {
+    let python = tool("PLANCK_PYTHON", "python3")?;
+    let ok = Command::new(&python)
+        .args(["-c", "import tree_sitter"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        return missing("Python with the tree-sitter bindings", "PLANCK_PYTHON");
+    }
+    Some(python)
+}
+
+fn check_grammar(python: &Path, args: &[&str], files: &[PathBuf]) -> String {
+    let out = Command::new(python)
+        .arg(repo("editors/tree-sitter-plan/test/check.py"))
+        .arg(repo("editors/tree-sitter-plan"))
+        .args(args)
+        .args(files)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The tree-sitter grammar (its committed parser) reads every plan planck reads without
+/// a syntax error, and finds the error in one it does not; every query of the grammar
+/// and of the Zed extension compiles; highlighting gives each kind of token its colour,
+/// never two to one node.
+#[test]
+fn the_tree_sitter_grammar_reads_every_valid_plan_and_highlights_it() {
+    let Some(python) = tree_sitter_python() else {
+        return;
+    };
+    let plans = valid_plans();
+    assert!(plans.len() >= 40, "{plans:?}");
+    assert_eq!(check_grammar(&python, &["parse"], &plans), "");
+
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken.plan");
+    std::fs::write(&broken, "goal g {\n  target\n}\n").unwrap();
+    let found = check_grammar(&python, &["parse"], std::slice::from_ref(&broken));
+    assert!(
+        found.starts_with(&format!("{}:", broken.display())),
+        "{found}"
+    );
+    assert_ne!(found, "");
+
+    let mut queries: Vec<PathBuf> = Vec::new();
+    for dir in [
+        "editors/tree-sitter-plan/queries",
+        "editors/zed/languages/plan",
+    ] {
+        for entry in std::fs::read_dir(repo(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "scm") {
+                queries.push(path);
+            }
+        }
+    }
+    queries.sort();
+    assert_eq!(queries.len(), 5, "{queries:?}");
+    let compiled = check_grammar(&python, &["query"], &queries);
+    assert_eq!(compiled.lines().count(), 5, "{compiled}");
+
+    let captures = check_grammar(
+        &python,
+        &["captures"],
+        &[
+            repo("editors/tree-sitter-plan/queries/highlights.scm"),
+            repo("editors/vim/test/sample.plan"),
+        ],
+    );
+    // No node has two colours.
+    let mut ranges: Vec<&str> = captures
+        .lines()
+        .map(|l| l.split(' ').next().unwrap())
+        .collect();
+    let all = ranges.len();
+    ranges.dedup();
+    assert_eq!(ranges.len(), all, "{captures}");
+    let expected = [
+        "0:0-0:70 comment # A plan for the Vim test: highlighting at positions, and indentation.",
+        "1:0-1:4 keyword plan",
+        "1:5-1:18 string \"2026 计划\"",
+        "1:21-1:27 keyword period",
+        "1:28-1:32 string.special 2026",
+        "1:34-1:42 keyword currency",
+        "1:43-1:46 type.builtin CNY",
+        "3:0-3:9 keyword dimension",
+        "3:10-3:16 type 区域",
+        "4:2-4:8 constant 华东",
+        "4:20-4:29 property potential",
+        "4:30-4:32 number 5M",
+        "4:33-4:36 type.builtin CNY",
+        "5:9-5:19 string \"华北 {\"",
+        "9:2-9:6 keyword lead",
+        "9:7-9:13 variable 张伟",
+        "10:2-10:5 keyword rep",
+        "10:6-10:12 function 张伟",
+        "12:10-12:17 string.special 2026-04",
+        "16:5-16:11 function 收入",
+        "17:16-17:26 comment # the VP {",
+        "18:9-18:15 number 1.5万",
+        "19:8-19:14 type 区域",
+        "20:4-20:10 constant 华东",
+        "20:11-20:14 number 60%",
+        "21:12-21:19 type quarter",
+        "21:20-21:24 constant.builtin even",
+        "23:4-23:10 constant 华北",
+        "23:11-23:15 constant.builtin rest",
+        "25:2-25:7 keyword allow",
+        "25:8-25:24 constant missing-baseline",
+    ];
+    for line in expected {
+        assert!(
+            captures.lines().any(|l| l == line),
+            "{line} not in\n{captures}"
+        );
+    }
+}
+
+/// With the tree-sitter CLI: the committed parser is what `tree-sitter generate` makes
+/// of `grammar.js`, and the corpus tests pass. The CLI is not installed by CI (building
+/// it takes far longer than the rest of CI); run this after changing the grammar:
+/// `PLANCK_TREE_SITTER=path/to/tree-sitter cargo test --test editors tree_sitter_cli`.
+#[test]
+fn tree_sitter_cli_generates_the_committed_parser_and_passes_the_corpus() {
+    let cli = std::env::var_os("PLANCK_TREE_SITTER")
+        .map_or_else(|| PathBuf::from("tree-sitter"), PathBuf::from);
+    if Command::new(&cli).arg("--version").output().is_err() {
+        eprintln!("skipped: the tree-sitter CLI is not installed (set PLANCK_TREE_SITTER)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let work = dir.path();
+    std::fs::copy(
+        repo("editors/tree-sitter-plan/grammar.js"),
+        work.join("grammar.js"),
+    )
+    .unwrap();
+    std::fs::copy(
+        repo("editors/tree-sitter-plan/tree-sitter.json"),
+        work.join("tree-sitter.json"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(work.join("test/corpus")).unwrap();
+    for entry in std::fs::read_dir(repo("editors/tree-sitter-plan/test/corpus")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(
+            &path,
+            work.join("test/corpus").join(path.file_name().unwrap()),
+        )
+        .unwrap();
+    }
+    let run = |args: &[&str]| {
+        let out = Command::new(&cli)
+            .args(args)
+            .current_dir(work)
+            .env("HOME", work)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "tree-sitter {args:?}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    run(&["generate"]);
+    for generated in ["src/parser.c", "src/grammar.json", "src/node-types.json"] {
+        let made = std::fs::read_to_string(work.join(generated)).unwrap();
+        assert!(
+            made == read(&format!("editors/tree-sitter-plan/{generated}")),
+            "{generated} is out of date: run `tree-sitter generate` in editors/tree-sitter-plan"
+        );
+    }
+    let report = run(&["test"]);
+    assert!(!report.contains('✗'), "{report}");
 }

@@ -84,9 +84,18 @@ impl Client {
     }
 
     fn send(&mut self, message: &Value) {
-        let body = serde_json::to_vec(message).unwrap();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n", body.len()).unwrap();
-        self.stdin.write_all(&body).unwrap();
+        self.send_all(std::slice::from_ref(message));
+    }
+
+    /// Messages framed and written at once, so the server reads them together.
+    fn send_all(&mut self, messages: &[Value]) {
+        let mut bytes = Vec::new();
+        for message in messages {
+            let body = serde_json::to_vec(message).unwrap();
+            write!(bytes, "Content-Length: {}\r\n\r\n", body.len()).unwrap();
+            bytes.extend(body);
+        }
+        self.stdin.write_all(&bytes).unwrap();
         self.stdin.flush().unwrap();
     }
 
@@ -845,5 +854,185 @@ fn the_documented_example_gets_the_documented_hints() {
         .unwrap() as u32
         + 3;
     assert_eq!(hints[0]["position"], pos(line, after_share));
+    client.shutdown();
+}
+
+/// `exit` without `shutdown` before it ends the server with 1, as the protocol says; so
+/// does a connection closed without either.
+#[test]
+fn exit_without_shutdown_exits_with_1() {
+    let (_dir, root) = project(&[("main.plan", MAIN), ("org.plan", ORG)]);
+    let mut client = Client::start(&root);
+    client.open(&uri(&root.join("main.plan")), MAIN);
+    client.notify("exit", Value::Null);
+    assert_eq!(client.child.wait().unwrap().code(), Some(1));
+
+    let client = Client::start(&root);
+    let Client {
+        mut child, stdin, ..
+    } = client;
+    drop(stdin);
+    assert_eq!(child.wait().unwrap().code(), Some(1));
+}
+
+/// A plan whose check takes a while: `goals` goals split by region, quarter and month,
+/// each with Chinese names.
+fn large_plan(goals: usize) -> String {
+    let mut text = String::from(
+        "plan \"计划\" { period 2026  currency CNY }
+strategy 增长 \"增长\"
+dimension 区域 \"区域\" { 华东 \"华东\"  华北 \"华北\"  华南 \"华南\" }
+team 销售 \"销售部\" {
+  lead 张伟
+  rep 张伟 \"张伟\" { capacity 20M CNY }
+}
+",
+    );
+    for i in 0..goals {
+        text.push_str(&format!(
+            "goal 目标{i} \"目标 {i}\" {{
+  owner 张伟
+  target 12M CNY
+  baseline 10M CNY in 2025
+  supports 增长
+  split 区域 {{ 华东 50%  华北 30%  华南 rest }}
+  split quarter {{ Q1 20%  Q2 25%  Q3 25%  Q4 30% }}
+  split month even
+}}
+"
+        ));
+    }
+    text
+}
+
+/// Keystrokes sent faster than a large plan is checked: the server publishes once, for
+/// the final text, and never the diagnostics of a text that an edit has overtaken.
+#[test]
+fn a_burst_of_edits_is_published_once_for_the_final_text() {
+    let text = large_plan(300);
+    let (_dir, root) = project(&[("big.plan", &text)]);
+    let big = uri(&root.join("big.plan"));
+    let mut client = Client::start(&root);
+    client.open(&big, &text);
+    // Its first check is under way (or about to start) when the keystrokes come.
+    std::thread::sleep(Duration::from_millis(30));
+    // A new goal typed at the end, one character per edit, all in one write: each
+    // prefix but the last is a syntax error, the last a share mistake.
+    let typed = "goal 新 \"新\" { owner 张伟  target 1M CNY  baseline 1M CNY in 2025  \
+                 supports 增长  split 区域 { 华东 70%  华北 20% } }";
+    let line = text.lines().count() as u32;
+    let mut burst = Vec::new();
+    let mut version = 1;
+    for (column, c) in typed.chars().enumerate() {
+        version += 1;
+        burst.push(
+            json!({ "jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+                "textDocument": { "uri": big, "version": version },
+                "contentChanges": [{
+                    "range": range(line, column as u32, line, column as u32),
+                    "text": c.to_string()
+                }]
+            }}),
+        );
+    }
+    client.send_all(&burst);
+    let last = version;
+    // Every message up to the publication of the final version.
+    let mut published = Vec::new();
+    loop {
+        let m = client.next();
+        if m["method"] == "textDocument/publishDiagnostics" {
+            let v = m["params"]["version"].as_i64().unwrap();
+            published.push(v);
+            if v == i64::from(last) {
+                let diags = m["params"]["diagnostics"].as_array().unwrap().clone();
+                let codes: Vec<&str> = diags.iter().map(|d| d["code"].as_str().unwrap()).collect();
+                assert_eq!(codes, ["shares-sum"], "{diags:?}");
+                assert_eq!(
+                    diags[0]["message"],
+                    "the shares of `split 区域` total 90%, not 100%"
+                );
+                // `{ 华东 70%  华北 20% }`, in UTF-16 units of the new line.
+                let units = |s: &str| s.encode_utf16().count() as u32;
+                let start = units(&typed[..typed.find("{ 华东").unwrap()]);
+                let end = units(&typed[..typed.find("20% }").unwrap() + "20% }".len()]);
+                assert_eq!((start, end), (85, 103));
+                assert_eq!(diags[0]["range"], range(line, start, line, end));
+                break;
+            }
+        }
+    }
+    // A request after the burst is answered on the final text, and nothing more was
+    // published meanwhile.
+    let symbols = client.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": big } }),
+    );
+    assert_eq!(symbols.as_array().unwrap().last().unwrap()["name"], "新");
+    published.extend(
+        client
+            .notifications
+            .iter()
+            .filter(|m| m["method"] == "textDocument/publishDiagnostics")
+            .map(|m| m["params"]["version"].as_i64().unwrap()),
+    );
+    // The opened text may have been published before the keystrokes came in; after
+    // them, only the final text is.
+    let after_open: Vec<i64> = published.iter().copied().filter(|&v| v > 1).collect();
+    assert_eq!(after_open, [i64::from(last)], "{published:?}");
+    client.shutdown();
+}
+
+/// A request whose plan is still being analysed when a newer edit comes in is answered
+/// `ContentModified`: its answer would be for a text that is gone.
+#[test]
+fn a_request_overtaken_by_an_edit_gets_content_modified() {
+    let text = large_plan(300);
+    let (_dir, root) = project(&[("big.plan", &text)]);
+    let big = uri(&root.join("big.plan"));
+    let mut client = Client::start(&root);
+    client.open(&big, &text);
+    let line = text.lines().count() as u32;
+    let edit = |version: i32, t: &str| {
+        json!({ "jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+            "textDocument": { "uri": big, "version": version },
+            "contentChanges": [{ "range": range(line, 0, line, 0), "text": t }]
+        }})
+    };
+    // An edit, a request, and an edit, in one write.
+    let hover = json!({ "jsonrpc": "2.0", "id": 99, "method": "textDocument/hover", "params": {
+        "textDocument": { "uri": big }, "position": pos(7, 6)
+    }});
+    client.send_all(&[edit(2, "# 注释"), hover, edit(3, "#")]);
+    let answer = loop {
+        let m = client.next();
+        if m["id"] == 99 {
+            break m;
+        }
+        client.notifications.push(m);
+    };
+    assert_eq!(answer["error"]["code"], -32801, "{answer}");
+    assert_eq!(
+        answer["error"]["message"],
+        "the plan changed while planck was answering"
+    );
+    // The final text, `## 注释` on the last line, is published; nothing older after it.
+    loop {
+        let m = client.next();
+        if m["method"] == "textDocument/publishDiagnostics" {
+            assert_eq!(m["params"]["version"], 3, "{m}");
+            assert_eq!(m["params"]["diagnostics"], json!([]));
+            break;
+        }
+    }
+    // The same request now gets its answer: the goal on line 7.
+    let h = client.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": big }, "position": pos(7, 6) }),
+    );
+    assert!(
+        h["contents"]["value"].as_str().unwrap().contains("目标0"),
+        "{h}"
+    );
     client.shutdown();
 }

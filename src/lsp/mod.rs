@@ -2,10 +2,15 @@
 //!
 //! The main loop only reads messages and hands them to one worker thread, which owns
 //! the open documents and the analyses, so the editor is never kept waiting on a large
-//! plan. The worker runs the phases exactly as `planck check` does (`state.rs`): each
-//! edit bumps a generation, analysis waits until edits pause for [`DEBOUNCE`], and a
-//! result overtaken by a newer edit is not published but redone. Requests are answered
-//! in the order they came, on the analysis of the text as it is when they are answered.
+//! plan. The worker runs the phases exactly as `planck check` does (`state.rs`).
+//! Analysis waits until edits pause for [`DEBOUNCE`]; the worker first takes in every
+//! message already queued, so a burst of edits to one document is applied as one and
+//! analysed once. The main loop counts the edits it receives, the worker those it
+//! applies: while they differ, a newer text is on its way, so a running analysis stops
+//! between two phases or two goals (`planck::compile_cancellable`) and publishes
+//! nothing; it is redone on the newer text. Requests are answered in the order they
+//! came, on the text as it was when they were sent (a request overtaken by an edit
+//! while its plan was analysed gets `ContentModified`).
 //!
 //! The binary gives the server its connection and a [`Host`]: the real file system
 //! (reads confined as `check` confines them), the `.plan` files of a folder, and the
@@ -27,6 +32,8 @@ use serde_json::{Value, json};
 use state::{Publish, State};
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::Duration;
 
@@ -42,8 +49,34 @@ pub trait Host: FileSystem + Send {
     fn today(&self) -> Option<chrono::NaiveDate>;
 }
 
+/// How a session ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// `shutdown`, then `exit`: the server exits with success.
+    ShutDown,
+    /// `exit` without `shutdown`, or the connection closed: the server exits with 1.
+    WithoutShutdown,
+}
+
+/// The notifications that change what a plan reads. The main loop counts them as they
+/// come in and the worker as it applies them, with this one list.
+fn is_edit(method: &str) -> bool {
+    matches!(
+        method,
+        "textDocument/didOpen"
+            | "textDocument/didChange"
+            | "textDocument/didClose"
+            | "textDocument/didSave"
+            | "workspace/didChangeWatchedFiles"
+    )
+}
+
+/// The `ContentModified` error code of the protocol: the answer would be for a text
+/// that has since changed.
+const CONTENT_MODIFIED: i32 = -32801;
+
 /// Serve one client until it says `exit` or closes the connection.
-pub fn run(connection: &Connection, host: Box<dyn Host>) -> Result<(), String> {
+pub fn run(connection: &Connection, host: Box<dyn Host>) -> Result<Ending, String> {
     let (id, _params) = connection
         .initialize_start()
         .map_err(|e| format!("the client did not initialize: {e}"))?;
@@ -56,15 +89,21 @@ pub fn run(connection: &Connection, host: Box<dyn Host>) -> Result<(), String> {
         // A closed connection ends the main loop too.
         let _ = out.send(m);
     };
+    let received = Arc::new(AtomicU64::new(0));
+    let counted = Arc::clone(&received);
     let worker = std::thread::Builder::new()
         .name("planck-analysis".to_string())
-        .spawn(move || work(&from_main, &send, host))
+        .spawn(move || work(&from_main, &send, State::new(host, counted)))
         .map_err(|e| format!("cannot start the analysis thread: {e}"))?;
+    let mut ending = Ending::WithoutShutdown;
     for message in &connection.receiver {
         match message {
             Message::Request(req) => {
                 match connection.handle_shutdown(&req) {
-                    Ok(true) => break,
+                    Ok(true) => {
+                        ending = Ending::ShutDown;
+                        break;
+                    }
                     Ok(false) => {}
                     Err(e) => return Err(format!("shutdown failed: {e}")),
                 }
@@ -74,16 +113,26 @@ pub fn run(connection: &Connection, host: Box<dyn Host>) -> Result<(), String> {
             }
             Message::Notification(n) if n.method == "exit" => break,
             other => {
+                if let Message::Notification(n) = &other
+                    && is_edit(&n.method)
+                {
+                    // Counted before the worker can see it: the worker's analysis of
+                    // the older text stops.
+                    received.fetch_add(1, Ordering::SeqCst);
+                }
                 if to_worker.send(other).is_err() {
                     break;
                 }
             }
         }
     }
+    // Stop an analysis under way: nobody will read its result.
+    received.fetch_add(1, Ordering::SeqCst);
     drop(to_worker);
     worker
         .join()
-        .map_err(|_| "the analysis thread stopped".to_string())
+        .map_err(|_| "the analysis thread stopped".to_string())?;
+    Ok(ending)
 }
 
 fn initialize_result() -> Value {
@@ -114,10 +163,12 @@ fn initialize_result() -> Value {
 }
 
 /// The worker: owns the state and handles every message in order.
-fn work(from_main: &Receiver<Message>, send: &dyn Fn(Message), host: Box<dyn Host>) {
-    let mut state = State::new(host);
+fn work(from_main: &Receiver<Message>, send: &dyn Fn(Message), mut state: State) {
     let mut pending: VecDeque<Message> = VecDeque::new();
     loop {
+        // What has already come in is read first, so edits queued one behind another
+        // are applied together before the next analysis.
+        pending.extend(from_main.try_iter());
         let message = if let Some(m) = pending.pop_front() {
             m
         } else if state.dirty.is_empty() {
@@ -129,21 +180,37 @@ fn work(from_main: &Receiver<Message>, send: &dyn Fn(Message), host: Box<dyn Hos
             match from_main.recv_timeout(DEBOUNCE) {
                 Ok(m) => m,
                 Err(RecvTimeoutError::Timeout) => {
-                    analyse(&mut state, from_main, &mut pending, send);
+                    // Stale (an edit came in meanwhile) publishes nothing; the
+                    // documents stay changed and are analysed again.
+                    if let Some(publish) = state.refresh() {
+                        send_diagnostics(publish, send);
+                    }
                     continue;
                 }
                 Err(RecvTimeoutError::Disconnected) => return,
             }
         };
         match message {
-            Message::Notification(n) => notification(&mut state, n, send),
+            Message::Notification(n) => {
+                let n = coalesce(n, &mut pending, &mut state);
+                notification(&mut state, n, send);
+            }
             Message::Request(req) => {
-                // A request is answered on the text as it is now.
+                let id = req.id.clone();
+                // A request is answered on the text as it is now, the text it was
+                // sent for; if newer text comes in while the plan is analysed, the
+                // answer would be stale.
                 if !state.dirty.is_empty() {
-                    let (publish, _) = state.refresh();
+                    let Some(publish) = state.refresh() else {
+                        send(Message::Response(Response::new_err(
+                            id,
+                            CONTENT_MODIFIED,
+                            "the plan changed while planck was answering".to_string(),
+                        )));
+                        continue;
+                    };
                     send_diagnostics(publish, send);
                 }
-                let id = req.id.clone();
                 let response = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     request(&mut state, req)
                 }))
@@ -161,29 +228,41 @@ fn work(from_main: &Receiver<Message>, send: &dyn Fn(Message), host: Box<dyn Hos
     }
 }
 
-/// Analyse the changed documents' roots; publish unless a newer edit came in meanwhile.
-fn analyse(
-    state: &mut State,
-    from_main: &Receiver<Message>,
+/// A notification taken off the queue, counted as applied if it is an edit. A
+/// `didChange` takes with it the `didChange`s of the same document queued right behind
+/// it: their changes in order, under the last one's version, applied as one edit.
+fn coalesce(
+    first: Notification,
     pending: &mut VecDeque<Message>,
-    send: &dyn Fn(Message),
-) {
-    let (publish, changed) = state.refresh();
-    while let Ok(m) = from_main.try_recv() {
-        pending.push_back(m);
+    state: &mut State,
+) -> Notification {
+    if is_edit(&first.method) {
+        state.applied += 1;
     }
-    let overtaken = pending.iter().any(|m| {
-        matches!(m, Message::Notification(n) if matches!(
-            n.method.as_str(),
-            "textDocument/didChange" | "textDocument/didOpen" | "textDocument/didClose"
-        ))
-    });
-    if overtaken {
-        // Stale: analysed again once the newer edits are in.
-        state.dirty.extend(changed);
-        return;
+    if first.method != "textDocument/didChange" {
+        return first;
     }
-    send_diagnostics(publish, send);
+    let Notification { method, params } = first;
+    let Ok(mut merged) = serde_json::from_value::<lsp_types::DidChangeTextDocumentParams>(params)
+    else {
+        // Parameters of the wrong shape: nothing to apply.
+        return Notification::new(method, Value::Null);
+    };
+    while let Some(Message::Notification(next)) = pending.front()
+        && next.method == method
+        && next.params["textDocument"]["uri"].as_str() == Some(merged.text_document.uri.as_str())
+    {
+        let Some(Message::Notification(next)) = pending.pop_front() else {
+            break;
+        };
+        state.applied += 1;
+        if let Ok(p) = serde_json::from_value::<lsp_types::DidChangeTextDocumentParams>(next.params)
+        {
+            merged.text_document.version = p.text_document.version;
+            merged.content_changes.extend(p.content_changes);
+        }
+    }
+    Notification::new(method, merged)
 }
 
 fn send_diagnostics(publish: Publish, send: &dyn Fn(Message)) {

@@ -13,7 +13,8 @@ use crate::source::FileId;
 use lsp_types::Uri;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 
 /// How many `.plan` files are tried as the root of a file without a `plan` block.
 const MAX_ROOT_CANDIDATES: usize = 64;
@@ -121,39 +122,19 @@ impl Analysis {
 
     pub fn cells(&self, fs: &dyn FileSystem, today: Option<chrono::NaiveDate>) -> &Compilation {
         self.cells.get_or_init(|| {
-            compile_root(
-                &self.root,
-                fs,
-                &self.load,
-                &self.config,
-                today,
-                Detail::Cells,
-            )
+            let run = run_options(today, Detail::Cells);
+            let bytes = fs.read(&self.root).unwrap_or_default();
+            crate::compile(&self.root, bytes, fs, &self.load, &self.config, &run)
         })
     }
 }
 
-fn compile_root(
-    root: &Path,
-    fs: &dyn FileSystem,
-    load: &LoadOptions,
-    config: &Config,
-    today: Option<chrono::NaiveDate>,
-    detail: Detail,
-) -> Compilation {
-    let bytes = fs.read(root).unwrap_or_default();
-    crate::compile(
-        root,
-        bytes,
-        fs,
-        load,
-        config,
-        &crate::RunOptions {
-            as_of: None,
-            today,
-            detail,
-        },
-    )
+fn run_options(today: Option<chrono::NaiveDate>, detail: Detail) -> crate::RunOptions {
+    crate::RunOptions {
+        as_of: None,
+        today,
+        detail,
+    }
 }
 
 /// The nearest `planck.toml` at or above `dir`, found as `planck check` finds it: one
@@ -172,8 +153,13 @@ fn find_config(fs: &dyn FileSystem, dir: &Path) -> Option<PathBuf> {
 }
 
 /// Run the phases on a root plan, with the configuration and project root `planck
-/// check` would use for it.
-pub fn analyze(fs: &dyn FileSystem, root: &Path, today: Option<chrono::NaiveDate>) -> Analysis {
+/// check` would use for it; `None` if `cancelled` said yes before the run ended.
+pub fn analyze(
+    fs: &dyn FileSystem,
+    root: &Path,
+    today: Option<chrono::NaiveDate>,
+    cancelled: &dyn Fn() -> bool,
+) -> Option<Analysis> {
     let root_dir = root.parent().map(Path::to_path_buf).unwrap_or_default();
     let config_path = find_config(fs, &root_dir);
     let mut config_error = None;
@@ -201,7 +187,9 @@ pub fn analyze(fs: &dyn FileSystem, root: &Path, today: Option<chrono::NaiveDate
         project_root,
         base_dir: root_dir,
     };
-    let compilation = compile_root(root, fs, &load, &config, today, Detail::ExactRepTotals);
+    let bytes = fs.read(root).unwrap_or_default();
+    let run = run_options(today, Detail::ExactRepTotals);
+    let compilation = crate::compile_cancellable(root, bytes, fs, &load, &config, &run, cancelled)?;
     let mut paths = HashMap::new();
     let mut files = HashMap::new();
     for f in &compilation.files {
@@ -219,7 +207,7 @@ pub fn analyze(fs: &dyn FileSystem, root: &Path, today: Option<chrono::NaiveDate
             }
         }
     }
-    Analysis {
+    Some(Analysis {
         root: root.to_path_buf(),
         compilation,
         config,
@@ -229,7 +217,7 @@ pub fn analyze(fs: &dyn FileSystem, root: &Path, today: Option<chrono::NaiveDate
         files,
         index: OnceLock::new(),
         cells: OnceLock::new(),
-    }
+    })
 }
 
 /// Every open document and every analysis.
@@ -248,13 +236,19 @@ pub struct State {
     /// Bumped on every change to a document; an analysis made at an older generation
     /// is stale.
     pub generation: u64,
+    /// How many edits (see [`super::is_edit`]) the connection has received; the reader
+    /// counts them before the worker sees them.
+    received: Arc<AtomicU64>,
+    /// How many of them this state has applied. While fewer than received, a newer
+    /// text is on its way and an analysis of this one would be stale.
+    pub applied: u64,
 }
 
 /// Diagnostics to send: for each file, its URI, document version and diagnostics.
 pub type Publish = Vec<(Uri, Option<i32>, Vec<lsp_types::Diagnostic>)>;
 
 impl State {
-    pub fn new(host: Box<dyn Host>) -> State {
+    pub fn new(host: Box<dyn Host>, received: Arc<AtomicU64>) -> State {
         State {
             host,
             documents: HashMap::new(),
@@ -263,7 +257,14 @@ impl State {
             dirty: HashSet::new(),
             published: HashMap::new(),
             generation: 0,
+            received,
+            applied: 0,
         }
+    }
+
+    /// Whether an edit has come in that this state has not applied yet.
+    pub fn stale(&self) -> bool {
+        self.received.load(Ordering::SeqCst) != self.applied
     }
 
     pub fn today(&self) -> Option<chrono::NaiveDate> {
@@ -297,7 +298,9 @@ impl State {
         let Some(doc) = self.documents.get_mut(&path) else {
             return;
         };
-        for c in changes {
+        // A change without a range replaces the whole text: those before it do not matter.
+        let from = changes.iter().rposition(|c| c.range.is_none()).unwrap_or(0);
+        for c in changes.into_iter().skip(from) {
             doc.apply(c.range, &c.text);
         }
         doc.version = version;
@@ -330,9 +333,11 @@ impl State {
         self.dirty.insert(path);
     }
 
-    /// Re-analyse the roots of every changed document. Returns what to publish and the
-    /// changed paths (to mark changed again should the result be stale).
-    pub fn refresh(&mut self) -> (Publish, Vec<PathBuf>) {
+    /// Re-analyse the roots of every changed document, and return what to publish; or
+    /// `None`, with the documents still marked changed, if an edit came in meanwhile: the
+    /// analyses are then stopped (their diagnostics would be stale) and nothing is
+    /// published.
+    pub fn refresh(&mut self) -> Option<Publish> {
         let dirty: Vec<PathBuf> = self.dirty.drain().collect();
         let mut roots: Vec<PathBuf> = Vec::new();
         for path in &dirty {
@@ -352,12 +357,20 @@ impl State {
                 }
             }
         }
+        for root in &roots {
+            if !self.run(root) {
+                break;
+            }
+        }
+        if self.stale() {
+            self.dirty.extend(dirty);
+            return None;
+        }
         let mut out = Vec::new();
         for root in roots {
-            self.run(&root);
             out.extend(self.diagnostics_of(&root));
         }
-        (out, dirty)
+        Some(out)
     }
 
     fn overlay(&self) -> Overlay<'_> {
@@ -367,12 +380,17 @@ impl State {
         }
     }
 
-    fn run(&mut self, root: &Path) {
-        let analysis = analyze(&self.overlay(), root, self.today());
+    /// Analyse a root plan; false if stopped by a newer edit (the old analysis stays).
+    fn run(&mut self, root: &Path) -> bool {
+        let stale = || self.stale();
+        let Some(analysis) = analyze(&self.overlay(), root, self.today(), &stale) else {
+            return false;
+        };
         for path in analysis.paths.values() {
             self.root_of.insert(path.clone(), root.to_path_buf());
         }
         self.analyses.insert(root.to_path_buf(), analysis);
+        true
     }
 
     /// The root plan a file belongs to: itself if it has a `plan` block, else the root

@@ -1,0 +1,99 @@
+; Highlighting of `.plan` files, with capture names Zed, Helix and Neovim share. No two
+; patterns capture the same node, so editors that let the first pattern win and those
+; that let the last win show the same colours.
+
+(comment) @comment
+
+[
+  "plan"
+  "include"
+  "strategy"
+  "dimension"
+  "team"
+  "goal"
+  "funnel"
+  "grades"
+  "deal"
+  "actuals"
+  "period"
+  "currency"
+  "as_of"
+  "lead"
+  "rep"
+  "capacity"
+  "start"
+  "ramp"
+  "owner"
+  "target"
+  "baseline"
+  "in"
+  "supports"
+  "parent"
+  "split"
+  "allow"
+  "by"
+  "deal_size"
+  "inflow"
+  "per"
+  "stage"
+  "buyer"
+  "convert"
+  "dwell"
+  "milestone"
+  "actions"
+  "tools"
+  "grade"
+  "amount"
+  "close"
+  "from"
+] @keyword
+
+[
+  (even)
+  (rest)
+  (each)
+] @constant.builtin
+
+; The name each item defines.
+(strategy name: (identifier) @function)
+(dimension name: (identifier) @type)
+(team name: (identifier) @type)
+(rep name: (identifier) @function)
+(goal name: (identifier) @function)
+(funnel name: (identifier) @type)
+(stage name: (identifier) @function)
+(deal name: (identifier) @function)
+(actuals name: (identifier) @function)
+(member name: (identifier) @constant)
+(grade name: (identifier) @constant)
+(attribute key: (identifier) @property)
+
+; Names used: dimensions as types, members as constants, the rest as variables.
+(split dimension: (name_ref) @type)
+(coordinate dimension: (identifier) @type)
+(coordinate (name_ref) @constant)
+(split_entry member: (name_ref) @constant)
+(member_block member: (name_ref) @constant)
+(actual_row (name_ref) @constant)
+(attribute (name_ref) @constant)
+(split by: (name_ref) @variable)
+(owner_statement (name_ref) @variable)
+(lead_statement (name_ref) @variable)
+(supports_statement (name_ref) @variable)
+(parent_statement (name_ref) @variable)
+(funnel_statement (name_ref) @variable)
+(deal (name_ref) @variable)
+(inflow_statement (identifier) @type)
+
+(string) @string
+(escape_sequence) @string.escape
+
+(number) @number
+(percent) @number
+(duration) @number
+(unit) @type.builtin
+(period) @string.special
+(lint_code) @constant
+
+["{" "}"] @punctuation.bracket
+".." @operator
