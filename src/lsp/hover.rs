@@ -170,7 +170,10 @@ fn goal(g: &GoalReport<'_>) -> Vec<String> {
         .collect();
     lines.push(format!("- SMART: {}", smart.join(" · ")));
     if !g.allocated {
-        lines.push("- allocation: none (the goal has errors)".to_string());
+        lines.push(
+            "- allocation: none (an error in the goal or in what its numbers depend on)"
+                .to_string(),
+        );
     } else {
         for s in &g.tree {
             lines.push(format!("- allocation: {}", split_summary(s, unit)));

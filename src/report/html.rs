@@ -475,7 +475,7 @@ fn goal_section(out: &mut String, report: &Report<'_>, goal: &GoalReport<'_>) {
     }
     out.push_str("</p>\n");
     if !goal.allocated {
-        out.push_str("<p>Not allocated: the goal has errors (see the diagnostics).</p>\n");
+        out.push_str("<p>Not allocated: an error in the goal or in what its numbers depend on (see the diagnostics).</p>\n");
         return;
     }
     let has_progress = t.progress.is_some();

@@ -141,7 +141,7 @@ pub fn render(report: &Report<'_>) -> String {
         }
         let _ = writeln!(out, "{smart}\n");
         if !goal.allocated {
-            out.push_str("Not allocated: the goal has errors (see the diagnostics).\n\n");
+            out.push_str("Not allocated: an error in the goal or in what its numbers depend on (see the diagnostics).\n\n");
             continue;
         }
         if !goal.tree.is_empty() {

@@ -311,7 +311,7 @@ pub struct GoalReport<'m> {
     pub unit: &'m str,
     pub period: Option<PeriodOut>,
     pub baseline: Option<Dec>,
-    /// False when the goal has errors: it has no cells, and no numbers beyond its target.
+    /// False when the goal, or what its numbers depend on, has errors: it has no cells, and no numbers beyond its target.
     pub allocated: bool,
     pub smart: Vec<SmartLetter>,
     pub total: Figures,

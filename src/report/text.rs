@@ -293,7 +293,7 @@ pub fn render(report: &Report<'_>, color: bool) -> String {
         }
         out.line(&status);
         if !goal.allocated {
-            out.line("not allocated: the goal has errors (see the diagnostics)");
+            out.line("not allocated: an error in the goal or in what its numbers depend on (see the diagnostics)");
             out.line("");
             continue;
         }
