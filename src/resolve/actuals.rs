@@ -362,7 +362,7 @@ impl Resolver<'_> {
                             );
                             continue;
                         };
-                        match crate::syntax::parse_number(data, field.span.start, &clean) {
+                        match crate::syntax::parse_number(&clean) {
                             Some(v) => amount = Some(v),
                             None => {
                                 ok = false;
