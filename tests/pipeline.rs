@@ -177,11 +177,11 @@ fn a_bad_row_is_reported_and_the_others_kept() {
     );
     let messages: Vec<&str> = c.diagnostics.iter().map(|d| d.message.as_str()).collect();
     assert!(
-        messages[0].contains("row 3, column `period`"),
+        messages[0].contains("actuals.csv row 3, column 1 (`period`)"),
         "{messages:?}"
     );
     assert!(
-        messages[1].contains("row 4, column `amount`: `lots` is not an amount"),
+        messages[1].contains("actuals.csv row 4, column 3 (`amount`): `lots` is not an amount"),
         "{messages:?}"
     );
     assert_eq!(
