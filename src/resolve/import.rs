@@ -178,7 +178,7 @@ fn resolve_cell<T: Copy + PartialEq>(
                 Code::AmbiguousMember,
                 field.span,
                 format!(
-                    "`{text}` matches several {noun}s when case is ignored: {}",
+                    "`{text}` matches more than one {noun} when case is ignored: {}",
                     listed.join(", ")
                 ),
             )
@@ -830,7 +830,9 @@ impl<'s> Resolver<'s> {
         let help =
             match crate::suggest::did_you_mean(wanted, header.iter().map(|h| h.text.as_ref())) {
                 Some(near) => {
-                    format!("did you mean `{near}`? Quote a header with spaces: \"Close Date\"")
+                    format!(
+                        "did you mean `{near}`? Write it as the header does, quoted: \"{near}\""
+                    )
                 }
                 None => format!("the header has {}", headers.join(", ")),
             };
