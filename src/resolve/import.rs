@@ -322,8 +322,11 @@ struct Row<'t> {
     opened: Option<NaiveDate>,
     grade: Option<GradeId>,
     period: Option<Period>,
-    coords: Vec<MemberRef>,
+    /// Few: kept inline, so a row's members cost no allocation.
+    coords: Coords,
 }
+
+type Coords = smallvec::SmallVec<[MemberRef; 4]>;
 
 /// The row and column of a cell, for messages: `crm.csv row 12, column 3 (\`Stage\`)`.
 fn at(file: &str, record: Record, column: usize, header: &str) -> String {
@@ -650,7 +653,7 @@ impl<'s> Resolver<'s> {
         let mut lookups = self.lookups(&layout, None);
         let written = path.value.as_str();
         // Rows of the same period and members are one sum: per-row data is not needed.
-        let mut sums: Map<(Period, Vec<MemberRef>), usize> = Map::default();
+        let mut sums: Map<(Period, Coords), usize> = Map::default();
         let mut out: Vec<ActualRow> = Vec::new();
         let mut fields: Vec<Field<'s>> = Vec::new();
         while let Some(record) = reader.next_into(&mut fields) {
@@ -687,7 +690,7 @@ impl<'s> Resolver<'s> {
                     sums.insert((period, row.coords.clone()), out.len());
                     out.push(ActualRow {
                         period,
-                        coords: row.coords,
+                        coords: row.coords.to_vec(),
                         amount,
                         span: record.span,
                     });
@@ -1118,7 +1121,7 @@ impl<'s> Resolver<'s> {
     fn coordinates_of_rep(
         &mut self,
         rep: RepId,
-        coords: &mut Vec<MemberRef>,
+        coords: &mut Coords,
         record: Record,
         fields: &[Field<'_>],
         header: &[Field<'_>],
@@ -1260,7 +1263,11 @@ impl<'s> Resolver<'s> {
         span: Span,
         format: Option<&str>,
     ) -> Result<Period, Option<Box<Diagnostic>>> {
-        let (p, expr) = match format.and_then(|f| read_date(text, Some(f))) {
+        // A day (the usual cell) is read without building a period expression.
+        let day = format
+            .and_then(|f| read_date(text, Some(f)))
+            .or_else(|| read_date(text, None));
+        let (p, expr) = match day {
             Some(date) => (
                 Period {
                     start: date,
@@ -1269,10 +1276,7 @@ impl<'s> Resolver<'s> {
                 None,
             ),
             None => {
-                let day = read_date(text, None).map(|d| d.to_string());
-                let text_read = day.as_deref().unwrap_or(text);
-                let Some(expr) = crate::syntax::parse_period(span.file, span.start, text_read)
-                else {
+                let Some(expr) = crate::syntax::parse_period(span.file, span.start, text) else {
                     return Err(Some(Box::new(
                         Diagnostic::new(Code::InvalidValue, span, format!("`{text}` is not a period"))
                             .with_label("invalid value")
