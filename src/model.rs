@@ -389,6 +389,8 @@ pub struct Funnel {
     /// New entries per day, week, month, quarter or year.
     pub inflow: Option<(Decimal, String)>,
     pub stages: Vec<Stage>,
+    /// The closed-lost outcomes (`lost NAME`): a deal in one is closed and not won.
+    pub outcomes: Vec<Outcome>,
     /// When the last stage written repeats an earlier one: the index of that earlier
     /// stage, and the span of the repetition. The repetition was reported as a duplicate
     /// and dropped, so the funnel ends at the stage written before it.
@@ -409,6 +411,70 @@ pub struct Stage {
     pub span: Span,
 }
 
+/// A funnel's closed-lost outcome.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub name: String,
+    pub label: Option<String>,
+    pub span: Span,
+}
+
+/// Where a deal stands in its funnel: at a stage (the last one is won), or in a lost
+/// outcome. Both indices are into the funnel's own lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StageRef {
+    Stage(usize),
+    Lost(usize),
+}
+
+/// Whether a deal is still pipeline, or closed, won or lost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DealState {
+    Open,
+    Won,
+    Lost,
+}
+
+impl DealState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DealState::Open => "open",
+            DealState::Won => "won",
+            DealState::Lost => "lost",
+        }
+    }
+}
+
+impl Funnel {
+    /// The name of a stage or outcome of this funnel.
+    pub fn stage_name(&self, stage: StageRef) -> Option<&str> {
+        match stage {
+            StageRef::Stage(i) => self.stages.get(i).map(|s| s.name.as_str()),
+            StageRef::Lost(i) => self.outcomes.get(i).map(|o| o.name.as_str()),
+        }
+    }
+
+    /// A stage or outcome of this funnel by its name.
+    pub fn stage_named(&self, name: &str) -> Option<StageRef> {
+        if let Some(i) = self.stages.iter().position(|s| s.name == name) {
+            return Some(StageRef::Stage(i));
+        }
+        self.outcomes
+            .iter()
+            .position(|o| o.name == name)
+            .map(StageRef::Lost)
+    }
+
+    /// The state of a deal at `stage`: the last stage is won, a lost outcome is lost.
+    pub fn state(&self, stage: StageRef) -> DealState {
+        match stage {
+            StageRef::Stage(i) if i + 1 >= self.stages.len() => DealState::Won,
+            StageRef::Stage(_) => DealState::Open,
+            StageRef::Lost(_) => DealState::Lost,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Grade {
     pub name: String,
@@ -423,8 +489,8 @@ pub struct Deal {
     pub label: Option<String>,
     pub owner: Option<RepId>,
     pub funnel: Option<FunnelId>,
-    /// Index of the stage in its funnel.
-    pub stage: Option<usize>,
+    /// The deal's stage or outcome in its funnel.
+    pub stage: Option<StageRef>,
     /// A stage was written but did not resolve (and was reported): whether the deal is
     /// still open is not known.
     pub stage_invalid: bool,
@@ -432,6 +498,8 @@ pub struct Deal {
     pub amount: Option<Amount>,
     pub close: Option<NaiveDate>,
     pub close_span: Option<Span>,
+    /// When the deal entered its funnel.
+    pub opened: Option<NaiveDate>,
     pub coords: Vec<Coord>,
     pub span: Span,
 }

@@ -15,7 +15,7 @@
 //! [`FunnelStats::cycle_days`], or [`TooLarge`] from [`capacity`], [`entries_needed`] and
 //! [`velocity`], and reported by the checks.
 
-use crate::model::{Deal, Funnel, FunnelId, Model};
+use crate::model::{Deal, DealState, Funnel, FunnelId, Model, StageRef};
 use crate::period::Period;
 use rust_decimal::Decimal;
 
@@ -168,25 +168,38 @@ pub fn entries_needed(
     deals.checked_div(stats.win_rate).map(Some).ok_or(TooLarge)
 }
 
-/// Whether a deal is still open (not in its funnel's last stage).
-pub fn is_open(model: &Model, deal: &Deal) -> bool {
+/// Whether a deal is open, won or lost. A deal without a resolved stage counts as open.
+pub fn state(model: &Model, deal: &Deal) -> DealState {
     match (deal.funnel, deal.stage) {
         (Some(f), Some(s)) => model
             .funnels
             .get(f.index())
-            .is_some_and(|f| s + 1 < f.stages.len()),
-        _ => true,
+            .map_or(DealState::Open, |f| f.state(s)),
+        _ => DealState::Open,
     }
+}
+
+/// Whether a deal is still open: pipeline, neither won nor lost.
+pub fn is_open(model: &Model, deal: &Deal) -> bool {
+    state(model, deal) == DealState::Open
 }
 
 /// A deal's probability to close: its grade's, else its stage's.
 pub fn probability(model: &Model, deal: &Deal, stats: &[Option<FunnelStats>]) -> Option<Decimal> {
+    match state(model, deal) {
+        DealState::Won => return Some(Decimal::ONE),
+        DealState::Lost => return Some(Decimal::ZERO),
+        DealState::Open => {}
+    }
     if let Some(g) = deal.grade {
         return model.grades.get(g.index())?.probability;
     }
     let funnel = deal.funnel?;
     let stats = stats.get(funnel.index())?.as_ref()?;
-    stats.probabilities.get(deal.stage?).copied()
+    match deal.stage? {
+        StageRef::Stage(i) => stats.probabilities.get(i).copied(),
+        StageRef::Lost(_) => None,
+    }
 }
 
 /// Velocity of a funnel: its open deals × win rate × their average amount ÷ cycle days.

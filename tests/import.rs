@@ -67,8 +67,14 @@ fn per_cell(goal: &Value, field: &str) -> Vec<(String, String)> {
 fn salesforce_report_pipeline_by_region_from_the_owners_team() {
     let out = compiled("examples/imports/salesforce/plan.plan");
     let deals = out["deals"].as_array().unwrap();
-    // Ten rows, one `Closed Lost` left out by the filter.
-    assert_eq!(deals.len(), 9);
+    // Every row, the `Closed Lost` one a lost deal.
+    assert_eq!(deals.len(), 10);
+    let foxglove = deals
+        .iter()
+        .find(|x| s(&x["name"]) == "Foxglove Media - Analytics add-on")
+        .unwrap();
+    assert_eq!(s(&foxglove["stage"]), "lost");
+    assert_eq!(foxglove["open"], Value::Bool(false));
     let acme = &deals[0];
     assert_eq!(s(&acme["name"]), "Acme Corp - Platform renewal");
     assert_eq!(s(&acme["owner"]), "mei");
@@ -100,8 +106,9 @@ fn hubspot_export_fills_empty_amounts_and_close_dates() {
             .find(|x| s(&x["name"]) == name)
             .unwrap_or_else(|| panic!("{name}"))
     };
-    // The renewals pipeline is left out.
-    assert_eq!(deals.len(), 7);
+    // The renewals pipeline is left out; a lost deal needs no close date's estimate.
+    assert_eq!(deals.len(), 8);
+    assert_eq!(s(&by_name("Wexford Bakery - Starter")["stage"]), "lost");
     assert!(
         deals
             .iter()
@@ -199,7 +206,7 @@ fn cells_name_members_reps_and_stages_by_name_or_label_ignoring_case() {
     assert_eq!(deal_names(&c), ["1C1I7A6R", "2", "3"]);
     for deal in &c.model.deals {
         assert_eq!(deal.owner.map(|r| r.0), Some(0));
-        assert_eq!(deal.stage, Some(0));
+        assert_eq!(deal.stage, Some(planck::model::StageRef::Stage(0)));
         // Each is in `central`, written or implied by the owner's team.
         assert_eq!(deal.coords.len(), 1);
         assert_eq!(deal.coords[0].member.0, 0);

@@ -298,3 +298,92 @@ fn a_deal_whose_stage_did_not_resolve_is_not_called_stale() {
         vec!["stale-deal@main.plan:34"]
     );
 }
+
+/// The design's funnel with a closed-lost outcome and three more deals of the same shape
+/// as Acme: one lost, one won (graded), one lost the year before the plan.
+fn with_outcomes(extra_deals: &str) -> String {
+    SPEC.replace(
+        "  stage won \"成交\"\n}",
+        "  stage won \"成交\"\n  lost lost \"丢单\"\n  lost no_budget \"无预算\"\n}",
+    ) + extra_deals
+}
+
+#[test]
+fn a_deal_in_a_lost_outcome_is_closed_and_not_pipeline() {
+    let text = with_outcomes(
+        r#"
+deal beta { owner bob  region east  product sw  stage lost  amount 900k CNY  close 2026-05-20  opened 2026-01-10 }
+deal gamma { owner bob  region east  product sw  stage won  grade C  amount 300k CNY  close 2026-04-02 }
+deal delta { owner bob  region east  product hw  stage no_budget  amount 100k CNY  close 2025-11-30 }
+"#,
+    );
+    let c = compile_files(&text, &[]);
+    assert_eq!(codes(&c), Vec::<String>::new());
+    let states: Vec<(&str, planck::model::DealState)> = c
+        .model
+        .deals
+        .iter()
+        .map(|deal| (deal.name.as_str(), planck::pipeline::state(&c.model, deal)))
+        .collect();
+    use planck::model::DealState::*;
+    assert_eq!(
+        states,
+        vec![
+            ("acme", Open),
+            ("beta", Lost),
+            ("gamma", Won),
+            ("delta", Lost)
+        ]
+    );
+    let beta = &c.model.deals[1];
+    assert_eq!(beta.stage, Some(planck::model::StageRef::Lost(0)));
+    assert_eq!(beta.opened, Some("2026-01-10".parse().unwrap()));
+    let p =
+        |i: usize| planck::pipeline::probability(&c.model, &c.model.deals[i], &c.progress.funnels);
+    assert_eq!(
+        (p(1), p(2), p(3)),
+        (Some(d("0")), Some(d("1")), Some(d("0")))
+    );
+    // Only Acme is pipeline: 600k × 80 %.
+    let goal = c.progress.goals[0].as_ref().unwrap();
+    assert_eq!(goal.numbers.pipeline, Some(d("480000")));
+}
+
+#[test]
+fn outcomes_share_the_stage_names_of_their_funnel() {
+    let text = with_outcomes("").replace("lost no_budget", "lost won");
+    let c = compile_files(&text, &[]);
+    assert_eq!(codes(&c), vec!["duplicate-name@main.plan:31"]);
+    let text = with_outcomes("deal x { owner bob  stage lots  amount 1k CNY  close 2026-10-01 }\n");
+    let c = compile_files(&text, &[]);
+    let unknown = c
+        .diagnostics
+        .iter()
+        .find(|d| d.code.as_str() == "unresolved-name")
+        .unwrap();
+    assert_eq!(unknown.help.as_deref(), Some("did you mean `lost`?"));
+}
+
+#[test]
+fn a_deal_opened_after_it_closes_is_invalid_and_an_open_deal_still_closes_in_the_period() {
+    let text = with_outcomes(
+        r#"
+deal beta { owner bob  stage lost  amount 900k CNY  close 2026-05-20  opened 2026-06-01 }
+deal gamma { owner bob  stage lead  amount 900k CNY  close 2025-12-20 }
+"#,
+    );
+    let c = compile_files(&text, &[]);
+    assert_eq!(
+        codes(&c),
+        vec![
+            "invalid-value@main.plan:39",
+            "outside-plan-period@main.plan:40",
+            "stale-deal@main.plan:40"
+        ]
+    );
+    let message = &c.diagnostics[0].message;
+    assert_eq!(
+        message,
+        "the deal was opened on 2026-06-01, after it closes on 2026-05-20"
+    );
+}

@@ -800,3 +800,61 @@ fn large_plans_are_aggregated_and_folded() {
         "text lists every rep"
     );
 }
+
+/// The limits the report documents, on a plan of 10,000 reps: an HTML table writes at most
+/// 1,000 rows and says how many more, a table of 15 rows starts open and one of 16 folded,
+/// and the page stays under 200 KiB.
+#[test]
+fn a_ten_thousand_rep_page_is_capped_and_small() {
+    let mut plan = String::from(
+        "plan \"p\" { period 2026  currency CNY }\nstrategy s \"s\"\ndimension region { east  west }\n",
+    );
+    for t in 0..20 {
+        plan.push_str(&format!(
+            "team t{t} {{\n  region {}\n",
+            if t % 2 == 0 { "east" } else { "west" }
+        ));
+        for i in 0..500 {
+            plan.push_str(&format!("  rep r{t}_{i} {{ capacity {}k CNY }}\n", 100 + i));
+        }
+        plan.push_str("}\n");
+    }
+    plan.push_str("goal g \"g\" {\n  owner \"me\"\n  target 3000M CNY\n  baseline 2900M CNY in 2025\n  supports s\n  split rep by capacity\n}\n");
+    // Fourteen and fifteen members: roll-up tables of 15 and 16 rows with their total.
+    plan.push_str("dimension few { ");
+    for i in 0..14 {
+        plan.push_str(&format!("f{i} "));
+    }
+    plan.push_str("}\ndimension more { ");
+    for i in 0..15 {
+        plan.push_str(&format!("m{i} "));
+    }
+    plan.push_str("}\n");
+    plan.push_str("goal h \"h\" {\n  owner \"me\"\n  target 14M CNY\n  baseline 13M CNY in 2025\n  supports s\n  split few even\n}\n");
+    plan.push_str("goal k \"k\" {\n  owner \"me\"\n  target 15M CNY\n  baseline 14M CNY in 2025\n  supports s\n  split more even\n}\n");
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "p.plan", &plan);
+    let path = dir.path().join("p.plan");
+    let html = report(path.to_str().unwrap(), None, "html", &[]);
+    assert!(html.len() < 200 * 1024, "{} bytes", html.len());
+    let reps = html
+        .split(
+            "<summary>per rep: quota vs effective capacity <small>(10000 rows)</small></summary>",
+        )
+        .nth(1)
+        .unwrap();
+    let reps = &reps[..reps.find("</details>").unwrap()];
+    assert_eq!(
+        reps.matches("<tr>").count(),
+        1 + 1000,
+        "the header and 1,000 rows"
+    );
+    assert!(reps.contains(
+        "<p>… 9000 more rows: <code>planck report --format csv</code> lists every one.</p>"
+    ));
+    assert!(
+        html.contains("<details open><summary>by few <small>(15 rows)</small></summary>"),
+        "{html}"
+    );
+    assert!(html.contains("<details><summary>by more <small>(16 rows)</small></summary>"));
+}

@@ -597,10 +597,7 @@ fn items(c: &Compilation, kind: Kind) -> Vec<Item> {
                 f.text("funnel", funnel.map(|f| f.name.as_str()));
                 f.text(
                     "stage",
-                    funnel
-                        .zip(d.stage)
-                        .and_then(|(f, s)| f.stages.get(s))
-                        .map(|s| s.name.as_str()),
+                    funnel.zip(d.stage).and_then(|(f, s)| f.stage_name(s)),
                 );
                 f.text(
                     "grade",

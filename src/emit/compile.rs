@@ -543,10 +543,7 @@ pub(crate) fn deals_out<'m>(model: &'m Model, progress: &Progress) -> Vec<DealOu
                 name: &d.name,
                 label: d.label.as_deref(),
                 funnel: funnel.map(|f| f.name.as_str()),
-                stage: funnel
-                    .zip(d.stage)
-                    .and_then(|(f, s)| f.stages.get(s))
-                    .map(|s| s.name.as_str()),
+                stage: funnel.zip(d.stage).and_then(|(f, s)| f.stage_name(s)),
                 grade: d
                     .grade
                     .and_then(|g| model.grades.get(g.index()))

@@ -382,6 +382,9 @@ fn definitions(tree: &ast::File, out: &mut Vec<(Symbol, Span)>) {
                 for s in &f.stages {
                     out.push(symbol(Kind::Stage, &f.name.text, &s.name));
                 }
+                for o in &f.outcomes {
+                    out.push(symbol(Kind::Stage, &f.name.text, &o.name));
+                }
             }
             ast::Item::Grades(g) => {
                 for grade in &g.grades {

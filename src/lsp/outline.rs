@@ -205,6 +205,15 @@ pub fn document_symbols(
                 ));
             }
             ast::Item::Funnel(f) => {
+                let outcomes = f.outcomes.iter().map(|o| {
+                    sym(
+                        &o.name,
+                        o.label.as_ref(),
+                        SymbolKind::FIELD,
+                        o.span,
+                        Vec::new(),
+                    )
+                });
                 let stages = f
                     .stages
                     .iter()
@@ -217,6 +226,7 @@ pub fn document_symbols(
                             Vec::new(),
                         )
                     })
+                    .chain(outcomes)
                     .collect();
                 out.push(sym(
                     &f.name,

@@ -157,9 +157,9 @@ fn field_end(bytes: &[u8], start: usize) -> usize {
 /// three digits (not starting with 0), then groups of exactly three (`-1,234,567.89`).
 /// `1,5` is a decimal comma in much of the world and `1,23` a typo; reading either as
 /// 15 or 123 would be a silent wrong number.
-pub fn without_thousands(text: &str) -> Option<String> {
+pub fn without_thousands(text: &str) -> Option<Cow<'_, str>> {
     if !text.contains(',') {
-        return Some(text.to_string());
+        return Some(Cow::Borrowed(text));
     }
     let (sign, unsigned) = match text.strip_prefix('-') {
         Some(rest) => ("-", rest),
@@ -185,7 +185,7 @@ pub fn without_thousands(text: &str) -> Option<String> {
         out.push_str(group);
     }
     out.push_str(tail);
-    Some(out)
+    Some(Cow::Owned(out))
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ use crate::suggest::Suggester;
 use crate::syntax::{ast, literal};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 use std::borrow::Cow;
 
 /// What a column holds.
@@ -77,7 +78,7 @@ struct Layout {
     /// (column index, what it holds), in the order of the header.
     columns: Vec<(usize, Target)>,
     filters: Vec<(usize, bool, String)>,
-    dates: Option<String>,
+    dates: Option<DateFormat>,
     missing_amount: bool,
     missing_close: bool,
     /// The currency amounts are in: a cell naming another is refused.
@@ -207,22 +208,28 @@ fn resolve_cell<T: Copy + PartialEq>(
     })))
 }
 
-/// A stage cell's lookup: the funnel's stages by name and label. Every stage cell is
-/// resolved through it, so outcomes added to funnels are one line here.
-fn stage_lookup(funnel: &model::Funnel) -> Lookup<usize> {
+/// A stage cell's lookup: the funnel's stages and lost outcomes by name and label. Every
+/// stage cell is resolved through it.
+fn stage_lookup(funnel: &model::Funnel) -> Lookup<StageRef> {
+    let stages = funnel
+        .stages
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (StageRef::Stage(i), s.name.as_str(), s.label.as_deref()));
+    let outcomes = funnel
+        .outcomes
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (StageRef::Lost(i), o.name.as_str(), o.label.as_deref()));
     Lookup::new(
         format!("stage of funnel `{}`", funnel.name),
-        funnel
-            .stages
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (i, s.name.as_str(), s.label.as_deref())),
+        stages.chain(outcomes),
     )
 }
 
-/// Whether a deal at this stage is still open (not yet at its funnel's last stage).
-fn is_open(funnel: &model::Funnel, stage: Option<usize>) -> bool {
-    stage.is_none_or(|s| s + 1 < funnel.stages.len())
+/// Whether a deal at this stage is still open (neither won nor lost).
+fn is_open(funnel: &model::Funnel, stage: Option<StageRef>) -> bool {
+    stage.is_none_or(|s| funnel.state(s) == DealState::Open)
 }
 
 /// The currency a cell names by symbol or code, before or after its number, and the
@@ -292,14 +299,39 @@ fn read_amount(text: &str) -> Result<(Decimal, Option<&str>), AmountError> {
     Ok((if negative { -value } else { value }, currency))
 }
 
+/// A mapping's `dates` format, parsed once for every cell.
+struct DateFormat {
+    text: String,
+    items: Vec<chrono::format::Item<'static>>,
+}
+
+impl DateFormat {
+    /// `None` unless the format is one chrono reads, with a day in it.
+    fn new(text: &str) -> Option<DateFormat> {
+        let items = chrono::format::StrftimeItems::new(text)
+            .parse_to_owned()
+            .ok()?;
+        let has_day = ["%d", "%e", "%j", "%F", "%D", "%x", "%v"]
+            .iter()
+            .any(|s| text.contains(s));
+        has_day.then(|| DateFormat {
+            text: text.to_string(),
+            items,
+        })
+    }
+}
+
 /// A date cell: in the file's `dates` format, else ISO (`2026-03-15`, also with a time
 /// after it, as exports often write).
-fn read_date(text: &str, format: Option<&str>) -> Option<NaiveDate> {
+fn read_date(text: &str, format: Option<&DateFormat>) -> Option<NaiveDate> {
     if let Some(format) = format {
-        return NaiveDate::parse_and_remainder(text, format)
-            .ok()
-            .filter(|(_, rest)| rest.is_empty() || rest.starts_with([' ', 'T']))
-            .map(|(date, _)| date);
+        let mut parsed = chrono::format::Parsed::new();
+        let rest =
+            chrono::format::parse_and_remainder(&mut parsed, text, format.items.iter()).ok()?;
+        if !(rest.is_empty() || rest.starts_with([' ', 'T'])) {
+            return None;
+        }
+        return parsed.to_naive_date().ok();
     }
     let day = match text.get(10..) {
         Some(rest) if rest.starts_with([' ', 'T']) => text.get(..10)?,
@@ -316,7 +348,7 @@ fn read_date(text: &str, format: Option<&str>) -> Option<NaiveDate> {
 struct Row<'t> {
     name: Option<(Cow<'t, str>, Span)>,
     owner: Option<RepId>,
-    stage: Option<usize>,
+    stage: Option<StageRef>,
     amount: Option<(Decimal, Span)>,
     close: Option<(NaiveDate, Span)>,
     opened: Option<NaiveDate>,
@@ -345,7 +377,7 @@ fn prefixed(mut diagnostic: Diagnostic, where_: &str) -> Diagnostic {
 /// The lookups a file's cells are resolved with, built once per file.
 struct Lookups {
     reps: Option<Lookup<RepId>>,
-    stages: Option<Lookup<usize>>,
+    stages: Option<Lookup<StageRef>>,
     grades: Option<Lookup<GradeId>>,
     members: Map<DimId, Lookup<MemberId>>,
 }
@@ -526,6 +558,7 @@ impl<'s> Resolver<'s> {
                 }),
                 close,
                 close_span: Some(row.close.map_or(record.span, |(_, s)| s)),
+                opened: row.opened,
                 coords,
                 span: record.span,
             }));
@@ -714,14 +747,11 @@ impl<'s> Resolver<'s> {
             return None;
         }
         self.report_repeats(&mapping.dates, "dates");
-        let dates = first(&mapping.dates).map(|d| d.value.to_string());
-        if let (Some(format), Some(d)) = (&dates, first(&mapping.dates)) {
-            let bad = chrono::format::StrftimeItems::new(format)
-                .any(|item| matches!(item, chrono::format::Item::Error));
-            let has_day = ["%d", "%e", "%j", "%F", "%D", "%x", "%v"]
-                .iter()
-                .any(|s| format.contains(s));
-            if bad || !has_day {
+        let mut dates = None;
+        if let Some(d) = first(&mapping.dates) {
+            let format = d.value.as_str();
+            dates = DateFormat::new(format);
+            if dates.is_none() {
                 self.invalid(
                     d.span,
                     format!("`{format}` is not a date format"),
@@ -1074,7 +1104,7 @@ impl<'s> Resolver<'s> {
                     .map(|v| {
                         row.amount = Some((v, field.span));
                     }),
-                Target::Close | Target::Opened => match read_date(text, layout.dates.as_deref()) {
+                Target::Close | Target::Opened => match read_date(text, layout.dates.as_ref()) {
                     Some(date) => {
                         if target == Target::Close {
                             row.close = Some((date, field.span));
@@ -1083,10 +1113,10 @@ impl<'s> Resolver<'s> {
                         }
                         Ok(())
                     }
-                    None => Err(self.not_a_date(text, field.span, layout.dates.as_deref())),
+                    None => Err(self.not_a_date(text, field.span, layout.dates.as_ref())),
                 },
                 Target::Period => self
-                    .period_cell(text, field.span, layout.dates.as_deref())
+                    .period_cell(text, field.span, layout.dates.as_ref())
                     .map(|p| {
                         row.period = Some(p);
                     }),
@@ -1238,10 +1268,15 @@ impl<'s> Resolver<'s> {
         Ok(value)
     }
 
-    fn not_a_date(&self, text: &str, span: Span, format: Option<&str>) -> Option<Box<Diagnostic>> {
+    fn not_a_date(
+        &self,
+        text: &str,
+        span: Span,
+        format: Option<&DateFormat>,
+    ) -> Option<Box<Diagnostic>> {
         let (message, help) = match format {
             Some(f) => (
-                format!("`{text}` is not a date in the format `{f}`"),
+                format!("`{text}` is not a date in the format `{}`", f.text),
                 "correct the cell, or the mapping's `dates` format".to_string(),
             ),
             None => (
@@ -1261,7 +1296,7 @@ impl<'s> Resolver<'s> {
         &self,
         text: &str,
         span: Span,
-        format: Option<&str>,
+        format: Option<&DateFormat>,
     ) -> Result<Period, Option<Box<Diagnostic>>> {
         // A day (the usual cell) is read without building a period expression.
         let day = format
@@ -1305,17 +1340,21 @@ impl<'s> Resolver<'s> {
 /// the funnel's dwell from its stage on, and the day after `as_of`.
 fn estimated_close(
     funnel: &model::Funnel,
-    stage: Option<usize>,
+    stage: Option<StageRef>,
     opened: Option<NaiveDate>,
     as_of: Option<NaiveDate>,
 ) -> Option<NaiveDate> {
-    let from = stage.unwrap_or(0);
+    let from = match stage {
+        None => 0,
+        Some(StageRef::Stage(i)) => i,
+        Some(StageRef::Lost(_)) => return None,
+    };
     let last = funnel.stages.len().saturating_sub(1);
     let mut days = Decimal::ZERO;
     for s in funnel.stages.get(from..last).unwrap_or_default() {
-        days += s.dwell_days?;
+        days = days.checked_add(s.dwell_days?)?;
     }
-    let days = u64::try_from(days.ceil().mantissa()).ok()?;
+    let days = days.ceil().to_u64()?;
     let start = opened.or(as_of)?;
     let estimate = start.checked_add_days(chrono::Days::new(days))?;
     let floor = as_of.and_then(|a| a.succ_opt());
@@ -1358,11 +1397,16 @@ mod tests {
         assert_eq!(read_date("2026-03-15", None), d);
         assert_eq!(read_date("2026-03-15T10:30:00Z", None), d);
         assert_eq!(read_date("2026-03-15 10:30", None), d);
-        assert_eq!(read_date("03/15/2026", Some("%m/%d/%Y")), d);
-        assert_eq!(read_date("15/03/2026", Some("%d/%m/%Y")), d);
+        let us = DateFormat::new("%m/%d/%Y");
+        let eu = DateFormat::new("%d/%m/%Y");
+        assert_eq!(read_date("03/15/2026", us.as_ref()), d);
+        assert_eq!(read_date("03/15/2026 9:30", us.as_ref()), d);
+        assert_eq!(read_date("15/03/2026", eu.as_ref()), d);
         assert_eq!(read_date("2026-02-30", None), None);
         assert_eq!(read_date("15/03/2026", None), None);
-        assert_eq!(read_date("13/15/2026", Some("%m/%d/%Y")), None);
+        assert_eq!(read_date("13/15/2026", us.as_ref()), None);
+        assert!(DateFormat::new("%Y-%m").is_none());
+        assert!(DateFormat::new("%Q").is_none());
     }
 
     #[test]

@@ -304,6 +304,7 @@ impl Resolver<'_> {
             deal_size: None,
             inflow: None,
             stages: Vec::new(),
+            outcomes: Vec::new(),
             repeated_last_stage: None,
             span: f.name.span,
         });

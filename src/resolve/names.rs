@@ -162,7 +162,10 @@ impl Resolver<'_> {
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| funnel.is_none_or(|f| f.index() == *i))
-                .flat_map(|(_, f)| f.stages.iter().map(|s| s.name.as_str()))
+                .flat_map(|(_, f)| {
+                    let outcomes = f.outcomes.iter().map(|o| o.name.as_str());
+                    f.stages.iter().map(|s| s.name.as_str()).chain(outcomes)
+                })
                 .collect(),
             NameKind::Grade => self.grades.keys().map(String::as_str).collect(),
             NameKind::AnyMember => self.members.keys().map(String::as_str).collect(),

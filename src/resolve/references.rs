@@ -189,10 +189,28 @@ impl Resolver<'_> {
             let kept = stages.get(earlier)?;
             (kept.span != last.name.span).then_some((earlier, last.name.span))
         });
+        let mut outcomes: Vec<model::Outcome> = Vec::with_capacity(f.outcomes.len());
+        for o in &f.outcomes {
+            let earlier = stages
+                .iter()
+                .map(|s| (&s.name, s.span))
+                .chain(outcomes.iter().map(|x| (&x.name, x.span)))
+                .find(|(name, _)| **name == o.name.text);
+            if let Some((_, first)) = earlier {
+                self.duplicate(Defined::Stage, &o.name, first);
+                continue;
+            }
+            outcomes.push(model::Outcome {
+                name: o.name.text.to_string(),
+                label: text(&o.label),
+                span: o.name.span,
+            });
+        }
         let funnel = &mut self.model.funnels[id.index()];
         funnel.deal_size = deal_size;
         funnel.inflow = inflow;
         funnel.stages = stages;
+        funnel.outcomes = outcomes;
         funnel.repeated_last_stage = repeated_last_stage;
     }
 
@@ -448,6 +466,7 @@ impl Resolver<'_> {
         self.report_repeats(&d.grade, "grade");
         self.report_repeats(&d.amount, "amount");
         self.report_repeats(&d.close, "close");
+        self.report_repeats(&d.opened, "opened");
         self.report_repeats(&d.funnel, "funnel");
         let owner = first(&d.owner).and_then(|o| match o {
             ast::NameOrText::Name(n) => match self.people.get(n.text.as_str()) {
@@ -475,18 +494,13 @@ impl Resolver<'_> {
         });
         let mut stage = None;
         if let Some(s) = first(&d.stage) {
-            let candidates: Vec<(FunnelId, usize)> = self
+            let candidates: Vec<(FunnelId, StageRef)> = self
                 .model
                 .funnels
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| funnel.is_none_or(|f| f.index() == *i))
-                .filter_map(|(i, f)| {
-                    f.stages
-                        .iter()
-                        .position(|st| st.name == s.text)
-                        .map(|p| (FunnelId(i as u32), p))
-                })
+                .filter_map(|(i, f)| Some((FunnelId(i as u32), f.stage_named(&s.text)?)))
                 .collect();
             match candidates.as_slice() {
                 [(f, idx)] => {
@@ -525,16 +539,35 @@ impl Resolver<'_> {
             }
         });
         let amount = first(&d.amount).and_then(|q| self.amount(q, "a deal amount"));
+        // A won or lost deal is history: it may have closed before the plan period.
+        let closed = match (funnel, stage) {
+            (Some(f), Some(s)) => self.model.funnels[f.index()].state(s) != DealState::Open,
+            _ => false,
+        };
         let close = first(&d.close).and_then(|c| {
             let date = self.date(c)?;
-            self.inside_plan(
-                Period {
-                    start: date,
-                    end: date,
-                },
-                c.span,
-                "the close date",
-            );
+            if !closed {
+                self.inside_plan(
+                    Period {
+                        start: date,
+                        end: date,
+                    },
+                    c.span,
+                    "the close date",
+                );
+            }
+            Some(date)
+        });
+        let opened = first(&d.opened).and_then(|o| {
+            let date = self.date(o)?;
+            if let Some(close) = close.filter(|c| *c < date) {
+                self.invalid(
+                    o.span,
+                    format!("the deal was opened on {date}, after it closes on {close}"),
+                    "`opened` is the day the deal entered the funnel: on or before `close`",
+                );
+                return None;
+            }
             Some(date)
         });
         let coords = d.coords.iter().filter_map(|c| self.coord(c)).collect();
@@ -555,6 +588,7 @@ impl Resolver<'_> {
             amount,
             close,
             close_span,
+            opened,
             coords,
             span: name.span,
         }));

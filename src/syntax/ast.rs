@@ -410,8 +410,18 @@ pub struct Funnel {
     pub deal_size: Fields<Quantity>,
     pub inflow: Fields<Rate>,
     pub stages: Vec<Stage>,
+    /// `lost NAME "label"`: the closed-lost outcomes.
+    pub outcomes: Vec<Outcome>,
     /// Statements that did not parse.
     pub broken: Vec<BrokenStatement>,
+    pub span: Span,
+}
+
+/// A funnel's closed-lost outcome: `lost NAME ["label"]`.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub name: Name,
+    pub label: Option<Str>,
     pub span: Span,
 }
 
@@ -455,6 +465,8 @@ pub struct Deal {
     pub grade: Fields<Name>,
     pub amount: Fields<Quantity>,
     pub close: Fields<PeriodAtom>,
+    /// `opened DATE`: when the deal entered its funnel.
+    pub opened: Fields<PeriodAtom>,
     pub funnel: Fields<Name>,
     pub coords: SmallVec<[Coord; 1]>,
     /// Statements that did not parse.

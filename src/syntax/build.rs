@@ -626,6 +626,7 @@ impl Builder<'_> {
             deal_size: SmallVec::new(),
             inflow: SmallVec::new(),
             stages: Vec::new(),
+            outcomes: Vec::new(),
             broken: Vec::new(),
             span,
         };
@@ -637,6 +638,10 @@ impl Builder<'_> {
                 ),
                 Rule::inflow_stmt => add(&mut funnel.inflow, self.field(stmt, |b, p| b.rate(p))),
                 Rule::stage => funnel.stages.push(self.stage(stmt)),
+                Rule::outcome => {
+                    let (span, name, label, _) = self.head(stmt);
+                    funnel.outcomes.push(Outcome { name, label, span });
+                }
                 Rule::bad_stmt => funnel.broken.push(self.broken(&stmt, Block::Funnel)),
                 _ => {}
             }
@@ -767,6 +772,7 @@ impl Builder<'_> {
             grade: SmallVec::new(),
             amount: SmallVec::new(),
             close: SmallVec::new(),
+            opened: SmallVec::new(),
             funnel: SmallVec::new(),
             coords: SmallVec::new(),
             broken: Vec::new(),
@@ -781,6 +787,9 @@ impl Builder<'_> {
                 Rule::grade_ref => add(&mut deal.grade, self.field(stmt, |b, p| b.name(p))),
                 Rule::amount_stmt => add(&mut deal.amount, self.field(stmt, |b, p| b.quantity(p))),
                 Rule::close_stmt => add(&mut deal.close, self.field(stmt, |b, p| b.period_atom(p))),
+                Rule::opened_stmt => {
+                    add(&mut deal.opened, self.field(stmt, |b, p| b.period_atom(p)))
+                }
                 Rule::funnel_ref => add(&mut deal.funnel, self.field(stmt, |b, p| b.name(p))),
                 Rule::coord => add(&mut deal.coords, self.coord(stmt)),
                 Rule::bad_stmt => deal.broken.push(self.broken(&stmt, Block::Deal)),
@@ -993,6 +1002,7 @@ impl Rule {
                 | Rule::k_deal
                 | Rule::k_rep
                 | Rule::k_stage
+                | Rule::k_lost
         )
     }
 }

@@ -561,6 +561,8 @@ fn statement_form(keyword: &str) -> Option<&'static str> {
         }
         "amount" => "amount AMOUNT CURRENCY",
         "close" => "close DATE, e.g. close 2026-09-15",
+        "opened" => "opened DATE, e.g. opened 2026-03-02",
+        "lost" => "lost NAME \"label\", e.g. lost lost \"Closed lost\"",
         "actuals" => "actuals GOAL { PERIOD MEMBER… AMOUNT } or actuals GOAL from \"file.csv\"",
         "capacity" => "capacity AMOUNT UNIT, e.g. capacity 1.2M CNY",
         "start" => "start MONTH, e.g. start 2026-07",
@@ -648,6 +650,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         k_grade | grade_ref => "`grade`",
         k_amount => "`amount`",
         k_close => "`close`",
+        k_opened | opened_stmt => "`opened`",
+        k_lost | outcome => "`lost`",
         k_dates | dates_stmt => "`dates`",
         k_missing | missing_stmt => "`missing`",
         k_cycle => "`cycle`",
