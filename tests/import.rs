@@ -2,6 +2,9 @@
 //! cells are matched and read, empty cells, filters, a rep's team, and every bad cell
 //! reported with its file, row, column and header.
 
+// A test that panics fails loudly; helpers outside `#[test]` functions may unwrap too.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use assert_cmd::Command;

@@ -767,10 +767,7 @@ impl<'s> Resolver<'s> {
             let word = field.field.text.as_str();
             let target = match fixed.iter().find(|(w, _)| *w == word) {
                 Some(&(_, t)) => Some(t),
-                None => match self.dimensions.get(word) {
-                    Some(&d) => Some(Target::Member(d)),
-                    None => None,
-                },
+                None => self.dimensions.get(word).map(|&d| Target::Member(d)),
             };
             let Some(target) = target else {
                 let mut allowed: Vec<&str> = fixed.iter().map(|(w, _)| *w).collect();
