@@ -8,24 +8,15 @@
 mod common;
 
 use assert_cmd::Command;
-use common::{compile_files, d};
+use common::{codes, compile_files, d};
 use planck::alloc::Detail;
 use planck::config::Config;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-fn codes(c: &planck::Compilation) -> Vec<String> {
-    c.diagnostics
-        .iter()
-        .map(|d| {
-            let at = c
-                .sources
-                .get(d.span.file)
-                .map(|f| format!("{}:{}", f.name, f.line_col(d.span.start).line))
-                .unwrap();
-            format!("{}@{at}", d.code)
-        })
-        .collect()
+/// Compile `plan` as `main.plan` beside `files`, with every cell.
+fn compile_with(plan: impl Into<Vec<u8>>, files: &[(&str, &[u8])]) -> planck::Compilation {
+    compile_files(plan, files, &Config::default(), Detail::Cells)
 }
 
 fn messages(c: &planck::Compilation) -> Vec<String> {
@@ -53,15 +44,15 @@ fn s(v: &Value) -> &str {
     v.as_str().unwrap()
 }
 
-/// Each allocation's coordinates (as `member`/`member`) and one of its fields.
-fn per_cell(goal: &Value, field: &str) -> Vec<(String, String)> {
+/// Each allocation's coordinates and one of its fields, as `member/member=value`.
+fn per_cell(goal: &Value, field: &str) -> Vec<String> {
     goal["allocations"]
         .as_array()
         .unwrap()
         .iter()
         .map(|c| {
             let coords: Vec<&str> = c["coords"].as_object().unwrap().values().map(s).collect();
-            (coords.join("/"), s(&c[field]).to_string())
+            format!("{}={}", coords.join("/"), s(&c[field]))
         })
         .collect()
 }
@@ -91,11 +82,7 @@ fn salesforce_report_pipeline_by_region_from_the_owners_team() {
     assert_eq!(s(&goal["actual"]), "0");
     assert_eq!(
         per_cell(goal, "forecast"),
-        [
-            ("central".to_string(), "56691".to_string()),
-            ("east".to_string(), "85830".to_string()),
-            ("west".to_string(), "12150".to_string()),
-        ]
+        ["central=56691", "east=85830", "west=12150",]
     );
 }
 
@@ -136,10 +123,7 @@ fn hubspot_export_fills_empty_amounts_and_close_dates() {
     assert_eq!(s(&goal["forecast"]), "77569.92");
     assert_eq!(
         per_cell(goal, "forecast"),
-        [
-            ("smb".to_string(), "20977.92".to_string()),
-            ("mid_market".to_string(), "56592".to_string()),
-        ]
+        ["smb=20977.92", "mid_market=56592",]
     );
 }
 
@@ -153,11 +137,11 @@ fn erp_bookings_count_invoiced_lines_by_rep_region_and_product() {
         per_cell(goal, "actual"),
         [
             // Product, then region (the JSON's keys are sorted).
-            ("设备/华东".to_string(), "1440000".to_string()),
+            "设备/华东=1440000",
             // 120k, and 210k on a line with no region, placed by 陈静's team.
-            ("软件/华东".to_string(), "330000".to_string()),
-            ("设备/华南".to_string(), "350000".to_string()),
-            ("软件/华南".to_string(), "180000".to_string()),
+            "软件/华东=330000",
+            "设备/华南=350000",
+            "软件/华南=180000",
         ]
     );
 }
@@ -184,11 +168,9 @@ deals from "crm.csv" {
 "#;
 
 fn deals(csv: &str, missing: &str) -> planck::Compilation {
-    compile_files(
+    compile_with(
         DEALS_PLAN.replace("MISSING", missing),
         &[("crm.csv", csv.as_bytes())],
-        &Config::default(),
-        Detail::Cells,
     )
 }
 
@@ -223,14 +205,12 @@ dimension region { east  EAST  west }
 goal g "G" { owner "o"  target 1M USD  split region { east 30%  EAST 30%  west rest } }
 actuals g from "a.csv" { period month  amount total  region area }
 "#;
-    let c = compile_files(
+    let c = compile_with(
         plan,
         &[(
             "a.csv",
             b"month,area,total\n2026-01,East,5\n2026-01,EAST,7\n".as_slice(),
         )],
-        &Config::default(),
-        Detail::Cells,
     );
     let c_codes = codes(&c);
     let in_csv: Vec<&String> = c_codes.iter().filter(|x| x.contains("a.csv")).collect();
@@ -344,14 +324,12 @@ goal g "G" { owner "o"  target 1M USD  baseline 900k USD in 2025  supports s  fu
 actuals g { 2026-01 900k }
 deals from "crm.csv" { funnel f  name id  stage st  amount v  close c  missing close cycle }
 "#;
-    let c = compile_files(
+    let c = compile_with(
         plan,
         &[(
             "crm.csv",
             b"id,st,v,c\nlate,Open,1000,\nsoon,Open,2000,2026-12-28\n".as_slice(),
         )],
-        &Config::default(),
-        Detail::Cells,
     );
     assert_eq!(codes(&c), Vec::<String>::new());
     assert_eq!(
@@ -413,12 +391,7 @@ fn actuals_mapping_filters_rows_reads_dates_and_adds_the_reps_members() {
                Cancelled,16/03/2026,9999,Mei-Mei Johns,Central\n\
                Invoiced,20/03/2026,1.5k USD,mei,Central\n\
                Draft,21/03/2026,7777,mei,Central\n";
-    let c = compile_files(
-        ACTUALS_PLAN,
-        &[("erp.csv", csv.as_bytes())],
-        &Config::default(),
-        Detail::Cells,
-    );
+    let c = compile_with(ACTUALS_PLAN, &[("erp.csv", csv.as_bytes())]);
     assert_eq!(codes(&c), Vec::<String>::new());
     let goal = c.progress.goals[0].as_ref().unwrap();
     assert_eq!(goal.numbers.actual, Some(d("2700")));
@@ -436,12 +409,7 @@ fn rows_of_one_period_and_members_are_summed_as_read() {
                Invoiced,15/03/2026,100,mei,Central\n\
                Invoiced,15/03/2026,250,mei,Central\n\
                Invoiced,15/03/2026,-50,mei,\n";
-    let c = compile_files(
-        ACTUALS_PLAN,
-        &[("erp.csv", csv.as_bytes())],
-        &Config::default(),
-        Detail::Cells,
-    );
+    let c = compile_with(ACTUALS_PLAN, &[("erp.csv", csv.as_bytes())]);
     assert_eq!(codes(&c), Vec::<String>::new());
     let rows = &c.model.actuals[0].rows;
     assert_eq!(rows.len(), 1);
@@ -452,12 +420,7 @@ fn rows_of_one_period_and_members_are_summed_as_read() {
 fn a_mapping_that_names_no_column_of_the_file_says_which_there_are() {
     let csv = "status,Booking Date,net,Sales Rep,territory\n";
     let plan = ACTUALS_PLAN.replace("\"Booking Date\"", "booking_date");
-    let c = compile_files(
-        plan,
-        &[("erp.csv", csv.as_bytes())],
-        &Config::default(),
-        Detail::Cells,
-    );
+    let c = compile_with(plan, &[("erp.csv", csv.as_bytes())]);
     assert_eq!(codes(&c), ["unresolved-name@main.plan:15"]);
     assert_eq!(messages(&c), ["`booking_date` is not a column of erp.csv"]);
     assert_eq!(
@@ -469,14 +432,12 @@ fn a_mapping_that_names_no_column_of_the_file_says_which_there_are() {
 #[test]
 fn a_mapping_field_that_is_neither_a_statement_nor_a_dimension_is_reported() {
     let plan = ACTUALS_PLAN.replace("region  territory", "regoin  territory");
-    let c = compile_files(
+    let c = compile_with(
         plan,
         &[(
             "erp.csv",
             b"status,Booking Date,net,Sales Rep,territory\n".as_slice(),
         )],
-        &Config::default(),
-        Detail::Cells,
     );
     assert_eq!(codes(&c), ["invalid-value@main.plan:18"]);
     assert_eq!(
@@ -494,7 +455,7 @@ fn an_import_outside_the_project_is_refused_like_actuals() {
     let plan = DEALS_PLAN
         .replace("MISSING", "")
         .replace("\"crm.csv\"", "\"../secret.csv\"");
-    let c = compile_files(plan, &[], &Config::default(), Detail::Cells);
+    let c = compile_with(plan, &[]);
     assert_eq!(codes(&c), ["include-outside-root@main.plan:10"]);
     assert!(c.model.deals.is_empty());
 }

@@ -369,9 +369,46 @@ fn at(file: &str, record: Record, column: usize, header: &str) -> String {
     )
 }
 
+/// Where a row's cell of `target` is, for a message: its span and its file, row, column
+/// and header; the whole row when the file has no such column.
+fn cell_of(
+    record: Record,
+    fields: &[Field<'_>],
+    header: &[Field<'_>],
+    layout: &Layout,
+    target: Target,
+    written: &str,
+) -> (Span, String) {
+    let column = layout
+        .columns
+        .iter()
+        .find(|(_, t)| *t == target)
+        .map(|&(i, _)| i);
+    match column {
+        Some(i) => (
+            fields.get(i).map_or(record.span, |f| f.span),
+            at(
+                written,
+                record,
+                i,
+                header.get(i).map_or("", |h| h.text.as_ref()),
+            ),
+        ),
+        None => (record.span, format!("{written} row {}", record.line)),
+    }
+}
+
 fn prefixed(mut diagnostic: Diagnostic, where_: &str) -> Diagnostic {
     diagnostic.message = format!("{where_}: {}", diagnostic.message);
     diagnostic
+}
+
+/// What every row of a file is read with.
+struct Rows<'a, 't> {
+    header: &'a [Field<'t>],
+    layout: &'a Layout,
+    /// The file as the plan names it, for messages.
+    written: &'a str,
 }
 
 /// The lookups a file's cells are resolved with, built once per file.
@@ -453,24 +490,17 @@ impl<'s> Resolver<'s> {
         let written = deals.path.value.as_str();
         let as_of = self.model.plan.as_of;
         let mut names: Map<Cow<'s, str>, (usize, Span)> = Map::default();
-        let mut fields: Vec<Field<'s>> = Vec::new();
-        while let Some(record) = reader.next_into(&mut fields) {
-            let record = match record {
-                Ok(r) => r,
-                Err(e) => {
-                    self.push(*e);
-                    break;
-                }
-            };
-            let Some(row) = self.row(record, &fields, &header, &layout, &mut lookups, written)
-            else {
-                continue;
-            };
+        let rows = Rows {
+            header: &header,
+            layout: &layout,
+            written,
+        };
+        self.for_each_row(&mut reader, &rows, &mut lookups, |this, record, row, fields| {
             let Some((name, name_span)) = row.name.clone() else {
-                continue;
+                return;
             };
             if let Some(&(line, span)) = names.get(name.as_ref()) {
-                self.push(
+                this.push(
                     Diagnostic::new(
                         Code::DuplicateName,
                         name_span,
@@ -483,35 +513,26 @@ impl<'s> Resolver<'s> {
                     .with_secondary(span, "first here")
                     .with_help("each deal is one row: remove the repeated row, or map `name` to a column that is unique"),
                 );
-                continue;
+                return;
             }
             let deal_name = name.to_string();
             names.insert(name, (record.line, name_span));
-            let funnel_model = funnel.and_then(|f| self.model.funnels.get(f.index()));
+            let funnel_model = funnel.and_then(|f| this.model.funnels.get(f.index()));
             let open = funnel_model.is_none_or(|f| is_open(f, row.stage));
             let mut amount = row.amount.map(|(v, _)| v);
             let mut close = row.close.map(|(d, _)| d);
-            let column_of = |target: Target| {
-                layout
-                    .columns
-                    .iter()
-                    .find(|(_, t)| *t == target)
-                    .map(|&(i, _)| i)
-            };
             if open && amount.is_none() {
                 match funnel_model.and_then(|f| f.deal_size.as_ref()) {
                     Some(size) if layout.missing_amount => amount = Some(size.value),
                     _ => {
-                        self.empty_cell(
+                        this.empty_cell(
                             record,
-                            column_of(Target::Amount),
-                            &header,
-                            written,
-                            &fields,
-                            "amount",
+                            fields,
+                            &rows,
+                            Target::Amount,
                             layout.missing_amount,
                         );
-                        continue;
+                        return;
                     }
                 }
             }
@@ -522,16 +543,14 @@ impl<'s> Resolver<'s> {
                 match estimate {
                     Some(date) => close = Some(date),
                     None => {
-                        self.empty_cell(
+                        this.empty_cell(
                             record,
-                            column_of(Target::Close),
-                            &header,
-                            written,
-                            &fields,
-                            "close",
+                            fields,
+                            &rows,
+                            Target::Close,
                             layout.missing_close,
                         );
-                        continue;
+                        return;
                     }
                 }
             }
@@ -543,7 +562,7 @@ impl<'s> Resolver<'s> {
                     _ => None,
                 })
                 .collect();
-            self.model.deals.push(Box::new(model::Deal {
+            this.model.deals.push(Box::new(model::Deal {
                 name: deal_name,
                 label: None,
                 owner: row.owner,
@@ -562,7 +581,7 @@ impl<'s> Resolver<'s> {
                 coords,
                 span: record.span,
             }));
-        }
+        });
     }
 
     /// The unit of imported deals' amounts: the funnel's deal size's, else the plan's
@@ -581,13 +600,12 @@ impl<'s> Resolver<'s> {
     fn empty_cell(
         &mut self,
         record: Record,
-        column: Option<usize>,
-        header: &[Field<'_>],
-        written: &str,
         fields: &[Field<'_>],
-        what: &str,
+        rows: &Rows<'_, '_>,
+        target: Target,
         estimated: bool,
     ) {
+        let what = target.word();
         let help = match (what, estimated) {
             ("amount", false) => {
                 "fill the cell, or add `missing amount deal_size` to take the funnel's deal size"
@@ -598,18 +616,14 @@ impl<'s> Resolver<'s> {
             }
             _ => "fill the cell, or give the plan an `as_of` and the funnel's stages their `dwell`",
         };
-        let (span, where_) = match column {
-            Some(i) => (
-                fields.get(i).map_or(record.span, |f| f.span),
-                at(
-                    written,
-                    record,
-                    i,
-                    header.get(i).map_or("", |h| h.text.as_ref()),
-                ),
-            ),
-            None => (record.span, format!("{written} row {}", record.line)),
-        };
+        let (span, where_) = cell_of(
+            record,
+            fields,
+            rows.header,
+            rows.layout,
+            target,
+            rows.written,
+        );
         self.push(
             Diagnostic::new(
                 Code::InvalidValue,
@@ -688,21 +702,14 @@ impl<'s> Resolver<'s> {
         // Rows of the same period and members are one sum: per-row data is not needed.
         let mut sums: Map<(Period, Coords), usize> = Map::default();
         let mut out: Vec<ActualRow> = Vec::new();
-        let mut fields: Vec<Field<'s>> = Vec::new();
-        while let Some(record) = reader.next_into(&mut fields) {
-            let record = match record {
-                Ok(r) => r,
-                Err(e) => {
-                    self.push(*e);
-                    break;
-                }
-            };
-            let Some(row) = self.row(record, &fields, &header, &layout, &mut lookups, written)
-            else {
-                continue;
-            };
+        let rows = Rows {
+            header: &header,
+            layout: &layout,
+            written,
+        };
+        self.for_each_row(&mut reader, &rows, &mut lookups, |this, record, row, _| {
             let (Some(period), Some((amount, _))) = (row.period, row.amount) else {
-                continue;
+                return;
             };
             match sums.get(&(period, row.coords.clone())) {
                 Some(&i) => {
@@ -710,7 +717,7 @@ impl<'s> Resolver<'s> {
                         match sum.amount.checked_add(amount) {
                             Some(total) => sum.amount = total,
                             None => {
-                                self.invalid(
+                                this.invalid(
                                     record.span,
                                     format!("{written} row {}: the actuals of this period and these members add up beyond 7.9 × 10²⁸", record.line),
                                     "check the amounts: one of them is far too large",
@@ -729,8 +736,39 @@ impl<'s> Resolver<'s> {
                     });
                 }
             }
-        }
+        });
         out
+    }
+
+    /// Read every record of the file through the layout, and hand each row that reads
+    /// (with its record and fields) to `each`; a record that cannot be read ends the file.
+    fn for_each_row<'t>(
+        &mut self,
+        reader: &mut csv::Reader<'t>,
+        rows: &Rows<'_, 't>,
+        lookups: &mut Lookups,
+        mut each: impl FnMut(&mut Self, Record, Row<'t>, &[Field<'t>]),
+    ) {
+        let mut fields: Vec<Field<'t>> = Vec::new();
+        while let Some(record) = reader.next_into(&mut fields) {
+            let record = match record {
+                Ok(r) => r,
+                Err(e) => {
+                    self.push(*e);
+                    break;
+                }
+            };
+            if let Some(row) = self.row(
+                record,
+                &fields,
+                rows.header,
+                rows.layout,
+                lookups,
+                rows.written,
+            ) {
+                each(self, record, row, &fields);
+            }
+        }
     }
 
     /// The columns of a mapping: each field to the header it names (exactly, else
@@ -1181,23 +1219,8 @@ impl<'s> Resolver<'s> {
             let MemberRef::User(_, other_member) = other else {
                 continue;
             };
-            let column = layout
-                .columns
-                .iter()
-                .find(|(_, t)| *t == Target::Member(dim))
-                .map(|&(i, _)| i);
-            let (span, where_) = match column {
-                Some(i) => (
-                    fields.get(i).map_or(record.span, |f| f.span),
-                    at(
-                        written,
-                        record,
-                        i,
-                        header.get(i).map_or("", |h| h.text.as_ref()),
-                    ),
-                ),
-                None => (record.span, format!("{written} row {}", record.line)),
-            };
+            let (span, where_) =
+                cell_of(record, fields, header, layout, Target::Member(dim), written);
             let message = format!(
                 "{where_}: `{}` works in `{}` of `{}`, but the row says `{}`",
                 r.name,
