@@ -489,7 +489,12 @@ impl<'s> Resolver<'s> {
         let mut lookups = self.lookups(&layout, funnel);
         let written = deals.path.value.as_str();
         let as_of = self.model.plan.as_of;
+        // One deal a line: room for them all at once, rather than growing a large map
+        // and list step by step.
+        let lines = text.bytes().filter(|&b| b == b'\n').count();
         let mut names: Map<Cow<'s, str>, (usize, Span)> = Map::default();
+        names.reserve(lines);
+        self.model.deals.reserve(lines);
         let rows = Rows {
             header: &header,
             layout: &layout,
