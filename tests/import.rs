@@ -459,3 +459,23 @@ fn an_import_outside_the_project_is_refused_like_actuals() {
     assert_eq!(codes(&c), ["include-outside-root@main.plan:10"]);
     assert!(c.model.deals.is_empty());
 }
+
+#[test]
+fn deal_statements_in_an_actuals_mapping_are_reported() {
+    let plan = ACTUALS_PLAN.replace(
+        "  where   status = \"Invoiced\"",
+        "  missing amount deal_size",
+    );
+    let c = compile_with(
+        plan,
+        &[(
+            "erp.csv",
+            b"status,Booking Date,net,Sales Rep,territory\n".as_slice(),
+        )],
+    );
+    assert_eq!(codes(&c), ["invalid-value@main.plan:20"]);
+    assert_eq!(
+        messages(&c),
+        ["`missing` is for deals: actual rows have no funnel"]
+    );
+}

@@ -652,6 +652,19 @@ impl<'s> Resolver<'s> {
         let Some((data, text)) = self.data_text(file, path.span) else {
             return Vec::new();
         };
+        // Statements of a deals mapping mean nothing to actual rows.
+        let deal_only = mapping.into_iter().flat_map(|m| {
+            let funnel = m.funnel.iter().map(|f| (f.keyword, "funnel"));
+            funnel.chain(m.missing.iter().map(|f| (f.keyword, "missing")))
+        });
+        let deal_only: Vec<(Span, &str)> = deal_only.collect();
+        for (span, word) in deal_only {
+            self.invalid(
+                span,
+                format!("`{word}` is for deals: actual rows have no funnel"),
+                format!("remove `{word}`; an empty amount or period is reported"),
+            );
+        }
         let mut reader = csv::Reader::new(data, text);
         let mut header = Vec::new();
         let layout = match mapping {
