@@ -78,6 +78,7 @@ codes! {
     StaleDeal = "stale-deal";
     BehindPace = "behind-pace";
     UnmatchedActual = "unmatched-actual";
+    UnplacedDeal = "unplaced-deal";
 }
 
 impl Code {

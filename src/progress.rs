@@ -8,20 +8,30 @@
 //! - Expected to date: each cell's value times the elapsed share of its period (days from
 //!   its start through `as_of`, inclusive, over its days); the goal's is each time total
 //!   (the cells of one period added up) times its elapsed share.
+//! - A goal linked to a funnel and without `actuals` of its own takes the funnel's won
+//!   deals as its actual rows: those in the goal's unit, closing inside its period and by
+//!   `as_of`, each a row of its close date. A goal with `actuals` counts only those.
+//! - A row or deal is placed by the members it names and, for its rep (a deal's owner),
+//!   the members the rep's team or the rep itself is tied to on the dimensions it does
+//!   not name: a deal of a rep in `region east` is in `east`.
 //! - Pipeline: the open deals of the goal's funnel, in the goal's unit, closing after
 //!   `as_of` and inside the goal's period. Forecast = actuals + Σ amount × p, with a band
 //!   of ± √Σ amount² × p × (1 − p).
+//! - What fits no leaf cell (a row coarser than the cells, a deal without a member of a
+//!   dimension the goal is split on) counts for the goal and is kept apart as unplaced,
+//!   so that the goal's actual (and pipeline) is the sum of its cells' plus the unplaced.
 //!
 //! Invariant: exact decimals; the square root is the only inexact operation, and it is
 //! computed on decimals too. A sum beyond the largest decimal is `None`, never saturated.
 
 use crate::alloc::{Allocation, GoalAllocation};
 use crate::hash::{Map, Set};
-use crate::model::{DimRef, Goal, GoalId, MemberRef, Model};
+use crate::model::{Deal, DealId, DealState, DimRef, Goal, GoalId, MemberRef, Model};
 use crate::period::Period;
 use crate::pipeline::{self, FunnelStats};
 use chrono::NaiveDate;
 use rust_decimal::{Decimal, MathematicalOps};
+use std::borrow::Cow;
 
 #[derive(Debug, Clone, Default)]
 pub struct Progress {
@@ -218,6 +228,13 @@ pub struct GoalProgress {
     pub cells: Vec<Numbers>,
     /// Actual rows that meet no cell of the goal.
     pub unmatched: Vec<crate::source::Span>,
+    /// The parts of the goal's actual and weighted pipeline that fit no leaf cell: the
+    /// goal's `actual` is its cells' plus `unplaced.actual`, and likewise the pipeline.
+    pub unplaced: Numbers,
+    /// Each open deal of the pipeline that fits no cell because it names no member of
+    /// some dimension the goal's cells are split on there: the deal and those dimensions,
+    /// in the order the goal splits on them.
+    pub unplaced_deals: Vec<(DealId, Vec<DimRef>)>,
     /// A number of the goal or a cell beyond the largest decimal that needs the target
     /// or the cells' values: expected to date, attainment, what is left, coverage.
     pub too_large: Option<TooLarge>,
@@ -362,13 +379,104 @@ impl Shapes {
             None => (0..self.shapes.len()).any(check),
         }
     }
+
+    /// The dimensions that cells of a shape agreeing with `names`, and covering `date`,
+    /// are split on and `names` names no member of: why a deal fits no cell. Empty when
+    /// no such cell exists (the deal names a member the goal has no cell for). The
+    /// shapes agreeing with a set of names are found once per set (`memo`), as the
+    /// distinct pairs of their time span and dimensions, which are few.
+    fn missing(&self, names: &[MemberRef], date: NaiveDate, memo: &mut ShapeMemo) -> Set<DimRef> {
+        let named: Set<DimRef> = names.iter().map(|m| dim_of(*m)).collect();
+        let names: Vec<MemberRef> = key(names)
+            .into_iter()
+            .filter(|m| self.dims.contains(&dim_of(*m)))
+            .collect();
+        let agreeing = memo.entry(names).or_insert_with_key(|names| {
+            let distinct: Set<(Period, Vec<DimRef>)> = self
+                .shapes
+                .iter()
+                .filter(|(k, _)| compatible(names, k))
+                .map(|(k, span)| (*span, k.iter().map(|m| dim_of(*m)).collect()))
+                .collect();
+            distinct.into_iter().collect()
+        });
+        agreeing
+            .iter()
+            .filter(|(span, _)| span.contains_date(date))
+            .flat_map(|(_, dims)| dims.iter().copied())
+            .filter(|d| !named.contains(d))
+            .collect()
+    }
+}
+
+/// The shapes agreeing with a set of names: their time spans and dimensions.
+type ShapeMemo = Map<Vec<MemberRef>, Vec<(Period, Vec<DimRef>)>>;
+
+/// The members a row or deal is placed by: those it names, followed by, for each rep it
+/// names, the members the rep's team (or the rep itself) is tied to on dimensions it
+/// names no member of. Borrowed when it names no rep.
+pub fn with_rep_members<'a>(model: &Model, names: &'a [MemberRef]) -> Cow<'a, [MemberRef]> {
+    if !names.iter().any(|m| matches!(m, MemberRef::Rep(_))) {
+        return Cow::Borrowed(names);
+    }
+    let mut out = names.to_vec();
+    for name in names {
+        let MemberRef::Rep(r) = name else { continue };
+        for c in model.rep(*r).map_or(&[][..], |rep| rep.coords.as_slice()) {
+            if !out
+                .iter()
+                .any(|m| matches!(m, MemberRef::User(d, _) if *d == c.dim))
+            {
+                out.push(MemberRef::User(c.dim, c.member));
+            }
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The members a deal is placed by: its coordinates, its owner, and the members its
+/// owner implies (see [`with_rep_members`]).
+pub fn deal_members(model: &Model, deal: &Deal) -> Vec<MemberRef> {
+    let mut names: Vec<MemberRef> = deal
+        .coords
+        .iter()
+        .map(|c| MemberRef::User(c.dim, c.member))
+        .collect();
+    names.extend(deal.owner.map(MemberRef::Rep));
+    match with_rep_members(model, &names) {
+        Cow::Owned(all) => all,
+        Cow::Borrowed(_) => names,
+    }
+}
+
+/// An actual row, written or taken from a won deal, as progress places it.
+struct Row<'a> {
+    coords: Cow<'a, [MemberRef]>,
+    period: Period,
+    amount: Decimal,
+    span: crate::source::Span,
 }
 
 struct Open {
+    id: DealId,
     coords: Vec<MemberRef>,
     close: NaiveDate,
     amount: Decimal,
     p: Decimal,
+}
+
+/// The dimensions a goal splits on, in the order its splits name them (outer first).
+fn split_order(splits: &[crate::model::Split], out: &mut Vec<DimRef>) {
+    for s in splits {
+        if !out.contains(&s.dim) {
+            out.push(s.dim);
+        }
+    }
+    for s in splits {
+        for nested in s.nested() {
+            split_order(nested, out);
+        }
+    }
 }
 
 fn goal_progress(
@@ -381,40 +489,67 @@ fn goal_progress(
     let target = goal.target.as_ref()?;
     let period = goal.period?;
     let as_of = model.plan.as_of;
-    let rows: Vec<&crate::model::ActualRow> = model
-        .actuals
-        .iter()
-        .filter(|a| a.goal == goal_id)
-        .flat_map(|a| &a.rows)
-        .collect();
-    let to_date = |p: &Period| as_of.is_none_or(|d| p.start <= d);
-    let deals: Vec<Open> = match goal.funnel {
-        None => Vec::new(),
-        Some(f) => model
+    let mut has_actuals = false;
+    let mut rows: Vec<Row<'_>> = Vec::new();
+    for a in model.actuals.iter().filter(|a| a.goal == goal_id) {
+        has_actuals = true;
+        rows.extend(a.rows.iter().map(|r| Row {
+            coords: with_rep_members(model, &r.coords),
+            period: r.period,
+            amount: r.amount,
+            span: r.span,
+        }));
+    }
+    let funnel_deals = || {
+        model
             .deals
             .iter()
-            .filter(|d| d.funnel == Some(f) && pipeline::is_open(model, d))
-            .filter_map(|d| {
-                let amount = d.amount.as_ref().filter(|a| a.unit == target.unit)?;
-                let close = d.close?;
-                if !period.contains_date(close) || as_of.is_some_and(|a| close <= a) {
-                    return None;
-                }
-                let mut coords: Vec<MemberRef> = d
-                    .coords
-                    .iter()
-                    .map(|c| MemberRef::User(c.dim, c.member))
-                    .collect();
-                coords.extend(d.owner.map(MemberRef::Rep));
-                Some(Open {
-                    coords,
-                    close,
-                    amount: amount.value,
-                    p: pipeline::probability(model, d, funnels)?,
-                })
-            })
-            .collect(),
+            .enumerate()
+            .filter(move |(_, d)| goal.funnel.is_some() && d.funnel == goal.funnel)
     };
+    // Without actuals of its own, the goal's actuals are its funnel's won deals.
+    if !has_actuals {
+        for (_, d) in funnel_deals() {
+            if d.stage_invalid || pipeline::state(model, d) != DealState::Won {
+                continue;
+            }
+            let (Some(amount), Some(close)) =
+                (d.amount.as_ref().filter(|a| a.unit == target.unit), d.close)
+            else {
+                continue;
+            };
+            if !period.contains_date(close) || as_of.is_some_and(|a| close > a) {
+                continue;
+            }
+            rows.push(Row {
+                coords: Cow::Owned(deal_members(model, d)),
+                period: Period {
+                    start: close,
+                    end: close,
+                },
+                amount: amount.value,
+                span: d.span,
+            });
+        }
+    }
+    let to_date = |p: &Period| as_of.is_none_or(|d| p.start <= d);
+    let deals: Vec<Open> = funnel_deals()
+        .filter(|(_, d)| pipeline::is_open(model, d))
+        .filter_map(|(i, d)| {
+            let amount = d.amount.as_ref().filter(|a| a.unit == target.unit)?;
+            let close = d.close?;
+            if !period.contains_date(close) || as_of.is_some_and(|a| close <= a) {
+                return None;
+            }
+            Some(Open {
+                id: DealId(i as u32),
+                coords: deal_members(model, d),
+                close,
+                amount: amount.value,
+                p: pipeline::probability(model, d, funnels)?,
+            })
+        })
+        .collect();
 
     // Cells by their non-time members, so a row or deal finds the cells it names with a
     // few lookups (one per subset of its members) instead of a scan of every cell.
@@ -434,14 +569,16 @@ fn goal_progress(
 
     let shapes = Shapes::new(alloc);
     let mut numbers = Numbers::default();
+    let mut unplaced = Numbers::default();
     let mut cells = vec![Numbers::default(); alloc.cells.len()];
     let mut unmatched = Vec::new();
     for row in &rows {
         let fits = fitting(&row.coords, &|cell| cell.period.contains(&row.period));
         // A row that fits no single cell may still be a coarser total of several; one
         // that meets no cell at all is reported and left out of the goal's numbers.
+        // A won deal is never left out: what fits no cell is unplaced.
         let meets = !fits.is_empty() || shapes.meets(&row.coords, &row.period);
-        if !meets {
+        if !meets && has_actuals {
             unmatched.push(row.span);
             continue;
         }
@@ -449,13 +586,33 @@ fn goal_progress(
             continue;
         }
         numbers.add_actual(row.amount);
+        if fits.is_empty() {
+            unplaced.add_actual(row.amount);
+        }
         for i in fits {
             cells[i].add_actual(row.amount);
         }
     }
+    let mut order = Vec::new();
+    split_order(&goal.splits, &mut order);
+    let mut unplaced_deals = Vec::new();
+    let mut memo = ShapeMemo::default();
     for d in &deals {
         numbers.add_deal(d.amount, d.p);
-        for i in fitting(&d.coords, &|cell| cell.period.contains_date(d.close)) {
+        let fits = fitting(&d.coords, &|cell| cell.period.contains_date(d.close));
+        if fits.is_empty() {
+            unplaced.add_deal(d.amount, d.p);
+            let missing = shapes.missing(&d.coords, d.close, &mut memo);
+            if !missing.is_empty() {
+                let dims = order
+                    .iter()
+                    .copied()
+                    .filter(|x| missing.contains(x))
+                    .collect();
+                unplaced_deals.push((d.id, dims));
+            }
+        }
+        for i in fits {
             cells[i].add_deal(d.amount, d.p);
         }
     }
@@ -494,6 +651,8 @@ fn goal_progress(
         numbers,
         cells,
         unmatched,
+        unplaced,
+        unplaced_deals,
         too_large,
     })
 }
@@ -521,7 +680,8 @@ pub fn progress(model: &Model, allocation: &Allocation) -> Progress {
     Progress { goals, funnels }
 }
 
-/// Whether a goal needs its cells for progress: it has actuals, or a funnel with deals.
+/// Whether a goal needs its cells for progress: it has actuals, or a funnel with deals
+/// (open ones for its pipeline, won ones for its actuals when it has none of its own).
 pub fn needs_cells(model: &Model, goal: GoalId) -> bool {
     model.actuals.iter().any(|a| a.goal == goal)
         || model

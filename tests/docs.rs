@@ -458,6 +458,33 @@ const CLAIMS: &[Claim] = &[
         actual: |c| at(c, "/goals/1/expected_to_date"),
         expected: "5400000",
     },
+    Claim {
+        file: "docs/language.md",
+        block: "won",
+        phrase: "its three won deals are its actual, 1M by June 30",
+        actual: |c| at(c, "/goals/1/actual"),
+        expected: "1000000",
+    },
+    Claim {
+        file: "docs/language.md",
+        block: "won",
+        phrase: "its 200k is the unplaced actual",
+        actual: |c| at(c, "/goals/1/unplaced_actual"),
+        expected: "200000",
+    },
+    Claim {
+        file: "docs/language.md",
+        block: "won",
+        phrase: "1M × 50 % = 500k of pipeline, all of it unplaced",
+        actual: |c| {
+            format!(
+                "{} {}",
+                at(c, "/goals/1/pipeline"),
+                at(c, "/goals/1/unplaced_pipeline")
+            )
+        },
+        expected: "500000 500000",
+    },
 ];
 
 #[test]

@@ -76,13 +76,15 @@ fn salesforce_report_pipeline_by_region_from_the_owners_team() {
     assert_eq!(s(&acme["amount"]), "48000");
     assert_eq!(s(&acme["close"]), "2026-07-15");
     let goal = &out["goals"][0];
-    // Open deals weighted by their stage's probability:
-    // 36,000 + 16,425 + 1,620 + 14,580 + 71,250 + 12,150 + 2,646.
-    assert_eq!(s(&goal["forecast"]), "154671");
-    assert_eq!(s(&goal["actual"]), "0");
+    // The won deals are the goal's actuals: 62,000 + 41,000.
+    assert_eq!(s(&goal["actual"]), "103000");
+    // Plus the open deals weighted by their stage's probability:
+    // 36,000 + 16,425 + 1,620 + 14,580 + 71,250 + 12,150 + 2,646 = 154,671.
+    assert_eq!(s(&goal["forecast"]), "257671");
     assert_eq!(
         per_cell(goal, "forecast"),
-        ["central=56691", "east=85830", "west=12150",]
+        // East: 85,830 open, and Evergreen (62,000) won by an agent of the East team.
+        ["central=56691", "east=147830", "west=53150"]
     );
 }
 
@@ -120,10 +122,12 @@ fn hubspot_export_fills_empty_amounts_and_close_dates() {
     assert_eq!(s(&vantage["owner"]), "priya");
     assert_eq!(vantage["open"], Value::Bool(false));
     let goal = &out["goals"][0];
-    assert_eq!(s(&goal["forecast"]), "77569.92");
+    // Vantage, won by `as_of`, is the actual; the open deals weigh 77,569.92.
+    assert_eq!(s(&goal["actual"]), "7200");
+    assert_eq!(s(&goal["forecast"]), "84769.92");
     assert_eq!(
         per_cell(goal, "forecast"),
-        ["smb=20977.92", "mid_market=56592",]
+        ["smb=28177.92", "mid_market=56592"]
     );
 }
 
@@ -353,7 +357,7 @@ fn a_reps_team_places_the_row_and_a_different_member_is_an_error() {
     assert_eq!(
         messages(&c),
         [
-            "crm.csv row 2, column 6 (`office`): `ann` works in `east` of `region`, but the row says `central`"
+            "crm.csv row 2, column 6 (`office`): this row names `region central`, but its rep `ann` is in `region east`"
         ]
     );
     assert_eq!(deal_names(&c), ["y"]);

@@ -192,11 +192,12 @@ fn moved(line: usize, at: usize, how: Edit) -> Option<usize> {
 /// planck allocates nothing while an error lies outside every goal (a broken team or
 /// dimension changes every goal's numbers), so an edit that makes one leaves these
 /// unreported, by design: they are compared only while the same goals are allocated.
-const FROM_ALLOCATION: [&str; 5] = [
+const FROM_ALLOCATION: [&str; 6] = [
     "over-capacity",
     "low-coverage",
     "behind-pace",
     "unmatched-actual",
+    "unplaced-deal",
     "funnel-cannot-reach",
 ];
 

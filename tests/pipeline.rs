@@ -245,7 +245,8 @@ proptest::proptest! {
 #[test]
 fn coarse_rows_and_extra_members_still_meet_the_goal() {
     // Rows naming only the rep (cells are region × rep × quarter), or a dimension the goal
-    // is not split on, count for the goal; a rep of the wrong region is unmatched.
+    // is not split on, count for the goal; a row naming a rep and a region other than the
+    // rep's team's is an error and counts nowhere.
     let plan = r#"
 plan { period 2026 currency CNY as_of 2026-06-30 }
 dimension region { east north }
@@ -263,7 +264,13 @@ actuals g {
 }
 "#;
     let c = compile_files(plan, &[]);
-    assert_eq!(codes(&c), vec!["unmatched-actual@main.plan:14"]);
+    assert_eq!(codes(&c), vec!["invalid-value@main.plan:14"]);
+    assert_eq!(
+        c.diagnostics[0].message,
+        "this row names `region east`, but its rep `b` is in `region north`"
+    );
+    let c = compile_files(&plan.replace("  2026-Q2 east b 1k\n", ""), &[]);
+    assert_eq!(codes(&c), Vec::<String>::new());
     assert_eq!(actual(&c), Some(d("220000")));
 }
 

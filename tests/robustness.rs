@@ -224,6 +224,8 @@ fn extreme_capacities_and_policies_do_not_overflow() {
         "invalid-value",
         "low-coverage",
         "over-capacity",
+        // The deal names no region and no owner.
+        "unplaced-deal",
     ];
     for (capacity, target, expected) in [
         (

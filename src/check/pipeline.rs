@@ -1,7 +1,8 @@
 //! Checks on funnels, deals and progress. This walk takes each funnel's numbers and each
 //! goal's progress, computed once, and hands them to the rules that read them
 //! (`funnel-cannot-reach`, `cycle-exceeds-period`, `unmatched-actual`, `behind-pace`,
-//! `low-coverage`; `stale-deal` on the deals). It reports itself, as `invalid-value`, a
+//! `low-coverage`; `stale-deal` on the deals; `unplaced-deal` on the deals that some
+//! goal's progress could not place). It reports itself, as `invalid-value`, a
 //! funnel or progress number beyond the largest decimal.
 
 use super::rules;
@@ -80,6 +81,7 @@ pub(super) fn check(
         rules::low_coverage::check(&standing, policy, out);
     }
     rules::stale_deal::check(model, out);
+    rules::unplaced_deal::check(model, progress, out);
 }
 
 fn funnel_lints(model: &Model, progress: &Progress, goal: &Goal, emit: &mut dyn FnMut(Diagnostic)) {

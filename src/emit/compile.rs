@@ -86,6 +86,20 @@ struct GoalOut<'m> {
     /// Progress, for plans with actuals or deals.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     progress: Option<ProgressOut>,
+    /// With progress: the weighted pipeline, and what of it and of the actual fits no
+    /// leaf cell.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    placement: Option<PlacementOut>,
+}
+
+/// A goal's weighted pipeline, and the parts of its actual and pipeline that fit no
+/// leaf cell: `actual` is the cells' actuals plus `unplaced_actual`, and `pipeline` the
+/// cells' plus `unplaced_pipeline`. Exact, like `actual`, so the sums hold to the digit.
+#[derive(Serialize)]
+struct PlacementOut {
+    pipeline: Option<Dec>,
+    unplaced_actual: Option<Dec>,
+    unplaced_pipeline: Option<Dec>,
 }
 
 /// Progress numbers of a goal or a cell, rounded for output only. A number beyond the
@@ -154,6 +168,29 @@ pub struct FunnelOut<'m> {
     /// Expected value closing per day: open deals × win rate × average amount ÷ cycle.
     pub velocity: Option<Dec>,
     pub stages: Vec<StageOut<'m>>,
+    /// The closed-lost outcomes (`lost NAME`).
+    pub outcomes: Vec<OutcomeOut<'m>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OutcomeOut<'m> {
+    pub name: &'m str,
+    pub label: Option<&'m str>,
+}
+
+/// Dimension name → member name, in the order given (a JSON object).
+#[derive(Debug)]
+pub struct CoordsOut<'m>(pub Vec<(&'m str, &'m str)>);
+
+impl Serialize for CoordsOut<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -164,9 +201,15 @@ pub struct DealOut<'m> {
     pub stage: Option<&'m str>,
     pub grade: Option<&'m str>,
     pub owner: Option<&'m str>,
+    /// Where the deal is placed: its coordinates, then those its owner implies.
+    pub coords: CoordsOut<'m>,
     pub amount: Option<Dec>,
     pub unit: Option<&'m str>,
     pub close: Option<String>,
+    pub opened: Option<String>,
+    /// `open`, `won` or `lost`.
+    pub state: &'static str,
+    /// Kept beside `state`: true exactly when it is `open`.
     pub open: bool,
     pub probability: Option<Dec>,
     pub weighted: Option<Dec>,
@@ -317,6 +360,15 @@ pub fn write(
                         places_of(a),
                     )
                 }),
+                placement: progress
+                    .goals
+                    .get(i)
+                    .and_then(Option::as_ref)
+                    .map(|p| PlacementOut {
+                        pipeline: p.numbers.pipeline.map(Dec),
+                        unplaced_actual: p.unplaced.actual.map(Dec),
+                        unplaced_pipeline: p.unplaced.pipeline.map(Dec),
+                    }),
             }
         })
         .collect::<Vec<_>>();
@@ -527,6 +579,14 @@ pub(crate) fn funnels_out<'m>(model: &'m Model, progress: &Progress) -> Vec<Funn
                             .map(|p| Dec(*p)),
                     })
                     .collect(),
+                outcomes: f
+                    .outcomes
+                    .iter()
+                    .map(|o| OutcomeOut {
+                        name: &o.name,
+                        label: o.label.as_deref(),
+                    })
+                    .collect(),
             }
         })
         .collect()
@@ -549,9 +609,24 @@ pub(crate) fn deals_out<'m>(model: &'m Model, progress: &Progress) -> Vec<DealOu
                     .and_then(|g| model.grades.get(g.index()))
                     .map(|g| g.name.as_str()),
                 owner: d.owner.and_then(|r| model.rep(r)).map(|r| r.name.as_str()),
+                coords: CoordsOut(
+                    crate::progress::deal_members(model, d)
+                        .into_iter()
+                        .filter_map(|m| match m {
+                            MemberRef::User(dim, member) => {
+                                let dim = model.dimension(dim)?;
+                                let member = dim.members.get(member.index())?;
+                                Some((dim.name.as_str(), member.name.as_str()))
+                            }
+                            _ => None,
+                        })
+                        .collect(),
+                ),
                 amount: d.amount.as_ref().map(|a| Dec(a.value)),
                 unit: d.amount.as_ref().map(|a| a.unit.as_str()),
                 close: d.close.map(|c| c.to_string()),
+                opened: d.opened.map(|c| c.to_string()),
+                state: pipeline::state(model, d).as_str(),
                 open: pipeline::is_open(model, d),
                 probability: probability.map(Dec),
                 weighted: d
@@ -611,6 +686,8 @@ fn write_cells(
                     .and_then(|f| f.strip_suffix(b"}"))
                     .unwrap_or(&fields),
             )?;
+            w.write_all(b",\"pipeline\":")?;
+            serde_json::to_writer(&mut *w, &n.pipeline.map(Dec))?;
         }
         w.write_all(b"}")?;
     }

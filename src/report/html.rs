@@ -460,7 +460,11 @@ fn goal_section(out: &mut String, report: &Report<'_>, goal: &GoalReport<'_>) {
             card(out, "entries needed", &e.0.normalize().to_string());
         }
     }
-    out.push_str("</div>\n<p class=\"smart\">SMART ");
+    out.push_str("</div>\n");
+    if let Some(line) = table::unplaced(goal) {
+        let _ = writeln!(out, "<p class=\"facts\">{}</p>", escape(&line));
+    }
+    out.push_str("<p class=\"smart\">SMART ");
     for l in &goal.smart {
         let (class, text) = if l.passed {
             ("pass", format!("{} ✓", l.letter))

@@ -132,6 +132,9 @@ pub fn render(report: &Report<'_>) -> String {
             let _ = writeln!(out, "Owner: {}\n", escape(o));
         }
         let _ = writeln!(out, "{}\n", escape(&table::headline(report, goal)));
+        if let Some(line) = table::unplaced(goal) {
+            let _ = writeln!(out, "{}\n", escape(&line));
+        }
         let mut smart = format!("SMART: {}", escape(&table::smart(goal)));
         if let Some(s) = goal.total.status {
             let _ = write!(smart, " — status: **{}**", s.text());

@@ -317,6 +317,12 @@ pub struct GoalReport<'m> {
     pub total: Figures,
     /// Actuals to date that fit no single cell (counted for the goal, not in the groups).
     pub not_in_cells: Option<Dec>,
+    /// With progress: the parts of the goal's actual and weighted pipeline that fit no
+    /// leaf cell (a coarser row, a deal lacking a member of a dimension split on).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unplaced_actual: Option<Dec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unplaced_pipeline: Option<Dec>,
     pub tree: Vec<TreeSplit>,
     pub rollups: Vec<Rollup>,
     pub reps: Vec<RepRow>,
@@ -1251,6 +1257,9 @@ fn build_with<'m>(
             smart: smart(c, goal),
             total,
             not_in_cells: None,
+            unplaced_actual: progress.and_then(|p| p.unplaced.actual.map(Dec)),
+            unplaced_pipeline: progress
+                .and_then(|p| p.unplaced.pipeline.map(|v| Dec(v.round_dp(places)))),
             tree: Vec::new(),
             rollups: Vec::new(),
             reps: Vec::new(),

@@ -401,6 +401,22 @@ pub fn smart(goal: &GoalReport<'_>) -> String {
 }
 
 /// The goal's one-line summary of its key figures.
+/// The parts of a goal's actual and weighted pipeline that fit no cell, as one line;
+/// `None` when both are zero (or unknown).
+pub fn unplaced(goal: &GoalReport<'_>) -> Option<String> {
+    let parts: Vec<String> = [
+        ("actual", goal.unplaced_actual),
+        ("weighted pipeline", goal.unplaced_pipeline),
+    ]
+    .into_iter()
+    .filter_map(|(what, v)| {
+        let v = v.filter(|v| !v.0.is_zero())?;
+        Some(format!("{what} {}", amount(Some(v.0))))
+    })
+    .collect();
+    (!parts.is_empty()).then(|| format!("fits no cell: {}", parts.join(" · ")))
+}
+
 pub fn headline(report: &Report<'_>, goal: &GoalReport<'_>) -> String {
     let t = &goal.total;
     let mut parts = vec![format!("target {} {}", full_amount(t.target.0), goal.unit)];

@@ -273,6 +273,9 @@ pub fn render(report: &Report<'_>, color: bool) -> String {
             &escape_control(&table::headline(report, goal)),
             "",
         );
+        if let Some(line) = table::unplaced(goal) {
+            wrap(&mut out, &escape_control(&line), "");
+        }
         let mut status = format!("SMART  {}", table::smart(goal));
         if let Some(s) = goal.total.status {
             let word = out.styled(status_color(s.text()).unwrap_or("0"), s.text());

@@ -35,7 +35,8 @@ impl Resolver<'_> {
                     }
                     let coords: Vec<Option<MemberRef>> =
                         row.coords.iter().map(|c| self.any_member(c)).collect();
-                    let one_per_dimension = self.one_member_per_dimension(row, &coords);
+                    let one_per_dimension = self.one_member_per_dimension(row, &coords)
+                        && self.row_agrees_with_rep(row, &coords);
                     let (Some(amount), true, true) = (
                         row.amount.value,
                         coords.iter().all(Option::is_some),
@@ -126,7 +127,7 @@ impl Resolver<'_> {
             };
             let diagnostic = if first_member == member {
                 Diagnostic::new(
-                    Code::InvalidValue,
+                    Code::DuplicateName,
                     written.span,
                     format!("this row names `{}` twice", written.name.text),
                 )
@@ -144,7 +145,7 @@ impl Resolver<'_> {
                     DimRef::Time(t) => t.name().to_string(),
                 };
                 Diagnostic::new(
-                    Code::InvalidValue,
+                    Code::DuplicateName,
                     written.span,
                     format!(
                         "this row names two members of `{dim_name}`: `{}` and `{}`",

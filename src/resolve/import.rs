@@ -1198,8 +1198,9 @@ impl<'s> Resolver<'s> {
         ok.then_some(row)
     }
 
-    /// Add the members a rep's team (and the rep) are tied to; a row naming another
-    /// member of one of those dimensions is reported.
+    /// Report a member that contradicts the one the row's rep stands for, and add the
+    /// members the rep's team (and the rep) are tied to on the dimensions the row does
+    /// not name.
     #[allow(clippy::too_many_arguments)]
     fn coordinates_of_rep(
         &mut self,
@@ -1211,51 +1212,46 @@ impl<'s> Resolver<'s> {
         layout: &Layout,
         written: &str,
     ) -> bool {
-        let Some(r) = self.model.reps.get(rep.index()) else {
-            return true;
-        };
         let mut ok = true;
-        let mut conflicts = Vec::new();
-        let mut reported = Vec::new();
-        for c in &r.coords {
-            let tied = MemberRef::User(c.dim, c.member);
-            match coords
-                .iter()
-                .find(|m| matches!(m, MemberRef::User(d, _) if *d == c.dim))
-            {
-                Some(&other) if other != tied => conflicts.push((c.dim, c.member, other)),
-                Some(_) => {}
-                None => coords.push(tied),
-            }
-        }
-        for (dim, member, other) in conflicts {
+        for m in coords.clone() {
+            let MemberRef::User(dim, member) = m else {
+                continue;
+            };
+            let coord = Coord { dim, member };
+            let Some(implied) = super::references::rep_implies(&self.model, rep, coord) else {
+                continue;
+            };
             ok = false;
-            let Some(d) = self.model.dimensions.get(dim.index()) else {
-                continue;
-            };
-            let name = |m: MemberId| d.members.get(m.index()).map_or("", |x| x.name.as_str());
-            let MemberRef::User(_, other_member) = other else {
-                continue;
-            };
             let (span, where_) =
                 cell_of(record, fields, header, layout, Target::Member(dim), written);
-            let message = format!(
-                "{where_}: `{}` works in `{}` of `{}`, but the row says `{}`",
-                r.name,
-                name(member),
-                d.name,
-                name(other_member)
+            let rep_at = cell_of(record, fields, header, layout, Target::Owner, written).0;
+            let rep_at = if rep_at == record.span {
+                cell_of(record, fields, header, layout, Target::Rep, written).0
+            } else {
+                rep_at
+            };
+            let conflict = super::references::rep_conflict(
+                &self.model,
+                "this row",
+                rep,
+                coord,
+                implied,
+                span,
+                rep_at,
             );
-            reported.push(
-                Diagnostic::new(Code::InvalidValue, span, message)
-                    .with_label(format!("not `{}`", name(member)))
-                    .with_help(format!(
-                        "a rep's rows belong to the members of the rep's team: correct the `{}` cell or the rep",
-                        d.name
-                    )),
-            );
+            self.push(prefixed(conflict, &where_));
         }
-        self.diagnostics.extend(reported);
+        let Some(r) = self.model.reps.get(rep.index()) else {
+            return ok;
+        };
+        for c in &r.coords {
+            let named = coords
+                .iter()
+                .any(|m| matches!(m, MemberRef::User(d, _) if *d == c.dim));
+            if !named {
+                coords.push(MemberRef::User(c.dim, c.member));
+            }
+        }
         ok
     }
 

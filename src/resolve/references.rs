@@ -570,7 +570,49 @@ impl Resolver<'_> {
             }
             Some(date)
         });
-        let coords = d.coords.iter().filter_map(|c| self.coord(c)).collect();
+        let owner_span = first(&d.owner).map(|o| match o {
+            ast::NameOrText::Name(n) => n.span,
+            ast::NameOrText::Text(s) => s.span,
+        });
+        let mut coords: Vec<Coord> = Vec::with_capacity(d.coords.len());
+        let mut written: Vec<&ast::Coord> = Vec::with_capacity(d.coords.len());
+        for c in &d.coords {
+            let Some(coord) = self.coord(c) else { continue };
+            if let Some(k) = coords.iter().position(|x| x.dim == coord.dim) {
+                let dim = &self.model.dimensions[coord.dim.index()].name;
+                let diagnostic = Diagnostic::new(
+                    Code::DuplicateName,
+                    c.span,
+                    format!(
+                        "deal `{}` names two members of `{dim}`: `{}` and `{}`",
+                        d.name.text, written[k].member.name.text, c.member.name.text
+                    ),
+                )
+                .with_label(format!("a second `{dim}` member"))
+                .with_secondary(written[k].span, format!("the first `{dim}` member"))
+                .with_help(format!(
+                    "a deal belongs to one member of each dimension: keep one `{dim}`"
+                ));
+                self.push(diagnostic);
+                continue;
+            }
+            if let (Some(rep), Some(at)) = (owner, owner_span)
+                && let Some(implied) = rep_implies(&self.model, rep, coord)
+            {
+                let what = format!("deal `{}`", d.name.text);
+                self.push(rep_conflict(
+                    &self.model,
+                    &what,
+                    rep,
+                    coord,
+                    implied,
+                    c.span,
+                    at,
+                ));
+            }
+            coords.push(coord);
+            written.push(c);
+        }
         let stage_invalid =
             stage.is_none() && (!d.stage.is_empty() || ast::lost(&d.broken, "stage"));
         let close_span = first(&d.close).map(|c| c.span);
@@ -593,4 +635,94 @@ impl Resolver<'_> {
             span: name.span,
         }));
     }
+}
+
+impl Resolver<'_> {
+    /// Whether an inline actual row names no member that contradicts its rep's (see
+    /// [`rep_implies`]); each contradiction is reported and the row counts nowhere.
+    pub(super) fn row_agrees_with_rep(
+        &mut self,
+        row: &ast::ActualRow,
+        coords: &[Option<MemberRef>],
+    ) -> bool {
+        let Some((rep, rep_at)) = coords
+            .iter()
+            .zip(&row.coords)
+            .find_map(|(m, written)| match m {
+                Some(MemberRef::Rep(r)) => Some((*r, written.span)),
+                _ => None,
+            })
+        else {
+            return true;
+        };
+        let mut ok = true;
+        for (m, written) in coords.iter().zip(&row.coords) {
+            let Some(MemberRef::User(dim, member)) = *m else {
+                continue;
+            };
+            let coord = Coord { dim, member };
+            if let Some(implied) = rep_implies(&self.model, rep, coord) {
+                ok = false;
+                let d = rep_conflict(
+                    &self.model,
+                    "this row",
+                    rep,
+                    coord,
+                    implied,
+                    written.span,
+                    rep_at,
+                );
+                self.push(d);
+            }
+        }
+        ok
+    }
+}
+
+/// The member that `rep` stands for on `coord`'s dimension (through its team, or its
+/// own coordinates) when that is not `coord`'s member: a deal owned by, or a row of, a
+/// rep of the team in `region east` that names `region west`. `None` when the rep is
+/// tied to no member of that dimension, or to `coord`'s.
+pub(super) fn rep_implies(model: &Model, rep: RepId, coord: Coord) -> Option<MemberId> {
+    let coords = &model.rep(rep)?.coords;
+    let mut on_dim = coords.iter().filter(|c| c.dim == coord.dim);
+    let implied = on_dim.next()?;
+    (implied.member != coord.member && on_dim.all(|c| c.member != coord.member))
+        .then_some(implied.member)
+}
+
+/// The `invalid-value` error for a member that contradicts the one its rep stands for
+/// (see [`rep_implies`]): `what` names the deal or row, `at` is the member as written
+/// and `rep_at` the rep.
+pub(super) fn rep_conflict(
+    model: &Model,
+    what: &str,
+    rep: RepId,
+    coord: Coord,
+    implied: MemberId,
+    at: crate::source::Span,
+    rep_at: crate::source::Span,
+) -> Diagnostic {
+    let dim = model.dimension(coord.dim);
+    let dim_name = dim.map_or("", |d| d.name.as_str());
+    let member = |m: MemberId| {
+        dim.and_then(|d| d.members.get(m.index()))
+            .map_or("", |m| m.name.as_str())
+    };
+    let rep_name = model.rep(rep).map_or("", |r| r.name.as_str());
+    Diagnostic::new(
+        Code::InvalidValue,
+        at,
+        format!(
+            "{what} names `{dim_name} {}`, but its rep `{rep_name}` is in `{dim_name} {}`",
+            member(coord.member),
+            member(implied)
+        ),
+    )
+    .with_label(format!("not `{rep_name}`'s `{dim_name}`"))
+    .with_secondary(rep_at, format!("`{rep_name}` is in `{}`", member(implied)))
+    .with_help(format!(
+        "a rep's deals and results are in the members its team is tied to: write `{dim_name} {}` or leave it out, or name the right rep",
+        member(implied)
+    ))
 }

@@ -75,9 +75,9 @@ fn an_inline_row_naming_two_members_of_one_dimension_is_an_error_and_counts_nowh
     assert_eq!(
         codes(&c),
         vec![
-            "invalid-value@main.plan:10",
-            "invalid-value@main.plan:11",
-            "invalid-value@main.plan:12",
+            "duplicate-name@main.plan:10",
+            "duplicate-name@main.plan:11",
+            "duplicate-name@main.plan:12",
         ]
     );
     let [two, repeated, rep]: [&Diagnostic; 3] =
@@ -96,7 +96,7 @@ fn an_inline_row_naming_two_members_of_one_dimension_is_an_error_and_counts_nowh
     assert_eq!(spanned(&c, repeated.secondary[0].span), "west");
     assert!(repeated.help.is_some());
     assert_eq!(rep.message, "this row names `alice` twice");
-    assert_eq!(rep.code, Code::InvalidValue);
+    assert_eq!(rep.code, Code::DuplicateName);
 
     // Only the good row is kept; goal and cells agree on it.
     assert_eq!(kept_rows(&c), vec![d("100")]);

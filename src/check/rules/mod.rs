@@ -79,6 +79,7 @@ registry! {
     StaleDeal => stale_deal,
     BehindPace => behind_pace,
     UnmatchedActual => unmatched_actual,
+    UnplacedDeal => unplaced_deal,
 }
 
 #[cfg(test)]
