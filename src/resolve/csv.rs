@@ -79,7 +79,7 @@ impl<'t> Reader<'t> {
                 } else {
                     let end = field_end(bytes, start);
                     self.pos = end;
-                    Cow::Borrowed(text.get(start..end).unwrap_or_default().trim())
+                    Cow::Borrowed(trimmed(text.get(start..end).unwrap_or_default()))
                 };
                 fields.push(Field {
                     text: field,
@@ -141,6 +141,18 @@ impl<'t> Reader<'t> {
                 }
             });
         }
+    }
+}
+
+/// A field without the white space around it. Most fields have none: a field that starts
+/// and ends with a printable ASCII character is returned as it is, without a scan.
+fn trimmed(field: &str) -> &str {
+    let plain = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_graphic());
+    let bytes = field.as_bytes();
+    if plain(bytes.first()) && plain(bytes.last()) {
+        field
+    } else {
+        field.trim()
     }
 }
 

@@ -729,26 +729,27 @@ impl<'s> Resolver<'s> {
             let (Some(period), Some((amount, _))) = (row.period, row.amount) else {
                 return;
             };
-            match sums.get(&(period, row.coords.clone())) {
-                Some(&i) => {
-                    if let Some(sum) = out.get_mut(i) {
-                        match sum.amount.checked_add(amount) {
-                            Some(total) => sum.amount = total,
-                            None => {
-                                this.invalid(
-                                    record.span,
-                                    format!("{written} row {}: the actuals of this period and these members add up beyond 7.9 × 10²⁸", record.line),
-                                    "check the amounts: one of them is far too large",
-                                );
-                            }
-                        }
+            // One probe per row: the key is moved in, and copied out only for a new sum.
+            match sums.entry((period, row.coords)) {
+                std::collections::hash_map::Entry::Occupied(entry) => {
+                    let Some(sum) = out.get_mut(*entry.get()) else {
+                        return;
+                    };
+                    match sum.amount.checked_add(amount) {
+                        Some(total) => sum.amount = total,
+                        None => this.invalid(
+                            record.span,
+                            format!("{written} row {}: the actuals of this period and these members add up beyond 7.9 × 10²⁸", record.line),
+                            "check the amounts: one of them is far too large",
+                        ),
                     }
                 }
-                None => {
-                    sums.insert((period, row.coords.clone()), out.len());
+                std::collections::hash_map::Entry::Vacant(entry) => {
+                    let coords = entry.key().1.to_vec();
+                    entry.insert(out.len());
                     out.push(ActualRow {
                         period,
-                        coords: row.coords.to_vec(),
+                        coords,
                         amount,
                         span: record.span,
                     });
