@@ -298,7 +298,7 @@ fn an_open_deal_without_amount_or_close_is_reported_unless_the_mapping_fills_it(
         messages(&c),
         [
             "crm.csv row 2, column 4 (`value`): this open deal has no amount",
-            "crm.csv row 3, column 5 (`close_date`): this open deal has no close",
+            "crm.csv row 3, column 5 (`close_date`): this open deal has no close date",
         ]
     );
     assert_eq!(

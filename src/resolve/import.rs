@@ -610,8 +610,11 @@ impl<'s> Resolver<'s> {
         target: Target,
         estimated: bool,
     ) {
-        let what = target.word();
-        let help = match (what, estimated) {
+        let what = match target {
+            Target::Close => "close date",
+            _ => target.word(),
+        };
+        let help = match (target.word(), estimated) {
             ("amount", false) => {
                 "fill the cell, or add `missing amount deal_size` to take the funnel's deal size"
             }
