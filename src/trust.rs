@@ -221,7 +221,11 @@ impl<'a> Placer<'a> {
         };
         let name = scan::name_at_start(after.trim_start());
         match keyword {
-            Keyword::Deal | Keyword::Grades | Keyword::Strategy | Keyword::Goal => Reach::Nothing,
+            Keyword::Deal
+            | Keyword::Deals
+            | Keyword::Grades
+            | Keyword::Strategy
+            | Keyword::Goal => Reach::Nothing,
             Keyword::Actuals => self
                 .goals
                 .get(name)

@@ -34,7 +34,7 @@ fn every_example_checks_clean() {
     let (code, out, err) = stdout(planck().args(["check", "examples"]));
     assert_eq!(code, 0, "{out}{err}");
     assert!(
-        out.contains("checked 3 plans (5 files): no problems"),
+        out.contains("checked 6 plans (8 files): no problems"),
         "{out}"
     );
     assert!(!out.contains('\u{1b}'), "colour on a pipe: {out}");

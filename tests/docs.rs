@@ -80,7 +80,26 @@ const GOAL_BODY: &str = "  split region { east 40%  north 35%  south rest }
   split quarter { Q1 20%  Q2 25%  Q3 25%  Q4 30% }";
 
 /// Files beside every block's plan, for the blocks that include one.
-const OTHER_FILES: &[(&str, &[u8])] = &[("org.plan", b"# teams and reps\n")];
+const OTHER_FILES: &[(&str, &[u8])] = &[
+    ("org.plan", b"# teams and reps\n"),
+    (
+        "crm/opportunities.csv",
+        "Opportunity ID,Sales Agent,Product,Account,Deal Stage,Engage Date,Close Date,Close Value\n\
+         1C1I7A6R,陈爱丽,软件,Acme 集团,商机,20/05/2026,15/09/2026,\"¥600,000\"\n\
+         Z063OYW0,Bob,硬件,Globex,线索,12/06/2026,,\n\
+         EV1JU8J8,王博,服务,Initech,成交,02/02/2026,28/04/2026,\"¥250,000\"\n\
+         T0000001,王博,服务,Test account,商机,01/06/2026,01/07/2026,1\n"
+            .as_bytes(),
+    ),
+    (
+        "erp/bookings.csv",
+        "invoice,status,booking_date,Sales Rep,territory,net_amount\n\
+         INV-0012,Invoiced,2026-02-14,陈爱丽,华东,\"¥1,200,000\"\n\
+         INV-0013,Cancelled,2026-02-20,王博,华东,\"¥300,000\"\n\
+         INV-0017,Invoiced,2026-03-02,,north,860k CNY\n"
+            .as_bytes(),
+    ),
+];
 
 /// How a block is completed before it is checked.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -361,6 +380,20 @@ fn effective_capacity(checked: &Checked, name: &str) -> String {
 }
 
 const CLAIMS: &[Claim] = &[
+    Claim {
+        file: "docs/language.md",
+        block: "import-deals",
+        phrase: "10 + 20 days later, it closes 2026-07-12, for 200k",
+        actual: |c| format!("{} {}", at(c, "/deals/1/close"), at(c, "/deals/1/amount")),
+        expected: "2026-07-12 200000",
+    },
+    Claim {
+        file: "docs/language.md",
+        block: "import-actuals",
+        phrase: "1.2M + 860k = 2.06M of actuals",
+        actual: |c| at(c, "/goals/1/actual"),
+        expected: "2060000",
+    },
     Claim {
         file: "docs/report.md",
         block: "sales",

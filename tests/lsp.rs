@@ -654,7 +654,8 @@ deal d { 区域  }
             "funnel",
             "grades",
             "deal",
-            "actuals"
+            "actuals",
+            "deals"
         ]
     );
     client.shutdown();

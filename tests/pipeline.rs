@@ -8,6 +8,7 @@ use planck::config::Config;
 use rust_decimal::Decimal;
 
 mod common;
+use common::codes;
 
 fn compile_files(main: &str, others: &[(&str, &[u8])]) -> planck::Compilation {
     common::compile_files(
@@ -20,20 +21,6 @@ fn compile_files(main: &str, others: &[(&str, &[u8])]) -> planck::Compilation {
 
 fn d(s: &str) -> Decimal {
     s.parse().unwrap_or_else(|_| panic!("bad decimal {s}"))
-}
-
-fn codes(c: &planck::Compilation) -> Vec<String> {
-    c.diagnostics
-        .iter()
-        .map(|d| {
-            let at = c
-                .sources
-                .get(d.span.file)
-                .map(|f| format!("{}:{}", f.name, f.line_col(d.span.start).line))
-                .unwrap();
-            format!("{}@{at}", d.code)
-        })
-        .collect()
 }
 
 const SPEC: &str = r#"
@@ -177,11 +164,11 @@ fn a_bad_row_is_reported_and_the_others_kept() {
     );
     let messages: Vec<&str> = c.diagnostics.iter().map(|d| d.message.as_str()).collect();
     assert!(
-        messages[0].contains("row 3, column `period`"),
+        messages[0].contains("actuals.csv row 3, column 1 (`period`)"),
         "{messages:?}"
     );
     assert!(
-        messages[1].contains("row 4, column `amount`: `lots` is not an amount"),
+        messages[1].contains("actuals.csv row 4, column 3 (`amount`): `lots` is not an amount"),
         "{messages:?}"
     );
     assert_eq!(

@@ -34,24 +34,27 @@ pub(super) fn shape(rule: Rule) -> Shape {
         | k_start | k_ramp | k_owner | k_target | k_baseline | k_in | k_supports | k_parent
         | k_split | k_allow | k_by | k_even | k_rest | k_deal_size | k_inflow | k_per | k_stage
         | k_buyer | k_convert | k_dwell | k_milestone | k_actions | k_tools | k_grade
-        | k_amount | k_close | k_from | k_each | k_lost | k_opened => Shape::Token,
+        | k_amount | k_close | k_from | k_each | k_lost | k_opened | k_deals | k_dates
+        | k_missing | k_cycle | k_where | where_op => Shape::Token,
         // A statement that did not parse: `fmt` refuses a file holding one.
         bad_stmt => Shape::Token,
         period => Shape::Range,
         plan | dimension | team | goal | funnel | grades | deal => Shape::Item,
-        attrs | rep_body | split_block | nested | member_blocks | stage_body | actuals_block => {
-            Shape::Block
-        }
+        attrs | rep_body | split_block | nested | member_blocks | stage_body | actuals_block
+        | mapping => Shape::Block,
         quantity | money | rate | period_stmt | currency_stmt | as_of_stmt | include | strategy
         | member | attr | lead_stmt | rep | capacity_stmt | start_stmt | ramp_stmt | coord
         | owner_stmt | target_stmt | baseline_stmt | supports_stmt | parent_stmt | funnel_ref
         | allow_stmt | split | even | by | split_entry | member_block | rest | deal_size_stmt
         | inflow_stmt | stage | buyer_stmt | convert_stmt | dwell_stmt | milestone_stmt
         | actions_stmt | tools_stmt | grade | stage_ref | grade_ref | amount_stmt | close_stmt
-        | actuals | actuals_from | actual_row | outcome | opened_stmt => Shape::Phrase,
+        | actuals | actuals_from | actual_row | outcome | opened_stmt | deals | dates_stmt
+        | missing_stmt | where_stmt | map_field => Shape::Phrase,
         EOI | file | WHITESPACE | COMMENT | item | digits | year | period_atom | plan_stmt
         | attr_value | team_stmt | rep_stmt | goal_stmt | funnel_stmt | stage_stmt | deal_stmt
-        | bad_block | bad_text | bad_string | bad_comment | keyword => Shape::Absent,
+        | bad_block | bad_text | bad_string | bad_comment | keyword | mapping_stmt | column => {
+            Shape::Absent
+        }
     }
 }
 
@@ -68,5 +71,6 @@ pub(super) fn is_row(rule: Rule) -> bool {
             | Rule::coord
             | Rule::split_entry
             | Rule::actual_row
+            | Rule::map_field
     )
 }

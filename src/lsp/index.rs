@@ -392,7 +392,10 @@ fn definitions(tree: &ast::File, out: &mut Vec<(Symbol, Span)>) {
                 }
             }
             ast::Item::Deal(d) => out.push(symbol(Kind::Deal, "", &d.name)),
-            ast::Item::Plan(_) | ast::Item::Include(_) | ast::Item::Actuals(_) => {}
+            ast::Item::Plan(_)
+            | ast::Item::Include(_)
+            | ast::Item::Actuals(_)
+            | ast::Item::Deals(_) => {}
         }
     }
 }

@@ -261,6 +261,13 @@ pub fn document_symbols(
                 (a.span, a.goal.span),
                 Vec::new(),
             )),
+            ast::Item::Deals(d) => out.push(doc.symbol(
+                format!("deals from \"{}\"", d.path.value),
+                None,
+                SymbolKind::ARRAY,
+                (d.span, d.path.span),
+                Vec::new(),
+            )),
         }
     }
     Some(DocumentSymbolResponse::Nested(out))

@@ -125,7 +125,7 @@ impl Resolver<'_> {
                         ItemRef::Funnel(self.funnels.get(f.name.text.as_str()).copied())
                     }
                     ast::Item::Grades(_) => ItemRef::Grades,
-                    ast::Item::Deal(_) => ItemRef::Deal,
+                    ast::Item::Deal(_) | ast::Item::Deals(_) => ItemRef::Deal,
                     ast::Item::Actuals(a) => {
                         ItemRef::Actuals(self.goals.get(a.goal.text.as_str()).copied())
                     }

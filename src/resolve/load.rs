@@ -255,6 +255,7 @@ impl Loader<'_> {
                     ast::ActualsSource::File(path) => Some(path.clone()),
                     ast::ActualsSource::Inline(_) => None,
                 },
+                ast::Item::Deals(deals) => Some(deals.path.clone()),
                 _ => None,
             })
             .collect();

@@ -10,6 +10,7 @@
 
 mod actuals;
 mod csv;
+mod import;
 mod items;
 pub mod load;
 mod names;
@@ -166,15 +167,29 @@ impl Resolver<'_> {
         self.model.deals.reserve_exact(deals);
         self.model.actuals.reserve_exact(actuals);
         // Each item is dropped once resolved: the model now holds what it said.
-        for file in files.iter_mut() {
+        // Imports with a mapping come last, when every goal's unit is known.
+        let mut imports = Vec::new();
+        for (i, file) in files.iter_mut().enumerate() {
             let items = std::mem::take(&mut file.ast.items);
             for item in items {
                 match item {
                     ast::Item::Goal(g) => self.goal(&g),
                     ast::Item::Deal(d) => self.deal(*d),
+                    ast::Item::Actuals(a) if a.mapping.is_some() => {
+                        imports.push((i, ast::Item::Actuals(a)));
+                    }
                     ast::Item::Actuals(a) => self.actuals(&a, &*file),
+                    ast::Item::Deals(d) => imports.push((i, ast::Item::Deals(d))),
                     _ => {}
                 }
+            }
+        }
+        for (i, item) in imports {
+            let Some(file) = files.get(i) else { continue };
+            match item {
+                ast::Item::Actuals(a) => self.actuals(&a, file),
+                ast::Item::Deals(d) => self.import_deals(&d, file),
+                _ => {}
             }
         }
         let mut teams: Vec<&model::Team> = self.model.teams.iter().collect();

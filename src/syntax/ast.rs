@@ -160,6 +160,7 @@ pub enum Item {
     Grades(Box<Grades>),
     Deal(Box<Deal>),
     Actuals(Box<Actuals>),
+    Deals(Box<Deals>),
 }
 
 impl Item {
@@ -193,6 +194,7 @@ impl Item {
             Item::Grades(x) => x.span,
             Item::Deal(x) => x.span,
             Item::Actuals(x) => x.span,
+            Item::Deals(x) => x.span,
         }
     }
 }
@@ -476,6 +478,8 @@ pub struct Deal {
 pub struct Actuals {
     pub goal: Name,
     pub source: ActualsSource,
+    /// Which column holds what, for a file read with a mapping (`from "f.csv" { … }`).
+    pub mapping: Option<Box<Mapping>>,
     /// Statements that did not parse.
     pub broken: Vec<BrokenStatement>,
     pub span: Span,
@@ -492,5 +496,55 @@ pub struct ActualRow {
     pub period: PeriodExpr,
     pub coords: SmallVec<[NameRef; 1]>,
     pub amount: Num,
+    pub span: Span,
+}
+
+/// `deals from "FILE" { mapping }`: deals read from an export.
+#[derive(Debug, Clone)]
+pub struct Deals {
+    pub path: Str,
+    pub mapping: Mapping,
+    pub span: Span,
+}
+
+/// How the columns of an exported file map to what planck reads.
+#[derive(Debug, Clone, Default)]
+pub struct Mapping {
+    /// The funnel whose stages the file's stages are.
+    pub funnel: Fields<Name>,
+    /// One strftime format for every date column.
+    pub dates: Fields<Str>,
+    pub missing: Vec<Field<Missing>>,
+    pub filters: Vec<Filter>,
+    /// `FIELD COLUMN`: a deal statement, `period`, `rep`, or a dimension's name.
+    pub fields: Vec<MapField>,
+    /// Statements that did not parse.
+    pub broken: Vec<BrokenStatement>,
+    pub span: Span,
+}
+
+/// What an empty cell takes instead of being reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    /// `missing amount deal_size`: the funnel's deal size.
+    AmountDealSize,
+    /// `missing close cycle`: a close date estimated from the funnel's dwell times.
+    CloseCycle,
+}
+
+/// `where COLUMN = "text"` or `where COLUMN != "text"`.
+#[derive(Debug, Clone)]
+pub struct Filter {
+    pub column: Str,
+    pub equal: bool,
+    pub value: Str,
+    pub span: Span,
+}
+
+/// `FIELD COLUMN`, the column bare or quoted.
+#[derive(Debug, Clone)]
+pub struct MapField {
+    pub field: Name,
+    pub column: Str,
     pub span: Span,
 }

@@ -6,6 +6,7 @@
 
 use super::Rule;
 use super::ast::*;
+use super::literal;
 use super::recover::{self, Block};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{FileId, Span};
@@ -19,9 +20,6 @@ pub(super) struct Builder<'d> {
     pub base: usize,
     pub diagnostics: &'d mut Vec<Diagnostic>,
 }
-
-/// Digits beyond this cannot be held exactly by a decimal.
-const MAX_DIGITS: usize = 28;
 
 impl Builder<'_> {
     fn span(&self, pair: &P) -> Span {
@@ -202,73 +200,37 @@ impl Builder<'_> {
         );
     }
 
-    /// Read `decimal` text (with `_` separators) exactly, or report it.
-    fn decimal(&mut self, text: &str, span: Span) -> Option<Decimal> {
-        // Copy the text only when it has `_` separators to drop.
-        let clean: std::borrow::Cow<str> = if text.contains('_') {
-            text.chars()
-                .filter(|&c| c != '_')
-                .collect::<String>()
-                .into()
+    /// Report a number that cannot be represented.
+    fn unrepresentable(&mut self, text: &str, span: Span, error: literal::NumberError) {
+        if error == literal::NumberError::TooLarge {
+            self.invalid(
+                span,
+                format!("the number `{text}` is too large"),
+                "amounts must stay below 7.9 × 10²⁸",
+            );
         } else {
-            text.into()
-        };
-        let digits = clean.bytes().filter(u8::is_ascii_digit).count();
-        let parsed = if digits > MAX_DIGITS {
-            None
-        } else {
-            Decimal::from_str_exact(&clean).ok()
-        };
-        if parsed.is_none() {
             self.invalid(
                 span,
                 format!("the number `{text}` is too large or too precise"),
                 "numbers may have at most 28 significant digits",
             );
         }
-        parsed
+    }
+
+    /// Read `decimal` text (with `_` separators) exactly, or report it.
+    fn decimal(&mut self, text: &str, span: Span) -> Option<Decimal> {
+        literal::decimal(text)
+            .map_err(|e| self.unrepresentable(text, span, e))
+            .ok()
     }
 
     pub(super) fn number(&mut self, pair: P) -> Num {
         let span = self.span(&pair);
         let text = pair.as_str();
-        let mut negative = false;
-        let mut value = None;
-        let mut scale = Decimal::ONE;
-        for part in pair.into_inner() {
-            match part.as_rule() {
-                Rule::minus => negative = true,
-                Rule::decimal => value = self.decimal(part.as_str(), span),
-                Rule::scale => {
-                    scale = match part.as_str() {
-                        "k" => Decimal::from(1_000),
-                        "M" => Decimal::from(1_000_000),
-                        "B" => Decimal::from(1_000_000_000),
-                        "万" => Decimal::from(10_000),
-                        _ => Decimal::from(100_000_000),
-                    }
-                }
-                _ => {}
-            }
-        }
-        let mut value = value.and_then(|v| {
-            let scaled = v.checked_mul(scale);
-            if scaled.is_none() {
-                self.invalid(
-                    span,
-                    format!("the number `{text}` is too large"),
-                    "amounts must stay below 7.9 × 10²⁸",
-                );
-            }
-            scaled
-        });
-        if negative {
-            value = value.map(|v| -v);
-        }
-        Num {
-            value: value.map(|v| v.normalize()),
-            span,
-        }
+        let value = literal::number(text)
+            .map_err(|e| self.unrepresentable(text, span, e))
+            .ok();
+        Num { value, span }
     }
 
     fn percent(&mut self, pair: P) -> Num {
@@ -301,21 +263,8 @@ impl Builder<'_> {
     fn period_atom(&self, pair: P) -> PeriodAtom {
         let span = self.span(&pair);
         let text = pair.as_str();
-        let num = |s: &str| -> u32 { s.parse().unwrap_or(u32::MAX) };
-        let year: i32 = text.get(0..4).and_then(|y| y.parse().ok()).unwrap_or(0);
-        let rest = text.get(5..).unwrap_or("");
-        let kind = match pair.as_rule() {
-            Rule::p_half => PeriodAtomKind::Half(year, num(rest.get(1..).unwrap_or(""))),
-            Rule::p_quarter => PeriodAtomKind::Quarter(year, num(rest.get(1..).unwrap_or(""))),
-            Rule::p_week => PeriodAtomKind::Week(year, num(rest.get(1..).unwrap_or(""))),
-            Rule::p_month => PeriodAtomKind::Month(year, num(rest)),
-            Rule::date => PeriodAtomKind::Date(
-                year,
-                num(rest.get(0..2).unwrap_or("")),
-                num(rest.get(3..5).unwrap_or("")),
-            ),
-            _ => PeriodAtomKind::Year(year),
-        };
+        // The grammar matched one of the forms the reader reads.
+        let kind = literal::period_atom(text).unwrap_or(PeriodAtomKind::Year(0));
         PeriodAtom {
             kind,
             span,
@@ -408,6 +357,7 @@ impl Builder<'_> {
                 Rule::grades => Item::Grades(Box::new(self.grades(pair))),
                 Rule::deal => Item::Deal(Box::new(self.deal(pair))),
                 Rule::actuals => Item::Actuals(Box::new(self.actuals(pair))),
+                Rule::deals => Item::Deals(Box::new(self.deals(pair))),
                 _ => continue,
             };
             out.push(item);
@@ -1010,6 +960,7 @@ impl Builder<'_> {
         let span = self.span(&pair);
         let mut inner = pair.into_inner().skip(1);
         let mut broken = Vec::new();
+        let mut mapping = None;
         let goal = inner.next().map_or(
             Name {
                 text: Text::default(),
@@ -1020,13 +971,15 @@ impl Builder<'_> {
         let mut previous = None;
         let source = match inner.next() {
             Some(p) if p.as_rule() == Rule::actuals_from => {
-                let path = p.into_inner().nth(1).map_or(
+                let mut parts = p.into_inner().skip(1);
+                let path = parts.next().map_or(
                     Str {
                         value: Text::default(),
                         span,
                     },
                     |s| self.string(s),
                 );
+                mapping = parts.next().map(|m| Box::new(self.mapping(m)));
                 ActualsSource::File(path)
             }
             Some(block) => ActualsSource::Inline(
@@ -1073,9 +1026,97 @@ impl Builder<'_> {
         Actuals {
             goal,
             source,
+            mapping,
             broken,
             span,
         }
+    }
+
+    fn deals(&mut self, pair: P) -> Deals {
+        let span = self.span(&pair);
+        let mut path = Str {
+            value: Text::default(),
+            span,
+        };
+        let mut mapping = Mapping {
+            span,
+            ..Mapping::default()
+        };
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::string => path = self.string(part),
+                Rule::mapping => mapping = self.mapping(part),
+                _ => {}
+            }
+        }
+        Deals {
+            path,
+            mapping,
+            span,
+        }
+    }
+
+    /// A column as written: a bare name or a quoted header.
+    fn column(&self, pair: P) -> Str {
+        if pair.as_rule() == Rule::string {
+            self.string(pair)
+        } else {
+            Str {
+                span: self.span(&pair),
+                value: pair.as_str().into(),
+            }
+        }
+    }
+
+    fn mapping(&mut self, pair: P) -> Mapping {
+        let mut mapping = Mapping {
+            span: self.span(&pair),
+            ..Mapping::default()
+        };
+        for stmt in pair.into_inner() {
+            let span = self.span(&stmt);
+            match stmt.as_rule() {
+                Rule::funnel_ref => add(&mut mapping.funnel, self.field(stmt, |b, p| b.name(p))),
+                Rule::dates_stmt => add(&mut mapping.dates, self.field(stmt, |b, p| b.string(p))),
+                Rule::missing_stmt => {
+                    let mut inner = stmt.into_inner();
+                    let keyword = inner.next().map_or(span, |k| self.span(&k));
+                    let value = match inner.next().map(|p| p.as_rule()) {
+                        Some(Rule::k_amount) => Missing::AmountDealSize,
+                        _ => Missing::CloseCycle,
+                    };
+                    mapping.missing.push(Field { keyword, value });
+                }
+                Rule::where_stmt => {
+                    let mut inner = stmt.into_inner().skip(1);
+                    let (Some(column), Some(op), Some(value)) =
+                        (inner.next(), inner.next(), inner.next())
+                    else {
+                        continue;
+                    };
+                    mapping.filters.push(Filter {
+                        column: self.column(column),
+                        equal: op.as_str() == "=",
+                        value: self.string(value),
+                        span,
+                    });
+                }
+                Rule::map_field => {
+                    let mut inner = stmt.into_inner();
+                    let (Some(field), Some(column)) = (inner.next(), inner.next()) else {
+                        continue;
+                    };
+                    mapping.fields.push(MapField {
+                        field: self.name(field),
+                        column: self.column(column),
+                        span,
+                    });
+                }
+                Rule::bad_stmt => mapping.broken.push(self.broken(&stmt, Block::Mapping)),
+                _ => {}
+            }
+        }
+        mapping
     }
 }
 

@@ -92,7 +92,9 @@ fn header_read(keyword: Keyword, header: &str) -> Option<(usize, bool)> {
         }
         Keyword::Grades => (false, false),
         Keyword::Actuals => (true, false),
-        Keyword::Include | Keyword::Strategy | Keyword::Rep | Keyword::Stage => return None,
+        Keyword::Include | Keyword::Strategy | Keyword::Rep | Keyword::Stage | Keyword::Deals => {
+            return None;
+        }
     };
     let mut read = keyword.as_str().len();
     let skip_space = |read: usize| {
@@ -191,7 +193,8 @@ fn set_label(item: &mut ast::Item, label: ast::Str) {
         ast::Item::Include(_)
         | ast::Item::Strategy(_)
         | ast::Item::Grades(_)
-        | ast::Item::Actuals(_) => return,
+        | ast::Item::Actuals(_)
+        | ast::Item::Deals(_) => return,
     };
     if slot.is_none() {
         *slot = Some(label);

@@ -7,6 +7,7 @@
 pub mod ast;
 mod build;
 mod cause;
+pub mod literal;
 use cause::Cause;
 mod header;
 mod recover;
@@ -70,36 +71,39 @@ pub fn unreadable() -> ast::File {
     }
 }
 
-/// Parse a whole string as one grammar rule (for values read outside `.plan` files,
-/// such as CSV fields). `None` unless the rule matches the entire text.
+/// `text` parsed as a whole with `rule` of the grammar: `None` unless all of it matches.
 fn parse_whole(rule: Rule, text: &str) -> Option<pest::iterators::Pair<'_, Rule>> {
     let pair = PlanParser::parse(rule, text).ok()?.next()?;
     (pair.as_span().end() == text.len()).then_some(pair)
 }
 
 /// A period written as text (`2026-Q1`, `2026-04..2026-06`), spans relative to `base`.
+/// Read without the grammar (see [`literal`]), as the grammar reads it.
 pub fn parse_period(file: FileId, base: usize, text: &str) -> Option<ast::PeriodExpr> {
-    let pair = parse_whole(Rule::period, text)?;
-    let mut ignored = Vec::new();
-    let builder = build::Builder {
-        file,
-        base,
-        diagnostics: &mut ignored,
+    let (start, end) = literal::period(text)?;
+    let atom = |kind, from: usize, to: usize| ast::PeriodAtom {
+        kind,
+        span: Span::new(file, base + from, base + to),
+        written: text.get(from..to).unwrap_or_default().into(),
     };
-    Some(builder.period(pair))
+    let (start, end) = match end {
+        None => (atom(start, 0, text.len()), None),
+        Some((end, at)) => (
+            atom(start, 0, text.find("..").unwrap_or(0)),
+            Some(atom(end, at, text.len())),
+        ),
+    };
+    Some(ast::PeriodExpr {
+        start,
+        end,
+        span: Span::new(file, base, base + text.len()),
+    })
 }
 
 /// A number written as text (`260k`, `-15000`, `1.5万`); `None` when it is not a number
 /// or cannot be represented.
-pub fn parse_number(file: FileId, base: usize, text: &str) -> Option<rust_decimal::Decimal> {
-    let pair = parse_whole(Rule::number, text)?;
-    let mut ignored = Vec::new();
-    let mut builder = build::Builder {
-        file,
-        base,
-        diagnostics: &mut ignored,
-    };
-    builder.number(pair).value
+pub fn parse_number(text: &str) -> Option<rust_decimal::Decimal> {
+    literal::number(text).ok()
 }
 
 /// Parse one file. Every item that parses is returned, whatever happened to the others.
@@ -602,8 +606,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
     Some(match rule {
         EOI => "end of input",
         plan | include | strategy | dimension | team | goal | funnel | grades | deal | actuals
-        | k_plan | k_include | k_strategy | k_dimension | k_team | k_goal | k_grades | k_deal
-        | k_actuals => "an item (`plan`, `goal`, `dimension`, …)",
+        | deals | k_plan | k_include | k_strategy | k_dimension | k_team | k_goal | k_grades
+        | k_deal | k_actuals | k_deals => "an item (`plan`, `goal`, `dimension`, …)",
         ident | name_ref => "a name",
         string => "a string",
         number | decimal => "a number",
@@ -662,6 +666,13 @@ fn describe(rule: Rule) -> Option<&'static str> {
         k_close => "`close`",
         k_opened | opened_stmt => "`opened`",
         k_lost | outcome => "`lost`",
+        k_dates | dates_stmt => "`dates`",
+        k_missing | missing_stmt => "`missing`",
+        k_cycle => "`cycle`",
+        k_where | where_stmt => "`where`",
+        where_op => "`=` or `!=`",
+        map_field => "a `FIELD COLUMN` pair such as `amount close_value`",
+        mapping => "a mapping such as `{ amount close_value }`",
         _ => return None,
     })
 }

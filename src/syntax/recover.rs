@@ -31,6 +31,7 @@ pub(super) enum Block {
     Grades,
     Deal,
     Actuals,
+    Mapping,
 }
 
 impl Block {
@@ -51,6 +52,7 @@ impl Block {
             Block::Grades => Rule::grade,
             Block::Deal => Rule::deal_stmt,
             Block::Actuals => Rule::actual_row,
+            Block::Mapping => Rule::mapping_stmt,
         }
     }
 
@@ -71,6 +73,7 @@ impl Block {
             Block::Grades => "`grades`",
             Block::Deal => "a deal",
             Block::Actuals => "actuals",
+            Block::Mapping => "an import's mapping",
         }
     }
 }

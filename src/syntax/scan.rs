@@ -23,6 +23,8 @@ pub enum Keyword {
     Grades,
     Deal,
     Actuals,
+    /// `deals from "FILE" { … }`: deals read from an export.
+    Deals,
     /// A rep, defined inside a team.
     Rep,
     /// A funnel stage, defined inside a funnel (and named by a deal).
@@ -31,7 +33,7 @@ pub enum Keyword {
 
 impl Keyword {
     /// Every keyword: the item keywords, then those that define a name inside an item.
-    pub const ALL: [Keyword; 12] = [
+    pub const ALL: [Keyword; 13] = [
         Keyword::Plan,
         Keyword::Include,
         Keyword::Strategy,
@@ -42,12 +44,13 @@ impl Keyword {
         Keyword::Grades,
         Keyword::Deal,
         Keyword::Actuals,
+        Keyword::Deals,
         Keyword::Rep,
         Keyword::Stage,
     ];
 
     /// The keywords that start a top-level item, in the order of the grammar's `item` rule.
-    pub const ITEMS: &[Keyword] = Keyword::ALL.split_at(10).0;
+    pub const ITEMS: &[Keyword] = Keyword::ALL.split_at(11).0;
 
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -61,6 +64,7 @@ impl Keyword {
             Keyword::Grades => "grades",
             Keyword::Deal => "deal",
             Keyword::Actuals => "actuals",
+            Keyword::Deals => "deals",
             Keyword::Rep => "rep",
             Keyword::Stage => "stage",
         }
@@ -72,10 +76,10 @@ impl Keyword {
     }
 
     /// Whether the keyword defines names: the one that follows it (`goal revenue`,
-    /// `rep alice`), or those in its block (`grades`). `include` and `actuals` define
-    /// nothing.
+    /// `rep alice`), or those in its block (`grades`). `include`, `actuals` and `deals`
+    /// define no name of the plan.
     pub const fn defines(self) -> bool {
-        !matches!(self, Keyword::Include | Keyword::Actuals)
+        !matches!(self, Keyword::Include | Keyword::Actuals | Keyword::Deals)
     }
 
     /// The keyword `text` starts with, read as the grammar reads a keyword (not followed
@@ -319,6 +323,7 @@ mod grammar_tests {
             Keyword::Grades => "grades { }",
             Keyword::Deal => "deal d { }",
             Keyword::Actuals => "actuals g { }",
+            Keyword::Deals => "deals from \"a.csv\" { }",
             Keyword::Rep => "team t { rep r }",
             Keyword::Stage => "funnel f { stage s }",
         }

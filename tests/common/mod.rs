@@ -153,3 +153,18 @@ pub fn total(cells: &[(String, Decimal)], filters: &[&str]) -> Decimal {
         .map(|(_, v)| *v)
         .sum()
 }
+
+/// Each diagnostic as `code@file:line`.
+pub fn codes(c: &planck::Compilation) -> Vec<String> {
+    c.diagnostics
+        .iter()
+        .map(|d| {
+            let at = c
+                .sources
+                .get(d.span.file)
+                .map(|f| format!("{}:{}", f.name, f.line_col(d.span.start).line))
+                .unwrap_or_default();
+            format!("{}@{at}", d.code)
+        })
+        .collect()
+}

@@ -1,0 +1,485 @@
+//! Deals and actuals read from exports through a mapping: the examples' numbers, how
+//! cells are matched and read, empty cells, filters, a rep's team, and every bad cell
+//! reported with its file, row, column and header.
+
+// A test that panics fails loudly; helpers outside `#[test]` functions may unwrap too.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use assert_cmd::Command;
+use common::{codes, compile_files, d};
+use planck::alloc::Detail;
+use planck::config::Config;
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+/// Compile `plan` as `main.plan` beside `files`, with every cell.
+fn compile_with(plan: impl Into<Vec<u8>>, files: &[(&str, &[u8])]) -> planck::Compilation {
+    compile_files(plan, files, &Config::default(), Detail::Cells)
+}
+
+fn messages(c: &planck::Compilation) -> Vec<String> {
+    c.diagnostics.iter().map(|d| d.message.clone()).collect()
+}
+
+/// `planck compile` of an example, as JSON.
+fn compiled(path: &str) -> Value {
+    let out = Command::cargo_bin("planck")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["compile", path])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn s(v: &Value) -> &str {
+    v.as_str().unwrap()
+}
+
+/// Each allocation's coordinates and one of its fields, as `member/member=value`.
+fn per_cell(goal: &Value, field: &str) -> Vec<String> {
+    goal["allocations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let coords: Vec<&str> = c["coords"].as_object().unwrap().values().map(s).collect();
+            format!("{}={}", coords.join("/"), s(&c[field]))
+        })
+        .collect()
+}
+
+#[test]
+fn salesforce_report_pipeline_by_region_from_the_owners_team() {
+    let out = compiled("examples/imports/salesforce/plan.plan");
+    let deals = out["deals"].as_array().unwrap();
+    // Every row, the `Closed Lost` one a lost deal.
+    assert_eq!(deals.len(), 10);
+    let foxglove = deals
+        .iter()
+        .find(|x| s(&x["name"]) == "Foxglove Media - Analytics add-on")
+        .unwrap();
+    assert_eq!(s(&foxglove["stage"]), "lost");
+    assert_eq!(foxglove["open"], Value::Bool(false));
+    let acme = &deals[0];
+    assert_eq!(s(&acme["name"]), "Acme Corp - Platform renewal");
+    assert_eq!(s(&acme["owner"]), "mei");
+    assert_eq!(s(&acme["stage"]), "negotiation");
+    assert_eq!(s(&acme["amount"]), "48000");
+    assert_eq!(s(&acme["close"]), "2026-07-15");
+    let goal = &out["goals"][0];
+    // The won deals are the goal's actuals: 62,000 + 41,000.
+    assert_eq!(s(&goal["actual"]), "103000");
+    // Plus the open deals weighted by their stage's probability:
+    // 36,000 + 16,425 + 1,620 + 14,580 + 71,250 + 12,150 + 2,646 = 154,671.
+    assert_eq!(s(&goal["forecast"]), "257671");
+    assert_eq!(
+        per_cell(goal, "forecast"),
+        // East: 85,830 open, and Evergreen (62,000) won by an agent of the East team.
+        ["central=56691", "east=147830", "west=53150"]
+    );
+}
+
+#[test]
+fn hubspot_export_fills_empty_amounts_and_close_dates() {
+    let out = compiled("examples/imports/hubspot/plan.plan");
+    let deals = out["deals"].as_array().unwrap();
+    let by_name = |name: &str| {
+        deals
+            .iter()
+            .find(|x| s(&x["name"]) == name)
+            .unwrap_or_else(|| panic!("{name}"))
+    };
+    // The renewals pipeline is left out; a lost deal needs no close date's estimate.
+    assert_eq!(deals.len(), 8);
+    assert_eq!(s(&by_name("Wexford Bakery - Starter")["stage"]), "lost");
+    assert!(
+        deals
+            .iter()
+            .all(|x| s(&x["name"]) != "Umbra Security - Renewal")
+    );
+    // No amount: the funnel's deal size. No close date: opened 2026-09-22 plus the dwell
+    // of every stage from `appointment` on (7 + 14 + 14 + 10 + 7 = 52 days).
+    let quarry = by_name("Quarry Coffee - Starter");
+    assert_eq!(s(&quarry["amount"]), "8000");
+    assert_eq!(s(&quarry["close"]), "2026-11-13");
+    // Opened 2026-09-10 in `qualified`: 14 + 14 + 10 + 7 = 45 days.
+    assert_eq!(
+        s(&by_name("Saltmarsh Studio - Upgrade")["close"]),
+        "2026-10-25"
+    );
+    // A time after the date is read; `closed won` and `priya raman` ignore case.
+    let vantage = by_name("Vantage Legal - Pilot");
+    assert_eq!(s(&vantage["stage"]), "won");
+    assert_eq!(s(&vantage["owner"]), "priya");
+    assert_eq!(vantage["open"], Value::Bool(false));
+    let goal = &out["goals"][0];
+    // Vantage, won by `as_of`, is the actual; the open deals weigh 77,569.92.
+    assert_eq!(s(&goal["actual"]), "7200");
+    assert_eq!(s(&goal["forecast"]), "84769.92");
+    assert_eq!(
+        per_cell(goal, "forecast"),
+        ["smb=28177.92", "mid_market=56592"]
+    );
+}
+
+#[test]
+fn erp_bookings_count_invoiced_lines_by_rep_region_and_product() {
+    let out = compiled("examples/imports/erp/plan.plan");
+    let goal = &out["goals"][0];
+    // Invoiced lines up to as_of: 480k + 120k + 360k + 350k + 210k + 640k − 40k + 180k.
+    assert_eq!(s(&goal["actual"]), "2300000");
+    assert_eq!(
+        per_cell(goal, "actual"),
+        [
+            // Product, then region (the JSON's keys are sorted).
+            "设备/华东=1440000",
+            // 120k, and 210k on a line with no region, placed by 陈静's team.
+            "软件/华东=330000",
+            "设备/华南=350000",
+            "软件/华南=180000",
+        ]
+    );
+}
+
+const DEALS_PLAN: &str = r#"plan "p" { period 2026  currency USD  as_of 2026-06-30 }
+dimension region "Region" { central "Central"  east "East" }
+team c "Central" { region central  rep mei "Mei-Mei Johns" }
+team e "East" { region east  rep ann "Ann" }
+funnel f "F" {
+  deal_size 10k USD
+  stage open "Open" { convert 50%  dwell 30d }
+  stage won "Won"
+}
+deals from "crm.csv" {
+  funnel f
+  name id
+  owner agent
+  stage deal_stage
+  amount value
+  close close_date
+  region office
+  MISSING
+}
+"#;
+
+fn deals(csv: &str, missing: &str) -> planck::Compilation {
+    compile_with(
+        DEALS_PLAN.replace("MISSING", missing),
+        &[("crm.csv", csv.as_bytes())],
+    )
+}
+
+fn deal_names(c: &planck::Compilation) -> Vec<&str> {
+    c.model.deals.iter().map(|x| x.name.as_str()).collect()
+}
+
+#[test]
+fn cells_name_members_reps_and_stages_by_name_or_label_ignoring_case() {
+    let c = deals(
+        "id,agent,deal_stage,value,close_date,office\n\
+         1C1I7A6R,Mei-Mei Johns,Open,100,2026-08-01,Central\n\
+         2,MEI-MEI JOHNS,open,200,2026-08-01,central\n\
+         3,mei,OPEN,300,2026-08-01,\n",
+        "",
+    );
+    assert_eq!(codes(&c), Vec::<String>::new());
+    assert_eq!(deal_names(&c), ["1C1I7A6R", "2", "3"]);
+    for deal in &c.model.deals {
+        assert_eq!(deal.owner.map(|r| r.0), Some(0));
+        assert_eq!(deal.stage, Some(planck::model::StageRef::Stage(0)));
+        // Each is in `central`, written or implied by the owner's team.
+        assert_eq!(deal.coords.len(), 1);
+        assert_eq!(deal.coords[0].member.0, 0);
+    }
+}
+
+#[test]
+fn an_ambiguous_cell_lists_the_candidates() {
+    let plan = r#"plan "p" { period 2026  currency USD }
+dimension region { east  EAST  west }
+goal g "G" { owner "o"  target 1M USD  split region { east 30%  EAST 30%  west rest } }
+actuals g from "a.csv" { period month  amount total  region area }
+"#;
+    let c = compile_with(
+        plan,
+        &[(
+            "a.csv",
+            b"month,area,total\n2026-01,East,5\n2026-01,EAST,7\n".as_slice(),
+        )],
+    );
+    let c_codes = codes(&c);
+    let in_csv: Vec<&String> = c_codes.iter().filter(|x| x.contains("a.csv")).collect();
+    assert_eq!(in_csv, ["ambiguous-member@a.csv:2"]);
+    let messages: Vec<String> = c
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.as_str() == "ambiguous-member")
+        .map(|d| d.message.clone())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "a.csv row 2, column 2 (`area`): `East` matches more than one member of `region` when case is ignored: `east`, `EAST`"
+        ]
+    );
+}
+
+#[test]
+fn a_repeated_deal_name_names_both_rows() {
+    let c = deals(
+        "id,agent,deal_stage,value,close_date,office\n\
+         A-1,Ann,Open,100,2026-08-01,East\n\
+         A-2,Ann,Open,100,2026-08-01,East\n\
+         A-1,Ann,Open,900,2026-08-01,East\n",
+        "",
+    );
+    assert_eq!(codes(&c), ["duplicate-name@crm.csv:4"]);
+    assert_eq!(
+        messages(&c),
+        ["crm.csv: deal `A-1` is in row 2 and again in row 4"]
+    );
+    assert_eq!(deal_names(&c), ["A-1", "A-2"]);
+}
+
+#[test]
+fn every_bad_cell_names_file_row_column_and_header_and_the_other_rows_stay() {
+    let c = deals(
+        "id,agent,deal_stage,value,close_date,office\n\
+         ok,Ann,Open,100,2026-08-01,East\n\
+         b1,Nobody,Shipped,lots,2026-02-30,Moon\n\
+         b2,Ann,Open,\"1,20\",2026-08-01,East\n\
+         b3,Ann,Open,€500,2026-08-01,East\n",
+        "",
+    );
+    assert_eq!(
+        codes(&c),
+        [
+            "unresolved-name@crm.csv:3",
+            "unresolved-name@crm.csv:3",
+            "invalid-value@crm.csv:3",
+            "invalid-value@crm.csv:3",
+            "unresolved-name@crm.csv:3",
+            "invalid-value@crm.csv:4",
+            "invalid-value@crm.csv:5",
+        ]
+    );
+    assert_eq!(
+        messages(&c),
+        [
+            "crm.csv row 3, column 2 (`agent`): no rep named `Nobody`",
+            "crm.csv row 3, column 3 (`deal_stage`): no stage of funnel `f` named `Shipped`",
+            "crm.csv row 3, column 4 (`value`): `lots` is not an amount",
+            "crm.csv row 3, column 5 (`close_date`): `2026-02-30` is not a date",
+            "crm.csv row 3, column 6 (`office`): no member of `region` named `Moon`",
+            "crm.csv row 4, column 4 (`value`): `1,20` is not an amount: `,` may only separate groups of three digits",
+            "crm.csv row 5, column 4 (`value`): `€500` is in EUR, not USD, the currency of these amounts",
+        ]
+    );
+    assert_eq!(deal_names(&c), ["ok"]);
+}
+
+#[test]
+fn an_open_deal_without_amount_or_close_is_reported_unless_the_mapping_fills_it() {
+    let csv = "id,agent,deal_stage,value,close_date,office\n\
+               no-amount,Ann,Open,,2026-08-01,East\n\
+               no-close,Ann,Open,500,,East\n\
+               won-bare,Ann,Won,,,East\n";
+    let c = deals(csv, "");
+    assert_eq!(
+        messages(&c),
+        [
+            "crm.csv row 2, column 4 (`value`): this open deal has no amount",
+            "crm.csv row 3, column 5 (`close_date`): this open deal has no close date",
+        ]
+    );
+    assert_eq!(
+        codes(&c),
+        ["invalid-value@crm.csv:2", "invalid-value@crm.csv:3"]
+    );
+    // A won deal is history: it needs neither.
+    assert_eq!(deal_names(&c), ["won-bare"]);
+
+    let c = deals(csv, "missing amount deal_size\n  missing close cycle");
+    assert_eq!(codes(&c), Vec::<String>::new());
+    let amount = |i: usize| c.model.deals[i].amount.as_ref().map(|a| a.value);
+    assert_eq!(amount(0), Some(d("10000")));
+    // No `opened`: as_of plus the 30 days of `open`.
+    assert_eq!(
+        c.model.deals[1].close.map(|x| x.to_string()).as_deref(),
+        Some("2026-07-30")
+    );
+}
+
+#[test]
+fn an_estimated_close_beyond_the_plan_leaves_the_deal_out_of_the_pipeline_silently() {
+    let plan = r#"plan "p" { period 2026  currency USD  as_of 2026-12-20 }
+funnel f "F" { deal_size 10k USD  stage open "Open" { convert 50%  dwell 30d }  stage won "Won" }
+strategy s "S"
+goal g "G" { owner "o"  target 1M USD  baseline 900k USD in 2025  supports s  funnel f  allow behind-pace  allow funnel-cannot-reach  allow low-coverage }
+actuals g { 2026-01 900k }
+deals from "crm.csv" { funnel f  name id  stage st  amount v  close c  missing close cycle }
+"#;
+    let c = compile_with(
+        plan,
+        &[(
+            "crm.csv",
+            b"id,st,v,c\nlate,Open,1000,\nsoon,Open,2000,2026-12-28\n".as_slice(),
+        )],
+    );
+    assert_eq!(codes(&c), Vec::<String>::new());
+    assert_eq!(
+        c.model.deals[0].close.map(|x| x.to_string()).as_deref(),
+        Some("2027-01-19")
+    );
+    let goal = c.progress.goals[0].as_ref().unwrap();
+    // Only `soon`, at 50 %.
+    assert_eq!(goal.numbers.pipeline, Some(d("1000")));
+}
+
+#[test]
+fn a_reps_team_places_the_row_and_a_different_member_is_an_error() {
+    let c = deals(
+        "id,agent,deal_stage,value,close_date,office\n\
+         x,Ann,Open,100,2026-08-01,Central\n\
+         y,Ann,Open,100,2026-08-01,\n",
+        "",
+    );
+    assert_eq!(codes(&c), ["invalid-value@crm.csv:2"]);
+    assert_eq!(
+        messages(&c),
+        [
+            "crm.csv row 2, column 6 (`office`): this row names `region central`, but its rep `ann` is in `region east`"
+        ]
+    );
+    assert_eq!(deal_names(&c), ["y"]);
+    assert_eq!(c.model.deals[0].coords[0].member.0, 1);
+}
+
+const ACTUALS_PLAN: &str = r#"plan "p" { period 2026  currency USD  as_of 2026-12-31 }
+dimension region "Region" { central "Central"  east "East" }
+team c "Central" { region central  rep mei "Mei-Mei Johns" }
+strategy s "S"
+goal g "G" {
+  owner "o"
+  target 1M USD
+  baseline 900k USD in 2025
+  supports s
+  split region { central 50%  east rest }
+  split rep even
+  allow behind-pace
+}
+actuals g from "erp.csv" {
+  period  "Booking Date"
+  amount  net
+  rep     "Sales Rep"
+  region  territory
+  dates   "%d/%m/%Y"
+  where   status = "Invoiced"
+  where   status != "Draft"
+}
+"#;
+
+#[test]
+fn actuals_mapping_filters_rows_reads_dates_and_adds_the_reps_members() {
+    let csv = "status,Booking Date,net,Sales Rep,territory\n\
+               Invoiced,15/03/2026,\"$1,200\",Mei-Mei Johns,\n\
+               Cancelled,16/03/2026,9999,Mei-Mei Johns,Central\n\
+               Invoiced,20/03/2026,1.5k USD,mei,Central\n\
+               Draft,21/03/2026,7777,mei,Central\n";
+    let c = compile_with(ACTUALS_PLAN, &[("erp.csv", csv.as_bytes())]);
+    assert_eq!(codes(&c), Vec::<String>::new());
+    let goal = c.progress.goals[0].as_ref().unwrap();
+    assert_eq!(goal.numbers.actual, Some(d("2700")));
+    // Both rows are in central × mei, and of one day each: two rows of the model.
+    let rows = &c.model.actuals[0].rows;
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|r| r.coords.len() == 2));
+    let total: Decimal = rows.iter().map(|r| r.amount).sum();
+    assert_eq!(total, d("2700"));
+}
+
+#[test]
+fn rows_of_one_period_and_members_are_summed_as_read() {
+    let csv = "status,Booking Date,net,Sales Rep,territory\n\
+               Invoiced,15/03/2026,100,mei,Central\n\
+               Invoiced,15/03/2026,250,mei,Central\n\
+               Invoiced,15/03/2026,-50,mei,\n";
+    let c = compile_with(ACTUALS_PLAN, &[("erp.csv", csv.as_bytes())]);
+    assert_eq!(codes(&c), Vec::<String>::new());
+    let rows = &c.model.actuals[0].rows;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].amount, d("300"));
+}
+
+#[test]
+fn a_mapping_that_names_no_column_of_the_file_says_which_there_are() {
+    let csv = "status,Booking Date,net,Sales Rep,territory\n";
+    let plan = ACTUALS_PLAN.replace("\"Booking Date\"", "booking_date");
+    let c = compile_with(plan, &[("erp.csv", csv.as_bytes())]);
+    assert_eq!(codes(&c), ["unresolved-name@main.plan:15"]);
+    assert_eq!(messages(&c), ["`booking_date` is not a column of erp.csv"]);
+    assert_eq!(
+        c.diagnostics[0].help.as_deref(),
+        Some("did you mean `Booking Date`? Write it as the header does, quoted: \"Booking Date\"")
+    );
+}
+
+#[test]
+fn a_mapping_field_that_is_neither_a_statement_nor_a_dimension_is_reported() {
+    let plan = ACTUALS_PLAN.replace("region  territory", "regoin  territory");
+    let c = compile_with(
+        plan,
+        &[(
+            "erp.csv",
+            b"status,Booking Date,net,Sales Rep,territory\n".as_slice(),
+        )],
+    );
+    assert_eq!(codes(&c), ["invalid-value@main.plan:18"]);
+    assert_eq!(
+        messages(&c),
+        ["`regoin` is not something a column can hold here"]
+    );
+    assert_eq!(
+        c.diagnostics[0].help.as_deref(),
+        Some("a mapping names one of: period, amount, rep, region")
+    );
+}
+
+#[test]
+fn an_import_outside_the_project_is_refused_like_actuals() {
+    let plan = DEALS_PLAN
+        .replace("MISSING", "")
+        .replace("\"crm.csv\"", "\"../secret.csv\"");
+    let c = compile_with(plan, &[]);
+    assert_eq!(codes(&c), ["include-outside-root@main.plan:10"]);
+    assert!(c.model.deals.is_empty());
+}
+
+#[test]
+fn deal_statements_in_an_actuals_mapping_are_reported() {
+    let plan = ACTUALS_PLAN.replace(
+        "  where   status = \"Invoiced\"",
+        "  missing amount deal_size",
+    );
+    let c = compile_with(
+        plan,
+        &[(
+            "erp.csv",
+            b"status,Booking Date,net,Sales Rep,territory\n".as_slice(),
+        )],
+    );
+    assert_eq!(codes(&c), ["invalid-value@main.plan:20"]);
+    assert_eq!(
+        messages(&c),
+        ["`missing` is for deals: actual rows have no funnel"]
+    );
+}
