@@ -32,6 +32,7 @@ module.exports = grammar({
         $.grades,
         $.deal,
         $.actuals,
+        $.deals,
       ),
 
     // ------------------------------------------------------------ lexical
@@ -208,7 +209,7 @@ module.exports = grammar({
         field("name", $.identifier),
         optional($._label),
         "{",
-        repeat(choice($.deal_size_statement, $.inflow_statement, $.stage)),
+        repeat(choice($.deal_size_statement, $.inflow_statement, $.stage, $.outcome)),
         "}",
       ),
     deal_size_statement: ($) => seq("deal_size", $.quantity),
@@ -220,6 +221,8 @@ module.exports = grammar({
         optional($._label),
         optional(seq("{", repeat($._stage_statement), "}")),
       ),
+    // `lost NAME "label"`: a closed-lost outcome.
+    outcome: ($) => seq("lost", field("name", $.identifier), optional($._label)),
     _stage_statement: ($) =>
       choice(
         seq("buyer", $.string),
@@ -249,6 +252,7 @@ module.exports = grammar({
         seq("grade", $.name_ref),
         seq("amount", $.quantity),
         seq("close", $.period),
+        seq("opened", $.period),
         $.funnel_statement,
         $.coordinate,
       ),
@@ -258,10 +262,38 @@ module.exports = grammar({
         "actuals",
         field("name", $.identifier),
         choice(
-          seq("from", field("path", $.string)),
+          seq("from", field("path", $.string), optional($.mapping)),
           seq("{", repeat($.actual_row), "}"),
         ),
       ),
     actual_row: ($) => seq($.period, repeat($.name_ref), $.number),
+
+    // Deals and actuals read from an export: which column holds what.
+    deals: ($) => seq("deals", "from", field("path", $.string), $.mapping),
+    mapping: ($) => seq("{", repeat($._mapping_statement), "}"),
+    _mapping_statement: ($) =>
+      choice(
+        $.funnel_statement,
+        $.dates_statement,
+        $.missing_statement,
+        $.where_statement,
+        $.map_field,
+      ),
+    dates_statement: ($) => seq("dates", $.string),
+    missing_statement: (_) =>
+      seq("missing", choice(seq("amount", "deal_size"), seq("close", "cycle"))),
+    where_statement: ($) =>
+      seq("where", field("column", $._column), choice("=", "!="), $.string),
+    // A field is a deal statement's word, `period`, `rep` or a dimension's name.
+    map_field: ($) => seq(field("field", $._field_word), field("column", $._column)),
+    _field_word: ($) =>
+      choice(
+        $.identifier,
+        alias(
+          choice("owner", "stage", "amount", "close", "opened", "grade", "period", "rep"),
+          $.identifier,
+        ),
+      ),
+    _column: ($) => choice($.string, $._field_word),
   },
 });

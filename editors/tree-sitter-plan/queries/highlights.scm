@@ -46,6 +46,13 @@
   "amount"
   "close"
   "from"
+  "lost"
+  "opened"
+  "deals"
+  "dates"
+  "missing"
+  "where"
+  "cycle"
 ] @keyword
 
 [

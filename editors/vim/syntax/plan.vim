@@ -13,13 +13,13 @@ syntax region planString start=+"+ skip=+\\\\\|\\"+ end=+"\|$+ contains=planEsca
 syntax match planEscape +\\[\"\\nt]+ contained
 
 " A keyword that defines a name, then the name.
-syntax keyword planDefine strategy dimension team rep goal funnel stage deal nextgroup=planName skipwhite
+syntax keyword planDefine strategy dimension team rep goal funnel stage lost deal nextgroup=planName skipwhite
 syntax match planName "\%(\k\|[^\x00-\x7f]\)\+" contained
 
-syntax keyword planItem plan include grades actuals from
+syntax keyword planItem plan include grades actuals deals from
 syntax keyword planKeyword period currency as_of lead capacity start ramp owner target baseline in
 syntax keyword planKeyword supports parent split allow by deal_size inflow per buyer convert dwell
-syntax keyword planKeyword milestone actions tools grade amount close
+syntax keyword planKeyword milestone actions tools grade amount close opened dates missing where cycle
 syntax keyword planConstant even rest
 
 syntax match planNumber "-\=\<\d\+\%(_\d\+\)*\%(\.\d\+\%(_\d\+\)*\)\=\%(%\|[kMB]\>\|万\|亿\|\%(mo\|d\|w\)\>\)\="
