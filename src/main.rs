@@ -773,7 +773,7 @@ fn calibrate(args: &CalibrateArgs) -> Result<ExitCode, Fatal> {
         return Ok(plan_has_errors(
             &root,
             errors,
-            "deals they affect are left out of the history",
+            "the history counts what could be read of the deals they affect",
         ));
     }
     Ok(ExitCode::SUCCESS)

@@ -400,7 +400,7 @@ fn a_plan_with_errors_is_calibrated_and_exits_1() {
     assert_eq!(code, 1);
     assert!(err.contains("unresolved-name"), "{err}");
     assert!(
-        err.ends_with("error: h.plan has 1 error; deals they affect are left out of the history\n"),
+        err.ends_with("error: h.plan has 1 error; the history counts what could be read of the deals they affect\n"),
         "{err}"
     );
     assert!(

@@ -294,22 +294,25 @@ fn an_open_deal_without_amount_or_close_is_reported_unless_the_mapping_fills_it(
                no-close,Ann,Open,500,,East\n\
                won-bare,Ann,Won,,,East\n";
     let c = deals(csv, "");
-    assert_eq!(
-        messages(&c),
-        [
-            "crm.csv row 2, column 4 (`value`): this open deal has no amount",
-            "crm.csv row 3, column 5 (`close_date`): this open deal has no close date",
-        ]
-    );
+    let errors = [
+        "crm.csv row 2, column 4 (`value`): this open deal has no amount",
+        "crm.csv row 3, column 5 (`close_date`): this open deal has no close date",
+        // A won deal is history: what it closed for, and when, is never estimated.
+        "crm.csv row 4, column 5 (`close_date`): this won deal has no close date",
+    ];
+    assert_eq!(messages(&c), errors);
     assert_eq!(
         codes(&c),
-        ["invalid-value@crm.csv:2", "invalid-value@crm.csv:3"]
+        [
+            "invalid-value@crm.csv:2",
+            "invalid-value@crm.csv:3",
+            "invalid-value@crm.csv:4"
+        ]
     );
-    // A won deal is history: it needs neither.
-    assert_eq!(deal_names(&c), ["won-bare"]);
+    assert_eq!(deal_names(&c), Vec::<&str>::new());
 
     let c = deals(csv, "missing amount deal_size\n  missing close cycle");
-    assert_eq!(codes(&c), Vec::<String>::new());
+    assert_eq!(messages(&c), &errors[2..]);
     let amount = |i: usize| c.model.deals[i].amount.as_ref().map(|a| a.value);
     assert_eq!(amount(0), Some(d("10000")));
     // No `opened`: as_of plus the 30 days of `open`.
@@ -482,4 +485,76 @@ fn deal_statements_in_an_actuals_mapping_are_reported() {
         messages(&c),
         ["`missing` is for deals: actual rows have no funnel"]
     );
+}
+
+/// What an export leaves out or writes oddly is said, never read as a wrong number.
+#[test]
+fn an_empty_stage_a_bare_won_deal_a_short_year_and_a_doubled_sign_are_errors() {
+    let csv = "id,agent,deal_stage,value,close_date,office\n\
+               no-stage,Ann,,500,2026-08-01,East\n\
+               won-no-amount,Ann,Won,,2026-03-01,East\n\
+               double,Ann,Open,--5,2026-08-01,East\n\
+               fine,Ann,Won,700,2026-03-01,East\n";
+    let c = deals(csv, "");
+    assert_eq!(
+        messages(&c),
+        [
+            "crm.csv row 2, column 3 (`deal_stage`): this deal has no stage",
+            "crm.csv row 3, column 4 (`value`): this won deal has no amount",
+            "crm.csv row 4, column 4 (`value`): `--5` is not an amount",
+        ]
+    );
+    assert_eq!(deal_names(&c), ["fine"]);
+
+    // `%Y` would read `26` as the year 26.
+    let plan = DEALS_PLAN.replace("MISSING", "dates \"%m/%d/%Y\"");
+    let csv = "id,agent,deal_stage,value,close_date,office\n\
+               short,Ann,Won,100,07/15/26,East\n\
+               long,Ann,Won,100,03/15/2026,East\n";
+    let c = compile_with(plan, &[("crm.csv", csv.as_bytes())]);
+    assert_eq!(codes(&c), ["invalid-value@crm.csv:2"]);
+    assert_eq!(deal_names(&c), ["long"]);
+}
+
+#[test]
+fn a_mapping_without_stage_is_an_error_and_an_imported_deal_opened_after_it_closes_too() {
+    let plan = DEALS_PLAN
+        .replace("  stage deal_stage\n", "")
+        .replace("MISSING", "");
+    let csv = "id,agent,deal_stage,value,close_date,office\na,Ann,Open,500,2026-08-01,East\n";
+    let c = compile_with(plan, &[("crm.csv", csv.as_bytes())]);
+    assert_eq!(
+        messages(&c),
+        ["the mapping does not say which column holds each deal's stage"]
+    );
+
+    let plan = DEALS_PLAN.replace("MISSING", "opened engaged");
+    let csv = "id,agent,deal_stage,value,close_date,office,engaged\n\
+               a,Ann,Won,500,2026-03-01,East,2026-04-01\n";
+    let c = compile_with(plan, &[("crm.csv", csv.as_bytes())]);
+    assert_eq!(
+        messages(&c),
+        [
+            "crm.csv row 2, column 7 (`engaged`): the deal was opened on 2026-04-01, after it closes on 2026-03-01"
+        ]
+    );
+    // The deal stays, without the date that cannot be true.
+    assert_eq!(deal_names(&c), ["a"]);
+    assert_eq!(c.model.deals[0].opened, None);
+}
+
+#[test]
+fn a_label_two_reps_share_names_neither() {
+    let plan = DEALS_PLAN
+        .replace(
+            "rep ann \"Ann\"",
+            "rep ann \"Ann Lee\"  rep bea \"Ann Lee\"",
+        )
+        .replace("MISSING", "");
+    let csv = "id,agent,deal_stage,value,close_date,office\n\
+               a,Ann Lee,Open,500,2026-08-01,East\n\
+               b,bea,Open,500,2026-08-01,East\n";
+    let c = compile_with(plan, &[("crm.csv", csv.as_bytes())]);
+    assert_eq!(codes(&c), ["ambiguous-member@crm.csv:2"]);
+    assert_eq!(deal_names(&c), ["b"]);
 }

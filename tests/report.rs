@@ -861,3 +861,32 @@ fn a_ten_thousand_rep_page_is_capped_and_small() {
     );
     assert!(html.contains("<details><summary>by more <small>(16 rows)</small></summary>"));
 }
+
+/// A closed deal's row says how it closed: a lost deal is never shown as won.
+#[test]
+fn the_deals_table_says_won_or_lost() {
+    let path = format!(
+        "{}/examples/imports/salesforce/plan.plan",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = report(&path, None, "text", &[]);
+    let row = |deal: &str| {
+        text.lines()
+            .find(|l| l.starts_with(deal) && l.contains('%'))
+            .unwrap_or_else(|| panic!("no row of {deal} in\n{text}"))
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert!(
+        row("Foxglove").contains(" violet lost — 18k 0% 0"),
+        "{}",
+        row("Foxglove")
+    );
+    assert!(
+        row("Ironwood").contains(" vicki won — 41k 100% 41k"),
+        "{}",
+        row("Ironwood")
+    );
+    assert!(!text.contains("(won)") && !text.contains("(lost)"));
+}

@@ -322,10 +322,12 @@ pub fn pipeline(report: &Report<'_>) -> Vec<Table> {
                     vec![
                         d.label.unwrap_or(d.name).to_string(),
                         d.owner.unwrap_or("").to_string(),
-                        if d.open {
-                            d.stage.unwrap_or("").to_string()
-                        } else {
-                            format!("{} (won)", d.stage.unwrap_or(""))
+                        match d.stage {
+                            // A closed deal says how it closed, unless its stage says so.
+                            Some(stage) if !d.open && stage != d.state => {
+                                format!("{stage} ({})", d.state)
+                            }
+                            stage => stage.unwrap_or("").to_string(),
                         },
                         d.grade.unwrap_or("—").to_string(),
                         amount(dec(d.amount)),

@@ -18,7 +18,7 @@ use crate::period::{self, Period};
 use crate::source::{FileId, Span};
 use crate::suggest::Suggester;
 use crate::syntax::{ast, literal};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use std::borrow::Cow;
@@ -125,9 +125,19 @@ impl<T: Copy + PartialEq> Lookup<T> {
             lookup.exact.entry(name.to_string()).or_insert(value);
             lookup.names.push(name.to_string());
         }
+        // A label two things share names neither: it is left to the case-insensitive
+        // match, which lists both.
+        let mut shared: Vec<String> = Vec::new();
         for &(value, name, label) in &entries {
             if let Some(label) = label {
-                lookup.exact.entry(label.to_string()).or_insert(value);
+                let is_a_name = entries.iter().any(|&(_, n, _)| n == label);
+                match lookup.exact.get(label) {
+                    Some(&other) if other != value && !is_a_name => shared.push(label.to_string()),
+                    Some(_) => {}
+                    None => {
+                        lookup.exact.insert(label.to_string(), value);
+                    }
+                }
             }
             for text in std::iter::once(name).chain(label) {
                 let candidates = lookup.folded.entry(text.to_lowercase()).or_default();
@@ -135,6 +145,9 @@ impl<T: Copy + PartialEq> Lookup<T> {
                     candidates.push((value, name.to_string()));
                 }
             }
+        }
+        for label in shared {
+            lookup.exact.remove(&label);
         }
         lookup
     }
@@ -227,11 +240,6 @@ fn stage_lookup(funnel: &model::Funnel) -> Lookup<StageRef> {
     )
 }
 
-/// Whether a deal at this stage is still open (neither won nor lost).
-fn is_open(funnel: &model::Funnel, stage: Option<StageRef>) -> bool {
-    stage.is_none_or(|s| funnel.state(s) == DealState::Open)
-}
-
 /// The currency a cell names by symbol or code, before or after its number, and the
 /// number's text. `¥` stands for yuan or yen: it matches either.
 fn split_currency(text: &str) -> (Option<&str>, &str) {
@@ -291,6 +299,9 @@ fn read_amount(text: &str) -> Result<(Decimal, Option<&str>), AmountError> {
         Some(rest) if !negative => (true, rest),
         _ => (negative, number),
     };
+    if number.starts_with(['-', '+']) {
+        return Err(AmountError::NotANumber);
+    }
     let clean = csv::without_thousands(number).ok_or(AmountError::Separators)?;
     let value = literal::number(&clean).map_err(|e| match e {
         literal::NumberError::NotANumber => AmountError::NotANumber,
@@ -331,7 +342,8 @@ fn read_date(text: &str, format: Option<&DateFormat>) -> Option<NaiveDate> {
         if !(rest.is_empty() || rest.starts_with([' ', 'T'])) {
             return None;
         }
-        return parsed.to_naive_date().ok();
+        // `%Y` takes any number of digits: `26` would be the year 26, not 2026.
+        return parsed.to_naive_date().ok().filter(|d| d.year() >= 1000);
     }
     let day = match text.get(10..) {
         Some(rest) if rest.starts_with([' ', 'T']) => text.get(..10)?,
@@ -474,7 +486,19 @@ impl<'s> Resolver<'s> {
             );
             return;
         }
-        if funnel.is_none() && layout.has(Target::Stage) {
+        if !layout.has(Target::Stage) {
+            self.push(
+                Diagnostic::new(
+                    Code::Syntax,
+                    mapping.span,
+                    "the mapping does not say which column holds each deal's stage",
+                )
+                .with_label("no `stage`")
+                .with_help("add `stage COLUMN`: a deal's stage says whether it is open, won or lost, e.g. `stage \"Deal Stage\"`"),
+            );
+            return;
+        }
+        if funnel.is_none() {
             self.push(
                 Diagnostic::new(
                     Code::Syntax,
@@ -523,9 +547,29 @@ impl<'s> Resolver<'s> {
             let deal_name = name.to_string();
             names.insert(name, (record.line, name_span));
             let funnel_model = funnel.and_then(|f| this.model.funnels.get(f.index()));
-            let open = funnel_model.is_none_or(|f| is_open(f, row.stage));
+            if row.stage.is_none() {
+                this.empty_cell(record, fields, &rows, Target::Stage, DealState::Open, false);
+                return;
+            }
+            let state = funnel_model
+                .zip(row.stage)
+                .map_or(DealState::Open, |(f, s)| f.state(s));
+            let open = state == DealState::Open;
             let mut amount = row.amount.map(|(v, _)| v);
             let mut close = row.close.map(|(d, _)| d);
+            // A closed deal is history: its amount and close date are what happened, so
+            // they are never estimated. A lost deal's amount may be empty.
+            let unknown = if close.is_none() && !open {
+                Some(Target::Close)
+            } else if amount.is_none() && state == DealState::Won {
+                Some(Target::Amount)
+            } else {
+                None
+            };
+            if let Some(target) = unknown {
+                this.empty_cell(record, fields, &rows, target, state, false);
+                return;
+            }
             if open && amount.is_none() {
                 match funnel_model.and_then(|f| f.deal_size.as_ref()) {
                     Some(size) if layout.missing_amount => amount = Some(size.value),
@@ -535,6 +579,7 @@ impl<'s> Resolver<'s> {
                             fields,
                             &rows,
                             Target::Amount,
+                            state,
                             layout.missing_amount,
                         );
                         return;
@@ -553,11 +598,31 @@ impl<'s> Resolver<'s> {
                             fields,
                             &rows,
                             Target::Close,
+                            state,
                             layout.missing_close,
                         );
                         return;
                     }
                 }
+            }
+            let mut opened = row.opened;
+            if let (Some(o), Some(c)) = (opened, close)
+                && o > c
+            {
+                let (span, where_) = cell_of(
+                    record,
+                    fields,
+                    rows.header,
+                    rows.layout,
+                    Target::Opened,
+                    rows.written,
+                );
+                this.invalid(
+                    span,
+                    format!("{where_}: the deal was opened on {o}, after it closes on {c}"),
+                    "`opened` is the day the deal entered the funnel: on or before its close date",
+                );
+                opened = None;
             }
             let coords = row
                 .coords
@@ -582,7 +647,7 @@ impl<'s> Resolver<'s> {
                 }),
                 close,
                 close_span: Some(row.close.map_or(record.span, |(_, s)| s)),
-                opened: row.opened,
+                opened,
                 coords,
                 span: record.span,
             }));
@@ -600,7 +665,7 @@ impl<'s> Resolver<'s> {
             .unwrap_or_default()
     }
 
-    /// Report an open deal's empty amount or close date (or a missing column).
+    /// Report a deal's empty stage, amount or close date (or a missing column).
     #[allow(clippy::too_many_arguments)]
     fn empty_cell(
         &mut self,
@@ -608,18 +673,25 @@ impl<'s> Resolver<'s> {
         fields: &[Field<'_>],
         rows: &Rows<'_, '_>,
         target: Target,
+        state: DealState,
         estimated: bool,
     ) {
         let what = match target {
             Target::Close => "close date",
             _ => target.word(),
         };
-        let help = match (target.word(), estimated) {
-            ("amount", false) => {
+        let help = match (target, state, estimated) {
+            (Target::Stage, ..) => {
+                "fill the cell with a stage or outcome of the funnel: without one, whether the deal is open, won or lost is not known"
+            }
+            (_, DealState::Won | DealState::Lost, _) => {
+                "fill the cell: a closed deal's amount and close date are what happened, and planck does not estimate them"
+            }
+            (Target::Amount, _, false) => {
                 "fill the cell, or add `missing amount deal_size` to take the funnel's deal size"
             }
-            ("amount", true) => "fill the cell, or give the funnel a `deal_size`",
-            (_, false) => {
+            (Target::Amount, _, true) => "fill the cell, or give the funnel a `deal_size`",
+            (_, _, false) => {
                 "fill the cell, or add `missing close cycle` to estimate it from the funnel's dwell times"
             }
             _ => "fill the cell, or give the plan an `as_of` and the funnel's stages their `dwell`",
@@ -632,11 +704,17 @@ impl<'s> Resolver<'s> {
             target,
             rows.written,
         );
+        let deal = match (target, state) {
+            (Target::Stage, _) => "this deal",
+            (_, DealState::Won) => "this won deal",
+            (_, DealState::Lost) => "this lost deal",
+            (_, DealState::Open) => "this open deal",
+        };
         self.push(
             Diagnostic::new(
                 Code::InvalidValue,
                 span,
-                format!("{where_}: this open deal has no {what}"),
+                format!("{where_}: {deal} has no {what}"),
             )
             .with_label(format!("no {what}"))
             .with_help(help),
