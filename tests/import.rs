@@ -558,3 +558,27 @@ fn a_label_two_reps_share_names_neither() {
     assert_eq!(codes(&c), ["ambiguous-member@crm.csv:2"]);
     assert_eq!(deal_names(&c), ["b"]);
 }
+
+/// Last month's export and this month's, or a deal written in the plan and exported too:
+/// each deal counts once.
+#[test]
+fn a_deal_in_two_sources_counts_once() {
+    let plan = DEALS_PLAN.replace("MISSING", "")
+        + "deals from \"crm2.csv\" { funnel f  name id  owner agent  stage deal_stage  amount value  close close_date }\n"
+        + "deal b { owner ann  stage won  amount 7k USD  close 2026-03-01 }\n";
+    let one = "id,agent,deal_stage,value,close_date,office\na,Ann,Won,500,2026-03-01,East\n";
+    let two = "id,agent,deal_stage,value,close_date\na,Ann,Won,500,2026-03-01\nb,Ann,Won,7000,2026-03-01\nc,Ann,Won,1,2026-03-01\n";
+    let c = compile_with(
+        plan,
+        &[("crm.csv", one.as_bytes()), ("crm2.csv", two.as_bytes())],
+    );
+    assert_eq!(
+        codes(&c),
+        ["duplicate-name@crm2.csv:2", "duplicate-name@crm2.csv:3"]
+    );
+    assert_eq!(
+        c.diagnostics[0].message,
+        "deal `a` is already in the plan: it would count twice"
+    );
+    assert_eq!(deal_names(&c), ["b", "a", "c"]);
+}

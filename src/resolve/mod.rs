@@ -141,6 +141,47 @@ impl Resolver<'_> {
         );
     }
 
+    /// Each deal once: a deal written in the plan and imported, or imported from two
+    /// files (this month's export and last month's), would count twice. Within one
+    /// source a repeat is already reported; the later of two deals of one name is
+    /// reported and dropped.
+    fn one_deal_per_name(&mut self) {
+        let mut first: Map<&str, Span> = Map::default();
+        let mut repeats: Vec<(usize, Span, Span)> = Vec::new();
+        for (i, deal) in self.model.deals.iter().enumerate() {
+            match first.get(deal.name.as_str()) {
+                Some(&span) => repeats.push((i, deal.span, span)),
+                None => {
+                    first.insert(deal.name.as_str(), deal.span);
+                }
+            }
+        }
+        drop(first);
+        if repeats.is_empty() {
+            return;
+        }
+        let mut dropped = vec![false; self.model.deals.len()];
+        for (i, span, earlier) in repeats {
+            dropped[i] = true;
+            let name = self.model.deals[i].name.clone();
+            self.push(
+                Diagnostic::new(
+                    Code::DuplicateName,
+                    span,
+                    format!("deal `{name}` is already in the plan: it would count twice"),
+                )
+                .with_label("the same deal again")
+                .with_secondary(earlier, "first here")
+                .with_help("import each export once, or remove the deal written in the plan that the export also holds"),
+            );
+        }
+        let mut index = 0;
+        self.model.deals.retain(|_| {
+            index += 1;
+            !dropped[index - 1]
+        });
+    }
+
     fn invalid(&mut self, span: Span, message: impl Into<String>, help: impl Into<String>) {
         self.push(invalid_value(span, message, help));
     }
@@ -184,13 +225,21 @@ impl Resolver<'_> {
                 }
             }
         }
+        let inline_deals = self.model.deals.len();
+        let mut deal_imports = 0;
         for (i, item) in imports {
             let Some(file) = files.get(i) else { continue };
             match item {
                 ast::Item::Actuals(a) => self.actuals(&a, file),
-                ast::Item::Deals(d) => self.import_deals(&d, file),
+                ast::Item::Deals(d) => {
+                    deal_imports += 1;
+                    self.import_deals(&d, file);
+                }
                 _ => {}
             }
+        }
+        if deal_imports > 1 || (deal_imports == 1 && inline_deals > 0) {
+            self.one_deal_per_name();
         }
         let mut teams: Vec<&model::Team> = self.model.teams.iter().collect();
         teams.sort_by(|a, b| a.name.cmp(&b.name));
