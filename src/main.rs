@@ -533,7 +533,7 @@ fn single_root(path: &Path) -> Result<PathBuf, Fatal> {
             path.display()
         ))),
         many => Err(Fatal(format!(
-            "{} holds {} root plans ({}); name the one to compile",
+            "{} holds {} root plans ({}); give the path of one of them",
             path.display(),
             many.len(),
             many.iter()

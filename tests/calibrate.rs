@@ -610,3 +610,18 @@ fn the_policy_keys_are_validated() {
         );
     }
 }
+
+/// A folder of several plans names them and asks for one.
+#[test]
+fn a_folder_of_several_plans_asks_for_one() {
+    let out = Command::cargo_bin("planck")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["calibrate", "examples"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("root plans ("), "{err}");
+    assert!(err.contains("; give the path of one of them"), "{err}");
+}

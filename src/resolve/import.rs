@@ -1033,7 +1033,9 @@ impl<'s> Resolver<'s> {
                 self.push(
                     Diagnostic::new(Code::Syntax, Span::new(data, 0, 0), "the CSV file is empty")
                         .with_label("no header")
-                        .with_help("start with a header: `period,region,amount`"),
+                        .with_help(
+                            "start with a header row: the name of each column, separated by commas",
+                        ),
                 );
                 false
             }
