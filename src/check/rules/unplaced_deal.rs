@@ -98,7 +98,7 @@ pub(crate) fn check(model: &Model, progress: &Progress, out: &mut Vec<Diagnostic
             )
             .with_label(short.join(", "))
             .with_help(format!(
-                "give the deal its member (e.g. {example}) or an owner whose team is tied to one"
+                "give the deal its member (e.g. {example}; in an import, map a column to it) or an owner whose team is tied to one"
             )),
         );
     }
