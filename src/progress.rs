@@ -26,7 +26,7 @@
 
 use crate::alloc::{Allocation, GoalAllocation};
 use crate::hash::{Map, Set};
-use crate::model::{Deal, DealId, DealState, DimRef, Goal, GoalId, MemberRef, Model};
+use crate::model::{Deal, DealId, DealState, DimRef, Goal, GoalId, MemberRef, Model, RepId};
 use crate::period::Period;
 use crate::pipeline::{self, FunnelStats};
 use chrono::NaiveDate;
@@ -422,31 +422,44 @@ pub fn with_rep_members<'a>(model: &Model, names: &'a [MemberRef]) -> Cow<'a, [M
     let mut out = names.to_vec();
     for name in names {
         let MemberRef::Rep(r) = name else { continue };
-        for c in model.rep(*r).map_or(&[][..], |rep| rep.coords.as_slice()) {
-            if !out
-                .iter()
-                .any(|m| matches!(m, MemberRef::User(d, _) if *d == c.dim))
-            {
-                out.push(MemberRef::User(c.dim, c.member));
-            }
-        }
+        add_rep_members(model, *r, &mut out);
     }
     Cow::Owned(out)
 }
 
+/// Add to `out` the members rep `r`'s team (or the rep itself) is tied to on dimensions
+/// `out` names no member of.
+fn add_rep_members<V>(model: &Model, r: RepId, out: &mut V)
+where
+    V: AsRef<[MemberRef]> + Extend<MemberRef>,
+{
+    for c in model.rep(r).map_or(&[][..], |rep| rep.coords.as_slice()) {
+        if !out
+            .as_ref()
+            .iter()
+            .any(|m| matches!(m, MemberRef::User(d, _) if *d == c.dim))
+        {
+            out.extend([MemberRef::User(c.dim, c.member)]);
+        }
+    }
+}
+
+/// A deal's members (see [`deal_members`]): a few, kept inline.
+pub type DealMembers = smallvec::SmallVec<[MemberRef; 4]>;
+
 /// The members a deal is placed by: its coordinates, its owner, and the members its
 /// owner implies (see [`with_rep_members`]).
-pub fn deal_members(model: &Model, deal: &Deal) -> Vec<MemberRef> {
-    let mut names: Vec<MemberRef> = deal
+pub fn deal_members(model: &Model, deal: &Deal) -> DealMembers {
+    let mut names: DealMembers = deal
         .coords
         .iter()
         .map(|c| MemberRef::User(c.dim, c.member))
         .collect();
-    names.extend(deal.owner.map(MemberRef::Rep));
-    match with_rep_members(model, &names) {
-        Cow::Owned(all) => all,
-        Cow::Borrowed(_) => names,
+    if let Some(r) = deal.owner {
+        names.push(MemberRef::Rep(r));
+        add_rep_members(model, r, &mut names);
     }
+    names
 }
 
 /// An actual row, written or taken from a won deal, as progress places it.
@@ -459,7 +472,7 @@ struct Row<'a> {
 
 struct Open {
     id: DealId,
-    coords: Vec<MemberRef>,
+    coords: DealMembers,
     close: NaiveDate,
     amount: Decimal,
     p: Decimal,
@@ -522,7 +535,7 @@ fn goal_progress(
                 continue;
             }
             rows.push(Row {
-                coords: Cow::Owned(deal_members(model, d)),
+                coords: Cow::Owned(deal_members(model, d).into_vec()),
                 period: Period {
                     start: close,
                     end: close,
