@@ -372,7 +372,7 @@ struct DealNames<'t> {
     by_hash: Map<u64, usize>,
     firsts: Vec<FirstName>,
     /// Names whose hash an earlier, different name has: their line and cell.
-    collided: Map<Cow<'t, str>, (usize, Span)>,
+    collided: Map<String, (usize, Span)>,
 }
 
 /// Where a name was first seen: its line and its cell's bytes.
@@ -399,10 +399,10 @@ impl<'t> DealNames<'t> {
 
     /// The line and cell where `name` was first seen, if it was; otherwise the name is
     /// recorded as seen at `line` in `cell`.
-    fn first(&mut self, name: &Cow<'t, str>, line: usize, cell: Span) -> Option<(usize, Span)> {
+    fn first(&mut self, name: &str, line: usize, cell: Span) -> Option<(usize, Span)> {
         use std::collections::hash_map::Entry;
         use std::hash::BuildHasher;
-        let hash = self.hasher.hash_one(name.as_ref());
+        let hash = self.hasher.hash_one(name);
         let index = match self.by_hash.entry(hash) {
             Entry::Vacant(slot) => {
                 slot.insert(self.firsts.len());
@@ -416,14 +416,14 @@ impl<'t> DealNames<'t> {
             Entry::Occupied(slot) => *slot.get(),
         };
         if let Some(first) = self.firsts.get(index)
-            && csv::field_at(self.file, self.text, first.start).as_deref() == Some(name.as_ref())
+            && csv::field_at(self.file, self.text, first.start).as_deref() == Some(name)
         {
             return Some((first.line, Span::new(self.file, first.start, first.end)));
         }
-        if let Some(&seen) = self.collided.get(name.as_ref()) {
+        if let Some(&seen) = self.collided.get(name) {
             return Some(seen);
         }
-        self.collided.insert(name.clone(), (line, cell));
+        self.collided.insert(name.to_string(), (line, cell));
         None
     }
 }
