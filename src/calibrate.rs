@@ -205,7 +205,7 @@ pub fn calibrate(model: &Model, options: &Options) -> Calibration {
                 }
                 None => tally
                     .amounts
-                    .push((amount.unit.clone(), 1, Some(amount.value))),
+                    .push((amount.unit.to_string(), 1, Some(amount.value))),
             }
         }
     }
@@ -234,7 +234,7 @@ fn history(model: &Model, id: FunnelId, tally: Tally, options: &Options) -> Funn
     let funnel = model.funnels.get(id.index());
     let planned_size = funnel
         .and_then(|f| f.deal_size.as_ref())
-        .map(|a| (a.value, a.unit.clone()));
+        .map(|a| (a.value, a.unit.to_string()));
     // The unit of the deal size: the plan's, else the plan currency, else the most
     // common among the won deals (the first written on a tie).
     let unit = planned_size

@@ -32,7 +32,9 @@ id!(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Amount {
     pub value: Decimal,
-    pub unit: String,
+    /// Short (a currency code, a count's word): kept inline, so an amount costs no
+    /// allocation, which matters for a million imported deals.
+    pub unit: compact_str::CompactString,
     pub span: Span,
 }
 
@@ -53,7 +55,7 @@ pub struct Model {
     pub grades: Vec<Grade>,
     /// Boxed: resolution builds each deal as it drops the deal's syntax tree, and small
     /// allocations can reuse the memory the trees leave, where one long list cannot.
-    pub deals: Vec<Box<Deal>>,
+    pub deals: Vec<Deal>,
     pub actuals: Vec<Actuals>,
     /// Every top-level item that parsed, by the span of its whole text, sorted by file and
     /// position: an error is placed in the item holding it, which says what it can change.
@@ -514,8 +516,9 @@ pub struct Grade {
 
 #[derive(Debug, Clone)]
 pub struct Deal {
-    pub name: String,
-    pub label: Option<String>,
+    /// Names and labels are short ids and titles: kept inline, they cost no allocation.
+    pub name: compact_str::CompactString,
+    pub label: Option<compact_str::CompactString>,
     pub owner: Option<RepId>,
     pub funnel: Option<FunnelId>,
     /// The deal's stage or outcome in its funnel.
@@ -529,9 +532,13 @@ pub struct Deal {
     pub close_span: Option<Span>,
     /// When the deal entered its funnel.
     pub opened: Option<NaiveDate>,
-    pub coords: Vec<Coord>,
+    /// Few (one member per dimension): kept inline.
+    pub coords: DealCoords,
     pub span: Span,
 }
+
+/// A deal's members, inline up to two.
+pub type DealCoords = smallvec::SmallVec<[Coord; 2]>;
 
 #[derive(Debug, Clone)]
 pub struct Actuals {

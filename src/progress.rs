@@ -26,7 +26,7 @@
 
 use crate::alloc::{Allocation, GoalAllocation};
 use crate::hash::{Map, Set};
-use crate::model::{Deal, DealId, DealState, DimRef, Goal, GoalId, MemberRef, Model};
+use crate::model::{Deal, DealId, DealState, DimRef, Goal, GoalId, MemberRef, Model, RepId};
 use crate::period::Period;
 use crate::pipeline::{self, FunnelStats};
 use chrono::NaiveDate;
@@ -271,23 +271,33 @@ fn key(coords: &[MemberRef]) -> Vec<MemberRef> {
     k
 }
 
-/// Every subset of a row's or deal's members, each sorted like [`key`]. Rows name a few
-/// members, so there are few subsets; beyond 12 only the whole set is tried.
-fn subsets(names: &[MemberRef]) -> Vec<Vec<MemberRef>> {
-    let names = key(names);
-    if names.len() > 12 {
-        return vec![names];
+/// Call `f` with every subset of a row's or deal's members, each sorted like [`key`].
+/// Rows name a few members, so there are few subsets; beyond 12 only the whole set is
+/// tried. The subsets are built in one reused buffer: a million deals make no
+/// allocation here.
+fn for_each_subset(names: &[MemberRef], mut f: impl FnMut(&[MemberRef])) {
+    let mut sorted: DealMembers = names
+        .iter()
+        .copied()
+        .filter(|m| !matches!(m, MemberRef::Time(..)))
+        .collect();
+    sorted.sort_unstable();
+    if sorted.len() > 12 {
+        f(&sorted);
+        return;
     }
-    (0u32..1 << names.len())
-        .map(|mask| {
-            names
+    let mut subset = DealMembers::new();
+    for mask in 0u32..1 << sorted.len() {
+        subset.clear();
+        subset.extend(
+            sorted
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| mask & (1 << i) != 0)
-                .map(|(_, m)| *m)
-                .collect()
-        })
-        .collect()
+                .map(|(_, m)| *m),
+        );
+        f(&subset);
+    }
 }
 
 /// Whether `names` contradict no member of a cell (on the dimensions both carry).
@@ -422,31 +432,44 @@ pub fn with_rep_members<'a>(model: &Model, names: &'a [MemberRef]) -> Cow<'a, [M
     let mut out = names.to_vec();
     for name in names {
         let MemberRef::Rep(r) = name else { continue };
-        for c in model.rep(*r).map_or(&[][..], |rep| rep.coords.as_slice()) {
-            if !out
-                .iter()
-                .any(|m| matches!(m, MemberRef::User(d, _) if *d == c.dim))
-            {
-                out.push(MemberRef::User(c.dim, c.member));
-            }
-        }
+        add_rep_members(model, *r, &mut out);
     }
     Cow::Owned(out)
 }
 
+/// Add to `out` the members rep `r`'s team (or the rep itself) is tied to on dimensions
+/// `out` names no member of.
+fn add_rep_members<V>(model: &Model, r: RepId, out: &mut V)
+where
+    V: AsRef<[MemberRef]> + Extend<MemberRef>,
+{
+    for c in model.rep(r).map_or(&[][..], |rep| rep.coords.as_slice()) {
+        if !out
+            .as_ref()
+            .iter()
+            .any(|m| matches!(m, MemberRef::User(d, _) if *d == c.dim))
+        {
+            out.extend([MemberRef::User(c.dim, c.member)]);
+        }
+    }
+}
+
+/// A deal's members (see [`deal_members`]): a few, kept inline.
+pub type DealMembers = smallvec::SmallVec<[MemberRef; 4]>;
+
 /// The members a deal is placed by: its coordinates, its owner, and the members its
 /// owner implies (see [`with_rep_members`]).
-pub fn deal_members(model: &Model, deal: &Deal) -> Vec<MemberRef> {
-    let mut names: Vec<MemberRef> = deal
+pub fn deal_members(model: &Model, deal: &Deal) -> DealMembers {
+    let mut names: DealMembers = deal
         .coords
         .iter()
         .map(|c| MemberRef::User(c.dim, c.member))
         .collect();
-    names.extend(deal.owner.map(MemberRef::Rep));
-    match with_rep_members(model, &names) {
-        Cow::Owned(all) => all,
-        Cow::Borrowed(_) => names,
+    if let Some(r) = deal.owner {
+        names.push(MemberRef::Rep(r));
+        add_rep_members(model, r, &mut names);
     }
+    names
 }
 
 /// An actual row, written or taken from a won deal, as progress places it.
@@ -459,7 +482,7 @@ struct Row<'a> {
 
 struct Open {
     id: DealId,
-    coords: Vec<MemberRef>,
+    coords: DealMembers,
     close: NaiveDate,
     amount: Decimal,
     p: Decimal,
@@ -522,7 +545,7 @@ fn goal_progress(
                 continue;
             }
             rows.push(Row {
-                coords: Cow::Owned(deal_members(model, d)),
+                coords: Cow::Owned(deal_members(model, d).into_vec()),
                 period: Period {
                     start: close,
                     end: close,
@@ -533,7 +556,9 @@ fn goal_progress(
         }
     }
     let to_date = |p: &Period| as_of.is_none_or(|d| p.start <= d);
-    let deals: Vec<Open> = funnel_deals()
+    // Read as they are added up below, not collected: a list of a million open deals
+    // would be the largest thing a run holds.
+    let deals = funnel_deals()
         .filter(|(_, d)| pipeline::is_open(model, d))
         .filter_map(|(i, d)| {
             let amount = d.amount.as_ref().filter(|a| a.unit == target.unit)?;
@@ -548,8 +573,7 @@ fn goal_progress(
                 amount: amount.value,
                 p: pipeline::probability(model, d, funnels)?,
             })
-        })
-        .collect();
+        });
 
     // Cells by their non-time members, so a row or deal finds the cells it names with a
     // few lookups (one per subset of its members) instead of a scan of every cell.
@@ -559,11 +583,11 @@ fn goal_progress(
     }
     let fitting = |names: &[MemberRef], fits: &dyn Fn(&crate::alloc::Cell) -> bool| -> Vec<usize> {
         let mut found = Vec::new();
-        for subset in subsets(names) {
-            if let Some(cells) = index.get(&subset) {
+        for_each_subset(names, |subset| {
+            if let Some(cells) = index.get(subset) {
                 found.extend(cells.iter().copied().filter(|&i| fits(&alloc.cells[i])));
             }
-        }
+        });
         found
     };
 
@@ -597,7 +621,7 @@ fn goal_progress(
     split_order(&goal.splits, &mut order);
     let mut unplaced_deals = Vec::new();
     let mut memo = ShapeMemo::default();
-    for d in &deals {
+    for d in deals {
         numbers.add_deal(d.amount, d.p);
         let fits = fitting(&d.coords, &|cell| cell.period.contains_date(d.close));
         if fits.is_empty() {

@@ -251,6 +251,39 @@ fn a_repeated_deal_name_names_both_rows() {
 }
 
 #[test]
+fn a_quoted_name_repeated_after_its_row_was_rejected_points_at_the_first_cell() {
+    // The first row is left out (an open deal without amount) but its name still counts,
+    // and its quoted cell is read again to compare: both cells mean `"Big" one`.
+    let csv = "id,agent,deal_stage,value,close_date,office\n\
+               \" \"\"Big\"\" one \",Ann,Open,,2026-08-01,East\n\
+               \"\"\"Big\"\" one\",Ann,Open,100,2026-08-01,East\n";
+    let c = deals(csv, "");
+    assert_eq!(
+        codes(&c),
+        ["invalid-value@crm.csv:2", "duplicate-name@crm.csv:3"]
+    );
+    let repeated = c
+        .diagnostics
+        .iter()
+        .find(|d| d.code.as_str() == "duplicate-name")
+        .unwrap();
+    assert_eq!(
+        repeated.message,
+        "crm.csv: deal `\"Big\" one` is in row 2 and again in row 3"
+    );
+    let first = csv.find("\" \"\"Big").unwrap();
+    let first_end = first + "\" \"\"Big\"\" one \"".len();
+    assert_eq!(
+        (
+            repeated.secondary[0].span.start,
+            repeated.secondary[0].span.end
+        ),
+        (first, first_end)
+    );
+    assert!(deal_names(&c).is_empty());
+}
+
+#[test]
 fn every_bad_cell_names_file_row_column_and_header_and_the_other_rows_stay() {
     let c = deals(
         "id,agent,deal_stage,value,close_date,office\n\

@@ -622,7 +622,7 @@ fn items(c: &Compilation, kind: Kind) -> Vec<Item> {
                         .zip(d.amount.as_ref())
                         .and_then(|(p, a)| Some(Value::amount(a.value.checked_mul(p)?, &a.unit))),
                 );
-                item(d.name.clone(), f)
+                item(d.name.to_string(), f)
             })
             .collect(),
         Kind::Goal => model
@@ -660,7 +660,7 @@ fn goal_fields(c: &Compilation, g: &Goal, index: usize) -> Fields {
         "baseline",
         g.baseline.as_ref().map(|(a, p)| Value {
             text: format!("{} {} in {p}", fmt_num::amount(a.value), a.unit),
-            number: Some((a.value, a.unit.clone())),
+            number: Some((a.value, a.unit.to_string())),
         }),
     );
     f.opt("period", g.period.map(|p| Value::text(p.to_string())));

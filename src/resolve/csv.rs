@@ -144,6 +144,18 @@ impl<'t> Reader<'t> {
     }
 }
 
+/// The field starting at byte `start` of `text`, as [`Reader::next_into`] reads it
+/// (unquoted and trimmed); `None` if it is quoted and never closed.
+pub fn field_at(file: FileId, text: &str, start: usize) -> Option<Cow<'_, str>> {
+    if text.as_bytes().get(start) == Some(&b'"') {
+        let mut reader = Reader::new(file, text);
+        reader.quoted(start)
+    } else {
+        let end = field_end(text.as_bytes(), start);
+        Some(Cow::Borrowed(trimmed(text.get(start..end)?)))
+    }
+}
+
 /// A field without the white space around it. Most fields have none: a field that starts
 /// and ends with a printable ASCII character is returned as it is, without a scan.
 fn trimmed(field: &str) -> &str {

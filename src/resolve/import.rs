@@ -372,6 +372,73 @@ struct Row<'t> {
 
 type Coords = smallvec::SmallVec<[MemberRef; 4]>;
 
+/// The deal names of one file seen so far, to find a repeated one. A name is not copied:
+/// it is kept as a 64-bit hash and where its cell is, and read again from the file to
+/// compare when a later name has the same hash. Names that share a hash without being
+/// equal (rare) are kept whole in a map of their own.
+struct DealNames<'t> {
+    file: FileId,
+    text: &'t str,
+    hasher: foldhash::fast::RandomState,
+    /// A name's hash to its first row in `firsts`.
+    by_hash: Map<u64, usize>,
+    firsts: Vec<FirstName>,
+    /// Names whose hash an earlier, different name has: their line and cell.
+    collided: Map<String, (usize, Span)>,
+}
+
+/// Where a name was first seen: its line and its cell's bytes.
+#[derive(Clone, Copy)]
+struct FirstName {
+    line: usize,
+    start: usize,
+    end: usize,
+}
+
+impl<'t> DealNames<'t> {
+    fn new(file: FileId, text: &'t str, capacity: usize) -> DealNames<'t> {
+        let mut by_hash = Map::default();
+        by_hash.reserve(capacity);
+        DealNames {
+            file,
+            text,
+            hasher: foldhash::fast::RandomState::default(),
+            by_hash,
+            firsts: Vec::with_capacity(capacity),
+            collided: Map::default(),
+        }
+    }
+
+    /// The line and cell where `name` was first seen, if it was; otherwise the name is
+    /// recorded as seen at `line` in `cell`.
+    fn first(&mut self, name: &str, line: usize, cell: Span) -> Option<(usize, Span)> {
+        use std::collections::hash_map::Entry;
+        use std::hash::BuildHasher;
+        let hash = self.hasher.hash_one(name);
+        let index = match self.by_hash.entry(hash) {
+            Entry::Vacant(slot) => {
+                slot.insert(self.firsts.len());
+                self.firsts.push(FirstName {
+                    line,
+                    start: cell.start,
+                    end: cell.end,
+                });
+                return None;
+            }
+            Entry::Occupied(slot) => *slot.get(),
+        };
+        if let Some(first) = self.firsts.get(index)
+            && csv::field_at(self.file, self.text, first.start).as_deref() == Some(name)
+        {
+            return Some((first.line, Span::new(self.file, first.start, first.end)));
+        }
+        if let Some(&seen) = self.collided.get(name) {
+            return Some(seen);
+        }
+        self.collided.insert(name.to_string(), (line, cell));
+        None
+    }
+}
 /// The row and column of a cell, for messages: `crm.csv row 12, column 3 (\`Stage\`)`.
 fn at(file: &str, record: Record, column: usize, header: &str) -> String {
     format!(
@@ -473,6 +540,7 @@ impl<'s> Resolver<'s> {
             return;
         };
         let unit = self.deal_unit(funnel);
+        let deal_unit = compact_str::CompactString::from(unit.as_str());
         layout.currency = Some(unit.clone()).filter(|u| is_currency(u));
         if !layout.has(Target::Name) {
             self.push(
@@ -516,8 +584,7 @@ impl<'s> Resolver<'s> {
         // One deal a line: room for them all at once, rather than growing a large map
         // and list step by step.
         let lines = text.bytes().filter(|&b| b == b'\n').count();
-        let mut names: Map<Cow<'s, str>, (usize, Span)> = Map::default();
-        names.reserve(lines);
+        let mut names = DealNames::new(data, text, lines);
         self.model.deals.reserve(lines);
         let rows = Rows {
             header: &header,
@@ -528,7 +595,7 @@ impl<'s> Resolver<'s> {
             let Some((name, name_span)) = row.name.clone() else {
                 return;
             };
-            if let Some(&(line, span)) = names.get(name.as_ref()) {
+            if let Some((line, span)) = names.first(&name, record.line, name_span) {
                 this.push(
                     Diagnostic::new(
                         Code::DuplicateName,
@@ -544,8 +611,7 @@ impl<'s> Resolver<'s> {
                 );
                 return;
             }
-            let deal_name = name.to_string();
-            names.insert(name, (record.line, name_span));
+            let deal_name = compact_str::CompactString::from(name.as_ref());
             let funnel_model = funnel.and_then(|f| this.model.funnels.get(f.index()));
             if row.stage.is_none() {
                 this.empty_cell(record, fields, &rows, Target::Stage, DealState::Open, false);
@@ -632,7 +698,7 @@ impl<'s> Resolver<'s> {
                     _ => None,
                 })
                 .collect();
-            this.model.deals.push(Box::new(model::Deal {
+            this.model.deals.push(model::Deal {
                 name: deal_name,
                 label: None,
                 owner: row.owner,
@@ -642,7 +708,7 @@ impl<'s> Resolver<'s> {
                 grade: row.grade,
                 amount: amount.map(|value| Amount {
                     value,
-                    unit: unit.clone(),
+                    unit: deal_unit.clone(),
                     span: row.amount.map_or(record.span, |(_, s)| s),
                 }),
                 close,
@@ -650,7 +716,7 @@ impl<'s> Resolver<'s> {
                 opened,
                 coords,
                 span: record.span,
-            }));
+            });
         });
     }
 
@@ -660,7 +726,7 @@ impl<'s> Resolver<'s> {
         funnel
             .and_then(|f| self.model.funnels.get(f.index()))
             .and_then(|f| f.deal_size.as_ref())
-            .map(|a| a.unit.clone())
+            .map(|a| a.unit.to_string())
             .or_else(|| self.model.plan.currency.clone())
             .unwrap_or_default()
     }
@@ -793,7 +859,7 @@ impl<'s> Resolver<'s> {
             .goals
             .get(goal.index())
             .and_then(|g| g.target.as_ref())
-            .map(|t| t.unit.clone())
+            .map(|t| t.unit.to_string())
             .or_else(|| self.model.plan.currency.clone());
         layout.currency = unit.filter(|u| is_currency(u));
         let mut lookups = self.lookups(&layout, None);

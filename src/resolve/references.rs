@@ -269,7 +269,7 @@ impl Resolver<'_> {
             self.check_currency(&q.unit.text, q.unit.span);
             Some(Amount {
                 value,
-                unit: q.unit.text.to_string(),
+                unit: q.unit.text.clone(),
                 span: q.span,
             })
         });
@@ -600,7 +600,7 @@ impl Resolver<'_> {
             ast::NameOrText::Name(n) => n.span,
             ast::NameOrText::Text(s) => s.span,
         });
-        let mut coords: Vec<Coord> = Vec::with_capacity(d.coords.len());
+        let mut coords = model::DealCoords::with_capacity(d.coords.len());
         let mut written: Vec<&ast::Coord> = Vec::with_capacity(d.coords.len());
         for c in &d.coords {
             let Some(coord) = self.coord(c) else { continue };
@@ -645,9 +645,9 @@ impl Resolver<'_> {
         let ast::Deal { name, label, .. } = deal;
         self.deals
             .insert(name.text.to_string(), DealId(self.model.deals.len() as u32));
-        self.model.deals.push(Box::new(model::Deal {
-            name: String::from(name.text),
-            label: label.map(|l| l.value).map(String::from),
+        self.model.deals.push(model::Deal {
+            name: name.text,
+            label: label.map(|l| l.value),
             owner,
             funnel,
             stage,
@@ -659,7 +659,7 @@ impl Resolver<'_> {
             opened,
             coords,
             span: name.span,
-        }));
+        });
     }
 }
 

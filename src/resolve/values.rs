@@ -32,7 +32,7 @@ impl Resolver<'_> {
         }
         Some(Amount {
             value,
-            unit: q.unit.text.to_string(),
+            unit: q.unit.text.clone(),
             span: q.span,
         })
     }
