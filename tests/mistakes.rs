@@ -311,17 +311,29 @@ fn hides_nothing(dir: &Path, name: &str, text: &str, at: usize, how: Edit) -> Re
             ));
         }
     }
+    // Deleting an item's header leaves its statements to the item before it, which then
+    // no longer parses: what that item defined is unknown everywhere it is used (and
+    // excused there, not reported), so what was found about those uses may go too.
+    let header_deleted = matches!(how, Edit::Delete)
+        && at > 0
+        && lines
+            .get(at)
+            .is_some_and(|l| planck::syntax::scan::Keyword::at_start(l).is_some());
+    if header_deleted && goals_depend_on(item_keyword(text, at - 1)) {
+        return Ok(());
+    }
     let unknown_names: std::collections::HashSet<(String, usize)> = keys(&after_c)
         .into_iter()
         .filter(|(_, code, _, _)| code == "unresolved-name")
         .map(|(path, _, _, line)| (path, line))
         .collect();
-    let of_held_back: Vec<bool> = before_c
+    let goals_of: Vec<Option<String>> = before_c
         .diagnostics
         .iter()
-        .map(|d| goal_of(&before_c, d).is_some_and(|g| held_back.contains(&g)))
+        .map(|d| goal_of(&before_c, d))
         .collect();
-    for ((path, code, message, line), of_held_back) in before.into_iter().zip(of_held_back) {
+    for ((path, code, message, line), goal) in before.into_iter().zip(goals_of) {
+        let of_held_back = goal.as_ref().is_some_and(|g| held_back.contains(g));
         let held = of_held_back || (code == "unplaced-deal" && !held_back.is_empty());
         if held && FROM_ALLOCATION.contains(&code.as_str()) {
             continue;
@@ -337,6 +349,19 @@ fn hides_nothing(dir: &Path, name: &str, text: &str, at: usize, how: Edit) -> Re
         // A name the edit removed is reported where it is used, and what was found
         // about its use may then go: the line still carries an error.
         if unknown_names.contains(&(path.clone(), line)) {
+            continue;
+        }
+        // So may what was found inside a split whose dimension the edit removed (an
+        // include of the dimensions deleted): the goal reports the name above the line.
+        let goal_start = goal
+            .as_deref()
+            .and_then(header_line)
+            .and_then(|l| moved(l, at, how));
+        if goal_start.is_some_and(|start| {
+            unknown_names
+                .iter()
+                .any(|(p, l)| *p == path && start <= *l && *l <= line)
+        }) {
             continue;
         }
         let key = (path, code, message, line);
