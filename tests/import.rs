@@ -615,3 +615,18 @@ fn a_deal_in_two_sources_counts_once() {
     );
     assert_eq!(deal_names(&c), ["b", "a", "c"]);
 }
+
+/// A mapping's column that matches two headers only ignoring case names neither.
+#[test]
+fn a_column_two_headers_match_ignoring_case_is_ambiguous() {
+    let plan = DEALS_PLAN
+        .replace("amount value", "amount AMOUNT")
+        .replace("MISSING", "");
+    let csv =
+        "id,agent,deal_stage,Amount,amount,close_date,office\na,Ann,Open,5,6,2026-08-01,East\n";
+    let c = compile_with(plan, &[("crm.csv", csv.as_bytes())]);
+    assert_eq!(
+        messages(&c),
+        ["`AMOUNT` could be any of the columns `Amount`, `amount` of crm.csv"]
+    );
+}

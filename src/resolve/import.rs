@@ -1060,6 +1060,28 @@ impl<'s> Resolver<'s> {
             .sources
             .and_then(|s| s.get(data))
             .map_or_else(String::new, |f| f.name.clone());
+        if folded.len() > 1 {
+            let same: Vec<String> = folded
+                .iter()
+                .filter_map(|&i| header.get(i))
+                .map(|h| format!("`{}`", h.text))
+                .collect();
+            self.push(
+                Diagnostic::new(
+                    Code::AmbiguousMember,
+                    column.span,
+                    format!(
+                        "`{wanted}` could be any of the columns {} of {file}",
+                        same.join(", ")
+                    ),
+                )
+                .with_label("which column?")
+                .with_help(
+                    "write the header exactly as the file does, quoted: it tells them apart",
+                ),
+            );
+            return None;
+        }
         let headers: Vec<String> = header.iter().map(|h| format!("`{}`", h.text)).collect();
         let help =
             match crate::suggest::did_you_mean(wanted, header.iter().map(|h| h.text.as_ref())) {
