@@ -530,15 +530,22 @@ fn goal_progress(
             .enumerate()
             .filter(move |(_, d)| goal.funnel.is_some() && d.funnel == goal.funnel)
     };
+    // A deal counts its amount in the goal's unit; toward a count goal (`40 customers`,
+    // not a currency), whatever its amount, it counts as one, as the funnel's capacity
+    // counts deals won.
+    let counts = !crate::model::is_currency(&target.unit);
+    let in_goal_unit = |d: &crate::model::Deal| match d.amount.as_ref() {
+        Some(a) if a.unit == target.unit => Some(a.value),
+        _ if counts => Some(Decimal::ONE),
+        _ => None,
+    };
     // Without actuals of its own, the goal's actuals are its funnel's won deals.
     if !has_actuals {
         for (_, d) in funnel_deals() {
             if d.stage_invalid || pipeline::state(model, d) != DealState::Won {
                 continue;
             }
-            let (Some(amount), Some(close)) =
-                (d.amount.as_ref().filter(|a| a.unit == target.unit), d.close)
-            else {
+            let (Some(amount), Some(close)) = (in_goal_unit(d), d.close) else {
                 continue;
             };
             if !period.contains_date(close) || as_of.is_some_and(|a| close > a) {
@@ -550,7 +557,7 @@ fn goal_progress(
                     start: close,
                     end: close,
                 },
-                amount: amount.value,
+                amount,
                 span: d.span,
             });
         }
@@ -561,7 +568,7 @@ fn goal_progress(
     let deals = funnel_deals()
         .filter(|(_, d)| pipeline::is_open(model, d))
         .filter_map(|(i, d)| {
-            let amount = d.amount.as_ref().filter(|a| a.unit == target.unit)?;
+            let amount = in_goal_unit(d)?;
             let close = d.close?;
             if !period.contains_date(close) || as_of.is_some_and(|a| close <= a) {
                 return None;
@@ -570,7 +577,7 @@ fn goal_progress(
                 id: DealId(i as u32),
                 coords: deal_members(model, d),
                 close,
-                amount: amount.value,
+                amount,
                 p: pipeline::probability(model, d, funnels)?,
             })
         });

@@ -592,3 +592,25 @@ proptest! {
         assert_accounted(&c);
     }
 }
+
+/// Toward a count goal each won deal is one (as the funnel's capacity counts deals won),
+/// and each open deal its probability.
+#[test]
+fn a_count_goal_counts_its_won_deals() {
+    let text = r#"plan "p" { period 2026  currency USD  as_of 2026-06-30 }
+strategy s "s"
+funnel f "F" { deal_size 10k USD  inflow 10 per month  stage lead "Lead" { convert 40% }  stage won "Won"  lost lost "Lost" }
+goal logos "New logos" { owner "o"  target 40 customers  baseline 30 customers in 2025  supports s  funnel f  allow behind-pace  allow low-coverage }
+deal a { stage won  amount 5k USD  close 2026-02-01 }
+deal b { stage won  close 2026-05-01 }
+deal c { stage won  amount 9k USD  close 2026-08-01 }
+deal x { stage lost  amount 9k USD  close 2026-03-01 }
+deal o { stage lead  amount 7k USD  close 2026-09-01 }
+"#;
+    let c = compile(text);
+    assert_eq!(codes(&c), Vec::<String>::new());
+    let goal = c.progress.goals[0].as_ref().unwrap();
+    // a and b by June 30 (c closes later, x was lost); o is open at 40 %.
+    assert_eq!(goal.numbers.actual, Some(d("2")));
+    assert_eq!(goal.numbers.pipeline, Some(d("0.4")));
+}
