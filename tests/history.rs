@@ -13,25 +13,10 @@ use serde_json::Value;
 
 mod common;
 
-use common::d;
+use common::{codes, d};
 
 fn compile(text: &str) -> planck::Compilation {
     common::compile(text, Detail::Cells)
-}
-
-fn codes(c: &planck::Compilation) -> Vec<String> {
-    c.diagnostics
-        .iter()
-        .map(|d| {
-            let line = c
-                .sources
-                .get(d.span.file)
-                .unwrap()
-                .line_col(d.span.start)
-                .line;
-            format!("{}@{line}", d.code)
-        })
-        .collect()
 }
 
 /// The compile JSON of a compilation.
@@ -147,7 +132,11 @@ fn won_deals_are_the_actuals_of_a_goal_without_its_own() {
     // 220k by June 30 against the 6M expected: behind pace; o2 and o3 are unplaced.
     assert_eq!(
         codes(&c),
-        vec!["behind-pace@16", "unplaced-deal@35", "unplaced-deal@36"]
+        vec![
+            "behind-pace@main.plan:16",
+            "unplaced-deal@main.plan:35",
+            "unplaced-deal@main.plan:36"
+        ]
     );
     let behind = &c.diagnostics[0].message;
     assert!(behind.contains("stands at 220k by 2026-06-30"), "{behind}");
@@ -201,7 +190,7 @@ fn a_rep_stands_for_the_members_of_its_team_in_rows_too() {
         "{HEAD}actuals revenue {{\n  2026-Q1 alice 10k\n  2026-Q2 nina 20k\n  2026-Q2 east 5k\n}}\n"
     );
     let c = compile(&text);
-    assert_eq!(codes(&c), vec!["behind-pace@16"]);
+    assert_eq!(codes(&c), vec!["behind-pace@main.plan:16"]);
     let p = c.progress.goals[0].as_ref().unwrap();
     assert_eq!(p.numbers.actual, Some(d("35000")));
     // `2026-Q2 east` names no rep: the goal's, not a cell's.
@@ -225,7 +214,10 @@ fn a_member_other_than_the_reps_is_an_error_naming_both() {
         "{HEAD}deal x {{ owner alice  region north  stage lead  amount 1k CNY  close 2026-09-01 }}\nactuals revenue {{\n  2026-Q1 north bob 10k\n}}\n"
     );
     let c = compile(&text);
-    assert_eq!(codes(&c), vec!["invalid-value@27", "invalid-value@29"]);
+    assert_eq!(
+        codes(&c),
+        vec!["invalid-value@main.plan:27", "invalid-value@main.plan:29"]
+    );
     let deal = &c.diagnostics[0];
     assert_eq!(
         deal.message,
@@ -240,7 +232,7 @@ fn a_member_other_than_the_reps_is_an_error_naming_both() {
     let text = format!(
         "{HEAD}deal x {{ owner alice  region east  stage lead  amount 1k CNY  close 2026-09-01 }}\n"
     );
-    assert_eq!(codes(&compile(&text)), vec!["behind-pace@16"]);
+    assert_eq!(codes(&compile(&text)), vec!["behind-pace@main.plan:16"]);
 }
 
 #[test]
@@ -249,7 +241,10 @@ fn two_members_of_one_dimension_in_a_row_or_deal_are_duplicate_names() {
         "{HEAD}deal x {{ region east  region north  stage lead  amount 1k CNY  close 2026-09-01 }}\nactuals revenue {{\n  2026-Q1 east north 10k\n}}\n"
     );
     let c = compile(&text);
-    assert_eq!(codes(&c), vec!["duplicate-name@27", "duplicate-name@29"]);
+    assert_eq!(
+        codes(&c),
+        vec!["duplicate-name@main.plan:27", "duplicate-name@main.plan:29"]
+    );
     assert_eq!(
         c.diagnostics[0].message,
         "deal `x` names two members of `region`: `east` and `north`"
