@@ -1783,6 +1783,27 @@ mod tests {
             };
             assert_eq!((v.to_string().as_str(), c), (value, currency), "{text}");
         }
+        for (text, value, currency) in [
+            ("(1,000)", "-1000", None),
+            ("(1,000.00)", "-1000", None),
+            ("($1,000.00)", "-1000", Some("USD")),
+            ("$(1,000.00)", "-1000", Some("USD")),
+            ("(1,000.00 CNY)", "-1000", Some("CNY")),
+            ("1,000-", "-1000", None),
+            ("1,000.50 -", "-1000.5", None),
+            ("￥12万", "120000", Some("¥")),
+        ] {
+            let Ok((v, c)) = read_amount(text) else {
+                panic!("{text} did not read");
+            };
+            assert_eq!((v.to_string().as_str(), c), (value, currency), "{text}");
+        }
+        for text in ["-(5)", "(-5)", "(5)-", "-5-", "(5", "5)", "()", "-"] {
+            assert!(
+                matches!(read_amount(text), Err(AmountError::NotANumber)),
+                "{text}"
+            );
+        }
         assert!(matches!(read_amount("1,20"), Err(AmountError::Separators)));
         assert!(matches!(read_amount("lots"), Err(AmountError::NotANumber)));
         assert!(matches!(
