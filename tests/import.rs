@@ -709,7 +709,8 @@ fn an_amount_filter_compares_amounts_and_a_cell_it_cannot_read_is_reported() {
                Invoiced,02/02/2026,(250.00),mei,Central\n\
                Invoiced,03/02/2026,0,mei,Central\n\
                Invoiced,04/02/2026,lots,mei,Central\n\
-               Invoiced,junk,7,mei,Central\n";
+               Invoiced,junk,7,mei,Central\n\
+               Invoiced,,8,mei,Central\n";
     let plan = ACTUALS_PLAN.replace(
         "where   status != \"Draft\"",
         "where   net > 0\n  where   \"Booking Date\" >= 2026-01-01",
@@ -721,14 +722,23 @@ fn an_amount_filter_compares_amounts_and_a_cell_it_cannot_read_is_reported() {
         [
             "invalid-value@erp.csv:5: erp.csv row 5, column 3 (`net`): `lots` is not an amount, which `where net > 0` compares",
             "invalid-value@erp.csv:6: erp.csv row 6, column 2 (`Booking Date`): `junk` is not a date in the format `%d/%m/%Y`, which `where \"Booking Date\" >= 2026-01-01` compares",
+            "invalid-value@erp.csv:7: erp.csv row 7, column 2 (`Booking Date`): the cell is empty, which `where \"Booking Date\" >= 2026-01-01` compares",
         ]
     );
-    let help = c.diagnostics[1].help.as_deref();
+    let helps: Vec<Option<&str>> = c.diagnostics.iter().map(|x| x.help.as_deref()).collect();
     assert_eq!(
-        help,
-        Some(
-            "correct the cell, or the mapping's `dates` format; a row whose cell is not a date is reported, never dropped"
-        )
+        helps,
+        [
+            Some(
+                "write a number such as 260000, 260k, $1,200 or -1500; a row whose cell a filter cannot read is reported, never dropped"
+            ),
+            Some(
+                "correct the cell, or the mapping's `dates` format; a row whose cell a filter cannot read is reported, never dropped"
+            ),
+            Some(
+                "fill the cell with a date; a row whose cell a filter cannot read is reported, never dropped"
+            ),
+        ]
     );
     // −250 and 0 are not above 0; the rows reported are not read.
     assert_eq!(rows_total(&c), d("1000"));

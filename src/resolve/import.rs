@@ -1160,7 +1160,7 @@ impl<'s> Resolver<'s> {
                 return Ok(false);
             };
             let cell = field.text.as_ref();
-            let ordering = match &filter.value {
+            let (what, read) = match &filter.value {
                 Compared::Text { exact, folded } => {
                     let same = same_text(cell, exact, folded);
                     if same != (filter.op == ast::FilterOp::Equal) {
@@ -1168,52 +1168,46 @@ impl<'s> Resolver<'s> {
                     }
                     continue;
                 }
-                Compared::Date(date) => match read_date(cell.trim(), layout.dates.as_ref()) {
-                    Some(day) => day.cmp(date),
-                    None => {
-                        let mut d = self
-                            .not_a_date(cell, field.span, layout.dates.as_ref())
-                            .map_or_else(
-                                || Diagnostic::new(Code::InvalidValue, field.span, ""),
-                                |d| *d,
-                            );
-                        d.message = format!("{}, which `{}` compares", d.message, filter.written);
-                        d.help = Some(format!(
-                            "{}; a row whose cell is not a date is reported, never dropped",
-                            d.help.unwrap_or_default()
-                        ));
-                        return Err(Box::new(prefixed(
-                            d,
-                            &at(
-                                written,
-                                record,
-                                filter.column,
-                                header_of(header, filter.column),
-                            ),
-                        )));
-                    }
-                },
-                Compared::Amount(amount) => {
-                    match self.amount_cell(cell, field.span, layout.currency.as_deref()) {
-                        Ok(value) => value.cmp(amount),
-                        Err(d) => {
-                            let mut d = d.map_or_else(
-                                || Diagnostic::new(Code::InvalidValue, field.span, ""),
-                                |d| *d,
-                            );
-                            d.message =
-                                format!("{}, which `{}` compares", d.message, filter.written);
-                            return Err(Box::new(prefixed(
-                                d,
-                                &at(
-                                    written,
-                                    record,
-                                    filter.column,
-                                    header_of(header, filter.column),
-                                ),
-                            )));
-                        }
-                    }
+                Compared::Date(date) => (
+                    "date",
+                    read_date(cell.trim(), layout.dates.as_ref())
+                        .map(|day| day.cmp(date))
+                        .ok_or_else(|| self.not_a_date(cell, field.span, layout.dates.as_ref())),
+                ),
+                Compared::Amount(amount) => (
+                    "amount",
+                    self.amount_cell(cell, field.span, layout.currency.as_deref())
+                        .map(|value| value.cmp(amount)),
+                ),
+            };
+            let ordering = match read {
+                Ok(ordering) => ordering,
+                Err(unread) => {
+                    let where_ = at(
+                        written,
+                        record,
+                        filter.column,
+                        header_of(header, filter.column),
+                    );
+                    let (message, help) = match unread {
+                        Some(d) if !cell.trim().is_empty() => (d.message, d.help),
+                        _ => (
+                            "the cell is empty".to_string(),
+                            Some(format!("fill the cell with a {what}")),
+                        ),
+                    };
+                    let help = help.map_or_else(String::new, |h| format!("{h}; "));
+                    return Err(Box::new(
+                        Diagnostic::new(
+                            Code::InvalidValue,
+                            field.span,
+                            format!("{where_}: {message}, which `{}` compares", filter.written),
+                        )
+                        .with_label("invalid value")
+                        .with_help(format!(
+                            "{help}a row whose cell a filter cannot read is reported, never dropped"
+                        )),
+                    ));
                 }
             };
             if !filter.op.holds(ordering) {
