@@ -112,7 +112,8 @@ enum Compared {
     Amount(Decimal),
 }
 
-/// Whether `cell` is `value` exactly or ignoring case (`folded` is `value` lower-cased).
+/// Whether `cell` is `exact` exactly or ignoring case (`folded` is `exact` lower-cased
+/// character by character, as the cell is).
 fn same_text(cell: &str, exact: &str, folded: &str) -> bool {
     cell == exact || cell.chars().flat_map(char::to_lowercase).eq(folded.chars())
 }
@@ -1124,7 +1125,7 @@ impl<'s> Resolver<'s> {
                 }
                 Some(Compared::Text {
                     exact: text.value.to_string(),
-                    folded: text.value.as_str().to_lowercase(),
+                    folded: text.value.chars().flat_map(char::to_lowercase).collect(),
                 })
             }
             ast::FilterValue::Date(atom) => self.date(atom).map(Compared::Date),

@@ -25,11 +25,7 @@ actuals revenue {
 
 /// Each actual row of `goal` that progress could fit to no cell. A sum of a file's rows
 /// points at its first row and names how many rows it adds up and the last.
-pub(crate) fn check(
-    goal: &Goal,
-    unmatched: &[(Span, Option<Summed>)],
-    out: &mut Vec<Diagnostic>,
-) {
+pub(crate) fn check(goal: &Goal, unmatched: &[(Span, Option<Summed>)], out: &mut Vec<Diagnostic>) {
     for &(span, summed) in unmatched {
         let (message, label) = match summed {
             None => (
