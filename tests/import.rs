@@ -488,6 +488,20 @@ fn a_mapping_field_that_is_neither_a_statement_nor_a_dimension_is_reported() {
         c.diagnostics[0].help.as_deref(),
         Some("a mapping names one of: period, amount, rep, region")
     );
+    // A misspelt statement reads as a field and its column: its help names the statement.
+    let plan = ACTUALS_PLAN.replace("region  territory", "region  territory\n  skp footer");
+    let c = compile_with(
+        plan,
+        &[(
+            "erp.csv",
+            b"status,Booking Date,net,Sales Rep,territory\n".as_slice(),
+        )],
+    );
+    assert_eq!(codes(&c), ["invalid-value@main.plan:19"]);
+    assert_eq!(
+        c.diagnostics[0].help.as_deref(),
+        Some("did you mean `skip`? Otherwise a mapping names one of: period, amount, rep, region")
+    );
 }
 
 #[test]

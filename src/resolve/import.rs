@@ -73,6 +73,9 @@ const ACTUAL_FIELDS: &[(&str, Target)] = &[
     ("rep", Target::Rep),
 ];
 
+/// The statements of a mapping that are not a field and its column.
+const MAPPING_STATEMENTS: &[&str] = &["funnel", "dates", "missing", "where", "skip"];
+
 /// Which column holds what, and the rules of the file.
 struct Layout {
     /// (column index, what it holds), in the order of the header.
@@ -1040,6 +1043,17 @@ impl<'s> Resolver<'s> {
                 let mut allowed: Vec<&str> = fixed.iter().map(|(w, _)| *w).collect();
                 allowed.extend(self.model.dimensions.iter().map(|d| d.name.as_str()));
                 let time = ["half", "quarter", "month", "week"].contains(&word);
+                // A misspelt statement (`skp footer`) reads as a field and its column.
+                let statement =
+                    crate::suggest::did_you_mean(word, MAPPING_STATEMENTS.iter().copied())
+                        .filter(|near| !allowed.contains(&near.as_str()));
+                let help = match statement {
+                    Some(near) => format!(
+                        "did you mean `{near}`? Otherwise a mapping names one of: {}",
+                        allowed.join(", ")
+                    ),
+                    None => format!("a mapping names one of: {}", allowed.join(", ")),
+                };
                 self.invalid(
                     field.field.span,
                     if time {
@@ -1047,7 +1061,7 @@ impl<'s> Resolver<'s> {
                     } else {
                         format!("`{word}` is not something a column can hold here")
                     },
-                    format!("a mapping names one of: {}", allowed.join(", ")),
+                    help,
                 );
                 ok = false;
                 continue;
