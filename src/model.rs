@@ -82,6 +82,9 @@ pub enum ItemRef {
     Funnel(Option<FunnelId>),
     Grades,
     Deal,
+    /// Deals read from an export, of this funnel (`None` when the mapping names none
+    /// that exists).
+    Deals(Option<FunnelId>),
     /// The actuals of a goal (`None` when it names no goal).
     Actuals(Option<GoalId>),
 }
@@ -555,5 +558,19 @@ pub struct ActualRow {
     pub period: Period,
     pub coords: Vec<MemberRef>,
     pub amount: Decimal,
+    /// The row, or the first of the rows summed into it.
     pub span: Span,
+    /// The rows of a file added up into this one, when more than one.
+    pub summed: Option<Summed>,
+}
+
+/// Rows of a file of the same period and members, added up as they are read: a message
+/// about their sum points at the first and names how many there are and the last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Summed {
+    /// How many rows, the first included.
+    pub rows: u32,
+    /// The last row's line in the file, and its span.
+    pub last_line: u32,
+    pub last: Span,
 }

@@ -227,7 +227,8 @@ pub struct GoalProgress {
     /// Per cell, in the order of the allocation's cells.
     pub cells: Vec<Numbers>,
     /// Actual rows that meet no cell of the goal.
-    pub unmatched: Vec<crate::source::Span>,
+    /// Each actual row that meets no cell, and the rows summed into it.
+    pub unmatched: Vec<(crate::source::Span, Option<crate::model::Summed>)>,
     /// The parts of the goal's actual and weighted pipeline that fit no leaf cell: the
     /// goal's `actual` is its cells' plus `unplaced.actual`, and likewise the pipeline.
     pub unplaced: Numbers,
@@ -478,6 +479,7 @@ struct Row<'a> {
     period: Period,
     amount: Decimal,
     span: crate::source::Span,
+    summed: Option<crate::model::Summed>,
 }
 
 struct Open {
@@ -521,6 +523,7 @@ fn goal_progress(
             period: r.period,
             amount: r.amount,
             span: r.span,
+            summed: r.summed,
         }));
     }
     let funnel_deals = || {
@@ -559,6 +562,7 @@ fn goal_progress(
                 },
                 amount,
                 span: d.span,
+                summed: None,
             });
         }
     }
@@ -610,7 +614,7 @@ fn goal_progress(
         // A won deal is never left out: what fits no cell is unplaced.
         let meets = !fits.is_empty() || shapes.meets(&row.coords, &row.period);
         if !meets && has_actuals {
-            unmatched.push(row.span);
+            unmatched.push((row.span, row.summed));
             continue;
         }
         if !to_date(&row.period) {

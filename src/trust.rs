@@ -5,7 +5,10 @@
 //! (when it splits by rep or a rep or team owns it), its funnel and its actuals. An error
 //! anywhere else (a deal, a grade, a strategy, another goal), or in a statement of the goal
 //! that says nothing its numbers are computed from (`parent`, `supports`, `allow`,
-//! `baseline`), leaves it allocated and checked.
+//! `baseline`), leaves it allocated and checked. A goal whose actuals are its funnel's
+//! won deals (it has no `actuals`) depends on every deal of that funnel being read: an
+//! error in a `deals from` import of the funnel (a bad cell, a broken mapping) holds it
+//! back, as an error in its own actuals would.
 //!
 //! An error is placed in the top-level item holding it (`Model::items`); one outside every
 //! item that parsed, in the scanner's chunk holding it: an item that did not parse is not
@@ -35,6 +38,9 @@ enum Reach {
     People,
     /// The goals that use this funnel.
     Funnel(FunnelId),
+    /// The goals whose actuals are this funnel's won deals (any funnel's when `None`):
+    /// an imported deal could not be read.
+    WonDeals(Option<FunnelId>),
     /// Every goal: the plan block, an include, text before the first item.
     Everything,
 }
@@ -44,14 +50,18 @@ struct Needs {
     dimensions: Vec<DimId>,
     people: bool,
     funnel: Option<FunnelId>,
+    /// The funnel whose won deals are the goal's actuals: its own, when it has no
+    /// `actuals`.
+    won_deals: Option<FunnelId>,
 }
 
 impl Needs {
-    fn of(goal: &Goal) -> Needs {
+    fn of(goal: &Goal, has_actuals: bool) -> Needs {
         let mut needs = Needs {
             dimensions: Vec::new(),
             people: matches!(goal.owner, Some(Owner::Rep(_) | Owner::Team(_))),
             funnel: goal.funnel,
+            won_deals: goal.funnel.filter(|_| !has_actuals),
         };
         needs.add_splits(&goal.splits);
         needs
@@ -76,6 +86,7 @@ impl Needs {
             Reach::Dimension(d) => self.dimensions.contains(&d),
             Reach::People => self.people,
             Reach::Funnel(f) => self.funnel == Some(f),
+            Reach::WonDeals(f) => self.won_deals.is_some() && (f.is_none() || self.won_deals == f),
             Reach::Everything => true,
         }
     }
@@ -112,8 +123,9 @@ pub(crate) fn trusted_goals(
         }
     }
     if !reaches.is_empty() {
-        for (goal, t) in model.goals.iter().zip(trusted.iter_mut()) {
-            let needs = Needs::of(goal);
+        for (i, (goal, t)) in model.goals.iter().zip(trusted.iter_mut()).enumerate() {
+            let has_actuals = model.actuals.iter().any(|a| a.goal.index() == i);
+            let needs = Needs::of(goal, has_actuals);
             if reaches.iter().any(|&r| needs.reached_by(r)) {
                 *t = false;
             }
@@ -177,6 +189,7 @@ impl<'a> Placer<'a> {
             ItemRef::Dimension(d) => d.map_or(Reach::People, Reach::Dimension),
             ItemRef::Team => Reach::People,
             ItemRef::Funnel(f) => f.map_or(Reach::Nothing, Reach::Funnel),
+            ItemRef::Deals(f) => Reach::WonDeals(f),
             ItemRef::Actuals(g) => g.map_or(Reach::Nothing, Reach::Goal),
             // A second goal of the same name changes nothing of the first.
             ItemRef::Goal(g) => match g.and_then(|g| Some((g, self.model.goal(g)?))) {
@@ -221,11 +234,9 @@ impl<'a> Placer<'a> {
         };
         let name = scan::name_at_start(after.trim_start());
         match keyword {
-            Keyword::Deal
-            | Keyword::Deals
-            | Keyword::Grades
-            | Keyword::Strategy
-            | Keyword::Goal => Reach::Nothing,
+            // An import that did not parse read no deal, of a funnel not known.
+            Keyword::Deals => Reach::WonDeals(None),
+            Keyword::Deal | Keyword::Grades | Keyword::Strategy | Keyword::Goal => Reach::Nothing,
             Keyword::Actuals => self
                 .goals
                 .get(name)

@@ -92,6 +92,17 @@ const OTHER_FILES: &[(&str, &[u8])] = &[
             .as_bytes(),
     ),
     (
+        "crm/report.csv",
+        "Opportunity Name,Opportunity Owner,Stage,Amount,Close Date\n\
+         Acme - Renewal,陈爱丽,成交,\"(¥20,000.00)\",11/28/2025\n\
+         Globex - Pilot,王博,成交,\"¥480,000.00\",03/16/2026\n\
+         Initech - Expansion,陈爱丽,商机,\"¥300,000.00\",09/30/2026\n\
+         \"Grand Totals (3 records)\"\n\
+         \n\
+         \"Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved.\"\n"
+            .as_bytes(),
+    ),
+    (
         "erp/bookings.csv",
         "invoice,status,booking_date,Sales Rep,territory,net_amount\n\
          INV-0012,Invoiced,2026-02-14,陈爱丽,华东,\"¥1,200,000\"\n\
@@ -386,6 +397,23 @@ const CLAIMS: &[Claim] = &[
         phrase: "10 + 20 days later, it closes 2026-07-12, for 200k",
         actual: |c| format!("{} {}", at(c, "/deals/1/close"), at(c, "/deals/1/amount")),
         expected: "2026-07-12 200000",
+    },
+    Claim {
+        file: "docs/language.md",
+        block: "import-report",
+        phrase: "two deals are read, one of them won for 480k",
+        actual: |c| {
+            let deals = c.json.as_ref().and_then(|j| j["deals"].as_array());
+            format!(
+                "{} {} {} {} {}",
+                deals.map_or(0, Vec::len),
+                at(c, "/deals/0/name"),
+                at(c, "/deals/0/stage"),
+                at(c, "/deals/0/amount"),
+                at(c, "/deals/1/stage"),
+            )
+        },
+        expected: "2 Globex - Pilot won 480000 qualified",
     },
     Claim {
         file: "docs/language.md",

@@ -488,6 +488,20 @@ fn a_mapping_field_that_is_neither_a_statement_nor_a_dimension_is_reported() {
         c.diagnostics[0].help.as_deref(),
         Some("a mapping names one of: period, amount, rep, region")
     );
+    // A misspelt statement reads as a field and its column: its help names the statement.
+    let plan = ACTUALS_PLAN.replace("region  territory", "region  territory\n  skp footer");
+    let c = compile_with(
+        plan,
+        &[(
+            "erp.csv",
+            b"status,Booking Date,net,Sales Rep,territory\n".as_slice(),
+        )],
+    );
+    assert_eq!(codes(&c), ["invalid-value@main.plan:19"]);
+    assert_eq!(
+        c.diagnostics[0].help.as_deref(),
+        Some("did you mean `skip`? Otherwise a mapping names one of: period, amount, rep, region")
+    );
 }
 
 #[test]
@@ -628,5 +642,434 @@ fn a_column_two_headers_match_ignoring_case_is_ambiguous() {
     assert_eq!(
         messages(&c),
         ["`AMOUNT` could be any of the columns `Amount`, `amount` of crm.csv"]
+    );
+}
+
+/// The sum of the first goal's actual rows as read.
+fn rows_total(c: &planck::Compilation) -> Decimal {
+    c.model.actuals[0].rows.iter().map(|r| r.amount).sum()
+}
+
+/// The file, line and message of each diagnostic.
+fn located(c: &planck::Compilation) -> Vec<String> {
+    c.diagnostics
+        .iter()
+        .map(|d| {
+            let file = c.sources.get(d.span.file).unwrap();
+            let line = file.line_col(d.span.start).line;
+            format!("{}@{}:{line}: {}", d.code, file.name, d.message)
+        })
+        .collect()
+}
+
+#[test]
+fn a_text_filter_compares_as_cells_match_names_exactly_else_ignoring_case() {
+    // `Invoiced` and `INVOICED` are kept by `= "Invoiced"`; `DRAFT` is left out by
+    // `!= "Draft"` as `Draft` is; `Invoiced ` with a trailing space is other text.
+    let csv = "status,Booking Date,net,Sales Rep,territory\n\
+               Invoiced,15/03/2026,100,mei,Central\n\
+               INVOICED,16/03/2026,20,mei,Central\n\
+               invoiced,17/03/2026,3,mei,Central\n\
+               DRAFT,18/03/2026,4000,mei,Central\n\
+               Cancelled,19/03/2026,50000,mei,Central\n";
+    let c = compile_with(ACTUALS_PLAN, &[("erp.csv", csv.as_bytes())]);
+    assert_eq!(codes(&c), Vec::<String>::new());
+    let goal = c.progress.goals[0].as_ref().unwrap();
+    assert_eq!(goal.numbers.actual, Some(d("123")));
+    // And `!=` keeps a row only when its cell is not the text even ignoring case.
+    let plan = ACTUALS_PLAN.replace(
+        "where   status = \"Invoiced\"\n  where   status != \"Draft\"",
+        "where   status != \"cancelled\"\n  where   status != \"draft\"",
+    );
+    let c = compile_with(plan, &[("erp.csv", csv.as_bytes())]);
+    assert_eq!(codes(&c), Vec::<String>::new());
+    let goal = c.progress.goals[0].as_ref().unwrap();
+    assert_eq!(goal.numbers.actual, Some(d("123")));
+}
+
+#[test]
+fn a_date_filter_compares_cells_read_with_the_mappings_format() {
+    let csv = "status,Booking Date,net,Sales Rep,territory\n\
+               Invoiced,31/12/2025,100000,mei,Central\n\
+               Invoiced,01/01/2026,100,mei,Central\n\
+               Invoiced,02/01/2026,20,mei,Central\n\
+               Invoiced,15/03/2026,3,mei,Central\n";
+    let filtered = |filter: &str| {
+        let plan = ACTUALS_PLAN.replace("where   status != \"Draft\"", filter);
+        compile_with(plan, &[("erp.csv", csv.as_bytes())])
+    };
+    // Last year's row lies outside the plan: reported when a filter keeps it.
+    let outside = ["outside-plan-period@erp.csv:2"];
+    for (filter, reported, actual) in [
+        ("where \"Booking Date\" >= 2026-01-01", &[][..], "123"),
+        ("where \"Booking Date\" > 2026-01-01", &[], "23"),
+        ("where \"Booking Date\" < 2026-01-02", &outside, "100"),
+        ("where \"booking date\" <= 2026-01-02", &outside, "120"),
+        ("where \"Booking Date\" = 2026-01-02", &[], "20"),
+        ("where \"Booking Date\" != 2025-12-31", &[], "123"),
+        ("", &outside, "123"),
+    ] {
+        let c = filtered(filter);
+        assert_eq!(codes(&c), reported, "{filter}");
+        // The rows read (a row outside the plan is reported and not read).
+        assert_eq!(rows_total(&c), d(actual), "{filter}");
+    }
+}
+
+#[test]
+fn an_amount_filter_compares_amounts_and_a_cell_it_cannot_read_is_reported() {
+    let csv = "status,Booking Date,net,Sales Rep,territory\n\
+               Invoiced,01/02/2026,\"$1,000\",mei,Central\n\
+               Invoiced,02/02/2026,(250.00),mei,Central\n\
+               Invoiced,03/02/2026,0,mei,Central\n\
+               Invoiced,04/02/2026,lots,mei,Central\n\
+               Invoiced,junk,7,mei,Central\n\
+               Invoiced,,8,mei,Central\n";
+    let plan = ACTUALS_PLAN.replace(
+        "where   status != \"Draft\"",
+        "where   net > 0\n  where   \"Booking Date\" >= 2026-01-01",
+    );
+    let c = compile_with(plan, &[("erp.csv", csv.as_bytes())]);
+    // A row is never dropped for a cell a filter cannot read: it is reported.
+    assert_eq!(
+        located(&c),
+        [
+            "invalid-value@erp.csv:5: erp.csv row 5, column 3 (`net`): `lots` is not an amount, which `where net > 0` compares",
+            "invalid-value@erp.csv:6: erp.csv row 6, column 2 (`Booking Date`): `junk` is not a date in the format `%d/%m/%Y`, which `where \"Booking Date\" >= 2026-01-01` compares",
+            "invalid-value@erp.csv:7: erp.csv row 7, column 2 (`Booking Date`): the cell is empty, which `where \"Booking Date\" >= 2026-01-01` compares",
+        ]
+    );
+    let helps: Vec<Option<&str>> = c.diagnostics.iter().map(|x| x.help.as_deref()).collect();
+    assert_eq!(
+        helps,
+        [
+            Some(
+                "write a number such as 260000, 260k, $1,200 or -1500; a row whose cell a filter cannot read is reported, never dropped"
+            ),
+            Some(
+                "correct the cell, or the mapping's `dates` format; a row whose cell a filter cannot read is reported, never dropped"
+            ),
+            Some(
+                "fill the cell with a date; a row whose cell a filter cannot read is reported, never dropped"
+            ),
+        ]
+    );
+    // −250 and 0 are not above 0; the rows reported are not read.
+    assert_eq!(rows_total(&c), d("1000"));
+}
+
+#[test]
+fn an_order_between_texts_or_an_impossible_date_in_a_filter_is_an_error() {
+    let plan = ACTUALS_PLAN.replace(
+        "where   status != \"Draft\"",
+        "where   status < \"Invoiced\"\n  where   \"Booking Date\" >= 2026-02-30",
+    );
+    let c = compile_with(
+        plan,
+        &[(
+            "erp.csv",
+            b"status,Booking Date,net,Sales Rep,territory\n".as_slice(),
+        )],
+    );
+    let found: Vec<(String, String, Option<String>)> = c
+        .diagnostics
+        .iter()
+        .map(|x| (codes(&c)[0].clone(), x.message.clone(), x.help.clone()))
+        .collect();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(
+        codes(&c),
+        ["invalid-value@main.plan:21", "invalid-value@main.plan:22"]
+    );
+    assert_eq!(found[0].1, "`<` compares dates or amounts, not text");
+    assert_eq!(
+        found[0].2.as_deref(),
+        Some(
+            "write a date or a number after `<` (`where Date >= 2026-01-01`, `where Amount > 0`), or compare text with `=` or `!=`"
+        )
+    );
+    assert_eq!(
+        found[1].1,
+        "the date 2026-02-30 does not exist: 2026-02 has no day 30"
+    );
+}
+
+#[test]
+fn accounting_parentheses_and_a_trailing_minus_are_negative_amounts() {
+    let csv = "status,Booking Date,net,Sales Rep,territory\n\
+               Invoiced,15/03/2026,\"5,000.00\",mei,Central\n\
+               Invoiced,15/03/2026,\"(1,000)\",mei,Central\n\
+               Invoiced,15/03/2026,\"(1,000.00)\",mei,Central\n\
+               Invoiced,15/03/2026,\"($250.50)\",mei,Central\n\
+               Invoiced,15/03/2026,\"1,000-\",mei,Central\n\
+               Invoiced,15/03/2026,(USD 0.5),mei,Central\n\
+               Invoiced,16/03/2026,-(5),mei,Central\n\
+               Invoiced,16/03/2026,(5,mei,Central\n";
+    let c = compile_with(ACTUALS_PLAN, &[("erp.csv", csv.as_bytes())]);
+    assert_eq!(
+        located(&c),
+        [
+            "invalid-value@erp.csv:8: erp.csv row 8, column 3 (`net`): `-(5)` is not an amount",
+            "invalid-value@erp.csv:9: erp.csv row 9, column 3 (`net`): `(5` is not an amount",
+        ]
+    );
+    // 5,000 − 1,000 − 1,000 − 250.50 − 1,000 − 0.50.
+    let rows = &c.model.actuals[0].rows;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].amount, d("1749"));
+}
+
+/// A goal in `currency`, and its actuals from a file of `cells`, one amount a row.
+fn yen(currency: &str, cells: &[&str]) -> planck::Compilation {
+    let plan = format!(
+        "plan \"p\" {{ period 2026  currency {currency} }}\n\
+         goal g \"G\" {{ owner \"o\"  target 1M {currency} }}\n\
+         actuals g from \"a.csv\" {{ period month  amount total }}\n"
+    );
+    let mut csv = String::from("month,total\n");
+    for cell in cells {
+        csv.push_str(&format!("2026-01,{cell}\n"));
+    }
+    compile_with(plan, &[("a.csv", csv.as_bytes())])
+}
+
+#[test]
+fn the_yen_sign_in_either_width_is_yuan_or_yen_and_no_other_currency() {
+    for currency in ["CNY", "JPY"] {
+        let c = yen(currency, &["¥100", "￥20", "3 ¥", "4￥"]);
+        let in_csv: Vec<String> = codes(&c)
+            .into_iter()
+            .filter(|x| x.contains("a.csv"))
+            .collect();
+        assert_eq!(in_csv, Vec::<String>::new(), "{currency}");
+        assert_eq!(c.model.actuals[0].rows[0].amount, d("127"), "{currency}");
+    }
+    let c = yen("USD", &["¥100", "￥20", "$3"]);
+    let in_csv: Vec<String> = located(&c)
+        .into_iter()
+        .filter(|x| x.contains("a.csv"))
+        .collect();
+    assert_eq!(
+        in_csv,
+        [
+            "invalid-value@a.csv:2: a.csv row 2, column 2 (`total`): `¥100` is in ¥ (CNY or JPY), not USD, the currency of these amounts",
+            "invalid-value@a.csv:3: a.csv row 3, column 2 (`total`): `￥20` is in ¥ (CNY or JPY), not USD, the currency of these amounts",
+        ]
+    );
+    // A yuan plan refuses a yen code, and the reverse: only the sign is shared.
+    let c = yen("JPY", &["100 CNY"]);
+    assert!(
+        located(&c)
+            .iter()
+            .any(|x| x.ends_with("`100 CNY` is in CNY, not JPY, the currency of these amounts")),
+        "{:?}",
+        located(&c)
+    );
+}
+
+#[test]
+fn an_unmatched_sum_of_rows_names_its_first_row_how_many_and_the_last() {
+    let plan = r#"plan "p" { period 2026  currency USD }
+dimension region { east  west }
+goal g "G" { owner "o"  target 1M USD  split region { east 100% } }
+actuals g from "a.csv" { period month  amount total  region area }
+"#;
+    let csv = "month,area,total\n\
+               2026-01,west,5\n\
+               2026-01,east,1\n\
+               2026-01,west,7\n\
+               2026-01,west,9\n\
+               2026-02,west,2\n";
+    let c = compile_with(plan, &[("a.csv", csv.as_bytes())]);
+    let unmatched: Vec<&planck::diagnostic::Diagnostic> = c
+        .diagnostics
+        .iter()
+        .filter(|x| x.code.as_str() == "unmatched-actual")
+        .collect();
+    let found: Vec<String> = located(&c)
+        .into_iter()
+        .filter(|x| x.starts_with("unmatched-actual"))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "unmatched-actual@a.csv:2: this actual and 2 more rows of the same period and members (the last in row 5) match no cell of goal `g`",
+            "unmatched-actual@a.csv:6: this actual matches no cell of goal `g`",
+        ]
+    );
+    let last = &unmatched[0].secondary;
+    assert_eq!(last.len(), 1);
+    let file = c.sources.get(last[0].span.file).unwrap();
+    assert_eq!(file.line_col(last[0].span.start).line, 5);
+    assert_eq!(last[0].message, "last of them");
+    assert!(unmatched[1].secondary.is_empty());
+}
+
+const WON_DEALS_PLAN: &str = r#"plan "p" { period 2026  currency USD  as_of 2026-06-30 }
+strategy s "S"
+funnel f "F" {
+  stage open "Open" { convert 50%  dwell 30d }
+  stage won "Won"
+}
+goal g "Won deals" { owner "o"  target 1M USD  baseline 900k USD in 2025  supports s  funnel f }
+goal h "Own actuals" { owner "o"  target 1M USD  baseline 900k USD in 2025  supports s  funnel f }
+actuals h { 2026-01 10k }
+deals from "crm.csv" {
+  funnel f
+  name   id
+  stage  st
+  amount value
+  close  closed
+}
+"#;
+
+#[test]
+fn a_deal_that_could_not_be_read_holds_back_the_goal_whose_actuals_are_won_deals() {
+    let clean = "id,st,value,closed\nA,Won,100k,2026-03-01\n";
+    let c = compile_with(WON_DEALS_PLAN, &[("crm.csv", clean.as_bytes())]);
+    assert!(c.allocation.goals[0].is_some());
+    let goal = c.progress.goals[0].as_ref().unwrap();
+    assert_eq!(goal.numbers.actual, Some(d("100000")));
+    let bad = "id,st,value,closed\nA,Won,100k,2026-03-01\nB,won,lots,2026-04-01\n";
+    let c = compile_with(WON_DEALS_PLAN, &[("crm.csv", bad.as_bytes())]);
+    // `g` would count 100k and miss B: it is held back. `h` counts its own actuals.
+    assert!(c.allocation.goals[0].is_none());
+    assert!(c.progress.goals[0].is_none());
+    assert!(c.allocation.goals[1].is_some());
+    assert_eq!(
+        codes(&c),
+        [
+            "behind-pace@main.plan:8",
+            "low-coverage@main.plan:8",
+            "invalid-value@crm.csv:3"
+        ]
+    );
+    // A mapping that names no funnel there is reads no deal, and holds `g` back too.
+    let c = compile_with(
+        WON_DEALS_PLAN.replace("funnel f\n  name", "funnel nope\n  name"),
+        &[("crm.csv", clean.as_bytes())],
+    );
+    assert_eq!(
+        codes(&c),
+        [
+            "behind-pace@main.plan:8",
+            "low-coverage@main.plan:8",
+            "unresolved-name@main.plan:11"
+        ]
+    );
+    assert!(c.allocation.goals[0].is_none());
+
+    // `check` and `compile` agree: `check` reports what `compile` refuses to compile on.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("main.plan"), WON_DEALS_PLAN).unwrap();
+    std::fs::write(dir.path().join("crm.csv"), bad).unwrap();
+    let run = |command: &str| {
+        Command::cargo_bin("planck")
+            .unwrap()
+            .current_dir(dir.path())
+            .env("NO_COLOR", "1")
+            .args([command, "main.plan", "--format", "json"])
+            .output()
+            .unwrap()
+    };
+    let check = run("check");
+    assert_eq!(check.status.code(), Some(1));
+    let out: Value = serde_json::from_slice(&check.stdout).unwrap();
+    let reported: Vec<(&str, &str)> = out["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| (s(&x["code"]), s(&x["file"])))
+        .collect();
+    assert_eq!(
+        reported,
+        [
+            ("behind-pace", "main.plan"),
+            ("low-coverage", "main.plan"),
+            ("invalid-value", "crm.csv")
+        ]
+    );
+    let compile = Command::cargo_bin("planck")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["compile", "main.plan"])
+        .output()
+        .unwrap();
+    assert_eq!(compile.status.code(), Some(1));
+    assert!(compile.stdout.is_empty());
+}
+
+#[test]
+fn skip_footer_leaves_out_the_salesforce_reports_footer_and_without_it_says_so() {
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let plan =
+        std::fs::read_to_string(format!("{dir}/examples/imports/salesforce/plan.plan")).unwrap();
+    let csv = std::fs::read(format!(
+        "{dir}/examples/imports/salesforce/opportunities.csv"
+    ))
+    .unwrap();
+    // The example's file ends as Salesforce writes a report: its totals, blank lines,
+    // a copyright notice, who generated it, the company.
+    let text = String::from_utf8(csv.clone()).unwrap();
+    assert!(
+        text.contains(
+            "\"Grand Totals (10 records)\"\n\n\n\"Copyright (c) 2000-2026 salesforce.com"
+        )
+    );
+    let c = compile_with(plan.as_str(), &[("opportunities.csv", &csv)]);
+    // Only the lint the example's own `planck.toml` relaxes: nothing about the file.
+    assert_eq!(codes(&c), ["low-coverage@main.plan:51"]);
+    assert_eq!(c.model.deals.len(), 10);
+    // Without `skip footer`, each footer line is a row of one field, and the first
+    // says how to leave them out.
+    let without = plan.replace("  skip footer", "  # skip footer");
+    let c = compile_with(without.as_str(), &[("opportunities.csv", &csv)]);
+    // The goal, whose actuals are the won deals, is held back: no `low-coverage`.
+    assert_eq!(
+        codes(&c),
+        [
+            "syntax@opportunities.csv:12",
+            "syntax@opportunities.csv:15",
+            "syntax@opportunities.csv:16",
+            "syntax@opportunities.csv:17",
+            "syntax@opportunities.csv:18",
+        ]
+    );
+    assert_eq!(
+        c.diagnostics[0].message,
+        "opportunities.csv row 12 has 1 fields but the header has 7"
+    );
+    assert_eq!(
+        c.diagnostics[0].help.as_deref(),
+        Some(
+            "if this row and those after it are the report's footer (totals, a copyright line), add `skip footer` to the mapping; otherwise give every row one field per header column"
+        )
+    );
+    assert_eq!(c.model.deals.len(), 10);
+}
+
+#[test]
+fn skip_footer_skips_only_the_rows_that_end_the_file() {
+    // A row holding only its first cell before more data is a row like any other; the
+    // last two (one a first cell followed by empty ones, as spreadsheets save a totals
+    // row) are the footer.
+    let csv = "id,agent,deal_stage,value,close_date,office\n\
+               A-1,Ann,Open,100,2026-08-01,East\n\
+               Subtotal\n\
+               A-2,Ann,Open,200,2026-08-01,East\n\
+               \"Total (2 records)\",,,,,\n\
+               Generated by the CRM\n";
+    let c = deals(csv, "skip footer");
+    assert_eq!(codes(&c), ["syntax@crm.csv:3"]);
+    assert_eq!(deal_names(&c), ["A-1", "A-2"]);
+    assert_eq!(
+        c.diagnostics[0].help.as_deref(),
+        Some("give every row one field per header column (an empty field is allowed)")
+    );
+    // Given twice, `skip footer` is a repeated statement.
+    let c = deals(csv, "skip footer\n  skip footer");
+    assert_eq!(
+        codes(&c),
+        ["duplicate-name@main.plan:19", "syntax@crm.csv:3"]
     );
 }

@@ -277,13 +277,21 @@ module.exports = grammar({
         $.dates_statement,
         $.missing_statement,
         $.where_statement,
+        $.skip_statement,
         $.map_field,
       ),
     dates_statement: ($) => seq("dates", $.string),
     missing_statement: (_) =>
       seq("missing", choice(seq("amount", "deal_size"), seq("close", "cycle"))),
+    // A cell compared with text, a date or an amount.
     where_statement: ($) =>
-      seq("where", field("column", $._column), choice("=", "!="), $.string),
+      seq(
+        "where",
+        field("column", $._column),
+        choice("=", "!=", "<", "<=", ">", ">="),
+        choice($.string, alias(token(/[0-9]{4}-[0-9]{2}-[0-9]{2}/), $.date), $.number),
+      ),
+    skip_statement: (_) => seq("skip", "footer"),
     // A field is a deal statement's word, `period`, `rep` or a dimension's name.
     map_field: ($) => seq(field("field", $._field_word), field("column", $._column)),
     _field_word: ($) =>

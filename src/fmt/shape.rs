@@ -35,7 +35,7 @@ pub(super) fn shape(rule: Rule) -> Shape {
         | k_split | k_allow | k_by | k_even | k_rest | k_deal_size | k_inflow | k_per | k_stage
         | k_buyer | k_convert | k_dwell | k_milestone | k_actions | k_tools | k_grade
         | k_amount | k_close | k_from | k_each | k_lost | k_opened | k_deals | k_dates
-        | k_missing | k_cycle | k_where | where_op => Shape::Token,
+        | k_missing | k_cycle | k_where | k_skip | k_footer | where_op => Shape::Token,
         // A statement that did not parse: `fmt` refuses a file holding one.
         bad_stmt => Shape::Token,
         period => Shape::Range,
@@ -49,7 +49,7 @@ pub(super) fn shape(rule: Rule) -> Shape {
         | inflow_stmt | stage | buyer_stmt | convert_stmt | dwell_stmt | milestone_stmt
         | actions_stmt | tools_stmt | grade | stage_ref | grade_ref | amount_stmt | close_stmt
         | actuals | actuals_from | actual_row | outcome | opened_stmt | deals | dates_stmt
-        | missing_stmt | where_stmt | map_field => Shape::Phrase,
+        | missing_stmt | where_stmt | skip_stmt | map_field => Shape::Phrase,
         EOI | file | WHITESPACE | COMMENT | item | digits | year | period_atom | plan_stmt
         | attr_value | team_stmt | rep_stmt | goal_stmt | funnel_stmt | stage_stmt | deal_stmt
         | bad_block | bad_text | bad_string | bad_comment | keyword | mapping_stmt | column => {

@@ -49,6 +49,7 @@ impl Resolver<'_> {
                         coords: coords.into_iter().flatten().collect(),
                         amount,
                         span: row.span,
+                        summed: None,
                     });
                 }
                 (out, None)

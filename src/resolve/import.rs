@@ -73,12 +73,17 @@ const ACTUAL_FIELDS: &[(&str, Target)] = &[
     ("rep", Target::Rep),
 ];
 
+/// The statements of a mapping that are not a field and its column.
+const MAPPING_STATEMENTS: &[&str] = &["funnel", "dates", "missing", "where", "skip"];
+
 /// Which column holds what, and the rules of the file.
 struct Layout {
     /// (column index, what it holds), in the order of the header.
     columns: Vec<(usize, Target)>,
-    filters: Vec<(usize, bool, String)>,
+    filters: Vec<RowFilter>,
     dates: Option<DateFormat>,
+    /// `skip footer`: a trailing block of rows holding at most a first cell is left out.
+    skip_footer: bool,
     missing_amount: bool,
     missing_close: bool,
     /// The currency amounts are in: a cell naming another is refused.
@@ -89,6 +94,31 @@ impl Layout {
     fn has(&self, target: Target) -> bool {
         self.columns.iter().any(|(_, t)| *t == target)
     }
+}
+
+/// A mapping's `where`, ready for every row.
+struct RowFilter {
+    column: usize,
+    op: ast::FilterOp,
+    value: Compared,
+    /// The filter as written, for messages: `where Date >= 2026-01-01`.
+    written: String,
+}
+
+/// What a filter compares each cell with.
+enum Compared {
+    /// Text, equal exactly or else ignoring case, as a cell matches a name.
+    Text { exact: String, folded: String },
+    /// A date: the cell is read with the mapping's `dates`.
+    Date(NaiveDate),
+    /// An amount: the cell is read as an amount cell is.
+    Amount(Decimal),
+}
+
+/// Whether `cell` is `exact` exactly or ignoring case (`folded` is `exact` lower-cased
+/// character by character, as the cell is).
+fn same_text(cell: &str, exact: &str, folded: &str) -> bool {
+    cell == exact || cell.chars().flat_map(char::to_lowercase).eq(folded.chars())
 }
 
 /// Why a cell names nothing.
@@ -241,14 +271,16 @@ fn stage_lookup(funnel: &model::Funnel) -> Lookup<StageRef> {
 }
 
 /// The currency a cell names by symbol or code, before or after its number, and the
-/// number's text. `¥` stands for yuan or yen: it matches either.
+/// number's text. `¥` (or `￥`) stands for yuan or yen: it matches either.
 fn split_currency(text: &str) -> (Option<&str>, &str) {
     const SYMBOLS: &[(&str, &str)] = &[
         ("US$", "USD"),
         ("$", "USD"),
         ("€", "EUR"),
         ("£", "GBP"),
-        ("￥", "CNY"),
+        // The yen and the yuan share a sign, in either width: it is whichever of the
+        // two the amounts are in.
+        ("￥", "¥"),
         ("¥", "¥"),
         ("₹", "INR"),
         ("₩", "KRW"),
@@ -286,22 +318,33 @@ enum AmountError {
     TooLarge,
 }
 
+/// The sign of an amount written around its number: `-1,000`, the accounting
+/// `(1,000)`, or the trailing minus some ERPs write, `1,000-`. The text without it.
+fn strip_sign(text: &str) -> (bool, &str) {
+    if let Some(inner) = text.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+        return (true, inner.trim());
+    }
+    if let Some(rest) = text.strip_prefix('-') {
+        return (true, rest.trim_start());
+    }
+    match text.strip_suffix('-') {
+        Some(rest) => (true, rest.trim_end()),
+        None => (false, text),
+    }
+}
+
 /// An amount cell: thousands separators in groups of three, a currency before or after
-/// (`$1,200`, `1,200 USD`, `¥12万`, `EUR 5k`, `-$300`), the scales of the language.
+/// (`$1,200`, `1,200 USD`, `¥12万`, `EUR 5k`, `-$300`), the scales of the language; a
+/// negative amount also as accountants and ERPs write it: `(1,000.00)`, `1,000-`.
 fn read_amount(text: &str) -> Result<(Decimal, Option<&str>), AmountError> {
-    let (negative, unsigned) = match text.trim().strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text.trim()),
-    };
+    let (outer, unsigned) = strip_sign(text.trim());
     let (currency, number) = split_currency(unsigned);
-    let number = number.trim();
-    let (negative, number) = match number.strip_prefix('-') {
-        Some(rest) if !negative => (true, rest),
-        _ => (negative, number),
-    };
-    if number.starts_with(['-', '+']) {
+    let (inner, number) = strip_sign(number.trim());
+    // One sign: `-(5)` or `$-5-` says nothing sure.
+    if (outer && inner) || number.starts_with(['-', '+', '(']) || number.ends_with(['-', ')']) {
         return Err(AmountError::NotANumber);
     }
+    let negative = outer || inner;
     let clean = csv::without_thousands(number).ok_or(AmountError::Separators)?;
     let value = literal::number(&clean).map_err(|e| match e {
         literal::NumberError::NotANumber => AmountError::NotANumber,
@@ -439,6 +482,11 @@ impl<'t> DealNames<'t> {
         None
     }
 }
+/// The text of column `i`'s header, or nothing.
+fn header_of<'h>(header: &'h [Field<'_>], i: usize) -> &'h str {
+    header.get(i).map_or("", |h| h.text.as_ref())
+}
+
 /// The row and column of a cell, for messages: `crm.csv row 12, column 3 (\`Stage\`)`.
 fn at(file: &str, record: Record, column: usize, header: &str) -> String {
     format!(
@@ -883,7 +931,15 @@ impl<'s> Resolver<'s> {
                         return;
                     };
                     match sum.amount.checked_add(amount) {
-                        Some(total) => sum.amount = total,
+                        Some(total) => {
+                            sum.amount = total;
+                            let rows = sum.summed.map_or(1, |s| s.rows).saturating_add(1);
+                            sum.summed = Some(Summed {
+                                rows,
+                                last_line: u32::try_from(record.line).unwrap_or(u32::MAX),
+                                last: record.span,
+                            });
+                        }
                         None => this.invalid(
                             record.span,
                             format!("{written} row {}: the actuals of this period and these members add up beyond 7.9 × 10²⁸", record.line),
@@ -899,6 +955,7 @@ impl<'s> Resolver<'s> {
                         coords,
                         amount,
                         span: record.span,
+                        summed: None,
                     });
                 }
             }
@@ -908,6 +965,9 @@ impl<'s> Resolver<'s> {
 
     /// Read every record of the file through the layout, and hand each row that reads
     /// (with its record and fields) to `each`; a record that cannot be read ends the file.
+    /// With `skip footer`, rows that hold at most a first cell are held back until a row
+    /// of data follows them (then they are rows like any other); those that end the file
+    /// are its footer and left out.
     fn for_each_row<'t>(
         &mut self,
         reader: &mut csv::Reader<'t>,
@@ -915,6 +975,8 @@ impl<'s> Resolver<'s> {
         lookups: &mut Lookups,
         mut each: impl FnMut(&mut Self, Record, Row<'t>, &[Field<'t>]),
     ) {
+        let skip_footer = rows.layout.skip_footer && rows.header.len() > 1;
+        let mut held: Vec<(Record, Vec<Field<'t>>)> = Vec::new();
         let mut fields: Vec<Field<'t>> = Vec::new();
         while let Some(record) = reader.next_into(&mut fields) {
             let record = match record {
@@ -924,14 +986,18 @@ impl<'s> Resolver<'s> {
                     break;
                 }
             };
-            if let Some(row) = self.row(
-                record,
-                &fields,
-                rows.header,
-                rows.layout,
-                lookups,
-                rows.written,
-            ) {
+            if skip_footer {
+                if fields.iter().skip(1).all(|f| f.text.is_empty()) {
+                    held.push((record, fields.clone()));
+                    continue;
+                }
+                for (record, fields) in std::mem::take(&mut held) {
+                    if let Some(row) = self.row(record, &fields, rows, lookups) {
+                        each(self, record, row, &fields);
+                    }
+                }
+            }
+            if let Some(row) = self.row(record, &fields, rows, lookups) {
                 each(self, record, row, &fields);
             }
         }
@@ -977,6 +1043,17 @@ impl<'s> Resolver<'s> {
                 let mut allowed: Vec<&str> = fixed.iter().map(|(w, _)| *w).collect();
                 allowed.extend(self.model.dimensions.iter().map(|d| d.name.as_str()));
                 let time = ["half", "quarter", "month", "week"].contains(&word);
+                // A misspelt statement (`skp footer`) reads as a field and its column.
+                let statement =
+                    crate::suggest::did_you_mean(word, MAPPING_STATEMENTS.iter().copied())
+                        .filter(|near| !allowed.contains(&near.as_str()));
+                let help = match statement {
+                    Some(near) => format!(
+                        "did you mean `{near}`? Otherwise a mapping names one of: {}",
+                        allowed.join(", ")
+                    ),
+                    None => format!("a mapping names one of: {}", allowed.join(", ")),
+                };
                 self.invalid(
                     field.field.span,
                     if time {
@@ -984,7 +1061,7 @@ impl<'s> Resolver<'s> {
                     } else {
                         format!("`{word}` is not something a column can hold here")
                     },
-                    format!("a mapping names one of: {}", allowed.join(", ")),
+                    help,
                 );
                 ok = false;
                 continue;
@@ -1011,11 +1088,19 @@ impl<'s> Resolver<'s> {
         }
         let mut filters = Vec::new();
         for filter in &mapping.filters {
-            match self.find_column(header, &filter.column, data) {
-                Some(i) => filters.push((i, filter.equal, filter.value.value.to_string())),
-                None => ok = false,
+            let column = self.find_column(header, &filter.column, data);
+            let value = self.compared(filter);
+            match (column, value) {
+                (Some(column), Some(value)) => filters.push(RowFilter {
+                    column,
+                    op: filter.op,
+                    value,
+                    written: self.written_filter(filter),
+                }),
+                _ => ok = false,
             }
         }
+        self.report_repeats(&mapping.skip_footer, "skip footer");
         if !ok {
             return None;
         }
@@ -1024,6 +1109,7 @@ impl<'s> Resolver<'s> {
             columns,
             filters,
             dates,
+            skip_footer: !mapping.skip_footer.is_empty(),
             missing_amount: mapping
                 .missing
                 .iter()
@@ -1034,6 +1120,116 @@ impl<'s> Resolver<'s> {
                 .any(|m| m.value == ast::Missing::CloseCycle),
             currency: None,
         })
+    }
+
+    /// What a `where` compares cells with; `None` when it cannot compare (reported).
+    fn compared(&mut self, filter: &ast::Filter) -> Option<Compared> {
+        match &filter.value {
+            ast::FilterValue::Text(text) => {
+                if !matches!(filter.op, ast::FilterOp::Equal | ast::FilterOp::NotEqual) {
+                    let op = filter.op.as_str();
+                    self.invalid(
+                        filter.op_span,
+                        format!("`{op}` compares dates or amounts, not text"),
+                        format!(
+                            "write a date or a number after `{op}` (`where Date >= 2026-01-01`, `where Amount > 0`), or compare text with `=` or `!=`"
+                        ),
+                    );
+                    return None;
+                }
+                Some(Compared::Text {
+                    exact: text.value.to_string(),
+                    folded: text.value.chars().flat_map(char::to_lowercase).collect(),
+                })
+            }
+            ast::FilterValue::Date(atom) => self.date(atom).map(Compared::Date),
+            ast::FilterValue::Amount(number) => number.value.map(Compared::Amount),
+        }
+    }
+
+    /// A filter as written in the plan, for messages.
+    fn written_filter(&self, filter: &ast::Filter) -> String {
+        let text = self
+            .sources
+            .and_then(|s| s.get(filter.span.file))
+            .and_then(|f| f.text.get(filter.span.start..filter.span.end));
+        match text {
+            Some(text) => text.split_whitespace().collect::<Vec<_>>().join(" "),
+            None => format!("where {} {} …", filter.column.value, filter.op.as_str()),
+        }
+    }
+
+    /// Whether a row passes every filter of the layout, in the order written: `Ok(false)`
+    /// when one does not hold, an error when a date or amount filter meets a cell that
+    /// is not one (a row is never dropped for a cell it cannot read).
+    fn passes_filters(
+        &self,
+        record: Record,
+        fields: &[Field<'_>],
+        header: &[Field<'_>],
+        layout: &Layout,
+        written: &str,
+    ) -> Result<bool, Box<Diagnostic>> {
+        for filter in &layout.filters {
+            let Some(field) = fields.get(filter.column) else {
+                return Ok(false);
+            };
+            let cell = field.text.as_ref();
+            let (what, read) = match &filter.value {
+                Compared::Text { exact, folded } => {
+                    let same = same_text(cell, exact, folded);
+                    if same != (filter.op == ast::FilterOp::Equal) {
+                        return Ok(false);
+                    }
+                    continue;
+                }
+                Compared::Date(date) => (
+                    "date",
+                    read_date(cell.trim(), layout.dates.as_ref())
+                        .map(|day| day.cmp(date))
+                        .ok_or_else(|| self.not_a_date(cell, field.span, layout.dates.as_ref())),
+                ),
+                Compared::Amount(amount) => (
+                    "amount",
+                    self.amount_cell(cell, field.span, layout.currency.as_deref())
+                        .map(|value| value.cmp(amount)),
+                ),
+            };
+            let ordering = match read {
+                Ok(ordering) => ordering,
+                Err(unread) => {
+                    let where_ = at(
+                        written,
+                        record,
+                        filter.column,
+                        header_of(header, filter.column),
+                    );
+                    let (message, help) = match unread {
+                        Some(d) if !cell.trim().is_empty() => (d.message, d.help),
+                        _ => (
+                            "the cell is empty".to_string(),
+                            Some(format!("fill the cell with a {what}")),
+                        ),
+                    };
+                    let help = help.map_or_else(String::new, |h| format!("{h}; "));
+                    return Err(Box::new(
+                        Diagnostic::new(
+                            Code::InvalidValue,
+                            field.span,
+                            format!("{where_}: {message}, which `{}` compares", filter.written),
+                        )
+                        .with_label("invalid value")
+                        .with_help(format!(
+                            "{help}a row whose cell a filter cannot read is reported, never dropped"
+                        )),
+                    ));
+                }
+            };
+            if !filter.op.holds(ordering) {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 
     /// The column a mapping names, or report it with the file's headers.
@@ -1195,6 +1391,7 @@ impl<'s> Resolver<'s> {
             columns,
             filters: Vec::new(),
             dates: None,
+            skip_footer: false,
             missing_amount: false,
             missing_close: false,
             currency: None,
@@ -1259,12 +1456,18 @@ impl<'s> Resolver<'s> {
         &mut self,
         record: Record,
         fields: &[Field<'t>],
-        header: &[Field<'_>],
-        layout: &Layout,
+        rows: &Rows<'_, '_>,
         lookups: &mut Lookups,
-        written: &str,
     ) -> Option<Row<'t>> {
+        let (header, layout, written) = (rows.header, rows.layout, rows.written);
         if fields.len() != header.len() {
+            // A report's footer (`Grand Totals (10 records)`, a copyright line) is a
+            // row of one cell after the data.
+            let help = if fields.len() == 1 && !layout.skip_footer {
+                "if this row and those after it are the report's footer (totals, a copyright line), add `skip footer` to the mapping; otherwise give every row one field per header column"
+            } else {
+                "give every row one field per header column (an empty field is allowed)"
+            };
             self.push(
                 Diagnostic::new(
                     Code::Syntax,
@@ -1277,21 +1480,21 @@ impl<'s> Resolver<'s> {
                     ),
                 )
                 .with_label("this row")
-                .with_help(
-                    "give every row one field per header column (an empty field is allowed)",
-                ),
+                .with_help(help),
             );
             return None;
         }
-        for (i, equal, value) in &layout.filters {
-            let holds = fields.get(*i).is_some_and(|f| f.text == value.as_str());
-            if holds != *equal {
+        match self.passes_filters(record, fields, header, layout, written) {
+            Ok(true) => {}
+            Ok(false) => return None,
+            Err(diagnostic) => {
+                self.push(*diagnostic);
                 return None;
             }
         }
         let mut row = Row::default();
         let mut ok = true;
-        let header_of = |i: usize| header.get(i).map_or("", |h| h.text.as_ref());
+        let header_of = |i: usize| header_of(header, i);
         for &(i, target) in &layout.columns {
             let Some(field) = fields.get(i) else { continue };
             let text = field.text.as_ref();
@@ -1588,6 +1791,27 @@ mod tests {
                 panic!("{text} did not read");
             };
             assert_eq!((v.to_string().as_str(), c), (value, currency), "{text}");
+        }
+        for (text, value, currency) in [
+            ("(1,000)", "-1000", None),
+            ("(1,000.00)", "-1000", None),
+            ("($1,000.00)", "-1000", Some("USD")),
+            ("$(1,000.00)", "-1000", Some("USD")),
+            ("(1,000.00 CNY)", "-1000", Some("CNY")),
+            ("1,000-", "-1000", None),
+            ("1,000.50 -", "-1000.5", None),
+            ("￥12万", "120000", Some("¥")),
+        ] {
+            let Ok((v, c)) = read_amount(text) else {
+                panic!("{text} did not read");
+            };
+            assert_eq!((v.to_string().as_str(), c), (value, currency), "{text}");
+        }
+        for text in ["-(5)", "(-5)", "(5)-", "-5-", "(5", "5)", "()", "-"] {
+            assert!(
+                matches!(read_amount(text), Err(AmountError::NotANumber)),
+                "{text}"
+            );
         }
         assert!(matches!(read_amount("1,20"), Err(AmountError::Separators)));
         assert!(matches!(read_amount("lots"), Err(AmountError::NotANumber)));

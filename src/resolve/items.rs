@@ -125,7 +125,12 @@ impl Resolver<'_> {
                         ItemRef::Funnel(self.funnels.get(f.name.text.as_str()).copied())
                     }
                     ast::Item::Grades(_) => ItemRef::Grades,
-                    ast::Item::Deal(_) | ast::Item::Deals(_) => ItemRef::Deal,
+                    ast::Item::Deal(_) => ItemRef::Deal,
+                    ast::Item::Deals(d) => ItemRef::Deals(match first(&d.mapping.funnel) {
+                        Some(name) => self.funnels.get(name.text.as_str()).copied(),
+                        None if self.model.funnels.len() == 1 => Some(FunnelId(0)),
+                        None => None,
+                    }),
                     ast::Item::Actuals(a) => {
                         ItemRef::Actuals(self.goals.get(a.goal.text.as_str()).copied())
                     }

@@ -516,6 +516,8 @@ pub struct Mapping {
     pub dates: Fields<Str>,
     pub missing: Vec<Field<Missing>>,
     pub filters: Vec<Filter>,
+    /// `skip footer`: the rows after the data that hold at most a first cell are left out.
+    pub skip_footer: Fields<()>,
     /// `FIELD COLUMN`: a deal statement, `period`, `rep`, or a dimension's name.
     pub fields: Vec<MapField>,
     /// Statements that did not parse.
@@ -532,13 +534,59 @@ pub enum Missing {
     CloseCycle,
 }
 
-/// `where COLUMN = "text"` or `where COLUMN != "text"`.
+/// `where COLUMN OP VALUE`: `where status = "Invoiced"`, `where Date >= 2026-01-01`.
 #[derive(Debug, Clone)]
 pub struct Filter {
     pub column: Str,
-    pub equal: bool,
-    pub value: Str,
+    pub op: FilterOp,
+    pub op_span: Span,
+    pub value: FilterValue,
     pub span: Span,
+}
+
+/// How a filter compares a cell with its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterOp {
+    Equal,
+    NotEqual,
+    Less,
+    LessOrEqual,
+    Greater,
+    GreaterOrEqual,
+}
+
+impl FilterOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FilterOp::Equal => "=",
+            FilterOp::NotEqual => "!=",
+            FilterOp::Less => "<",
+            FilterOp::LessOrEqual => "<=",
+            FilterOp::Greater => ">",
+            FilterOp::GreaterOrEqual => ">=",
+        }
+    }
+
+    /// Whether a cell that compares as `ordering` with the value passes.
+    pub fn holds(self, ordering: std::cmp::Ordering) -> bool {
+        use std::cmp::Ordering::*;
+        match self {
+            FilterOp::Equal => ordering == Equal,
+            FilterOp::NotEqual => ordering != Equal,
+            FilterOp::Less => ordering == Less,
+            FilterOp::LessOrEqual => ordering != Greater,
+            FilterOp::Greater => ordering == Greater,
+            FilterOp::GreaterOrEqual => ordering != Less,
+        }
+    }
+}
+
+/// What a filter compares a cell with: text, a date, or an amount.
+#[derive(Debug, Clone)]
+pub enum FilterValue {
+    Text(Str),
+    Date(PeriodAtom),
+    Amount(Num),
 }
 
 /// `FIELD COLUMN`, the column bare or quoted.

@@ -1094,13 +1094,34 @@ impl Builder<'_> {
                     else {
                         continue;
                     };
+                    let filter_op = match op.as_str() {
+                        "!=" => FilterOp::NotEqual,
+                        "<" => FilterOp::Less,
+                        "<=" => FilterOp::LessOrEqual,
+                        ">" => FilterOp::Greater,
+                        ">=" => FilterOp::GreaterOrEqual,
+                        _ => FilterOp::Equal,
+                    };
+                    let value = match value.as_rule() {
+                        Rule::date => FilterValue::Date(self.period_atom(value)),
+                        Rule::number => FilterValue::Amount(self.number(value)),
+                        _ => FilterValue::Text(self.string(value)),
+                    };
                     mapping.filters.push(Filter {
                         column: self.column(column),
-                        equal: op.as_str() == "=",
-                        value: self.string(value),
+                        op: filter_op,
+                        op_span: self.span(&op),
+                        value,
                         span,
                     });
                 }
+                Rule::skip_stmt => add(
+                    &mut mapping.skip_footer,
+                    Some(Field {
+                        keyword: span,
+                        value: (),
+                    }),
+                ),
                 Rule::map_field => {
                     let mut inner = stmt.into_inner();
                     let (Some(field), Some(column)) = (inner.next(), inner.next()) else {

@@ -53,6 +53,8 @@
   "missing"
   "where"
   "cycle"
+  "skip"
+  "footer"
 ] @keyword
 
 [

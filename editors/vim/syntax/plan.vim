@@ -19,7 +19,7 @@ syntax match planName "\%(\k\|[^\x00-\x7f]\)\+" contained
 syntax keyword planItem plan include grades actuals deals from
 syntax keyword planKeyword period currency as_of lead capacity start ramp owner target baseline in
 syntax keyword planKeyword supports parent split allow by deal_size inflow per buyer convert dwell
-syntax keyword planKeyword milestone actions tools grade amount close opened dates missing where cycle
+syntax keyword planKeyword milestone actions tools grade amount close opened dates missing where cycle skip footer
 syntax keyword planConstant even rest
 
 syntax match planNumber "-\=\<\d\+\%(_\d\+\)*\%(\.\d\+\%(_\d\+\)*\)\=\%(%\|[kMB]\>\|万\|亿\|\%(mo\|d\|w\)\>\)\="

@@ -4,7 +4,7 @@
 
 use super::Rule;
 use crate::diagnostic::{Code, Diagnostic, Severity};
-use crate::model::Goal;
+use crate::model::{Goal, Summed};
 use crate::source::Span;
 
 pub const RULE: Rule = Rule {
@@ -23,17 +23,31 @@ actuals revenue {
     fix: "Correct the row's period or members, or split the goal so the row has a cell.",
 };
 
-/// Each actual row of `goal` that progress could fit to no cell.
-pub(crate) fn check(goal: &Goal, unmatched: &[Span], out: &mut Vec<Diagnostic>) {
-    for span in unmatched {
-        out.push(
-            Diagnostic::new(
-                Code::UnmatchedActual,
-                *span,
+/// Each actual row of `goal` that progress could fit to no cell. A sum of a file's rows
+/// points at its first row and names how many rows it adds up and the last.
+pub(crate) fn check(goal: &Goal, unmatched: &[(Span, Option<Summed>)], out: &mut Vec<Diagnostic>) {
+    for &(span, summed) in unmatched {
+        let (message, label) = match summed {
+            None => (
                 format!("this actual matches no cell of goal `{}`", goal.name),
-            )
-            .with_label("no such cell")
-            .with_help("check its period and members against the goal's splits: every member must be one the goal is split into there"),
-        );
+                "no such cell".to_string(),
+            ),
+            Some(s) => (
+                format!(
+                    "this actual and {} more rows of the same period and members (the last in row {}) match no cell of goal `{}`",
+                    s.rows.saturating_sub(1),
+                    s.last_line,
+                    goal.name
+                ),
+                format!("first of {} rows", s.rows),
+            ),
+        };
+        let mut diagnostic = Diagnostic::new(Code::UnmatchedActual, span, message)
+            .with_label(label)
+            .with_help("check its period and members against the goal's splits: every member must be one the goal is split into there");
+        if let Some(s) = summed {
+            diagnostic = diagnostic.with_secondary(s.last, "last of them");
+        }
+        out.push(diagnostic);
     }
 }
