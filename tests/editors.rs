@@ -1,7 +1,7 @@
 //! The editor packages and their documentation: the Vim files run in a headless Vim 9
 //! (highlighting at positions, indentation of a sample), the VS Code package's files
-//! parse and agree with one another, and the configuration snippets of
-//! `docs/editors.md` parse and name `planck lsp`.
+//! parse and agree with one another, the Helix files agree with the grammar and the other
+//! editors, and the configuration snippets of `docs/editors.md` parse and name `planck lsp`.
 
 // Helpers that cannot go on panic, like the tests themselves.
 #![allow(clippy::unwrap_used)]
@@ -651,4 +651,329 @@ fn tree_sitter_cli_generates_the_committed_parser_and_passes_the_corpus() {
     }
     let report = run(&["test"]);
     assert!(!report.contains('✗'), "{report}");
+}
+
+/// What a tree-sitter query names: the named nodes, the fields under the node that
+/// holds them (`(parent, field)`), the anonymous nodes (`"{"`) and the captures.
+#[derive(Debug, Default)]
+struct QueryNames {
+    named: Vec<String>,
+    fields: Vec<(String, String)>,
+    anonymous: Vec<String>,
+    captures: Vec<String>,
+}
+
+fn query_names(query: &str) -> QueryNames {
+    let is_word = |c: char| c.is_alphanumeric() || matches!(c, '_' | '.' | '-' | '?' | '!');
+    let chars: Vec<char> = query.chars().collect();
+    let word_at = |start: usize| -> (String, usize) {
+        let end = (start..chars.len())
+            .find(|&j| !is_word(chars[j]))
+            .unwrap_or(chars.len());
+        (chars[start..end].iter().collect(), end)
+    };
+    let mut names = QueryNames::default();
+    // What each open `(` or `[` starts: a named node, or `None` for an alternation, a
+    // group or `(_`; `Some("#")` for a predicate, whose strings are not nodes.
+    let mut open: Vec<Option<String>> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == ';' {
+            i = (i..chars.len())
+                .find(|&j| chars[j] == '\n')
+                .unwrap_or(chars.len());
+        } else if c == '"' {
+            let mut text = String::new();
+            i += 1;
+            while chars[i] != '"' {
+                if chars[i] == '\\' {
+                    i += 1;
+                }
+                text.push(chars[i]);
+                i += 1;
+            }
+            i += 1;
+            if open.last() != Some(&Some("#".to_string())) {
+                names.anonymous.push(text);
+            }
+        } else if c == '(' {
+            i += 1;
+            while chars[i].is_whitespace() {
+                i += 1;
+            }
+            if chars[i] == '#' {
+                open.push(Some("#".to_string()));
+                continue;
+            }
+            let (word, end) = word_at(i);
+            if word.is_empty() || word == "_" {
+                open.push(None);
+            } else {
+                names.named.push(word.clone());
+                open.push(Some(word));
+                i = end;
+            }
+        } else if c == '[' {
+            open.push(None);
+            i += 1;
+        } else if c == ')' || c == ']' {
+            open.pop().unwrap();
+            i += 1;
+        } else if c == '@' {
+            let (word, end) = word_at(i + 1);
+            names.captures.push(word);
+            i = end;
+        } else if is_word(c) {
+            let (word, end) = word_at(i);
+            assert_eq!(chars[end], ':', "`{word}` is neither a node nor a field");
+            let parent = open.iter().rev().flatten().next().unwrap().clone();
+            names.fields.push((parent, word));
+            i = end + 1;
+        } else {
+            i += 1;
+        }
+    }
+    assert!(open.is_empty(), "unbalanced query");
+    names
+}
+
+/// The scopes of Helix's themes (its book's "Syntax highlighting" scopes), the names its
+/// highlight queries capture.
+const HELIX_SCOPES: &[&str] = &[
+    "attribute",
+    "type",
+    "type.builtin",
+    "type.parameter",
+    "type.enum.variant",
+    "constructor",
+    "constant",
+    "constant.builtin",
+    "constant.builtin.boolean",
+    "constant.character",
+    "constant.character.escape",
+    "constant.numeric",
+    "constant.numeric.integer",
+    "constant.numeric.float",
+    "string",
+    "string.regexp",
+    "string.special",
+    "string.special.path",
+    "string.special.url",
+    "string.special.symbol",
+    "comment",
+    "comment.line",
+    "comment.block",
+    "variable",
+    "variable.builtin",
+    "variable.parameter",
+    "variable.other.member",
+    "label",
+    "punctuation",
+    "punctuation.delimiter",
+    "punctuation.bracket",
+    "punctuation.special",
+    "keyword",
+    "keyword.control",
+    "keyword.operator",
+    "keyword.directive",
+    "keyword.function",
+    "keyword.storage",
+    "keyword.storage.type",
+    "keyword.storage.modifier",
+    "operator",
+    "function",
+    "function.builtin",
+    "function.method",
+    "function.macro",
+    "function.special",
+    "tag",
+    "namespace",
+    "special",
+];
+
+/// The shared highlight query's captures that Helix's themes name otherwise.
+const HELIX_RENAMES: &[(&str, &str)] = &[
+    ("@number", "@constant.numeric"),
+    ("@property", "@variable.other.member"),
+    ("@string.escape", "@constant.character.escape"),
+];
+
+/// A query without its opening comment.
+fn without_header(query: &str) -> String {
+    query
+        .lines()
+        .skip_while(|l| l.starts_with(';'))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+/// The Helix files agree with the grammar and the other editors: `languages.toml` (the
+/// file the documentation appends) names the file type, comment token, indentation and
+/// grammar the others do and starts `planck lsp`; its queries name only nodes and fields
+/// of the grammar and captures Helix's themes colour; the highlight query is the shared
+/// one with Helix's names.
+#[test]
+fn the_helix_files_agree_with_the_grammar_and_the_other_editors() {
+    let helix: toml::Table = toml::from_str(&read("editors/helix/languages.toml")).unwrap();
+    let server = &helix["language-server"]["planck"];
+    assert_eq!(server["command"].as_str(), Some("planck"));
+    assert_eq!(server["args"].as_array().unwrap().len(), 1);
+    assert_eq!(server["args"][0].as_str(), Some("lsp"));
+    let languages = helix["language"].as_array().unwrap();
+    assert_eq!(languages.len(), 1);
+    let language = &languages[0];
+    assert_eq!(language["name"].as_str(), Some("plan"));
+    assert!(
+        language.get("grammar").is_none(),
+        "the grammar is the language's name"
+    );
+    assert_eq!(language["language-servers"][0].as_str(), Some("planck"));
+    assert_eq!(language["roots"][0].as_str(), Some("planck.toml"));
+
+    let tree_sitter: Value =
+        serde_json::from_str(&read("editors/tree-sitter-plan/tree-sitter.json")).unwrap();
+    let grammar = &tree_sitter["grammars"][0];
+    assert_eq!(language["scope"].as_str(), grammar["scope"].as_str());
+    let file_types: Vec<&str> = language["file-types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    assert_eq!(file_types, ["plan"]);
+    assert_eq!(grammar["file-types"], serde_json::json!(file_types));
+    let zed: toml::Table = toml::from_str(&read("editors/zed/languages/plan/config.toml")).unwrap();
+    assert_eq!(zed["path_suffixes"][0].as_str(), Some(file_types[0]));
+    let package: Value = serde_json::from_str(&read("editors/vscode/package.json")).unwrap();
+    assert_eq!(
+        package["contributes"]["languages"][0]["extensions"],
+        serde_json::json!([format!(".{}", file_types[0])])
+    );
+
+    let comment = language["comment-token"].as_str().unwrap();
+    assert_eq!(comment, "#");
+    assert_eq!(
+        zed["line_comments"][0].as_str().unwrap().trim_end(),
+        comment
+    );
+    let vscode: Value =
+        serde_json::from_str(&read("editors/vscode/language-configuration.json")).unwrap();
+    assert_eq!(vscode["comments"]["lineComment"].as_str(), Some(comment));
+    assert_eq!(
+        language["indent"]["tab-width"].as_integer(),
+        zed["tab_size"].as_integer()
+    );
+    assert_eq!(language["indent"]["unit"].as_str(), Some("  "));
+
+    // The grammar, built from the clone's path the documentation fills in.
+    let grammars = helix["grammar"].as_array().unwrap();
+    assert_eq!(grammars.len(), 1);
+    assert_eq!(grammars[0]["name"].as_str(), Some("plan"));
+    assert_eq!(zed["grammar"].as_str(), Some("plan"));
+    assert!(read("editors/tree-sitter-plan/grammar.js").contains("name: \"plan\""));
+    let path = grammars[0]["source"]["path"].as_str().unwrap();
+    let inside = path.strip_prefix("/path/to/planck/").unwrap();
+    assert!(repo(inside).join("src/parser.c").is_file(), "{path}");
+
+    // The documentation shows the file as it is.
+    let doc = read("docs/editors.md");
+    let helix_doc = &doc[doc.find("## Helix").unwrap()..doc.find("## Zed").unwrap()];
+    let shown: toml::Table = toml::from_str(&blocks(helix_doc, "toml").remove(0)).unwrap();
+    assert_eq!(shown, helix);
+
+    // The queries, checked against the node types of the grammar.
+    let node_types: Value =
+        serde_json::from_str(&read("editors/tree-sitter-plan/src/node-types.json")).unwrap();
+    let node_types = node_types.as_array().unwrap();
+    let has = |name: &str, named: bool| {
+        node_types
+            .iter()
+            .any(|t| t["type"] == name && t["named"] == named)
+    };
+    let mut files: Vec<String> = std::fs::read_dir(repo("editors/helix/queries/plan"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    files.sort();
+    assert_eq!(files, ["highlights.scm", "indents.scm"]);
+    for file in &files {
+        let query = read(&format!("editors/helix/queries/plan/{file}"));
+        let names = query_names(&query);
+        assert!(!names.captures.is_empty(), "{file}");
+        for name in &names.named {
+            assert!(has(name, true), "{file}: no node `{name}` in the grammar");
+        }
+        for name in &names.anonymous {
+            assert!(
+                has(name, false),
+                "{file}: no token \"{name}\" in the grammar"
+            );
+        }
+        for (parent, field) in &names.fields {
+            let node = node_types.iter().find(|t| t["type"] == *parent).unwrap();
+            assert!(
+                node["fields"].get(field).is_some(),
+                "{file}: `{parent}` has no field `{field}`"
+            );
+        }
+        for capture in &names.captures {
+            let known = match file.as_str() {
+                "highlights.scm" => HELIX_SCOPES.contains(&capture.as_str()),
+                _ => ["indent", "outdent"].contains(&capture.as_str()),
+            };
+            assert!(known, "{file}: Helix has no capture `@{capture}`");
+        }
+    }
+
+    let mut shared = without_header(&read("editors/tree-sitter-plan/queries/highlights.scm"));
+    for (from, to) in HELIX_RENAMES {
+        assert!(shared.contains(from), "{from}");
+        shared = shared.replace(from, to);
+    }
+    assert_eq!(
+        without_header(&read("editors/helix/queries/plan/highlights.scm")),
+        shared
+    );
+}
+
+/// Helix's queries compile against the committed parser, and its highlighting colours the
+/// Vim sample's tokens as the shared query does, under Helix's names.
+#[test]
+fn the_helix_queries_compile_and_colour_as_the_shared_query() {
+    let Some(python) = tree_sitter_python() else {
+        return;
+    };
+    let queries = [
+        repo("editors/helix/queries/plan/highlights.scm"),
+        repo("editors/helix/queries/plan/indents.scm"),
+    ];
+    let compiled = check_grammar(&python, &["query"], &queries);
+    assert_eq!(compiled.lines().count(), 2, "{compiled}");
+
+    let sample = repo("editors/vim/test/sample.plan");
+    let captures =
+        |query: &str| check_grammar(&python, &["captures"], &[repo(query), sample.clone()]);
+    let helix = captures("editors/helix/queries/plan/highlights.scm");
+    let shared = captures("editors/tree-sitter-plan/queries/highlights.scm");
+    let renamed: String = shared
+        .lines()
+        .map(|line| {
+            let (range, rest) = line.split_once(' ').unwrap();
+            let (name, text) = rest.split_once(' ').unwrap();
+            let name = HELIX_RENAMES
+                .iter()
+                .find(|(from, _)| from[1..] == *name)
+                .map_or(name, |(_, to)| &to[1..]);
+            format!("{range} {name} {text}\n")
+        })
+        .collect();
+    assert_eq!(helix, renamed);
+    for line in [
+        "18:9-18:15 constant.numeric 1.5万",
+        "4:20-4:29 variable.other.member potential",
+        "16:5-16:11 function 收入",
+    ] {
+        assert!(helix.lines().any(|l| l == line), "{line} not in\n{helix}");
+    }
 }
