@@ -154,7 +154,7 @@ fn the_vscode_package_is_consistent() {
 fn the_documented_configurations_parse_and_start_planck_lsp() {
     let doc = read("docs/editors.md");
     let toml_blocks = blocks(&doc, "toml");
-    assert_eq!(toml_blocks.len(), 1);
+    assert_eq!(toml_blocks.len(), 2);
     let helix: toml::Table = toml::from_str(&toml_blocks[0]).unwrap();
     let server = &helix["language-server"]["planck"];
     assert_eq!(server["command"].as_str(), Some("planck"));
@@ -976,4 +976,318 @@ fn the_helix_queries_compile_and_colour_as_the_shared_query() {
     ] {
         assert!(helix.lines().any(|l| l == line), "{line} not in\n{helix}");
     }
+}
+
+/// Helix, if it is installed: `PLANCK_HELIX` names it (a path), else `hx` on `PATH`. CI
+/// does not install it (building Helix takes far longer than the rest of CI), so without
+/// it the test is skipped, under CI too; run the Helix tests after changing its files:
+/// `PLANCK_HELIX=path/to/hx cargo test --test editors helix`.
+fn helix() -> Option<PathBuf> {
+    let hx = std::env::var_os("PLANCK_HELIX").map_or_else(|| PathBuf::from("hx"), PathBuf::from);
+    if Command::new(&hx).arg("--version").output().is_err() {
+        eprintln!("skipped: Helix is not installed (set PLANCK_HELIX to its `hx`)");
+        return None;
+    }
+    Some(hx)
+}
+
+/// `PATH` with the folders of the given programs first.
+fn path_with(programs: &[&Path]) -> std::ffi::OsString {
+    let folders = programs
+        .iter()
+        .filter_map(|p| p.parent())
+        .map(Path::to_path_buf);
+    std::env::join_paths(folders.chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())))
+        .unwrap()
+}
+
+/// A home where the Helix setup of `docs/editors.md` ran as written.
+struct HelixHome {
+    home: tempfile::TempDir,
+    /// `PATH` with `planck` and `hx` first.
+    path: std::ffi::OsString,
+    planck: PathBuf,
+    /// What the documented commands printed.
+    stdout: String,
+}
+
+impl HelixHome {
+    /// Runs the documented commands (but `cargo install`) in this clone, with a temporary
+    /// home and `planck` on `PATH`.
+    fn set_up(hx: &Path) -> HelixHome {
+        let doc = read("docs/editors.md");
+        let section = &doc[doc.find("## Helix").unwrap()..doc.find("## Zed").unwrap()];
+        let commands: String = blocks(section, "sh")
+            .remove(0)
+            .lines()
+            .filter(|l| !l.starts_with("cargo install"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert!(commands.ends_with("hx --health plan\n"), "{commands}");
+        let home = tempfile::tempdir().unwrap();
+        let planck = PathBuf::from(assert_cmd::cargo::cargo_bin!("planck"));
+        let hx = if hx.components().count() > 1 {
+            hx.canonicalize().unwrap()
+        } else {
+            hx.to_path_buf()
+        };
+        let path = path_with(&[&planck, &hx]);
+        let out = HelixHome::command("bash", home.path(), &path)
+            .args(["-euc", &commands])
+            .current_dir(repo("").canonicalize().unwrap())
+            .output()
+            .unwrap();
+        // `hx --health` colours its marks even when it does not print to a terminal.
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let stdout = stdout
+            .split('\x1b')
+            .enumerate()
+            .map(|(i, part)| match i {
+                0 => part,
+                _ => part.split_once('m').map_or(part, |(_, rest)| rest),
+            })
+            .collect();
+        assert!(
+            out.status.success(),
+            "{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        HelixHome {
+            home,
+            path,
+            planck,
+            stdout,
+        }
+    }
+
+    /// A command that finds Helix's files in `home` only.
+    fn command(program: &str, home: &Path, path: &std::ffi::OsStr) -> Command {
+        let mut command = Command::new(program);
+        command
+            .env("HOME", home)
+            .env("PATH", path)
+            .env("NO_COLOR", "1")
+            .env_remove("PWD")
+            .env_remove("XDG_CONFIG_HOME")
+            .env_remove("XDG_CACHE_HOME")
+            .env_remove("XDG_DATA_HOME")
+            .env_remove("XDG_STATE_HOME")
+            .env_remove("HELIX_RUNTIME")
+            // Helix reads its runtime files next to the crate `cargo` runs first.
+            .env_remove("CARGO_MANIFEST_DIR");
+        command
+    }
+}
+
+/// The Helix setup of `docs/editors.md`, run as written with a temporary home and
+/// `planck` on `PATH`: `hx --grammar build` compiles the grammar from this clone, with no
+/// network, and `hx --health plan` finds planck's language server, the parser and the
+/// queries.
+#[test]
+fn helix_builds_the_grammar_and_finds_planck_with_the_documented_setup() {
+    let Some(hx) = helix() else {
+        return;
+    };
+    let setup = HelixHome::set_up(&hx);
+    let stdout = &setup.stdout;
+    let config = setup.home.path().join(".config/helix");
+    let installed: toml::Table =
+        toml::from_str(&std::fs::read_to_string(config.join("languages.toml")).unwrap()).unwrap();
+    let clone = repo("").canonicalize().unwrap();
+    assert_eq!(
+        installed["grammar"][0]["source"]["path"].as_str().unwrap(),
+        clone.join("editors/tree-sitter-plan").display().to_string()
+    );
+    assert!(
+        stdout.contains("grammars built now\n\t[\"plan\"]\n"),
+        "{stdout}"
+    );
+    assert!(
+        config.join("runtime/grammars/plan.so").is_file(),
+        "{stdout}"
+    );
+    for line in [
+        format!("  ✓ planck: {}", setup.planck.display()),
+        "Tree-sitter parser: ✓".to_string(),
+        "Highlight queries: ✓".to_string(),
+        "Indent queries: ✓".to_string(),
+    ] {
+        assert!(stdout.lines().any(|l| l == line), "{line} not in\n{stdout}");
+    }
+}
+
+/// A tmux server of its own, stopped when dropped.
+struct Tmux {
+    socket: PathBuf,
+}
+
+impl Tmux {
+    fn run(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .arg("-S")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "tmux {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Escape, alone: a key sent right after it would read as that key with Alt.
+    fn escape(&self) {
+        self.run(&["send-keys", "-t", "hx", "Escape"]);
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
+
+    /// The screen, once `ready` holds for it (within a minute).
+    fn screen_when(&self, ready: impl Fn(&str) -> bool) -> String {
+        let start = std::time::Instant::now();
+        loop {
+            let screen = self.run(&["capture-pane", "-p", "-t", "hx"]);
+            if ready(&screen) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(60),
+                "{screen}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .arg("-S")
+            .arg(&self.socket)
+            .arg("kill-server")
+            .status();
+    }
+}
+
+/// Helix with the documented setup, driven in a terminal (tmux) on a plan with a share
+/// mistake in a project: the diagnostic of `planck lsp` is shown at the end of its line
+/// and in the diagnostics picker (space d), hover (space k) on a goal shows what planck
+/// computes for it, the grammar's query colours a number, `:format` lays the file out as
+/// `planck fmt` does, and with the documented setting, once the mistake is mended, the
+/// inlay hints give each member's amount.
+#[test]
+fn helix_shows_planck_diagnostics_hover_and_formatting_in_a_terminal() {
+    let Some(hx) = helix() else {
+        return;
+    };
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("skipped: tmux is not installed");
+        return;
+    }
+    let setup = HelixHome::set_up(&hx);
+    let project = tempfile::tempdir().unwrap();
+    let root = project.path().canonicalize().unwrap();
+    std::fs::write(root.join("planck.toml"), "").unwrap();
+    // The plan and the editor settings (for inlay hints) of the documentation.
+    let doc = read("docs/editors.md");
+    let section = &doc[doc.find("## Helix").unwrap()..doc.find("## Zed").unwrap()];
+    let plan = blocks(section, "plan expect=shares-sum").remove(0);
+    std::fs::write(root.join("main.plan"), &plan).unwrap();
+    let settings = blocks(section, "toml").remove(1);
+    assert!(
+        settings.contains("display-inlay-hints = true"),
+        "{settings}"
+    );
+    let config = setup.home.path().join(".config/helix/config.toml");
+    std::fs::write(config, settings).unwrap();
+    let tmux = Tmux {
+        socket: root.join("tmux.socket"),
+    };
+    let status = HelixHome::command("tmux", setup.home.path(), &setup.path)
+        .arg("-S")
+        .arg(&tmux.socket)
+        .args(["-f", "/dev/null", "new-session", "-d", "-s", "hx"])
+        .args(["-x", "150", "-y", "40", "-c"])
+        .arg(&root)
+        .args(["hx", "main.plan"])
+        .env("TERM", "xterm-256color")
+        .status()
+        .unwrap();
+    assert!(status.success(), "{status}");
+
+    let screen = tmux.screen_when(|s| s.contains("total 95%, not 100%"));
+    let line = screen.lines().find(|l| l.contains("split 区域")).unwrap();
+    assert!(
+        line.trim_end()
+            .ends_with("the shares of `split 区域` total 95%, not 100%"),
+        "{screen}"
+    );
+
+    // The diagnostics picker lists it with its code.
+    tmux.run(&["send-keys", "-t", "hx", "Space", "d"]);
+    tmux.screen_when(|s| {
+        s.lines().any(|l| {
+            l.contains("> ERROR")
+                && l.contains("planck shares-sum the shares of `split 区域` total 95%")
+        })
+    });
+    tmux.escape();
+
+    // Hover on the goal's name: what planck computes for the goal.
+    tmux.run(&["send-keys", "-t", "hx", "-l", "/收入"]);
+    tmux.run(&["send-keys", "-t", "hx", "Enter", "Space", "k"]);
+    let screen = tmux.screen_when(|s| s.contains("(growth +20%)"));
+    for shown in [
+        "goal 收入 — 2026 收入",
+        "• target: 12M CNY",
+        "• baseline: 10M CNY (growth +20%)",
+    ] {
+        assert!(screen.contains(shown), "{shown} not in\n{screen}");
+    }
+
+    // Helix colours the name with the grammar and its highlight query.
+    tmux.escape();
+    tmux.run(&["send-keys", "-t", "hx", "g", "g"]);
+    tmux.run(&["send-keys", "-t", "hx", "-l", "/12M"]);
+    tmux.run(&["send-keys", "-t", "hx", "Enter"]);
+    tmux.run(&["send-keys", "-t", "hx", "-l", ":tree-sitter-highlight-name"]);
+    tmux.run(&["send-keys", "-t", "hx", "Enter"]);
+    tmux.screen_when(|s| s.lines().any(|l| l.ends_with(" constant.numeric")));
+
+    // `:format`, then `:w`: the file is laid out as `planck fmt` lays it out.
+    let formatted = Command::new(&setup.planck)
+        .args(["fmt", "--stdout", "-"])
+        .stdin(std::fs::File::open(root.join("main.plan")).unwrap())
+        .output()
+        .unwrap();
+    let formatted = String::from_utf8(formatted.stdout).unwrap();
+    assert_ne!(formatted, plan);
+    tmux.escape();
+    tmux.run(&["send-keys", "-t", "hx", "-l", ":format"]);
+    tmux.run(&["send-keys", "-t", "hx", "Enter"]);
+    tmux.screen_when(|s| {
+        s.lines()
+            .any(|l| l.trim_end().ends_with("strategy 增长 \"增长\""))
+            && s.contains("\n    2\n")
+    });
+    tmux.run(&["send-keys", "-t", "hx", "-l", ":w"]);
+    tmux.run(&["send-keys", "-t", "hx", "Enter"]);
+    tmux.screen_when(|s| s.contains("'main.plan' written"));
+    assert_eq!(
+        std::fs::read_to_string(root.join("main.plan")).unwrap(),
+        formatted
+    );
+
+    // With `rest` for `35%` the goal allocates, and the inlay hints give each amount.
+    tmux.run(&["send-keys", "-t", "hx", "-l", "/35%"]);
+    tmux.run(&["send-keys", "-t", "hx", "Enter", "c"]);
+    tmux.run(&["send-keys", "-t", "hx", "-l", "rest"]);
+    tmux.escape();
+    let screen = tmux.screen_when(|s| s.contains("华北 rest = 4.8M }"));
+    assert!(
+        screen.contains("split 区域 { 华东 60% = 7.2M  华北 rest = 4.8M }"),
+        "{screen}"
+    );
+    assert!(!screen.contains("total 95%"), "{screen}");
 }
