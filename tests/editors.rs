@@ -1174,8 +1174,8 @@ impl Drop for Tmux {
 /// mistake in a project: the diagnostic of `planck lsp` is shown at the end of its line
 /// and in the diagnostics picker (space d), hover (space k) on a goal shows what planck
 /// computes for it, the grammar's query colours a number, `:format` lays the file out as
-/// `planck fmt` does, and with the documented setting, once the mistake is mended, the
-/// inlay hints give each member's amount.
+/// `planck fmt` does, with the documented setting, once the mistake is mended, the inlay
+/// hints give each member's amount, and the indent query indents a new line in braces.
 #[test]
 fn helix_shows_planck_diagnostics_hover_and_formatting_in_a_terminal() {
     let Some(hx) = helix() else {
@@ -1290,4 +1290,23 @@ fn helix_shows_planck_diagnostics_hover_and_formatting_in_a_terminal() {
         "{screen}"
     );
     assert!(!screen.contains("total 95%"), "{screen}");
+
+    // The indent query: a new line inside braces is one level in, and the closing brace
+    // Helix pairs with the opening one goes back to the level of the line that opens them.
+    tmux.run(&["send-keys", "-t", "hx", "g", "e", "o"]);
+    tmux.run(&["send-keys", "-t", "hx", "-l", "dimension 产品 \"产品\" {"]);
+    tmux.run(&["send-keys", "-t", "hx", "Enter"]);
+    tmux.run(&["send-keys", "-t", "hx", "-l", "硬件 \"硬件\""]);
+    tmux.escape();
+    let screen = tmux.screen_when(|s| s.contains("硬件 \"硬件\""));
+    let lines: Vec<&str> = screen.lines().collect();
+    let opening = lines
+        .iter()
+        .position(|l| l.ends_with("dimension 产品 \"产品\" {"))
+        .unwrap();
+    let column = |line: &str, text: &str| line.find(text).unwrap();
+    let start = column(lines[opening], "dimension");
+    assert_eq!(column(lines[opening + 1], "硬件"), start + 2, "{screen}");
+    assert_eq!(column(lines[opening + 2], "}"), start, "{screen}");
+    assert!(lines[opening + 2].ends_with(" }"), "{screen}");
 }
