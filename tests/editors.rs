@@ -481,16 +481,21 @@ fn tree_sitter_python() -> Option<PathBuf> {
 }
 
 fn check_grammar(python: &Path, args: &[&str], files: &[PathBuf]) -> String {
-    let out = Command::new(python)
-        .arg(repo("editors/tree-sitter-plan/test/check.py"))
-        .arg(repo("editors/tree-sitter-plan"))
-        .args(args)
-        .args(files)
-        .output()
-        .unwrap();
+    stdout_of(
+        Command::new(python)
+            .arg(repo("editors/tree-sitter-plan/test/check.py"))
+            .arg(repo("editors/tree-sitter-plan"))
+            .args(args)
+            .args(files),
+    )
+}
+
+/// What a command that must succeed prints; its error output when it fails.
+fn stdout_of(command: &mut Command) -> String {
+    let out = command.output().unwrap();
     assert!(
         out.status.success(),
-        "{}",
+        "{command:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout).unwrap()
@@ -1123,18 +1128,7 @@ struct Tmux {
 
 impl Tmux {
     fn run(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .arg("-S")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "tmux {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
+        stdout_of(Command::new("tmux").arg("-S").arg(&self.socket).args(args))
     }
 
     /// Escape, alone: a key sent right after it would read as that key with Alt.
