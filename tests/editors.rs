@@ -1,7 +1,7 @@
 //! The editor packages and their documentation: the Vim files run in a headless Vim 9
 //! (highlighting at positions, indentation of a sample), the VS Code package's files
-//! parse and agree with one another, and the configuration snippets of
-//! `docs/editors.md` parse and name `planck lsp`.
+//! parse and agree with one another, the Helix files agree with the grammar and the other
+//! editors, and the configuration snippets of `docs/editors.md` parse and name `planck lsp`.
 
 // Helpers that cannot go on panic, like the tests themselves.
 #![allow(clippy::unwrap_used)]
@@ -154,7 +154,7 @@ fn the_vscode_package_is_consistent() {
 fn the_documented_configurations_parse_and_start_planck_lsp() {
     let doc = read("docs/editors.md");
     let toml_blocks = blocks(&doc, "toml");
-    assert_eq!(toml_blocks.len(), 1);
+    assert_eq!(toml_blocks.len(), 2);
     let helix: toml::Table = toml::from_str(&toml_blocks[0]).unwrap();
     let server = &helix["language-server"]["planck"];
     assert_eq!(server["command"].as_str(), Some("planck"));
@@ -481,16 +481,21 @@ fn tree_sitter_python() -> Option<PathBuf> {
 }
 
 fn check_grammar(python: &Path, args: &[&str], files: &[PathBuf]) -> String {
-    let out = Command::new(python)
-        .arg(repo("editors/tree-sitter-plan/test/check.py"))
-        .arg(repo("editors/tree-sitter-plan"))
-        .args(args)
-        .args(files)
-        .output()
-        .unwrap();
+    stdout_of(
+        Command::new(python)
+            .arg(repo("editors/tree-sitter-plan/test/check.py"))
+            .arg(repo("editors/tree-sitter-plan"))
+            .args(args)
+            .args(files),
+    )
+}
+
+/// What a command that must succeed prints; its error output when it fails.
+fn stdout_of(command: &mut Command) -> String {
+    let out = command.output().unwrap();
     assert!(
         out.status.success(),
-        "{}",
+        "{command:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout).unwrap()
@@ -651,4 +656,651 @@ fn tree_sitter_cli_generates_the_committed_parser_and_passes_the_corpus() {
     }
     let report = run(&["test"]);
     assert!(!report.contains('✗'), "{report}");
+}
+
+/// What a tree-sitter query names: the named nodes, the fields under the node that
+/// holds them (`(parent, field)`), the anonymous nodes (`"{"`) and the captures.
+#[derive(Debug, Default)]
+struct QueryNames {
+    named: Vec<String>,
+    fields: Vec<(String, String)>,
+    anonymous: Vec<String>,
+    captures: Vec<String>,
+}
+
+fn query_names(query: &str) -> QueryNames {
+    let is_word = |c: char| c.is_alphanumeric() || matches!(c, '_' | '.' | '-' | '?' | '!');
+    let chars: Vec<char> = query.chars().collect();
+    let word_at = |start: usize| -> (String, usize) {
+        let end = (start..chars.len())
+            .find(|&j| !is_word(chars[j]))
+            .unwrap_or(chars.len());
+        (chars[start..end].iter().collect(), end)
+    };
+    let mut names = QueryNames::default();
+    // What each open `(` or `[` starts: a named node, or `None` for an alternation, a
+    // group or `(_`; `Some("#")` for a predicate, whose strings are not nodes.
+    let mut open: Vec<Option<String>> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == ';' {
+            i = (i..chars.len())
+                .find(|&j| chars[j] == '\n')
+                .unwrap_or(chars.len());
+        } else if c == '"' {
+            let mut text = String::new();
+            i += 1;
+            while chars[i] != '"' {
+                if chars[i] == '\\' {
+                    i += 1;
+                }
+                text.push(chars[i]);
+                i += 1;
+            }
+            i += 1;
+            if open.last() != Some(&Some("#".to_string())) {
+                names.anonymous.push(text);
+            }
+        } else if c == '(' {
+            i += 1;
+            while chars[i].is_whitespace() {
+                i += 1;
+            }
+            if chars[i] == '#' {
+                open.push(Some("#".to_string()));
+                continue;
+            }
+            let (word, end) = word_at(i);
+            if word.is_empty() || word == "_" {
+                open.push(None);
+            } else {
+                names.named.push(word.clone());
+                open.push(Some(word));
+                i = end;
+            }
+        } else if c == '[' {
+            open.push(None);
+            i += 1;
+        } else if c == ')' || c == ']' {
+            open.pop().unwrap();
+            i += 1;
+        } else if c == '@' {
+            let (word, end) = word_at(i + 1);
+            names.captures.push(word);
+            i = end;
+        } else if is_word(c) {
+            let (word, end) = word_at(i);
+            assert_eq!(chars[end], ':', "`{word}` is neither a node nor a field");
+            let parent = open.iter().rev().flatten().next().unwrap().clone();
+            names.fields.push((parent, word));
+            i = end + 1;
+        } else {
+            i += 1;
+        }
+    }
+    assert!(open.is_empty(), "unbalanced query");
+    names
+}
+
+/// The scopes of Helix's themes (its book's "Syntax highlighting" scopes), the names its
+/// highlight queries capture.
+const HELIX_SCOPES: &[&str] = &[
+    "attribute",
+    "type",
+    "type.builtin",
+    "type.parameter",
+    "type.enum.variant",
+    "constructor",
+    "constant",
+    "constant.builtin",
+    "constant.builtin.boolean",
+    "constant.character",
+    "constant.character.escape",
+    "constant.numeric",
+    "constant.numeric.integer",
+    "constant.numeric.float",
+    "string",
+    "string.regexp",
+    "string.special",
+    "string.special.path",
+    "string.special.url",
+    "string.special.symbol",
+    "comment",
+    "comment.line",
+    "comment.block",
+    "variable",
+    "variable.builtin",
+    "variable.parameter",
+    "variable.other.member",
+    "label",
+    "punctuation",
+    "punctuation.delimiter",
+    "punctuation.bracket",
+    "punctuation.special",
+    "keyword",
+    "keyword.control",
+    "keyword.operator",
+    "keyword.directive",
+    "keyword.function",
+    "keyword.storage",
+    "keyword.storage.type",
+    "keyword.storage.modifier",
+    "operator",
+    "function",
+    "function.builtin",
+    "function.method",
+    "function.macro",
+    "function.special",
+    "tag",
+    "namespace",
+    "special",
+];
+
+/// The shared highlight query's captures that Helix's themes name otherwise.
+const HELIX_RENAMES: &[(&str, &str)] = &[
+    ("@number", "@constant.numeric"),
+    ("@property", "@variable.other.member"),
+    ("@string.escape", "@constant.character.escape"),
+];
+
+/// A query without its opening comment.
+fn without_header(query: &str) -> String {
+    query
+        .lines()
+        .skip_while(|l| l.starts_with(';'))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+/// The Helix files agree with the grammar and the other editors: `languages.toml` (the
+/// file the documentation appends) names the file type, comment token, indentation and
+/// grammar the others do and starts `planck lsp`; its queries name only nodes and fields
+/// of the grammar and captures Helix's themes colour; the highlight query is the shared
+/// one with Helix's names.
+#[test]
+fn the_helix_files_agree_with_the_grammar_and_the_other_editors() {
+    let helix: toml::Table = toml::from_str(&read("editors/helix/languages.toml")).unwrap();
+    let server = &helix["language-server"]["planck"];
+    assert_eq!(server["command"].as_str(), Some("planck"));
+    assert_eq!(server["args"].as_array().unwrap().len(), 1);
+    assert_eq!(server["args"][0].as_str(), Some("lsp"));
+    let languages = helix["language"].as_array().unwrap();
+    assert_eq!(languages.len(), 1);
+    let language = &languages[0];
+    assert_eq!(language["name"].as_str(), Some("plan"));
+    assert!(
+        language.get("grammar").is_none(),
+        "the grammar is the language's name"
+    );
+    assert_eq!(language["language-servers"][0].as_str(), Some("planck"));
+    assert_eq!(language["roots"][0].as_str(), Some("planck.toml"));
+
+    let tree_sitter: Value =
+        serde_json::from_str(&read("editors/tree-sitter-plan/tree-sitter.json")).unwrap();
+    let grammar = &tree_sitter["grammars"][0];
+    assert_eq!(language["scope"].as_str(), grammar["scope"].as_str());
+    let file_types: Vec<&str> = language["file-types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    assert_eq!(file_types, ["plan"]);
+    assert_eq!(grammar["file-types"], serde_json::json!(file_types));
+    let zed: toml::Table = toml::from_str(&read("editors/zed/languages/plan/config.toml")).unwrap();
+    assert_eq!(zed["path_suffixes"][0].as_str(), Some(file_types[0]));
+    let package: Value = serde_json::from_str(&read("editors/vscode/package.json")).unwrap();
+    assert_eq!(
+        package["contributes"]["languages"][0]["extensions"],
+        serde_json::json!([format!(".{}", file_types[0])])
+    );
+
+    let comment = language["comment-token"].as_str().unwrap();
+    assert_eq!(comment, "#");
+    assert_eq!(
+        zed["line_comments"][0].as_str().unwrap().trim_end(),
+        comment
+    );
+    let vscode: Value =
+        serde_json::from_str(&read("editors/vscode/language-configuration.json")).unwrap();
+    assert_eq!(vscode["comments"]["lineComment"].as_str(), Some(comment));
+    assert_eq!(
+        language["indent"]["tab-width"].as_integer(),
+        zed["tab_size"].as_integer()
+    );
+    assert_eq!(language["indent"]["unit"].as_str(), Some("  "));
+
+    // The grammar, built from the clone's path the documentation fills in.
+    let grammars = helix["grammar"].as_array().unwrap();
+    assert_eq!(grammars.len(), 1);
+    assert_eq!(grammars[0]["name"].as_str(), Some("plan"));
+    assert_eq!(zed["grammar"].as_str(), Some("plan"));
+    assert!(read("editors/tree-sitter-plan/grammar.js").contains("name: \"plan\""));
+    let path = grammars[0]["source"]["path"].as_str().unwrap();
+    let inside = path.strip_prefix("/path/to/planck/").unwrap();
+    assert!(repo(inside).join("src/parser.c").is_file(), "{path}");
+
+    // The documentation shows the file as it is.
+    let doc = read("docs/editors.md");
+    let helix_doc = &doc[doc.find("## Helix").unwrap()..doc.find("## Zed").unwrap()];
+    let shown: toml::Table = toml::from_str(&blocks(helix_doc, "toml").remove(0)).unwrap();
+    assert_eq!(shown, helix);
+
+    // The queries, checked against the node types of the grammar.
+    let node_types: Value =
+        serde_json::from_str(&read("editors/tree-sitter-plan/src/node-types.json")).unwrap();
+    let node_types = node_types.as_array().unwrap();
+    let has = |name: &str, named: bool| {
+        node_types
+            .iter()
+            .any(|t| t["type"] == name && t["named"] == named)
+    };
+    let mut files: Vec<String> = std::fs::read_dir(repo("editors/helix/queries/plan"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    files.sort();
+    assert_eq!(files, ["highlights.scm", "indents.scm"]);
+    for file in &files {
+        let query = read(&format!("editors/helix/queries/plan/{file}"));
+        let names = query_names(&query);
+        assert!(!names.captures.is_empty(), "{file}");
+        for name in &names.named {
+            assert!(has(name, true), "{file}: no node `{name}` in the grammar");
+        }
+        for name in &names.anonymous {
+            assert!(
+                has(name, false),
+                "{file}: no token \"{name}\" in the grammar"
+            );
+        }
+        for (parent, field) in &names.fields {
+            let node = node_types.iter().find(|t| t["type"] == *parent).unwrap();
+            assert!(
+                node["fields"].get(field).is_some(),
+                "{file}: `{parent}` has no field `{field}`"
+            );
+        }
+        for capture in &names.captures {
+            let known = match file.as_str() {
+                "highlights.scm" => HELIX_SCOPES.contains(&capture.as_str()),
+                _ => ["indent", "outdent"].contains(&capture.as_str()),
+            };
+            assert!(known, "{file}: Helix has no capture `@{capture}`");
+        }
+    }
+
+    let mut shared = without_header(&read("editors/tree-sitter-plan/queries/highlights.scm"));
+    for (from, to) in HELIX_RENAMES {
+        assert!(shared.contains(from), "{from}");
+        shared = shared.replace(from, to);
+    }
+    assert_eq!(
+        without_header(&read("editors/helix/queries/plan/highlights.scm")),
+        shared
+    );
+}
+
+/// Helix's queries compile against the committed parser, and its highlighting colours the
+/// Vim sample's tokens as the shared query does, under Helix's names.
+#[test]
+fn the_helix_queries_compile_and_colour_as_the_shared_query() {
+    let Some(python) = tree_sitter_python() else {
+        return;
+    };
+    let queries = [
+        repo("editors/helix/queries/plan/highlights.scm"),
+        repo("editors/helix/queries/plan/indents.scm"),
+    ];
+    let compiled = check_grammar(&python, &["query"], &queries);
+    assert_eq!(compiled.lines().count(), 2, "{compiled}");
+
+    let sample = repo("editors/vim/test/sample.plan");
+    let captures =
+        |query: &str| check_grammar(&python, &["captures"], &[repo(query), sample.clone()]);
+    let helix = captures("editors/helix/queries/plan/highlights.scm");
+    let shared = captures("editors/tree-sitter-plan/queries/highlights.scm");
+    let renamed: String = shared
+        .lines()
+        .map(|line| {
+            let (range, rest) = line.split_once(' ').unwrap();
+            let (name, text) = rest.split_once(' ').unwrap();
+            let name = HELIX_RENAMES
+                .iter()
+                .find(|(from, _)| from[1..] == *name)
+                .map_or(name, |(_, to)| &to[1..]);
+            format!("{range} {name} {text}\n")
+        })
+        .collect();
+    assert_eq!(helix, renamed);
+    for line in [
+        "18:9-18:15 constant.numeric 1.5万",
+        "4:20-4:29 variable.other.member potential",
+        "16:5-16:11 function 收入",
+    ] {
+        assert!(helix.lines().any(|l| l == line), "{line} not in\n{helix}");
+    }
+}
+
+/// Helix, if it is installed: `PLANCK_HELIX` names it (a path), else `hx` on `PATH`. CI
+/// does not install it (building Helix takes far longer than the rest of CI), so without
+/// it the test is skipped, under CI too; run the Helix tests after changing its files:
+/// `PLANCK_HELIX=path/to/hx cargo test --test editors helix`.
+fn helix() -> Option<PathBuf> {
+    let hx = std::env::var_os("PLANCK_HELIX").map_or_else(|| PathBuf::from("hx"), PathBuf::from);
+    if Command::new(&hx).arg("--version").output().is_err() {
+        eprintln!("skipped: Helix is not installed (set PLANCK_HELIX to its `hx`)");
+        return None;
+    }
+    Some(hx)
+}
+
+/// `PATH` with the folders of the given programs first.
+fn path_with(programs: &[&Path]) -> std::ffi::OsString {
+    let folders = programs
+        .iter()
+        .filter_map(|p| p.parent())
+        .map(Path::to_path_buf);
+    std::env::join_paths(folders.chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())))
+        .unwrap()
+}
+
+/// A home where the Helix setup of `docs/editors.md` ran as written.
+struct HelixHome {
+    home: tempfile::TempDir,
+    /// `PATH` with `planck` and `hx` first.
+    path: std::ffi::OsString,
+    planck: PathBuf,
+    /// What the documented commands printed.
+    stdout: String,
+}
+
+impl HelixHome {
+    /// Runs the documented commands (but `cargo install`) in this clone, with a temporary
+    /// home and `planck` on `PATH`.
+    fn set_up(hx: &Path) -> HelixHome {
+        let doc = read("docs/editors.md");
+        let section = &doc[doc.find("## Helix").unwrap()..doc.find("## Zed").unwrap()];
+        let commands: String = blocks(section, "sh")
+            .remove(0)
+            .lines()
+            .filter(|l| !l.starts_with("cargo install"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert!(commands.ends_with("hx --health plan\n"), "{commands}");
+        let home = tempfile::tempdir().unwrap();
+        let planck = PathBuf::from(assert_cmd::cargo::cargo_bin!("planck"));
+        let hx = if hx.components().count() > 1 {
+            hx.canonicalize().unwrap()
+        } else {
+            hx.to_path_buf()
+        };
+        let path = path_with(&[&planck, &hx]);
+        let out = HelixHome::command("bash", home.path(), &path)
+            .args(["-euc", &commands])
+            .current_dir(repo("").canonicalize().unwrap())
+            .output()
+            .unwrap();
+        // `hx --health` colours its marks even when it does not print to a terminal.
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let stdout = stdout
+            .split('\x1b')
+            .enumerate()
+            .map(|(i, part)| match i {
+                0 => part,
+                _ => part.split_once('m').map_or(part, |(_, rest)| rest),
+            })
+            .collect();
+        assert!(
+            out.status.success(),
+            "{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        HelixHome {
+            home,
+            path,
+            planck,
+            stdout,
+        }
+    }
+
+    /// A command that finds Helix's files in `home` only.
+    fn command(program: &str, home: &Path, path: &std::ffi::OsStr) -> Command {
+        let mut command = Command::new(program);
+        command
+            .env("HOME", home)
+            .env("PATH", path)
+            .env("NO_COLOR", "1")
+            .env_remove("PWD")
+            .env_remove("XDG_CONFIG_HOME")
+            .env_remove("XDG_CACHE_HOME")
+            .env_remove("XDG_DATA_HOME")
+            .env_remove("XDG_STATE_HOME")
+            .env_remove("HELIX_RUNTIME")
+            // Helix reads its runtime files next to the crate `cargo` runs first.
+            .env_remove("CARGO_MANIFEST_DIR");
+        command
+    }
+}
+
+/// The Helix setup of `docs/editors.md`, run as written with a temporary home and
+/// `planck` on `PATH`: `hx --grammar build` compiles the grammar from this clone, with no
+/// network, and `hx --health plan` finds planck's language server, the parser and the
+/// queries.
+#[test]
+fn helix_builds_the_grammar_and_finds_planck_with_the_documented_setup() {
+    let Some(hx) = helix() else {
+        return;
+    };
+    let setup = HelixHome::set_up(&hx);
+    let stdout = &setup.stdout;
+    let config = setup.home.path().join(".config/helix");
+    let installed: toml::Table =
+        toml::from_str(&std::fs::read_to_string(config.join("languages.toml")).unwrap()).unwrap();
+    let clone = repo("").canonicalize().unwrap();
+    assert_eq!(
+        installed["grammar"][0]["source"]["path"].as_str().unwrap(),
+        clone.join("editors/tree-sitter-plan").display().to_string()
+    );
+    assert!(
+        stdout.contains("grammars built now\n\t[\"plan\"]\n"),
+        "{stdout}"
+    );
+    assert!(
+        config.join("runtime/grammars/plan.so").is_file(),
+        "{stdout}"
+    );
+    for line in [
+        format!("  ✓ planck: {}", setup.planck.display()),
+        "Tree-sitter parser: ✓".to_string(),
+        "Highlight queries: ✓".to_string(),
+        "Indent queries: ✓".to_string(),
+    ] {
+        assert!(stdout.lines().any(|l| l == line), "{line} not in\n{stdout}");
+    }
+}
+
+/// A tmux server of its own, stopped when dropped.
+struct Tmux {
+    socket: PathBuf,
+}
+
+impl Tmux {
+    fn run(&self, args: &[&str]) -> String {
+        stdout_of(Command::new("tmux").arg("-S").arg(&self.socket).args(args))
+    }
+
+    /// Escape, alone: a key sent right after it would read as that key with Alt.
+    fn escape(&self) {
+        self.run(&["send-keys", "-t", "hx", "Escape"]);
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
+
+    /// The screen, once `ready` holds for it (within a minute).
+    fn screen_when(&self, ready: impl Fn(&str) -> bool) -> String {
+        let start = std::time::Instant::now();
+        loop {
+            let screen = self.run(&["capture-pane", "-p", "-t", "hx"]);
+            if ready(&screen) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(60),
+                "{screen}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .arg("-S")
+            .arg(&self.socket)
+            .arg("kill-server")
+            .status();
+    }
+}
+
+/// Helix with the documented setup, driven in a terminal (tmux) on a plan with a share
+/// mistake in a project: the diagnostic of `planck lsp` is shown at the end of its line
+/// and in the diagnostics picker (space d), hover (space k) on a goal shows what planck
+/// computes for it, the grammar's query colours a number, `:format` lays the file out as
+/// `planck fmt` does, with the documented setting, once the mistake is mended, the inlay
+/// hints give each member's amount, and the indent query indents a new line in braces.
+#[test]
+fn helix_shows_planck_diagnostics_hover_and_formatting_in_a_terminal() {
+    let Some(hx) = helix() else {
+        return;
+    };
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("skipped: tmux is not installed");
+        return;
+    }
+    let setup = HelixHome::set_up(&hx);
+    let project = tempfile::tempdir().unwrap();
+    let root = project.path().canonicalize().unwrap();
+    std::fs::write(root.join("planck.toml"), "").unwrap();
+    // The plan and the editor settings (for inlay hints) of the documentation.
+    let doc = read("docs/editors.md");
+    let section = &doc[doc.find("## Helix").unwrap()..doc.find("## Zed").unwrap()];
+    let plan = blocks(section, "plan expect=shares-sum").remove(0);
+    std::fs::write(root.join("main.plan"), &plan).unwrap();
+    let settings = blocks(section, "toml").remove(1);
+    assert!(
+        settings.contains("display-inlay-hints = true"),
+        "{settings}"
+    );
+    let config = setup.home.path().join(".config/helix/config.toml");
+    std::fs::write(config, settings).unwrap();
+    let tmux = Tmux {
+        socket: root.join("tmux.socket"),
+    };
+    let status = HelixHome::command("tmux", setup.home.path(), &setup.path)
+        .arg("-S")
+        .arg(&tmux.socket)
+        .args(["-f", "/dev/null", "new-session", "-d", "-s", "hx"])
+        .args(["-x", "150", "-y", "40", "-c"])
+        .arg(&root)
+        .args(["hx", "main.plan"])
+        .env("TERM", "xterm-256color")
+        .status()
+        .unwrap();
+    assert!(status.success(), "{status}");
+
+    let screen = tmux.screen_when(|s| s.contains("total 95%, not 100%"));
+    let line = screen.lines().find(|l| l.contains("split 区域")).unwrap();
+    assert!(
+        line.trim_end()
+            .ends_with("the shares of `split 区域` total 95%, not 100%"),
+        "{screen}"
+    );
+
+    // The diagnostics picker lists it with its code.
+    tmux.run(&["send-keys", "-t", "hx", "Space", "d"]);
+    tmux.screen_when(|s| {
+        s.lines().any(|l| {
+            l.contains("> ERROR")
+                && l.contains("planck shares-sum the shares of `split 区域` total 95%")
+        })
+    });
+    tmux.escape();
+
+    // Hover on the goal's name: what planck computes for the goal.
+    tmux.run(&["send-keys", "-t", "hx", "-l", "/收入"]);
+    tmux.run(&["send-keys", "-t", "hx", "Enter", "Space", "k"]);
+    let screen = tmux.screen_when(|s| s.contains("(growth +20%)"));
+    for shown in [
+        "goal 收入 — 2026 收入",
+        "• target: 12M CNY",
+        "• baseline: 10M CNY (growth +20%)",
+    ] {
+        assert!(screen.contains(shown), "{shown} not in\n{screen}");
+    }
+
+    // Helix colours the name with the grammar and its highlight query.
+    tmux.escape();
+    tmux.run(&["send-keys", "-t", "hx", "g", "g"]);
+    tmux.run(&["send-keys", "-t", "hx", "-l", "/12M"]);
+    tmux.run(&["send-keys", "-t", "hx", "Enter"]);
+    tmux.run(&["send-keys", "-t", "hx", "-l", ":tree-sitter-highlight-name"]);
+    tmux.run(&["send-keys", "-t", "hx", "Enter"]);
+    tmux.screen_when(|s| s.lines().any(|l| l.ends_with(" constant.numeric")));
+
+    // `:format`, then `:w`: the file is laid out as `planck fmt` lays it out.
+    let formatted = Command::new(&setup.planck)
+        .args(["fmt", "--stdout", "-"])
+        .stdin(std::fs::File::open(root.join("main.plan")).unwrap())
+        .output()
+        .unwrap();
+    let formatted = String::from_utf8(formatted.stdout).unwrap();
+    assert_ne!(formatted, plan);
+    tmux.escape();
+    tmux.run(&["send-keys", "-t", "hx", "-l", ":format"]);
+    tmux.run(&["send-keys", "-t", "hx", "Enter"]);
+    tmux.screen_when(|s| {
+        s.lines()
+            .any(|l| l.trim_end().ends_with("strategy 增长 \"增长\""))
+            && s.contains("\n    2\n")
+    });
+    tmux.run(&["send-keys", "-t", "hx", "-l", ":w"]);
+    tmux.run(&["send-keys", "-t", "hx", "Enter"]);
+    tmux.screen_when(|s| s.contains("'main.plan' written"));
+    assert_eq!(
+        std::fs::read_to_string(root.join("main.plan")).unwrap(),
+        formatted
+    );
+
+    // With `rest` for `35%` the goal allocates, and the inlay hints give each amount.
+    tmux.run(&["send-keys", "-t", "hx", "-l", "/35%"]);
+    tmux.run(&["send-keys", "-t", "hx", "Enter", "c"]);
+    tmux.run(&["send-keys", "-t", "hx", "-l", "rest"]);
+    tmux.escape();
+    let screen = tmux.screen_when(|s| s.contains("华北 rest = 4.8M }"));
+    assert!(
+        screen.contains("split 区域 { 华东 60% = 7.2M  华北 rest = 4.8M }"),
+        "{screen}"
+    );
+    assert!(!screen.contains("total 95%"), "{screen}");
+
+    // The indent query: a new line inside braces is one level in, and the closing brace
+    // Helix pairs with the opening one goes back to the level of the line that opens them.
+    tmux.run(&["send-keys", "-t", "hx", "g", "e", "o"]);
+    tmux.run(&["send-keys", "-t", "hx", "-l", "dimension 产品 \"产品\" {"]);
+    tmux.run(&["send-keys", "-t", "hx", "Enter"]);
+    tmux.run(&["send-keys", "-t", "hx", "-l", "硬件 \"硬件\""]);
+    tmux.escape();
+    let screen = tmux.screen_when(|s| s.contains("硬件 \"硬件\""));
+    let lines: Vec<&str> = screen.lines().collect();
+    let opening = lines
+        .iter()
+        .position(|l| l.ends_with("dimension 产品 \"产品\" {"))
+        .unwrap();
+    let column = |line: &str, text: &str| line.find(text).unwrap();
+    let start = column(lines[opening], "dimension");
+    assert_eq!(column(lines[opening + 1], "硬件"), start + 2, "{screen}");
+    assert_eq!(column(lines[opening + 2], "}"), start, "{screen}");
+    assert!(lines[opening + 2].ends_with(" }"), "{screen}");
 }

@@ -1,6 +1,7 @@
-; Highlighting of `.plan` files, with capture names Zed, Helix and Neovim share. No two
-; patterns capture the same node, so editors that let the first pattern win and those
-; that let the last win show the same colours.
+; Highlighting of `.plan` files, with the capture names of Zed and Neovim (Helix's themes
+; name three of them otherwise: editors/helix/queries/plan has its copy). No two patterns
+; capture the same node, so editors that let the first pattern win and those that let the
+; last win show the same colours.
 
 (comment) @comment
 
