@@ -54,6 +54,8 @@
   "missing"
   "where"
   "cycle"
+  "skip"
+  "footer"
 ] @keyword
 
 [
