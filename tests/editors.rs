@@ -434,6 +434,52 @@ fn the_zed_extension_is_consistent_and_its_documented_install_names_this_clone()
     );
 }
 
+/// The Zed extension compiles to a WebAssembly component for `wasm32-wasip2`, the target
+/// Zed builds extensions for. It needs that target (`rustup target add wasm32-wasip2`) and
+/// the extension's dependencies already fetched (`cargo fetch --manifest-path
+/// editors/zed/Cargo.toml`), as `.ci/run` does: the build itself runs offline. Without the
+/// target the test is skipped, under CI too, since not every machine can add a target.
+#[test]
+fn the_zed_extension_compiles_to_a_webassembly_component() {
+    let target = "wasm32-wasip2";
+    let libdir =
+        stdout_of(Command::new("rustc").args(["--print", "target-libdir", "--target", target]));
+    if !Path::new(libdir.trim()).is_dir() {
+        eprintln!(
+            "skipped: the Rust target {target} is not installed (rustup target add {target})"
+        );
+        return;
+    }
+    let target_dir = repo("target/zed-extension");
+    let output = Command::new(env!("CARGO"))
+        .args([
+            "build",
+            "--release",
+            "--offline",
+            "--locked",
+            "--target",
+            target,
+        ])
+        .arg("--manifest-path")
+        .arg(repo("editors/zed/Cargo.toml"))
+        .env("CARGO_TARGET_DIR", &target_dir)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "the Zed extension does not build (were its dependencies fetched?):\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let wasm = std::fs::read(target_dir.join(target).join("release/planck_zed.wasm")).unwrap();
+    // `\0asm`, then the component layer's version: a component, not a core module.
+    assert_eq!(wasm[..8], [0, b'a', b's', b'm', 0x0d, 0, 1, 0]);
+    // The extension's entry points, by the names of Zed's extension interface.
+    let text = String::from_utf8_lossy(&wasm);
+    for export in ["init-extension", "language-server-command"] {
+        assert!(text.contains(export), "{export} is not in the component");
+    }
+}
+
 /// Every `.plan` file of the repository that planck parses without a syntax error.
 fn valid_plans() -> Vec<PathBuf> {
     let mut out = Vec::new();
