@@ -18,6 +18,9 @@ const EXAMPLES: &[(&str, Option<&str>)] = &[
     ("examples/quickstart.plan", Some("2026-06-30")),
     ("examples/fiscal-year.plan", None),
     ("examples/east-china/plan.plan", None),
+    // Cells in runs of several shapes (reps split last or before time, a time split in
+    // one member's block), which the roll-ups and the tree sum a run at a time.
+    ("tests/report/runs.plan", Some("2026-06-30")),
 ];
 
 fn planck() -> Command {
@@ -116,9 +119,35 @@ fn belongs(
     inside(&cell["period"], &row["period"])
 }
 
+/// Each entry of a decomposition tree (`path` holds the members above it, by dimension)
+/// is the sum of the compile cells holding every member on its path; returns how many
+/// entries were checked.
+fn check_tree(splits: &Value, path: &[(String, String)], cells: &[Value], at: &str) -> usize {
+    let mut checked = 0;
+    for split in splits.as_array().unwrap() {
+        let dim = split["dimension"].as_str().unwrap();
+        for entry in split["entries"].as_array().unwrap() {
+            let mut path = path.to_vec();
+            path.push((dim.to_string(), entry["name"].as_str().unwrap().to_string()));
+            let covered = cells.iter().filter(|cell| {
+                path.iter()
+                    .all(|(d, m)| cell["coords"][d.as_str()].as_str() == Some(m.as_str()))
+            });
+            assert_eq!(
+                sum(covered.map(|c| dec(&c["value"]))),
+                dec(&entry["value"]),
+                "{at} tree {path:?}"
+            );
+            checked += 1 + check_tree(&entry["splits"], &path, cells, at);
+        }
+    }
+    checked
+}
+
 /// Every number of the JSON report that `planck compile` also prints is equal to it:
 /// goal totals and funnel, deal and per-rep figures; and each roll-up row is the sum of
-/// the compile cells it covers, its rows adding up to the goal's target.
+/// the compile cells it covers, its rows adding up to the goal's target, as is each entry of
+/// the decomposition tree.
 #[test]
 fn every_number_equals_planck_compile() {
     for (path, as_of) in EXAMPLES {
@@ -172,6 +201,7 @@ fn every_number_equals_planck_compile() {
             let cells = cg["allocations"].as_array().unwrap();
             let target = dec(&cg["target"]).unwrap();
             assert_eq!(sum(cells.iter().map(|c| dec(&c["value"]))), Some(target));
+            checked_rows += check_tree(&rg["tree"], &[], cells, path);
             for rollup in rg["rollups"].as_array().unwrap() {
                 let by: Vec<&str> = rollup["by"]
                     .as_array()

@@ -22,22 +22,51 @@ const NOISE_PLACES: u32 = 18;
 /// assert_eq!(shares, Some(vec![Decimal::from(34), Decimal::from(33), Decimal::from(33)]));
 /// ```
 pub fn apportion(total: Decimal, exact: &[Decimal], unit: Decimal) -> Option<Vec<Decimal>> {
-    share(total, exact, unit, |e| e.checked_div(unit))
+    let mut shares = Shares::default();
+    share(total, exact, |e| e.checked_div(unit), &mut shares)?;
+    shares.units.iter().map(|&u| of_units(u, unit)).collect()
 }
 
-/// [`apportion`] for a unit whose inverse is exact (a power of ten): values are turned
-/// into units by multiplying with `inverse`, which is much faster than dividing.
-pub(super) fn apportion_scaled(
+/// The shares of [`apportion`] in units, and the exact values they were rounded from as
+/// a count of units (see [`split_units`]): what the walk needs of a leaf, computed once.
+#[derive(Default)]
+pub(super) struct Shares {
+    pub units: Vec<i128>,
+    pub exact: Vec<(i128, i128)>,
+}
+
+/// [`apportion`] in units, into `shares` (reused from node to node), with `to_units`
+/// turning a value into a count of units.
+pub(super) fn apportion_units(
     total: Decimal,
     exact: &[Decimal],
-    unit: Decimal,
-    inverse: Decimal,
-) -> Option<Vec<Decimal>> {
-    share(total, exact, unit, |e| e.checked_mul(inverse))
+    to_units: impl Fn(Decimal) -> Option<Decimal>,
+    shares: &mut Shares,
+) -> Option<()> {
+    share(total, exact, to_units, shares)
+}
+
+/// `units` rounding units as a decimal: `units × unit`, built from the integer product
+/// of the mantissas when it fits (the decimal a multiplication gives, at a fraction of
+/// its cost), else multiplied.
+#[inline]
+pub(super) fn of_units(units: i128, unit: Decimal) -> Option<Decimal> {
+    // A product with zero is zero at scale 0.
+    if units == 0 {
+        return Some(Decimal::ZERO);
+    }
+    units
+        .checked_mul(unit.mantissa())
+        .and_then(|m| Decimal::try_from_i128_with_scale(m, unit.scale()).ok())
+        .or_else(|| {
+            Decimal::try_from_i128_with_scale(units, 0)
+                .ok()?
+                .checked_mul(unit)
+        })
 }
 
 /// Powers of ten up to 10^28, the largest scale of a decimal.
-const POW10: [i128; 29] = {
+pub(super) const POW10: [i128; 29] = {
     let mut table = [1i128; 29];
     let mut i = 1;
     while i < 29 {
@@ -55,7 +84,13 @@ pub(super) fn split_units(x: Decimal) -> Option<(i128, i128)> {
     let scale = x.scale() as usize;
     let places = NOISE_PLACES as usize;
     let p = *POW10.get(scale)?;
-    let (mut floor, rest) = (mantissa.div_euclid(p), mantissa.rem_euclid(p));
+    // One division for quotient and remainder (an i128 division is a library call);
+    // rounded towards negative infinity, as `div_euclid` and `rem_euclid` would.
+    let (mut floor, mut rest) = (mantissa / p, mantissa % p);
+    if rest < 0 {
+        floor -= 1;
+        rest += p;
+    }
     let mut frac = if scale <= places {
         rest * POW10[places - scale]
     } else {
@@ -72,22 +107,26 @@ pub(super) fn split_units(x: Decimal) -> Option<(i128, i128)> {
 fn share(
     total: Decimal,
     exact: &[Decimal],
-    unit: Decimal,
     to_units: impl Fn(Decimal) -> Option<Decimal>,
-) -> Option<Vec<Decimal>> {
+    shares: &mut Shares,
+) -> Option<()> {
     let n = exact.len();
+    let units = &mut shares.units;
+    let splits = &mut shares.exact;
+    units.clear();
+    splits.clear();
     if n == 0 {
-        return Some(Vec::new());
+        return Some(());
     }
-    let mut units: Vec<i128> = Vec::with_capacity(n);
+    units.reserve(n);
+    splits.reserve(n);
     // Exact shares such as a third carry noise in their last of 28 digits, which depends
     // on the order of the arithmetic. Remainders kept to 18 places of a unit lose it, so
     // equal shares tie (and go to the first written) however they were computed.
-    let mut remainders: Vec<(i128, usize)> = Vec::with_capacity(n);
     let mut assigned: i128 = 0;
-    for (i, e) in exact.iter().enumerate() {
+    for e in exact {
         let (floor, frac) = split_units(to_units(*e)?)?;
-        remainders.push((frac, i));
+        splits.push((floor, frac));
         assigned = assigned.checked_add(floor)?;
         units.push(floor);
     }
@@ -100,27 +139,27 @@ fn share(
     let rounds = missing.div_euclid(count);
     let k = usize::try_from(missing.rem_euclid(count)).ok()?;
     if rounds != 0 {
-        for u in &mut units {
+        for u in units.iter_mut() {
             *u = u.checked_add(rounds)?;
         }
+    }
+    if k == 0 {
+        return Some(());
     }
     // Largest remainder first; ties to the child written first.
     let order =
         |a: &(i128, usize), b: &(i128, usize)| -> Ordering { b.0.cmp(&a.0).then(a.1.cmp(&b.1)) };
-    if k > 0 && k < n {
+    let mut remainders: Vec<(i128, usize)> =
+        splits.iter().enumerate().map(|(i, s)| (s.1, i)).collect();
+    if k < n {
         remainders.select_nth_unstable_by(k - 1, order);
     }
     for &(_, i) in remainders.iter().take(k) {
-        units[i] += 1;
+        if let Some(u) = units.get_mut(i) {
+            *u += 1;
+        }
     }
-    units
-        .into_iter()
-        .map(|u| {
-            Decimal::try_from_i128_with_scale(u, 0)
-                .ok()?
-                .checked_mul(unit)
-        })
-        .collect()
+    Some(())
 }
 
 #[cfg(test)]
@@ -178,6 +217,34 @@ mod tests {
             let shares = apportion(d("106666.67"), &exact, d("0.01"));
             assert_eq!(shares, Some(vec![d("32000"), d("53333.34"), d("21333.33")]));
         }
+    }
+
+    #[test]
+    fn a_count_of_units_is_the_product_with_the_unit() {
+        for unit in ["0.01", "1", "0.05", "1000", "0.001"] {
+            let unit = d(unit);
+            for units in [0i128, 1, -3, 123_456_789, 10i128.pow(27)] {
+                let product = Decimal::try_from_i128_with_scale(units, 0)
+                    .ok()
+                    .and_then(|u| u.checked_mul(unit));
+                let built = of_units(units, unit);
+                assert_eq!(built, product);
+                // Equal to the digit: the same scale as well.
+                assert_eq!(built.map(|b| b.scale()), product.map(|p| p.scale()));
+            }
+        }
+    }
+
+    #[test]
+    fn split_units_rounds_towards_negative_infinity() {
+        assert_eq!(split_units(d("2.25")), Some((2, 250_000_000_000_000_000)));
+        assert_eq!(split_units(d("-2.25")), Some((-3, 750_000_000_000_000_000)));
+        assert_eq!(split_units(d("-2")), Some((-2, 0)));
+        // Beyond 18 places the remainder is rounded, and may round up to a whole unit.
+        assert_eq!(
+            split_units(d("0.9999999999999999999999999999")),
+            Some((1, 0))
+        );
     }
 
     #[test]

@@ -29,7 +29,7 @@
 //! nodes, so its size follows the tree, not the cells. Everything is in input order, so
 //! the result is deterministic.
 
-use super::{Cell, Overflow, Units};
+use super::{Cell, InUnits, Overflow, Units};
 use crate::alloc::sink::RepTotals;
 use crate::model::{MemberRef, Model};
 use crate::period::{Period, TimeDim};
@@ -51,11 +51,11 @@ struct Node {
     value: i128,
 }
 
-/// The cells of one period: their exact and rounded sums.
+/// The cells of one period: their exact sum, and their rounded sum in units.
 struct PeriodSum {
     period: Period,
     exact: Decimal,
-    rounded: Decimal,
+    rounded: i128,
 }
 
 /// Two bits per cell ([`FRACTIONAL`] and [`UP`]): a quarter of a byte each.
@@ -137,12 +137,29 @@ impl Tree {
         self.stack.pop();
     }
 
-    pub fn leaf(&mut self, period: Period, exact: Decimal, value: Decimal) -> Result<(), Overflow> {
-        let (_, frac) = self.units.split(exact).ok_or(Overflow)?;
+    pub fn leaf(
+        &mut self,
+        period: Period,
+        exact: Decimal,
+        value: Decimal,
+        in_units: Option<InUnits>,
+    ) -> Result<(), Overflow> {
+        let InUnits {
+            value: value_units,
+            floor,
+            frac,
+        } = match in_units {
+            Some(known) => known,
+            None => {
+                let (floor, frac) = self.units.split(exact).ok_or(Overflow)?;
+                let (value, _) = self.units.split(value).ok_or(Overflow)?;
+                InUnits { value, floor, frac }
+            }
+        };
         // A value that is not a whole number of units lies at least 10⁻¹⁸ units from one,
-        // so the value rounded from it is above it exactly when it was rounded up. A whole
-        // number of units stays as it is.
-        let flags = match (frac != 0, value > exact) {
+        // so the value rounded from it is above it exactly when it was rounded up (above
+        // the floor). A whole number of units stays as it is.
+        let flags = match (frac != 0, value_units > floor) {
             (false, _) => 0,
             (true, false) => FRACTIONAL,
             (true, true) => FRACTIONAL | UP,
@@ -163,7 +180,7 @@ impl Tree {
                     self.periods.push(PeriodSum {
                         period,
                         exact: Decimal::ZERO,
-                        rounded: Decimal::ZERO,
+                        rounded: 0,
                     });
                 }
                 self.last = Some((period, i));
@@ -172,7 +189,7 @@ impl Tree {
         };
         let sum = self.periods.get_mut(index as usize).ok_or(Overflow)?;
         sum.exact = sum.exact.checked_add(exact).ok_or(Overflow)?;
-        sum.rounded = sum.rounded.checked_add(value).ok_or(Overflow)?;
+        sum.rounded = sum.rounded.checked_add(value_units).ok_or(Overflow)?;
         Ok(())
     }
 }
@@ -199,7 +216,7 @@ const GRAINS: [TimeDim; 4] = [
 ];
 
 /// The buckets of every grain that nests in the coarser grains kept.
-fn buckets(model: &Model, units: Units, periods: &[PeriodSum]) -> Result<Buckets, Overflow> {
+fn buckets(model: &Model, periods: &[PeriodSum]) -> Result<Buckets, Overflow> {
     let mut buckets = vec![Bucket {
         parent: 0,
         exact: Decimal::ZERO,
@@ -248,9 +265,8 @@ fn buckets(model: &Model, units: Units, periods: &[PeriodSum]) -> Result<Buckets
     }
     for (p, &b) in periods.iter().zip(&of_period) {
         let bucket = buckets.get_mut(b).ok_or(Overflow)?;
-        let (rounded, _) = units.split(p.rounded).ok_or(Overflow)?;
         bucket.exact = bucket.exact.checked_add(p.exact).ok_or(Overflow)?;
-        bucket.rounded = bucket.rounded.checked_add(rounded).ok_or(Overflow)?;
+        bucket.rounded = bucket.rounded.checked_add(p.rounded).ok_or(Overflow)?;
     }
     // Buckets come after their parents: add each to its parent, finest first.
     for b in (1..buckets.len()).rev() {
@@ -277,7 +293,7 @@ pub(super) fn control(
     if tree.nodes.is_empty() || tree.periods.len() < 2 {
         return Ok(());
     }
-    let Buckets { buckets, of_period } = buckets(model, tree.units, &tree.periods)?;
+    let Buckets { buckets, of_period } = buckets(model, &tree.periods)?;
     let mut bounds = Vec::with_capacity(buckets.len());
     for b in &buckets {
         let (lo, frac) = tree.units.split(b.exact).ok_or(Overflow)?;

@@ -180,25 +180,69 @@ struct Caches {
 struct Units {
     unit: Decimal,
     inverse: Option<Decimal>,
+    /// `k` when the unit is 10⁻ᵏ (1, 0.1, 0.01 …): a value is then a count of units by
+    /// moving its decimal point, with no arithmetic at all.
+    places: Option<u32>,
 }
+
+/// 2⁹⁶: a decimal's mantissa is below this.
+const MANTISSA_LIMIT: i128 = 1 << 96;
 
 impl Units {
     fn new(unit: Decimal) -> Units {
         let inverse = Decimal::ONE
             .checked_div(unit)
             .filter(|inv| inv.checked_mul(unit) == Some(Decimal::ONE));
-        Units { unit, inverse }
+        let normal = unit.normalize();
+        let places = (normal.mantissa() == 1).then(|| normal.scale());
+        Units {
+            unit,
+            inverse,
+            places,
+        }
+    }
+
+    /// A value as a (fractional) count of units.
+    #[inline]
+    fn count(&self, x: Decimal) -> Option<Decimal> {
+        // x × 10ᵏ is the same number as x with its point moved k places, and when the
+        // product of the mantissas fits, the multiplication is exact: the two agree to
+        // the last digit.
+        if let Some(k) = self.places
+            && let Some(&p) = apportion::POW10.get(k as usize)
+            && x.mantissa()
+                .checked_mul(p)
+                .is_some_and(|m| m.abs() < MANTISSA_LIMIT)
+        {
+            let scale = x.scale();
+            return if scale >= k {
+                Decimal::try_from_i128_with_scale(x.mantissa(), scale - k).ok()
+            } else {
+                let up = apportion::POW10.get((k - scale) as usize)?;
+                Decimal::try_from_i128_with_scale(x.mantissa().checked_mul(*up)?, 0).ok()
+            };
+        }
+        match self.inverse {
+            Some(inverse) => x.checked_mul(inverse),
+            None => x.checked_div(self.unit),
+        }
     }
 
     /// A value as a count of units: its floor, and its remainder in units of 10⁻¹⁸ (see
     /// `apportion::split_units`).
     fn split(&self, x: Decimal) -> Option<(i128, i128)> {
-        let n = match self.inverse {
-            Some(inverse) => x.checked_mul(inverse)?,
-            None => x.checked_div(self.unit)?,
-        };
-        apportion::split_units(n)
+        apportion::split_units(self.count(x)?)
     }
+}
+
+/// A leaf's values counted in rounding units, as the rounding of its node found them:
+/// its rounded value, and its exact value's floor and remainder (see
+/// `apportion::split_units`). A sink that needs them need not convert again.
+#[derive(Clone, Copy)]
+struct InUnits {
+    value: i128,
+    floor: i128,
+    frac: i128,
 }
 
 /// A split with the fraction of each entry precomputed (relative to what the split was
@@ -537,7 +581,7 @@ fn walk<S: Sink>(
         sink,
         totals: RepTotals::default(),
     };
-    walk.expand(start.value, start.value, start.queue, start.period)?;
+    walk.expand(start.value, start.value, None, start.queue, start.period)?;
     walk.settle_deferred()?;
     walk.sink.finish(start.model, &mut walk.totals)?;
     let (cells, coords) = walk.sink.into_cells();
@@ -737,6 +781,7 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
         &mut self,
         exact: Decimal,
         rounded: Decimal,
+        in_units: Option<InUnits>,
         queue: &[&Prepared<'m>],
         period: Period,
     ) -> Result<(), Overflow> {
@@ -744,7 +789,7 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
             return Ok(());
         }
         let Some((first, rest)) = queue.split_first() else {
-            return self.sink.leaf(&self.path, period, exact, rounded);
+            return self.sink.leaf(&self.path, period, exact, rounded, in_units);
         };
         let rep_split = first.split.dim == DimRef::Rep;
         if rep_split
@@ -762,16 +807,21 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
         let children = self.children(first, period, exact)?;
         if children.is_empty() {
             // Nothing to split over (reported by the checks): keep the node as a leaf.
-            return self.expand(exact, rounded, &[], period);
+            return self.expand(exact, rounded, in_units, &[], period);
         }
         let exacts = proportional(exact, children.iter().map(|c| c.weight), children.len())?;
-        let shared = match (S::ROUNDED, self.to_units.inverse) {
-            (false, _) => Vec::new(),
-            (true, Some(inverse)) => {
-                apportion::apportion_scaled(rounded, &exacts, self.to_units.unit, inverse)
-                    .ok_or(Overflow)?
-            }
-            (true, None) => apportion(rounded, &exacts, self.to_units.unit).ok_or(Overflow)?,
+        // The rounded shares, in units and as decimals, with each exact value as a
+        // count of units (which a leaf's sink reads rather than convert again).
+        let mut shares = apportion::Shares::default();
+        let shared = if S::ROUNDED {
+            let to_units = self.to_units;
+            apportion::apportion_units(rounded, &exacts, |e| to_units.count(e), &mut shares)
+                .ok_or(Overflow)?;
+            let unit = to_units.unit;
+            let values = shares.units.iter().map(|&u| apportion::of_units(u, unit));
+            values.collect::<Option<Vec<_>>>().ok_or(Overflow)?
+        } else {
+            Vec::new()
         };
         // Without rounding, each child's value is its exact value.
         let values = if S::ROUNDED { &shared } else { &exacts };
@@ -787,7 +837,13 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
             }
         }
         self.sink.open(exact, rounded)?;
-        for ((child, &child_exact), &child_rounded) in children.iter().zip(&exacts).zip(values) {
+        for (i, ((child, &child_exact), &child_rounded)) in
+            children.iter().zip(&exacts).zip(values).enumerate()
+        {
+            let in_units = match (shares.units.get(i), shares.exact.get(i)) {
+                (Some(&value), Some(&(floor, frac))) => Some(InUnits { value, floor, frac }),
+                _ => None,
+            };
             self.path.push(child.member);
             let scoped = match child.member {
                 MemberRef::User(d, m) => {
@@ -797,11 +853,11 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
                 _ => false,
             };
             let result = if child.nested.is_empty() {
-                self.expand(child_exact, child_rounded, rest, child.period)
+                self.expand(child_exact, child_rounded, in_units, rest, child.period)
             } else {
                 let mut next: Vec<&Prepared> = rest.to_vec();
                 next.extend(child.nested.iter());
-                self.expand(child_exact, child_rounded, &next, child.period)
+                self.expand(child_exact, child_rounded, in_units, &next, child.period)
             };
             if scoped {
                 self.scope.pop();
@@ -822,6 +878,45 @@ mod tests {
     #[test]
     fn the_largest_target_is_ten_to_the_28() {
         assert_eq!(Ok(MAX_UNITS), Decimal::from_str("1e28"));
+    }
+
+    #[test]
+    fn moving_the_point_counts_units_as_multiplying_does() {
+        let values = [
+            "0",
+            "1",
+            "0.005",
+            "123.45",
+            "-7.5",
+            "33333.333333333333333333333333",
+            "0.0000000000000000000000000001",
+            "7922816251426433759354395033",
+            "79228162514264337593543950.335",
+            "1234567890123456789.123456789",
+        ];
+        for unit in [
+            "1",
+            "0.1",
+            "0.01",
+            "0.001",
+            "0.0000000000000000000000000001",
+        ] {
+            let unit = Decimal::from_str(unit).unwrap();
+            let units = Units::new(unit);
+            assert!(units.places.is_some());
+            let inverse = units.inverse.unwrap();
+            for v in values {
+                let x = Decimal::from_str(v).unwrap();
+                let by_multiplying = x.checked_mul(inverse);
+                assert_eq!(units.count(x), by_multiplying, "{v} in units of {unit}");
+                let split = by_multiplying.and_then(apportion::split_units);
+                assert_eq!(units.split(x), split, "{v} in units of {unit}");
+            }
+        }
+        // A unit that is not a power of ten divides.
+        let units = Units::new(Decimal::from_str("0.05").unwrap());
+        assert_eq!(units.places, None);
+        assert_eq!(units.count(Decimal::from(3)), Some(Decimal::from(60)));
     }
 
     #[test]

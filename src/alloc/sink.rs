@@ -6,7 +6,7 @@
 //! whole-scope rep split.
 
 use super::control::{self, Tree};
-use super::{Cell, Detail, Overflow, RepMap, RepsKey, Units};
+use super::{Cell, Detail, InUnits, Overflow, RepMap, RepsKey, Units};
 use crate::hash::Map;
 use crate::model::{DimId, MemberId, MemberRef, Model, RepId};
 use crate::period::Period;
@@ -24,14 +24,18 @@ pub(super) trait Sink {
     const DETAIL: Detail;
 
     /// A leaf reached: the members on its path, its period, and its exact and rounded
-    /// values.
+    /// values (also in units, when the walk has them). Never called when [`Sink::LEAVES`]
+    /// is false: the walk stops above the leaves.
     fn leaf(
         &mut self,
-        path: &[MemberRef],
-        period: Period,
-        exact: Decimal,
-        value: Decimal,
-    ) -> Result<(), Overflow>;
+        _path: &[MemberRef],
+        _period: Period,
+        _exact: Decimal,
+        _value: Decimal,
+        _in_units: Option<InUnits>,
+    ) -> Result<(), Overflow> {
+        Ok(())
+    }
 
     /// A node about to be split into children, with its exact and rounded values; every
     /// leaf and node reached until the matching [`Sink::close`] lies below it.
@@ -139,9 +143,10 @@ impl Sink for CellStore {
         period: Period,
         exact: Decimal,
         value: Decimal,
+        in_units: Option<InUnits>,
     ) -> Result<(), Overflow> {
         let coords_start = u32::try_from(self.coords.len()).map_err(|_| Overflow)?;
-        self.tree.leaf(period, exact, value)?;
+        self.tree.leaf(period, exact, value, in_units)?;
         self.coords.extend_from_slice(path);
         self.cells.push(Cell {
             coords_start,
@@ -177,11 +182,6 @@ impl Sink for RoundedTotals {
     const ROUNDED: bool = true;
     const DETAIL: Detail = Detail::RepTotals;
 
-    /// Never called: the walk stops above the leaves.
-    fn leaf(&mut self, _: &[MemberRef], _: Period, _: Decimal, _: Decimal) -> Result<(), Overflow> {
-        Ok(())
-    }
-
     fn into_cells(self) -> (Vec<Cell>, Vec<MemberRef>) {
         (Vec::new(), Vec::new())
     }
@@ -211,11 +211,6 @@ impl Sink for ExactTotals {
     const LEAVES: bool = false;
     const ROUNDED: bool = false;
     const DETAIL: Detail = Detail::ExactRepTotals;
-
-    /// Never called: the walk stops above the leaves.
-    fn leaf(&mut self, _: &[MemberRef], _: Period, _: Decimal, _: Decimal) -> Result<(), Overflow> {
-        Ok(())
-    }
 
     fn defer_whole_scope(
         &mut self,

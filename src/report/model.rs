@@ -436,37 +436,40 @@ fn member_names(model: &Model, m: MemberRef) -> Option<(&str, Option<&str>)> {
     }
 }
 
-/// The group of a cell on `by`: its member on that dimension, the time slice holding its
-/// period, or its rep's team; `None` when there is none.
-fn key_of(model: &Model, by: By, coords: &[MemberRef], period: &Period) -> Option<Key> {
+/// The group of a cell on `by` is its member on that dimension, else the time slice
+/// holding its period, or its rep's team; `None` when there is none. This is the key the
+/// first of `coords` that has one gives: the first of a slice, else of what follows it,
+/// is the first of the whole.
+fn key_in(model: &Model, by: By, coords: &[MemberRef]) -> Option<Key> {
     match by {
         By::Team => coords.iter().find_map(|m| match m {
             MemberRef::Rep(r) => model.rep(*r).map(|r| Key::Team(r.team)),
             _ => None,
         }),
-        By::Dim(DimRef::Time(t)) => {
-            if let Some(m) = coords
-                .iter()
-                .find(|m| matches!(m, MemberRef::Time(tt, _) if *tt == t))
-            {
-                return Some(Key::Member(*m));
-            }
-            let slices = model.slices(t);
-            let i = slices.partition_point(|s| s.period.end < period.start);
-            slices
-                .get(i)
-                .filter(|s| s.period.contains(period))
-                .map(|_| Key::Member(MemberRef::Time(t, i)))
-        }
         By::Dim(d) => coords
             .iter()
             .find(|m| match (m, d) {
                 (MemberRef::User(md, _), DimRef::User(dd)) => *md == dd,
                 (MemberRef::Rep(_), DimRef::Rep) => true,
+                (MemberRef::Time(mt, _), DimRef::Time(t)) => *mt == t,
                 _ => false,
             })
             .map(|m| Key::Member(*m)),
     }
+}
+
+/// A time key from the period alone: the slice holding it (for a cell whose path does
+/// not name a slice of that time dimension).
+fn key_by_period(model: &Model, by: By, period: &Period) -> Option<Key> {
+    let By::Dim(DimRef::Time(t)) = by else {
+        return None;
+    };
+    let slices = model.slices(t);
+    let i = slices.partition_point(|s| s.period.end < period.start);
+    slices
+        .get(i)
+        .filter(|s| s.period.contains(period))
+        .map(|_| Key::Member(MemberRef::Time(t, i)))
 }
 
 fn add(a: Option<Decimal>, b: Option<Decimal>) -> Option<Decimal> {
@@ -518,7 +521,14 @@ impl Sum {
     fn merge(&mut self, other: &Sum) {
         match self.units.checked_add(other.units) {
             Some(units) if self.places == other.places => self.units = units,
-            _ => self.rest = self.rest.checked_add(other.value()).unwrap_or(self.rest),
+            _ => {
+                // Only the integer part: the rest is added below.
+                let units = Sum {
+                    rest: Decimal::ZERO,
+                    ..*other
+                };
+                self.rest = self.rest.checked_add(units.value()).unwrap_or(self.rest);
+            }
         }
         if !other.rest.is_zero() {
             self.rest = self.rest.checked_add(other.rest).unwrap_or(self.rest);
@@ -833,6 +843,50 @@ impl Buckets {
     }
 }
 
+/// The keys of a run of cells that differ only in their last coordinate: those the
+/// other coordinates give, and those the period gives.
+#[derive(Default)]
+struct KeyRun {
+    head: Option<Vec<MemberRef>>,
+    head_keys: Vec<Option<Key>>,
+    period: Option<Period>,
+    period_keys: Vec<Option<Key>>,
+}
+
+impl KeyRun {
+    /// Each of `distinct`'s key for a cell, into `keys` (see [`key_in`]), from what the
+    /// run already found and the cell's last coordinate.
+    fn keys(
+        &mut self,
+        model: &Model,
+        distinct: &[By],
+        coords: &[MemberRef],
+        period: &Period,
+        keys: &mut [Option<Key>],
+    ) {
+        let (head, last) = match coords.split_last() {
+            Some((last, head)) => (head, std::slice::from_ref(last)),
+            None => (coords, coords),
+        };
+        if self.head.as_deref() != Some(head) {
+            self.head = Some(head.to_vec());
+            self.head_keys.clear();
+            self.head_keys
+                .extend(distinct.iter().map(|by| key_in(model, *by, head)));
+        }
+        if self.period != Some(*period) {
+            self.period = Some(*period);
+            self.period_keys.clear();
+            self.period_keys
+                .extend(distinct.iter().map(|by| key_by_period(model, *by, period)));
+        }
+        let found = self.head_keys.iter().zip(&self.period_keys);
+        for ((k, by), (in_head, by_period)) in keys.iter_mut().zip(distinct).zip(found) {
+            *k = in_head.or_else(|| key_in(model, *by, last)).or(*by_period);
+        }
+    }
+}
+
 /// Group a goal's cells by each of `groupings` (the dimensions of one grouping taken
 /// together) in one pass over the cells; rows in member order, groups without a member
 /// last. A grouping marked `whole` is dropped (`None`) when some cell lies in no single
@@ -884,11 +938,13 @@ fn group(
     } else {
         Buckets::new(model, &distinct, cells.alloc.cells.len())
     };
+    // Cells come in runs that differ only in their last coordinate (the reps of one
+    // split, say) and share a period: what the other coordinates and the period give is
+    // found once per run.
+    let mut run = KeyRun::default();
     for (i, cell) in cells.alloc.cells.iter().enumerate() {
         let coords = cells.alloc.coords(cell);
-        for (k, by) in keys.iter_mut().zip(&distinct) {
-            *k = key_of(model, *by, coords, &cell.period);
-        }
+        run.keys(model, &distinct, coords, &cell.period, &mut keys);
         if let Some(b) = &mut buckets {
             b.add(&keys, cell.value, cell.period, places);
             continue;
@@ -1126,23 +1182,65 @@ fn sum_tree(alloc: &GoalAllocation, nodes: &[Vec<MemberRef>]) -> Vec<Decimal> {
             by_last.add(*last, i);
         }
     }
-    let mut sums = vec![Sum::new(alloc.unit.normalize().scale()); nodes.len()];
+    let places = alloc.unit.normalize().scale();
+    let mut sums = vec![Sum::new(places); nodes.len()];
+    // Whether the members of node `i`'s path other than its last, which a cell holds
+    // when the node was found by it, are all in `coords`.
+    let holds = |i: usize, coords: &[MemberRef]| {
+        nodes.get(i).is_some_and(|p| {
+            let above = p.split_last().map_or(&[][..], |(_, above)| above);
+            above.iter().all(|pm| coords.contains(pm))
+        })
+    };
+    // Cells come in runs that differ only in their last coordinate: the nodes found by
+    // the others are found once per run, and those whose path lies within them take the
+    // run's sum at its end.
+    let mut head: Option<Vec<MemberRef>> = None;
+    let mut whole: Vec<usize> = Vec::new();
+    let mut checked: Vec<usize> = Vec::new();
+    let mut run = Sum::new(places);
+    let flush = |whole: &[usize], run: &Sum, sums: &mut [Sum]| {
+        for &i in whole {
+            if let Some(sum) = sums.get_mut(i) {
+                sum.merge(run);
+            }
+        }
+    };
     for cell in &alloc.cells {
         let coords = alloc.coords(cell);
-        for m in coords {
-            let Some(ids) = by_last.get(m) else {
-                continue;
-            };
-            for &i in ids {
-                let fits = nodes
-                    .get(i)
-                    .is_some_and(|p| p.iter().all(|pm| coords.contains(pm)));
-                if fits && let Some(sum) = sums.get_mut(i) {
-                    sum.add(cell.value);
+        let (first, last) = match coords.split_last() {
+            Some((last, first)) => (first, std::slice::from_ref(last)),
+            None => (coords, coords),
+        };
+        if head.as_deref() != Some(first) {
+            flush(&whole, &run, &mut sums);
+            run = Sum::new(places);
+            head = Some(first.to_vec());
+            whole.clear();
+            checked.clear();
+            for m in first {
+                for &i in by_last.get(m).into_iter().flatten() {
+                    if holds(i, first) {
+                        whole.push(i);
+                    } else {
+                        checked.push(i);
+                    }
                 }
             }
         }
+        run.add(cell.value);
+        let found = last
+            .iter()
+            .flat_map(|m| by_last.get(m).into_iter().flatten());
+        for &i in checked.iter().chain(found) {
+            if holds(i, coords)
+                && let Some(sum) = sums.get_mut(i)
+            {
+                sum.add(cell.value);
+            }
+        }
     }
+    flush(&whole, &run, &mut sums);
     sums.iter().map(Sum::value).collect()
 }
 
