@@ -168,7 +168,7 @@ impl Builder<'_> {
             return None;
         }
         let span = self.span(bad);
-        let span = Span::new(span.file, span.start, span.start + word.len());
+        let span = Span::new(span.file, span.start(), span.start() + word.len());
         let amount = row
             .as_str()
             .rsplit(char::is_whitespace)
@@ -627,7 +627,7 @@ impl Builder<'_> {
         // The rule's span takes in the white space skipped while looking for member
         // blocks that are not there: end it at its last part.
         if let Some(last) = pair.clone().into_inner().last() {
-            span.end = self.span(&last).end;
+            span = span.with_end(self.span(&last).end());
         }
         let mut inner = pair.into_inner();
         let keyword = inner.next().map_or(span, |k| self.span(&k));

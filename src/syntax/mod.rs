@@ -838,7 +838,7 @@ mod tests {
         let (items, broken, diagnostics) = parse_whole_file(text);
         assert_eq!(diagnostics.len(), 2, "{diagnostics:?}");
         // The `{` left open.
-        assert_eq!(diagnostics[0].span.start, 12);
+        assert_eq!(diagnostics[0].span.start(), 12);
         assert_eq!(
             (items, broken, diagnostics),
             parse_each_chunk(text),
