@@ -982,7 +982,7 @@ impl Builder<'_> {
                 mapping = parts.next().map(|m| Box::new(self.mapping(m)));
                 ActualsSource::File(path)
             }
-            Some(block) => ActualsSource::Inline(
+            Some(block) => ActualsSource::Inline(shrunk(
                 block
                     .into_inner()
                     .filter_map(|row| {
@@ -1020,7 +1020,7 @@ impl Builder<'_> {
                         })
                     })
                     .collect(),
-            ),
+            )),
             None => ActualsSource::Inline(Vec::new()),
         };
         Actuals {
@@ -1165,4 +1165,12 @@ impl Rule {
                 | Rule::k_lost
         )
     }
+}
+
+/// A list collected without knowing its length, given back the room it grew into and
+/// does not use: a block of actuals may hold thousands of rows, and the tree is held
+/// until the plan is resolved.
+fn shrunk<T>(mut list: Vec<T>) -> Vec<T> {
+    list.shrink_to_fit();
+    list
 }
