@@ -12,7 +12,7 @@ use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 /// The largest file planck reads. Anything larger is refused rather than read into memory.
-pub const MAX_FILE_BYTES: u64 = 1 << 30;
+pub use crate::source::MAX_FILE_BYTES;
 
 /// Reads the user's files from disk.
 #[derive(Debug, Clone, Copy, Default)]
@@ -58,25 +58,13 @@ pub fn read_regular(path: &Path) -> io::Result<Vec<u8>> {
         ));
     }
     if meta.len() > MAX_FILE_BYTES {
-        return Err(error(
-            io::ErrorKind::InvalidInput,
-            format!(
-                "the file is larger than {} MiB",
-                MAX_FILE_BYTES / (1024 * 1024)
-            ),
-        ));
+        return Err(crate::resolve::load::too_large());
     }
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
     // The file may grow while it is read: never read past the limit.
     file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(error(
-            io::ErrorKind::InvalidInput,
-            format!(
-                "the file is larger than {} MiB",
-                MAX_FILE_BYTES / (1024 * 1024)
-            ),
-        ));
+        return Err(crate::resolve::load::too_large());
     }
     Ok(bytes)
 }

@@ -187,13 +187,20 @@ fn phases<Stop>(
     diagnostics.extend(check::check_pipeline(&model, &config.policy, &progress));
     config::apply_levels(config, &mut diagnostics);
     diagnostics.sort_by(|a, b| {
-        (a.span.file, a.span.start, a.span.end, a.code, &a.message).cmp(&(
-            b.span.file,
-            b.span.start,
-            b.span.end,
-            b.code,
-            &b.message,
-        ))
+        (
+            a.span.file,
+            a.span.start(),
+            a.span.end(),
+            a.code,
+            &a.message,
+        )
+            .cmp(&(
+                b.span.file,
+                b.span.start(),
+                b.span.end(),
+                b.code,
+                &b.message,
+            ))
     });
     diagnostics.dedup();
     Ok(Compilation {

@@ -827,7 +827,13 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Fatal> {
                     .sources
                     .get(d.span.file)
                     .map_or_else(String::new, |f| f.name.clone());
-                seen.insert((file, d.span.start, d.span.end, d.code, d.message.clone()))
+                seen.insert((
+                    file,
+                    d.span.start(),
+                    d.span.end(),
+                    d.code,
+                    d.message.clone(),
+                ))
             })
             .collect();
         for d in &fresh {

@@ -11,17 +11,63 @@ use std::sync::Arc;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct FileId(pub u32);
 
-/// A byte range in one file.
+/// A byte range in one file: 12 bytes, since a compilation holds one on nearly every
+/// node. Offsets are kept as `u32`; files over [`MAX_FILE_BYTES`] are refused before they
+/// are parsed, and an offset past `u32::MAX` given anyway is kept as `u32::MAX` rather
+/// than wrapped round to the start of the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Span {
     pub file: FileId,
-    pub start: usize,
-    pub end: usize,
+    start: u32,
+    end: u32,
+}
+
+/// The largest file planck reads (1 GiB), so that every byte offset fits a [`Span`].
+pub const MAX_FILE_BYTES: u64 = 1 << 30;
+
+/// A byte offset as a span stores it: beyond `u32::MAX` it stays at `u32::MAX`.
+fn offset(at: usize) -> u32 {
+    u32::try_from(at).unwrap_or(u32::MAX)
 }
 
 impl Span {
     pub fn new(file: FileId, start: usize, end: usize) -> Span {
-        Span { file, start, end }
+        Span {
+            file,
+            start: offset(start),
+            end: offset(end),
+        }
+    }
+
+    /// The byte offset where the span starts.
+    pub fn start(&self) -> usize {
+        self.start as usize
+    }
+
+    /// The byte offset just after the span.
+    pub fn end(&self) -> usize {
+        self.end as usize
+    }
+
+    /// The byte range, for slicing the file's text.
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start()..self.end()
+    }
+
+    /// The same span starting at `start` instead.
+    pub fn with_start(self, start: usize) -> Span {
+        Span {
+            start: offset(start),
+            ..self
+        }
+    }
+
+    /// The same span ending at `end` instead.
+    pub fn with_end(self, end: usize) -> Span {
+        Span {
+            end: offset(end),
+            ..self
+        }
     }
 
     /// The smallest span covering both (which must be in the same file).
@@ -34,7 +80,7 @@ impl Span {
     }
 
     pub fn len(&self) -> usize {
-        self.end.saturating_sub(self.start)
+        self.end().saturating_sub(self.start())
     }
 
     pub fn is_empty(&self) -> bool {
@@ -131,7 +177,7 @@ impl SourceFile {
     }
 
     pub fn slice(&self, span: Span) -> &str {
-        self.text.get(span.start..span.end).unwrap_or("")
+        self.text.get(span.range()).unwrap_or("")
     }
 }
 
@@ -247,6 +293,23 @@ mod tests {
             escape_control("区域 north"),
             std::borrow::Cow::Borrowed(_)
         ));
+    }
+
+    #[test]
+    fn a_span_is_twelve_bytes_and_never_wraps() {
+        assert_eq!(std::mem::size_of::<Span>(), 12);
+        let span = Span::new(FileId(3), 7, 11);
+        assert_eq!((span.start(), span.end(), span.range()), (7, 11, 7..11));
+        assert_eq!(span.len(), 4);
+        // The largest offset a file planck reads can have fits exactly.
+        let last = MAX_FILE_BYTES as usize;
+        assert_eq!(Span::new(FileId(0), last - 1, last).range(), last - 1..last);
+        // An offset past `u32::MAX` stays at the end rather than wrapping to the start.
+        let beyond = u32::MAX as usize + 5;
+        let span = Span::new(FileId(0), 2, beyond);
+        assert_eq!(span.range(), 2..u32::MAX as usize);
+        assert_eq!(span.with_start(beyond).start(), u32::MAX as usize);
+        assert_eq!(span.with_end(beyond + 1).end(), u32::MAX as usize);
     }
 
     #[test]

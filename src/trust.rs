@@ -171,10 +171,13 @@ impl<'a> Placer<'a> {
         // Top-level items never overlap: the one that may hold the error is the last one
         // starting at or before it.
         let items = &self.model.items;
-        let after = items.partition_point(|(s, _)| (s.file, s.start) <= (span.file, span.start));
+        let after =
+            items.partition_point(|(s, _)| (s.file, s.start()) <= (span.file, span.start()));
         match after.checked_sub(1).and_then(|i| items.get(i)) {
             Some(&(item, what))
-                if item.file == span.file && item.start <= span.start && span.end <= item.end =>
+                if item.file == span.file
+                    && item.start() <= span.start()
+                    && span.end() <= item.end() =>
             {
                 self.reach_of_item(item, what, span)
             }
@@ -197,7 +200,7 @@ impl<'a> Placer<'a> {
                     let unread = goal
                         .unread
                         .iter()
-                        .any(|s| s.start <= error.start && error.end <= s.end);
+                        .any(|s| s.start() <= error.start() && error.end() <= s.end());
                     if unread {
                         Reach::Nothing
                     } else {
@@ -223,7 +226,7 @@ impl<'a> Placer<'a> {
                 .collect()
         });
         let start = starts
-            .partition_point(|&s| s <= span.start)
+            .partition_point(|&s| s <= span.start())
             .checked_sub(1)
             .and_then(|i| starts.get(i))
             .copied()

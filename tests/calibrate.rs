@@ -472,7 +472,7 @@ fn lints(c: &planck::Compilation) -> Vec<(String, String)> {
         .map(|d| {
             let file = c.sources.get(d.span.file).unwrap();
             (
-                file.text[d.span.start..d.span.end].to_string(),
+                file.text[d.span.range()].to_string(),
                 d.help.clone().unwrap(),
             )
         })

@@ -25,7 +25,7 @@ fn codes_with(header: &str, body: &str) -> Vec<String> {
             let line = c
                 .sources
                 .get(d.span.file)
-                .map_or(0, |f| f.line_col(d.span.start).line);
+                .map_or(0, |f| f.line_col(d.span.start()).line);
             format!("{}@{}", d.code, line.saturating_sub(header_lines))
         })
         .collect()

@@ -223,7 +223,7 @@ fn every_plan_in_the_repository_formats_faithfully() {
                 let codes = |ds: &[planck::diagnostic::Diagnostic]| -> Vec<String> {
                     ds.iter()
                         .filter(|d| d.code.as_str() == "syntax")
-                        .map(|d| format!("{}..{} {}", d.span.start, d.span.end, d.message))
+                        .map(|d| format!("{}..{} {}", d.span.start(), d.span.end(), d.message))
                         .collect()
                 };
                 assert_eq!(codes(&diagnostics), codes(&check), "{}", path.display());

@@ -275,8 +275,8 @@ fn a_quoted_name_repeated_after_its_row_was_rejected_points_at_the_first_cell() 
     let first_end = first + "\" \"\"Big\"\" one \"".len();
     assert_eq!(
         (
-            repeated.secondary[0].span.start,
-            repeated.secondary[0].span.end
+            repeated.secondary[0].span.start(),
+            repeated.secondary[0].span.end()
         ),
         (first, first_end)
     );

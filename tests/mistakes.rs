@@ -63,7 +63,7 @@ fn every_mistake_is_reported_as_snapshotted() {
         let mut seen = std::collections::HashSet::new();
         for d in &c.diagnostics {
             assert!(
-                seen.insert((d.code, d.span.start, d.message.clone())),
+                seen.insert((d.code, d.span.start(), d.message.clone())),
                 "{name}: reported twice: {d:?}"
             );
         }
@@ -99,7 +99,7 @@ fn keys(c: &planck::Compilation) -> Vec<Key> {
         .map(|d| {
             let file = c.sources.get(d.span.file);
             let (path, line) = file.map_or((String::new(), 0), |f| {
-                let before = f.text.get(..d.span.start).unwrap_or("");
+                let before = f.text.get(..d.span.start()).unwrap_or("");
                 (f.name.clone(), before.matches('\n').count())
             });
             // Progress messages carry numbers that any actual row or deal moves: they
@@ -237,7 +237,7 @@ fn allocated(c: &planck::Compilation) -> Vec<String> {
 /// The goal a diagnostic is about: the goal holding it, or whose actual row it points at.
 fn goal_of(c: &planck::Compilation, d: &planck::diagnostic::Diagnostic) -> Option<String> {
     let inside = |s: planck::source::Span, outer: planck::source::Span| {
-        s.file == outer.file && outer.start <= s.start && s.end <= outer.end
+        s.file == outer.file && outer.start() <= s.start() && s.end() <= outer.end()
     };
     let holding = c.model.goals.iter().find(|g| inside(d.span, g.span));
     let by_row = || {
@@ -291,7 +291,7 @@ fn hides_nothing(dir: &Path, name: &str, text: &str, at: usize, how: Edit) -> Re
         let f = before_c.sources.get(g.name_span.file)?;
         (f.name == root).then(|| {
             f.text
-                .get(..g.name_span.start)
+                .get(..g.name_span.start())
                 .unwrap_or("")
                 .matches('\n')
                 .count()
@@ -468,7 +468,7 @@ fn a_half_typed_line_is_an_error_node_of_its_block() {
     assert!(goal.target.is_empty());
     let broken = &goal.broken[0];
     assert_eq!(broken.keyword, Some("target"));
-    assert_eq!(&text[broken.span.start..broken.span.end], "target 1M");
+    assert_eq!(&text[broken.span.range()], "target 1M");
     assert!(ast::lost(&goal.broken, "target"));
     assert!(!ast::lost(&goal.broken, "owner"));
     // The split keeps its good entry and records the broken one.

@@ -372,7 +372,7 @@ fn reorder(sorted: Vec<Prepared<'_>>) -> Vec<Prepared<'_>> {
         if matches!(p.split.dim, DimRef::Time(_)) {
             time.push(p);
         } else {
-            let written = p.split.span.start;
+            let written = p.split.span.start();
             other.push((written, p));
         }
     }
@@ -380,7 +380,7 @@ fn reorder(sorted: Vec<Prepared<'_>>) -> Vec<Prepared<'_>> {
         DimRef::Time(t) => t as u8,
         _ => 0,
     });
-    let mut time_positions: Vec<usize> = time.iter().map(|p| p.split.span.start).collect();
+    let mut time_positions: Vec<usize> = time.iter().map(|p| p.split.span.start()).collect();
     time_positions.sort_unstable();
     let mut slots: Vec<(usize, Prepared)> = other;
     slots.extend(time_positions.into_iter().zip(time));

@@ -1498,12 +1498,12 @@ fn diagnostic_refs(c: &Compilation) -> Vec<Keyed> {
             let item = spans
                 .iter()
                 .filter(|(s, _)| {
-                    s.file == d.span.file && s.start <= d.span.start && d.span.end <= s.end
+                    s.file == d.span.file && s.start() <= d.span.start() && d.span.end() <= s.end()
                 })
-                .min_by_key(|(s, _)| s.end - s.start)
+                .min_by_key(|(s, _)| s.end() - s.start())
                 .map(|(_, name)| name.clone())
                 .unwrap_or_else(|| file_key(file.map_or("", |f| f.name.as_str())));
-            let at = file.map(|f| f.line_col(d.span.start));
+            let at = file.map(|f| f.line_col(d.span.start()));
             let r = DiagnosticRef {
                 code: d.code.as_str().to_string(),
                 severity: match d.severity {

@@ -31,8 +31,8 @@ pub fn render(sources: &Sources, diagnostics: &[Diagnostic]) -> String {
         }
         match sources.get(d.span.file) {
             Some(f) => {
-                let start = f.line_col(d.span.start);
-                let end = f.line_col(d.span.end);
+                let start = f.line_col(d.span.start());
+                let end = f.line_col(d.span.end());
                 out.push_str(&format!(
                     "::{kind} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
                     escape_property(&escape_control(&f.name)),

@@ -323,7 +323,7 @@ fn report<'a>(sources: &'a Sources, escapes: &'a EscapesByFile, d: &Diagnostic) 
     let file_escapes = escapes.0.get(&d.span.file);
     let mut message = escaped(&d.message);
     let drawable = file.is_some_and(|f| {
-        let (start, end) = f.line_range(d.span.start);
+        let (start, end) = f.line_range(d.span.start());
         end - start <= MAX_SNIPPET_LINE
     });
     let mut labels = Vec::new();
@@ -336,22 +336,22 @@ fn report<'a>(sources: &'a Sources, escapes: &'a EscapesByFile, d: &Diagnostic) 
             .filter(|l| l.span.file == d.span.file && drawable)
             .collect();
         if drawable {
-            let mut spans = vec![(d.span.start, d.span.end)];
-            spans.extend(same_file.iter().map(|l| (l.span.start, l.span.end)));
+            let mut spans = vec![(d.span.start(), d.span.end())];
+            spans.extend(same_file.iter().map(|l| (l.span.start(), l.span.end())));
             let s = Source::new(f, file_escapes, &spans);
             labels.push(LabeledSpan::new_primary_with_span(
                 Some(escaped(d.label.as_deref().unwrap_or(&d.message))),
-                s.span(d.span.start, d.span.end),
+                s.span(d.span.start(), d.span.end()),
             ));
             for label in &same_file {
                 labels.push(LabeledSpan::new_with_span(
                     Some(escaped(&label.message)),
-                    s.span(label.span.start, label.span.end),
+                    s.span(label.span.start(), label.span.end()),
                 ));
             }
             source = Some(s);
         } else {
-            let at = f.line_col(d.span.start);
+            let at = f.line_col(d.span.start());
             message = format!(
                 "{message}\n  at {}:{}:{}",
                 escape_control(&f.name),
@@ -370,8 +370,12 @@ fn report<'a>(sources: &'a Sources, escapes: &'a EscapesByFile, d: &Diagnostic) 
             ) else {
                 continue;
             };
-            let s = Source::new(other, other_escapes, &[(label.span.start, label.span.end)]);
-            let label_span = s.span(label.span.start, label.span.end);
+            let s = Source::new(
+                other,
+                other_escapes,
+                &[(label.span.start(), label.span.end())],
+            );
+            let label_span = s.span(label.span.start(), label.span.end());
             related.push(Report {
                 message: escaped(&label.message),
                 code: d.code.as_str(),
@@ -406,7 +410,7 @@ fn short_line(
 ) -> String {
     let mut line = String::new();
     if let Some(f) = sources.get(d.span.file) {
-        let at = f.line_col(d.span.start);
+        let at = f.line_col(d.span.start());
         line.push_str(&format!(
             "{}:{}:{}: ",
             escape_control(&f.name),

@@ -48,8 +48,8 @@ pub struct Summary {
 fn locate(sources: &Sources, span: crate::source::Span) -> (String, usize, usize, usize, usize) {
     match sources.get(span.file) {
         Some(f) => {
-            let start = f.line_col(span.start);
-            let end = f.line_col(span.end);
+            let start = f.line_col(span.start());
+            let end = f.line_col(span.end());
             (
                 f.name.clone(),
                 start.line,

@@ -9,8 +9,8 @@ use serde_json::{Value, json};
 
 fn region(sources: &Sources, span: Span) -> Option<(String, Value)> {
     let file = sources.get(span.file)?;
-    let (line, column) = file.line_col_utf16(span.start);
-    let (end_line, end_column) = file.line_col_utf16(span.end);
+    let (line, column) = file.line_col_utf16(span.start());
+    let (end_line, end_column) = file.line_col_utf16(span.end());
     Some((
         file.name.clone(),
         json!({

@@ -71,10 +71,10 @@ pub fn format(file: FileId, text: &str) -> Result<String, Vec<Diagnostic>> {
         .comments
         .iter()
         .filter_map(|c| {
-            let text = text.get(c.span.start..c.span.end)?;
+            let text = text.get(c.span.range())?;
             Some(CommentAt {
-                start: c.span.start,
-                end: c.span.end,
+                start: c.span.start(),
+                end: c.span.end(),
                 text: text.trim_end(),
             })
         })

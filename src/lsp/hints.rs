@@ -62,9 +62,9 @@ fn ast_shares(splits: &[ast::Split], out: &mut HashMap<usize, usize>) {
     for s in splits {
         if let ast::SplitBody::Entries { entries, .. } = &s.body {
             for e in entries {
-                let end = e.share.span().end;
-                out.insert(e.member.span.start, end);
-                out.insert(e.member.name.span.start, end);
+                let end = e.share.span().end();
+                out.insert(e.member.span.start(), end);
+                out.insert(e.member.name.span.start(), end);
                 ast_shares(&e.nested, out);
             }
         }
@@ -85,7 +85,7 @@ fn walk(
         {
             for (e, te) in entries.iter().zip(&t.entries) {
                 if e.member_span.file == file {
-                    out.push((e.member_span.start, te.value.0));
+                    out.push((e.member_span.start(), te.value.0));
                 }
                 walk(&e.nested, &te.splits, file, out);
             }

@@ -107,7 +107,7 @@ impl Index {
             index.push(span, i, false);
         }
         for list in index.occurrences.values_mut() {
-            list.sort_by_key(|o| (o.span.start, !o.definition));
+            list.sort_by_key(|o| (o.span.start(), !o.definition));
         }
         index
     }
@@ -145,11 +145,11 @@ impl Index {
     /// The name written at a byte offset (touching either end counts).
     pub fn at(&self, file: FileId, offset: usize) -> Option<Occurrence> {
         let list = self.occurrences.get(&file)?;
-        let after = list.partition_point(|o| o.span.start <= offset);
+        let after = list.partition_point(|o| o.span.start() <= offset);
         list.get(..after)?
             .iter()
             .rev()
-            .find(|o| o.span.end >= offset)
+            .find(|o| o.span.end() >= offset)
             .copied()
     }
 
@@ -162,7 +162,7 @@ impl Index {
             .filter(|o| o.symbol == symbol)
             .copied()
             .collect();
-        out.sort_by_key(|o| (!o.definition, o.span.file, o.span.start));
+        out.sort_by_key(|o| (!o.definition, o.span.file, o.span.start()));
         out
     }
 

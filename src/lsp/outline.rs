@@ -91,8 +91,10 @@ impl Doc<'_> {
             kind,
             tags: None,
             deprecated: None,
-            range: self.lines.range(self.text, span.start, span.end),
-            selection_range: self.lines.range(self.text, name_span.start, name_span.end),
+            range: self.lines.range(self.text, span.start(), span.end()),
+            selection_range: self
+                .lines
+                .range(self.text, name_span.start(), name_span.end()),
             children: (!children.is_empty()).then_some(children),
         }
     }
@@ -300,8 +302,8 @@ pub fn folding_ranges(state: &mut State, p: &FoldingRangeParams) -> Option<Vec<F
     }
     let mut out: Vec<FoldingRange> = Vec::new();
     for span in spans {
-        let start = lines.position(&text, span.start).line;
-        let end = lines.position(&text, span.end).line;
+        let start = lines.position(&text, span.start()).line;
+        let end = lines.position(&text, span.end()).line;
         if end > start {
             out.push(FoldingRange {
                 start_line: start,
@@ -326,9 +328,9 @@ pub fn folding_ranges(state: &mut State, p: &FoldingRangeParams) -> Option<Vec<F
         }
     };
     for c in &tree.comments {
-        let line = lines.position(&text, c.span.start).line;
+        let line = lines.position(&text, c.span.start()).line;
         let own_line = text
-            .get(..c.span.start)
+            .get(..c.span.start())
             .and_then(|t| t.rsplit('\n').next())
             .is_some_and(|before| before.trim().is_empty());
         if !own_line {
@@ -406,9 +408,9 @@ pub fn semantic_tokens(
             }
             let word = text.get(start..i).unwrap_or("");
             let name = names.and_then(|list| {
-                let k = list.partition_point(|o| o.span.start < start);
+                let k = list.partition_point(|o| o.span.start() < start);
                 list.get(k)
-                    .filter(|o| o.span.start == start && o.span.end == i)
+                    .filter(|o| o.span.start() == start && o.span.end() == i)
             });
             if let Some(o) = name {
                 if let Some(s) = index.symbols.get(o.symbol) {

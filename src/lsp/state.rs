@@ -591,7 +591,7 @@ fn convert(
         let index = lines
             .entry(span.file)
             .or_insert_with(|| LineIndex::new(text));
-        index.range(text, span.start, span.end)
+        index.range(text, span.start(), span.end())
     };
     let range = range_of(d.span);
     let location = |span: crate::source::Span, range: lsp_types::Range| {
@@ -659,7 +659,7 @@ impl View<'_> {
     }
 
     pub fn range(&self, span: crate::source::Span) -> lsp_types::Range {
-        self.lines.range(self.text, span.start, span.end)
+        self.lines.range(self.text, span.start(), span.end())
     }
 
     /// The locations of spans in any file of the analysis.
@@ -681,7 +681,7 @@ impl View<'_> {
                 .or_insert_with(|| LineIndex::new(text));
             out.push(lsp_types::Location {
                 uri,
-                range: index.range(text, span.start, span.end),
+                range: index.range(text, span.start(), span.end()),
             });
         }
         out

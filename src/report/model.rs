@@ -1266,8 +1266,8 @@ fn smart(c: &Compilation, goal: &Goal) -> Vec<SmartLetter> {
                 .filter(|d| {
                     d.code == Code::MissingPeriod
                         || (d.span.file == goal.span.file
-                            && goal.span.start <= d.span.start
-                            && d.span.end <= goal.span.end)
+                            && goal.span.start() <= d.span.start()
+                            && d.span.end() <= goal.span.end())
                 })
                 .map(|d| d.code.as_str())
                 .collect();

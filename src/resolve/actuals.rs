@@ -87,13 +87,13 @@ impl Resolver<'_> {
                 let period = self
                     .sources
                     .and_then(|s| s.get(period_span.file))
-                    .and_then(|f| f.text.get(period_span.start..period_span.end))
+                    .and_then(|f| f.text.get(period_span.range()))
                     .map(str::trim_end);
                 let period_span = period.map_or(period_span, |p| {
                     Span::new(
                         period_span.file,
-                        period_span.start,
-                        period_span.start + p.len(),
+                        period_span.start(),
+                        period_span.start() + p.len(),
                     )
                 });
                 let period = period.unwrap_or("its period").to_string();

@@ -463,8 +463,8 @@ impl<'t> DealNames<'t> {
                 slot.insert(self.firsts.len());
                 self.firsts.push(FirstName {
                     line,
-                    start: cell.start,
-                    end: cell.end,
+                    start: cell.start(),
+                    end: cell.end(),
                 });
                 return None;
             }
@@ -1720,7 +1720,7 @@ impl<'s> Resolver<'s> {
                 None,
             ),
             None => {
-                let Some(expr) = crate::syntax::parse_period(span.file, span.start, text) else {
+                let Some(expr) = crate::syntax::parse_period(span.file, span.start(), text) else {
                     return Err(Some(Box::new(
                         Diagnostic::new(Code::InvalidValue, span, format!("`{text}` is not a period"))
                             .with_label("invalid value")

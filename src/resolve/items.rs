@@ -141,7 +141,7 @@ impl Resolver<'_> {
         self.model.items = items;
         self.model
             .items
-            .sort_unstable_by_key(|(span, _)| (span.file, span.start));
+            .sort_unstable_by_key(|(span, _)| (span.file, span.start()));
     }
 
     pub(super) fn plan(&mut self, p: &ast::Plan) {

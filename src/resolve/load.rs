@@ -4,7 +4,7 @@
 //! the CLI passes the real file system, tests and the language server pass their own.
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::source::{FileId, SourceFile, Sources, Span};
+use crate::source::{FileId, MAX_FILE_BYTES, SourceFile, Sources, Span};
 use crate::syntax::{self, ast};
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
@@ -49,6 +49,23 @@ pub struct LoadedFile {
     /// This file could not be read as text, or a file it includes could not be loaded:
     /// what they define is unknown, so no name is reported as undefined.
     pub unknown_definitions: bool,
+}
+
+/// Why a file over [`MAX_FILE_BYTES`] is not read. The loader refuses such a file
+/// whatever the [`FileSystem`] handed over, so every byte offset into a loaded file fits
+/// a [`Span`].
+pub fn too_large() -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::InvalidInput,
+        format!(
+            "the file is larger than {} MiB",
+            MAX_FILE_BYTES / (1024 * 1024)
+        ),
+    )
+}
+
+fn is_too_large(bytes: &[u8]) -> bool {
+    u64::try_from(bytes.len()).map_or(true, |len| len > MAX_FILE_BYTES)
 }
 
 /// Remove `.` and resolve `..` without touching the file system.
@@ -119,14 +136,7 @@ pub fn parse_source(
                 .with_label("invalid byte")
                 .with_help("save the file as UTF-8 (with or without a BOM)"),
             );
-            LoadedFile {
-                id,
-                path: path.to_path_buf(),
-                ast: syntax::unreadable(),
-                data: Vec::new(),
-                inputs: Vec::new(),
-                unknown_definitions: true,
-            }
+            unreadable_file(id, path)
         }
     }
 }
@@ -159,9 +169,43 @@ pub fn load(
     };
     let absolute = loader.absolute(root);
     let canonical = fs.canonicalize(&absolute).unwrap_or(absolute);
-    let file = parse_source(root, root_bytes, loader.sources, loader.diagnostics);
+    let file = if is_too_large(&root_bytes) {
+        drop(root_bytes);
+        too_large_root(root, loader.sources, loader.diagnostics)
+    } else {
+        parse_source(root, root_bytes, loader.sources, loader.diagnostics)
+    };
     loader.run(file, canonical);
     loader.files
+}
+
+/// The root file when it is over [`MAX_FILE_BYTES`]: kept as an empty text for the
+/// diagnostic to point at, defining nothing known.
+fn too_large_root(
+    path: &Path,
+    sources: &mut Sources,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> LoadedFile {
+    let name = path.to_string_lossy().replace('\\', "/");
+    let id = sources.add(SourceFile::new(name, String::new()));
+    diagnostics.push(
+        Diagnostic::new(Code::Syntax, Span::new(id, 0, 0), too_large().to_string())
+            .with_label("too large")
+            .with_help("split the plan into smaller files joined by `include`"),
+    );
+    unreadable_file(id, path)
+}
+
+/// A file whose text could not be read: what it defines is unknown.
+fn unreadable_file(id: FileId, path: &Path) -> LoadedFile {
+    LoadedFile {
+        id,
+        path: path.to_path_buf(),
+        ast: syntax::unreadable(),
+        data: Vec::new(),
+        inputs: Vec::new(),
+        unknown_definitions: true,
+    }
 }
 
 /// A file whose includes are being followed.
@@ -209,6 +253,15 @@ enum Refusal {
 }
 
 impl Loader<'_> {
+    /// The bytes of a file named by the plan, refused over [`MAX_FILE_BYTES`].
+    fn read(&self, canonical: &Path) -> std::io::Result<Vec<u8>> {
+        let bytes = self.fs.read(canonical)?;
+        if is_too_large(&bytes) {
+            return Err(too_large());
+        }
+        Ok(bytes)
+    }
+
     fn absolute(&self, path: &Path) -> PathBuf {
         normalize(&self.options.base_dir.join(path))
     }
@@ -367,7 +420,7 @@ impl Loader<'_> {
     /// outside the project root with the include codes.
     fn data_file(&mut self, dir: &Path, written: &ast::Str) -> Option<(FileId, PathBuf)> {
         let (path, located) = self.locate(dir, &written.value);
-        let read = located.and_then(|canonical| match self.fs.read(&canonical) {
+        let read = located.and_then(|canonical| match self.read(&canonical) {
             Ok(bytes) => Ok((bytes, canonical)),
             Err(e) => Err(Refusal::Unreadable(e)),
         });
@@ -417,7 +470,7 @@ impl Loader<'_> {
         if self.seen.contains(&canonical) {
             return None;
         }
-        match self.fs.read(&canonical) {
+        match self.read(&canonical) {
             Ok(bytes) => {
                 let file = parse_source(&path, bytes, self.sources, self.diagnostics);
                 Some((file, canonical))
@@ -474,6 +527,68 @@ mod tests {
         assert_eq!(normalize(Path::new("a/./b/../c")), PathBuf::from("a/c"));
         assert_eq!(normalize(Path::new("../a")), PathBuf::from("../a"));
         assert_eq!(normalize(Path::new("/x/../../y")), PathBuf::from("/y"));
+    }
+
+    /// Files of zero bytes at any path; `big.plan` one byte over the limit. The bytes
+    /// are allocated zeroed and never touched, so the test costs no real memory.
+    struct Huge;
+
+    impl FileSystem for Huge {
+        fn canonicalize(&self, path: &Path) -> std::io::Result<PathBuf> {
+            Ok(normalize(path))
+        }
+
+        fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+            let len = if path.ends_with("big.plan") {
+                MAX_FILE_BYTES + 1
+            } else {
+                0
+            };
+            Ok(vec![0; usize::try_from(len).unwrap()])
+        }
+    }
+
+    fn load_huge(root_bytes: Vec<u8>) -> (Vec<LoadedFile>, Vec<Diagnostic>) {
+        let options = LoadOptions {
+            project_root: "/p".into(),
+            base_dir: "/p".into(),
+        };
+        let mut sources = Sources::new();
+        let mut diagnostics = Vec::new();
+        let files = load(
+            Path::new("main.plan"),
+            root_bytes,
+            &Huge,
+            &options,
+            &mut sources,
+            &mut diagnostics,
+        );
+        (files, diagnostics)
+    }
+
+    #[test]
+    fn files_over_the_limit_are_refused_whatever_the_file_system_gives() {
+        // The root, handed over as bytes.
+        let huge = vec![0; usize::try_from(MAX_FILE_BYTES + 1).unwrap()];
+        let (files, diagnostics) = load_huge(huge);
+        assert_eq!(files.len(), 1);
+        assert!(files[0].unknown_definitions);
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(diagnostics[0].code, Code::Syntax);
+        assert_eq!(diagnostics[0].message, "the file is larger than 1024 MiB");
+        assert_eq!(diagnostics[0].span, Span::new(FileId(0), 0, 0));
+
+        // An included file, read through the file system.
+        let (files, diagnostics) = load_huge(b"include \"big.plan\"\n".to_vec());
+        assert_eq!(files.len(), 1);
+        assert!(files[0].unknown_definitions);
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(diagnostics[0].code, Code::IncludeNotFound);
+        assert_eq!(
+            diagnostics[0].message,
+            "cannot read `big.plan`: the file is larger than 1024 MiB"
+        );
+        assert_eq!(diagnostics[0].span, Span::new(FileId(0), 8, 18));
     }
 
     #[test]

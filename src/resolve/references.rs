@@ -106,10 +106,7 @@ impl Resolver<'_> {
         let inflow_span = inflow
             .as_ref()
             .and(f.inflow.first())
-            .map(|field| crate::source::Span {
-                end: field.value.span.end,
-                ..field.keyword
-            });
+            .map(|field| field.keyword.with_end(field.value.span.end()));
         let mut stages: Vec<model::Stage> = Vec::with_capacity(f.stages.len());
         let last = f.stages.len().saturating_sub(1);
         for (i, s) in f.stages.iter().enumerate() {
@@ -756,7 +753,7 @@ pub(super) fn rep_conflict(
 /// The spans of a goal's statements that its allocation does not read.
 fn unread_statements(g: &ast::Goal) -> Vec<crate::source::Span> {
     use crate::source::Span;
-    let statement = |keyword: Span, end: Span| Span::new(keyword.file, keyword.start, end.end);
+    let statement = |keyword: Span, end: Span| Span::new(keyword.file, keyword.start(), end.end());
     let parents = g.parent.iter().map(|f| statement(f.keyword, f.value.span));
     let baselines = g
         .baseline

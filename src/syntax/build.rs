@@ -168,7 +168,7 @@ impl Builder<'_> {
             return None;
         }
         let span = self.span(bad);
-        let span = Span::new(span.file, span.start, span.start + word.len());
+        let span = Span::new(span.file, span.start(), span.start() + word.len());
         let amount = row
             .as_str()
             .rsplit(char::is_whitespace)
@@ -627,7 +627,7 @@ impl Builder<'_> {
         // The rule's span takes in the white space skipped while looking for member
         // blocks that are not there: end it at its last part.
         if let Some(last) = pair.clone().into_inner().last() {
-            span.end = self.span(&last).end;
+            span = span.with_end(self.span(&last).end());
         }
         let mut inner = pair.into_inner();
         let keyword = inner.next().map_or(span, |k| self.span(&k));
@@ -982,7 +982,7 @@ impl Builder<'_> {
                 mapping = parts.next().map(|m| Box::new(self.mapping(m)));
                 ActualsSource::File(path)
             }
-            Some(block) => ActualsSource::Inline(
+            Some(block) => ActualsSource::Inline(shrunk(
                 block
                     .into_inner()
                     .filter_map(|row| {
@@ -1020,7 +1020,7 @@ impl Builder<'_> {
                         })
                     })
                     .collect(),
-            ),
+            )),
             None => ActualsSource::Inline(Vec::new()),
         };
         Actuals {
@@ -1186,4 +1186,12 @@ impl Rule {
                 | Rule::k_lost
         )
     }
+}
+
+/// A list collected without knowing its length, given back the room it grew into and
+/// does not use: a block of actuals may hold thousands of rows, and the tree is held
+/// until the plan is resolved.
+fn shrunk<T>(mut list: Vec<T>) -> Vec<T> {
+    list.shrink_to_fit();
+    list
 }

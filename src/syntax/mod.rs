@@ -840,7 +840,7 @@ mod tests {
         let (items, broken, diagnostics) = parse_whole_file(text);
         assert_eq!(diagnostics.len(), 2, "{diagnostics:?}");
         // The `{` left open.
-        assert_eq!(diagnostics[0].span.start, 12);
+        assert_eq!(diagnostics[0].span.start(), 12);
         assert_eq!(
             (items, broken, diagnostics),
             parse_each_chunk(text),
@@ -862,11 +862,13 @@ mod tests {
         assert_eq!(out.items.len(), 2);
     }
 
-    #[test]
-    fn threads_and_groups_parse_as_each_chunk_alone_would() {
+    /// A plan of at least `min_bytes`: one-line deals and blocks of actual rows, with four
+    /// mistakes every 300 items (an amount too large, a percentage written `40 %`, blocks
+    /// nested too deep, a block never closed).
+    fn plan_with_mistakes(min_bytes: usize) -> String {
         let mut text = String::from("plan \"大计划\" { period 2026  currency CNY }\n");
         let mut i = 0;
-        while text.len() < 3 * GROUP_BYTES {
+        while text.len() < min_bytes {
             let line = match i % 300 {
                 13 => format!(
                     "deal d{i} {{ owner 小王  amount 1{} CNY }}\n",
@@ -887,6 +889,12 @@ mod tests {
             text.push_str(&line);
             i += 1;
         }
+        text
+    }
+
+    #[test]
+    fn threads_and_groups_parse_as_each_chunk_alone_would() {
+        let text = plan_with_mistakes(3 * GROUP_BYTES);
         let alone = parse_each_chunk(&text);
         assert!(alone.2.len() > 5, "{}", alone.2.len());
         assert!(alone.1.contains("BrokenDefinition"));
@@ -895,6 +903,34 @@ mod tests {
         for threads in [1, 2, 3, 8] {
             assert_eq!(alone, parse_on_threads(&text, threads), "{threads} threads");
         }
+    }
+
+    #[test]
+    fn a_large_file_parsed_on_threads_gives_exactly_the_serial_result() {
+        let text = plan_with_mistakes(PARALLEL_MIN_BYTES + GROUP_BYTES);
+        let serial = parse_on_threads(&text, 1);
+        // One diagnostic per mistake, and mistakes all over the file, so in every
+        // thread's share of it.
+        let mistakes = text.matches(&"0".repeat(40)).count()
+            + text.matches(" 40 %").count()
+            + text.matches("goal deep").count()
+            + text.matches("dimension d").count();
+        assert_eq!(mistakes, 4 * 12);
+        assert_eq!(serial.2.len(), mistakes);
+        let at: Vec<usize> = serial.2.iter().map(|d| d.span.start()).collect();
+        assert!(at.is_sorted(), "diagnostics out of file order");
+        assert!(at[0] < text.len() / 16, "{} of {}", at[0], text.len());
+        assert!(
+            at[at.len() - 1] > text.len() / 16 * 15,
+            "{at:?} of {}",
+            text.len()
+        );
+        // The public entry point takes the threaded path at this size: same items, same
+        // broken definitions, same diagnostics in the same order.
+        assert!(text.len() >= PARALLEL_MIN_BYTES);
+        assert_eq!(serial, parse_whole_file(&text));
+        assert_eq!(serial, parse_on_threads(&text, 2));
+        assert_eq!(serial, parse_each_chunk(&text));
     }
 
     #[test]

@@ -123,23 +123,25 @@ pub fn name_at_start(text: &str) -> &str {
     &text[..end]
 }
 
-/// The characters of `line` outside its strings (a string ends at its line), with their
-/// offsets: braces that open and close blocks, and a `#` that starts a comment.
+/// The ASCII characters of `line` outside its strings (a string ends at its line), with
+/// their offsets: braces that open and close blocks, and a `#` that starts a comment.
+/// Every character that matters here is ASCII, and no byte of a longer UTF-8 character
+/// is, so the line is read byte by byte, without decoding it.
 pub fn outside_strings(line: &str) -> impl Iterator<Item = (usize, char)> + '_ {
     let mut in_string = false;
     let mut escaped = false;
-    line.char_indices().filter(move |&(_, c)| {
+    line.bytes().enumerate().filter_map(move |(i, b)| {
         if in_string {
-            match c {
+            match b {
                 _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                '"' => in_string = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
                 _ => {}
             }
-            return false;
+            return None;
         }
-        in_string = c == '"';
-        !in_string
+        in_string = b == b'"';
+        (!in_string && b.is_ascii()).then_some((i, char::from(b)))
     })
 }
 

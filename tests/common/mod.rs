@@ -162,7 +162,7 @@ pub fn codes(c: &planck::Compilation) -> Vec<String> {
             let at = c
                 .sources
                 .get(d.span.file)
-                .map(|f| format!("{}:{}", f.name, f.line_col(d.span.start).line))
+                .map(|f| format!("{}:{}", f.name, f.line_col(d.span.start()).line))
                 .unwrap_or_default();
             format!("{}@{at}", d.code)
         })

@@ -17,7 +17,7 @@ fn codes(c: &planck::Compilation) -> Vec<String> {
         .iter()
         .map(|d| {
             let file = c.sources.get(d.span.file).unwrap();
-            let line = file.line_col(d.span.start).line;
+            let line = file.line_col(d.span.start()).line;
             format!("{}@{}:{line}", d.code, file.name)
         })
         .collect()
@@ -26,7 +26,7 @@ fn codes(c: &planck::Compilation) -> Vec<String> {
 /// The text a span covers.
 fn spanned(c: &planck::Compilation, span: planck::source::Span) -> &str {
     let file = c.sources.get(span.file).unwrap();
-    &file.text[span.start..span.end]
+    &file.text[span.range()]
 }
 
 /// The actual rows the model kept, over every `actuals` block.
@@ -165,7 +165,7 @@ fn assert_repeated_header(csv: &str, column: &str, first: &str, second: &str) {
     assert_eq!(spanned(&c, diag.span), second, "{csv}");
     assert_eq!(diag.secondary.len(), 1, "{csv}");
     assert_eq!(spanned(&c, diag.secondary[0].span), first, "{csv}");
-    assert!(diag.secondary[0].span.start < diag.span.start, "{csv}");
+    assert!(diag.secondary[0].span.start() < diag.span.start(), "{csv}");
     assert!(diag.help.is_some(), "{csv}");
     assert_eq!(kept_rows(&c), Vec::<Decimal>::new(), "{csv}");
 }

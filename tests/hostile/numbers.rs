@@ -297,12 +297,12 @@ fn capacities_in_another_unit_than_the_goal_are_a_unit_mismatch() {
         m.message,
         "`split rep by capacity` weighs `alice` by a capacity in `customers`, but goal `g` is counted in `USD`"
     );
-    assert_eq!(&text[m.span.start..m.span.end], "120 customers");
+    assert_eq!(&text[m.span.range()], "120 customers");
     assert_eq!(m.label.as_deref(), Some("expected USD"));
     assert_eq!(m.secondary.len(), 1);
     let goal_unit = m.secondary[0].span;
-    assert_eq!(&text[goal_unit.start..goal_unit.end], "USD");
-    assert_eq!(goal_unit.start, text.find("200 USD").unwrap() + 4);
+    assert_eq!(&text[goal_unit.range()], "USD");
+    assert_eq!(goal_unit.start(), text.find("200 USD").unwrap() + 4);
     assert_eq!(m.secondary[0].message, "the goal's unit");
     assert_eq!(
         m.help.as_deref(),
@@ -320,11 +320,8 @@ fn capacities_in_another_unit_than_the_goal_are_a_unit_mismatch() {
     );
     let (_, diagnostics) = both(&text, &Config::default());
     let mismatch = with_code(&diagnostics, "unit-mismatch");
-    let at: Vec<&str> = mismatch
-        .iter()
-        .map(|m| &text[m.span.start..m.span.end])
-        .collect();
+    let at: Vec<&str> = mismatch.iter().map(|m| &text[m.span.range()]).collect();
     assert_eq!(at, vec!["1M USD", "2M USD"]);
     let goal_unit = mismatch[0].secondary[0].span;
-    assert_eq!(&text[goal_unit.start..goal_unit.end], "客户");
+    assert_eq!(&text[goal_unit.range()], "客户");
 }

@@ -27,7 +27,7 @@ pub fn errors(c: &planck::Compilation) -> Vec<&planck::diagnostic::Diagnostic> {
 /// The text a diagnostic points at.
 pub fn at<'c>(c: &'c planck::Compilation, d: &planck::diagnostic::Diagnostic) -> &'c str {
     let file = c.sources.get(d.span.file).unwrap();
-    &file.text[d.span.start..d.span.end]
+    &file.text[d.span.range()]
 }
 
 /// The `planck compile` JSON of a compilation.

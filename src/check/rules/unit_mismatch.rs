@@ -62,8 +62,8 @@ pub(crate) fn split_by_capacity(
 /// The unit of a quantity: the grammar writes it last (`12M CNY`), so it ends the
 /// quantity's span.
 fn unit_span(quantity: Span, unit: &str) -> Span {
-    match quantity.end.checked_sub(unit.len()) {
-        Some(start) if start >= quantity.start => Span { start, ..quantity },
+    match quantity.end().checked_sub(unit.len()) {
+        Some(start) if start >= quantity.start() => quantity.with_start(start),
         _ => quantity,
     }
 }
