@@ -656,7 +656,7 @@ fn located(c: &planck::Compilation) -> Vec<String> {
         .iter()
         .map(|d| {
             let file = c.sources.get(d.span.file).unwrap();
-            let line = file.line_col(d.span.start).line;
+            let line = file.line_col(d.span.start()).line;
             format!("{}@{}:{line}: {}", d.code, file.name, d.message)
         })
         .collect()
@@ -900,7 +900,7 @@ actuals g from "a.csv" { period month  amount total  region area }
     let last = &unmatched[0].secondary;
     assert_eq!(last.len(), 1);
     let file = c.sources.get(last[0].span.file).unwrap();
-    assert_eq!(file.line_col(last[0].span.start).line, 5);
+    assert_eq!(file.line_col(last[0].span.start()).line, 5);
     assert_eq!(last[0].message, "last of them");
     assert!(unmatched[1].secondary.is_empty());
 }

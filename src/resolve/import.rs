@@ -1152,7 +1152,7 @@ impl<'s> Resolver<'s> {
         let text = self
             .sources
             .and_then(|s| s.get(filter.span.file))
-            .and_then(|f| f.text.get(filter.span.start..filter.span.end));
+            .and_then(|f| f.text.get(filter.span.range()));
         match text {
             Some(text) => text.split_whitespace().collect::<Vec<_>>().join(" "),
             None => format!("where {} {} …", filter.column.value, filter.op.as_str()),
