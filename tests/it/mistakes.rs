@@ -69,7 +69,7 @@ fn every_mistake_is_reported_as_snapshotted() {
         }
         let rendered = planck::emit::human::render(&c.sources, &c.diagnostics, false);
         insta::with_settings!({
-            snapshot_path => "mistakes/snapshots",
+            snapshot_path => "../mistakes/snapshots",
             prepend_module_to_snapshot => false,
             omit_expression => true,
         }, {

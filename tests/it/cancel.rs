@@ -1,7 +1,7 @@
 //! `compile_cancellable`: the run asks before each phase and before each goal is
 //! allocated, stops at the first yes, and otherwise gives what `compile` gives.
 
-mod common;
+use crate::common;
 
 use common::{MemFs, ROOT};
 use planck::alloc::Detail;

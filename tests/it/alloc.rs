@@ -9,7 +9,7 @@ use planck::config::Config;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
-mod common;
+use crate::common;
 
 use common::{cells, d, total};
 

@@ -8,7 +8,7 @@ use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;
 
-mod common;
+use crate::common;
 
 fn planck() -> Command {
     let mut cmd = Command::cargo_bin("planck").unwrap_or_else(|e| panic!("{e}"));
@@ -108,7 +108,7 @@ fn every_example_compiles_to_its_snapshot() {
         assert_eq!(code, 0, "{err}");
         let pretty = indent(&String::from_utf8_lossy(&raw));
         insta::with_settings!({
-            snapshot_path => "compile/snapshots",
+            snapshot_path => "../compile/snapshots",
             prepend_module_to_snapshot => false,
             omit_expression => true,
         }, {

@@ -13,7 +13,7 @@ use planck::diagnostic::Code;
 use planck::model::FunnelId;
 use rust_decimal::Decimal;
 
-mod common;
+use crate::common;
 
 const HISTORY: &str = "tests/calibrate/history.plan";
 

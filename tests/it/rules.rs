@@ -8,7 +8,7 @@ use planck::diagnostic::Code;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-mod common;
+use crate::common;
 
 #[test]
 fn checks_md_is_generated_from_the_rules() {

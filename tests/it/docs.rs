@@ -1,5 +1,5 @@
 //! The documentation is tested (`docs/checks.md`, generated from the rules, is tested in
-//! `tests/rules.rs`): every ```plan block of the README and `docs/` fires exactly the codes its info string declares; every number
+//! `tests/it/rules.rs`): every ```plan block of the README and `docs/` fires exactly the codes its info string declares; every number
 //! the prose states about a block is compared with planck's output; the README's example
 //! output is what the binary prints.
 //!
@@ -13,7 +13,7 @@
 
 use std::path::Path;
 
-mod common;
+use crate::common;
 
 // ------------------------------------------------------------ plan blocks
 
@@ -555,7 +555,7 @@ fn every_number_the_docs_state_about_an_example_is_real_output() {
         let text = read_doc(claim.file);
         if !text.contains(claim.phrase) {
             failures.push(format!(
-                "{}: no longer says `{}`: keep the claim in tests/docs.rs with the text",
+                "{}: no longer says `{}`: keep the claim in tests/it/docs.rs with the text",
                 claim.file, claim.phrase
             ));
             continue;

@@ -4,7 +4,7 @@
 use proptest::prelude::*;
 use std::path::Path;
 
-mod common;
+use crate::common;
 
 /// Run every phase and render the result: includes resolve to nothing, so each input is
 /// judged on its own. The JSON report must parse, and `planck check` (exact rep totals)

@@ -5,7 +5,7 @@
 // A test that panics fails loudly; helpers outside `#[test]` functions may unwrap too.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use assert_cmd::Command;
 use common::{codes, compile_files, d};

@@ -74,7 +74,7 @@ fn every_example_reports_to_its_text_and_markdown_snapshots() {
         for (format, kind) in [("text", "text"), ("markdown", "markdown")] {
             let out = report(path, *as_of, format, &[]);
             insta::with_settings!({
-                snapshot_path => "report/snapshots",
+                snapshot_path => "../report/snapshots",
                 prepend_module_to_snapshot => false,
                 omit_expression => true,
             }, {

@@ -67,7 +67,7 @@ fn every_fixture_reports_its_code() {
             .unwrap_or_default();
         let rendered = planck::emit::human::render(&c.sources, &c.diagnostics, false);
         insta::with_settings!({
-            snapshot_path => "ui/snapshots",
+            snapshot_path => "../ui/snapshots",
             prepend_module_to_snapshot => false,
             omit_expression => true,
         }, {
@@ -93,7 +93,7 @@ fn json_format_of_a_fixture() {
     let c = compile("shares-sum.plan");
     let json = planck::emit::json::render(&c.sources, &c.diagnostics);
     insta::with_settings!({
-        snapshot_path => "ui/snapshots",
+        snapshot_path => "../ui/snapshots",
         prepend_module_to_snapshot => false,
         omit_expression => true,
     }, {

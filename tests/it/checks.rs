@@ -1,7 +1,7 @@
 //! Small data-driven cases for the semantics of resolve and check: each plan text is
 //! compiled and the codes it reports (with their line) are compared.
 
-mod common;
+use crate::common;
 
 /// The plan header and names most cases share, so each case shows only what it tests.
 const HEADER: &str = "plan \"t\" { period 2026  currency CNY }

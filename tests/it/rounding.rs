@@ -11,7 +11,7 @@ use planck::alloc::Detail;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-mod common;
+use crate::common;
 
 use common::{cells, d, total};
 

@@ -5,8 +5,7 @@
 // Tests fail loudly: an unwrap that panics is a failed test, never a silent pass.
 #![allow(clippy::unwrap_used)]
 
-#[path = "../common/mod.rs"]
-mod common;
+use crate::common;
 
 mod data;
 mod files;

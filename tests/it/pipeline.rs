@@ -7,7 +7,7 @@
 use planck::config::Config;
 use rust_decimal::Decimal;
 
-mod common;
+use crate::common;
 use common::codes;
 
 fn compile_files(main: &str, others: &[(&str, &[u8])]) -> planck::Compilation {

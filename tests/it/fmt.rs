@@ -7,7 +7,7 @@
 // A test that panics fails loudly; helpers outside `#[test]` functions may unwrap too.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use assert_cmd::Command;
 use common::{MemFs, ROOT};
@@ -138,7 +138,7 @@ fn assert_faithful(path: &Path, text: &str, formatted: &str) {
 
 fn snapshot(name: &str, formatted: &str) {
     insta::with_settings!({
-        snapshot_path => "fmt/snapshots",
+        snapshot_path => "../fmt/snapshots",
         prepend_module_to_snapshot => false,
         omit_expression => true,
     }, {
@@ -286,16 +286,16 @@ fn a_syntax_error_is_returned_not_formatted() {
 /// Valid plans in canonical form, covering every kind of statement; the property test
 /// lays their tokens out at random.
 const BASES: &[&str] = &[
-    include_str!("fmt/every-statement.plan"),
-    include_str!("fmt/chinese.plan"),
-    include_str!("fmt/one-line.plan"),
-    include_str!("fmt/long-split.plan"),
-    include_str!("fmt/comments.plan"),
-    include_str!("fmt/runs.plan"),
-    include_str!("../examples/fiscal-year.plan"),
-    include_str!("../examples/east-china/plan.plan"),
-    include_str!("../examples/east-china/org.plan"),
-    include_str!("../examples/east-china/pipeline.plan"),
+    include_str!("../fmt/every-statement.plan"),
+    include_str!("../fmt/chinese.plan"),
+    include_str!("../fmt/one-line.plan"),
+    include_str!("../fmt/long-split.plan"),
+    include_str!("../fmt/comments.plan"),
+    include_str!("../fmt/runs.plan"),
+    include_str!("../../examples/fiscal-year.plan"),
+    include_str!("../../examples/east-china/plan.plan"),
+    include_str!("../../examples/east-china/org.plan"),
+    include_str!("../../examples/east-china/pipeline.plan"),
 ];
 
 /// The tokens of a canonical text: strings, comments and words, and whether each starts

@@ -11,7 +11,7 @@ use proptest::prelude::*;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-mod common;
+use crate::common;
 
 use common::{codes, d};
 

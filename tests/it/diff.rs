@@ -4,7 +4,7 @@
 // A test that panics fails loudly; helpers outside `#[test]` functions may unwrap too.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use planck::alloc::Detail;
 use planck::diff::{self, ChangeKind, Diff, Kind, render};
