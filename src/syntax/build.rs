@@ -114,6 +114,30 @@ impl Builder<'_> {
         }
     }
 
+    /// A member pair (`region east`) or a broken statement, in a block that takes pairs.
+    /// A broken statement on the line of the pair just before it may be that pair's name
+    /// misspelt as a keyword: then the pair is taken back. Returns the pair read, which the
+    /// next statement may continue.
+    fn pair_or_broken<'i>(
+        &mut self,
+        stmt: P<'i>,
+        last_pair: Option<P<'i>>,
+        block: Block,
+        coords: &mut impl List<Coord>,
+        broken: &mut Vec<BrokenStatement>,
+    ) -> Option<P<'i>> {
+        if stmt.as_rule() == Rule::coord {
+            add(coords, self.coord(stmt.clone()));
+            return Some(stmt);
+        }
+        let (statement, drop_pair) = self.broken_after(&stmt, last_pair.as_ref(), block);
+        if drop_pair {
+            coords.take_last();
+        }
+        broken.push(statement);
+        None
+    }
+
     /// A lint code written with spaces (`allow missing baseline`) reads as `allow missing`
     /// and a broken statement after it. When the code and the words after it on its line
     /// name a code once joined with `-`, they are one broken `allow`, reported as such.
@@ -482,19 +506,17 @@ impl Builder<'_> {
             let rule = stmt.as_rule();
             match rule {
                 Rule::lead_stmt => add(&mut team.lead, self.field(stmt, |b, p| b.name_or_text(p))),
-                Rule::coord => {
-                    add(&mut team.coords, self.coord(stmt.clone()));
-                    pair = Some(stmt);
+                Rule::coord | Rule::bad_stmt => {
+                    pair = self.pair_or_broken(
+                        stmt,
+                        pair.take(),
+                        Block::Team,
+                        &mut team.coords,
+                        &mut team.broken,
+                    );
                     continue;
                 }
                 Rule::rep => team.reps.push(self.rep(stmt)),
-                Rule::bad_stmt => {
-                    let (broken, drop_pair) = self.broken_after(&stmt, pair.as_ref(), Block::Team);
-                    if drop_pair {
-                        team.coords.pop();
-                    }
-                    team.broken.push(broken);
-                }
                 _ => {}
             }
             pair = None;
@@ -517,17 +539,15 @@ impl Builder<'_> {
         let mut pair = None;
         for stmt in rest.flat_map(|body| body.into_inner()) {
             match stmt.as_rule() {
-                Rule::coord => {
-                    add(&mut rep.coords, self.coord(stmt.clone()));
-                    pair = Some(stmt);
+                Rule::coord | Rule::bad_stmt => {
+                    pair = self.pair_or_broken(
+                        stmt,
+                        pair.take(),
+                        Block::Rep,
+                        &mut rep.coords,
+                        &mut rep.broken,
+                    );
                     continue;
-                }
-                Rule::bad_stmt => {
-                    let (broken, drop_pair) = self.broken_after(&stmt, pair.as_ref(), Block::Rep);
-                    if drop_pair {
-                        rep.coords.pop();
-                    }
-                    rep.broken.push(broken);
                 }
                 Rule::capacity_stmt => {
                     add(&mut rep.capacity, self.field(stmt, |b, p| b.quantity(p)))
@@ -926,17 +946,15 @@ impl Builder<'_> {
         let mut pair = None;
         for stmt in rest {
             match stmt.as_rule() {
-                Rule::coord => {
-                    add(&mut deal.coords, self.coord(stmt.clone()));
-                    pair = Some(stmt);
+                Rule::coord | Rule::bad_stmt => {
+                    pair = self.pair_or_broken(
+                        stmt,
+                        pair.take(),
+                        Block::Deal,
+                        &mut deal.coords,
+                        &mut deal.broken,
+                    );
                     continue;
-                }
-                Rule::bad_stmt => {
-                    let (broken, drop_pair) = self.broken_after(&stmt, pair.as_ref(), Block::Deal);
-                    if drop_pair {
-                        deal.coords.pop();
-                    }
-                    deal.broken.push(broken);
                 }
                 Rule::owner_stmt => {
                     add(&mut deal.owner, self.field(stmt, |b, p| b.name_or_text(p)))
@@ -1151,6 +1169,8 @@ fn add<T>(list: &mut impl List<T>, value: Option<T>) {
 /// A list of statements in the tree.
 trait List<T> {
     fn add(&mut self, value: T);
+    /// Takes back the value added last.
+    fn take_last(&mut self);
 }
 
 impl<T> List<T> for Vec<T> {
@@ -1162,11 +1182,19 @@ impl<T> List<T> for Vec<T> {
         }
         self.push(value);
     }
+
+    fn take_last(&mut self) {
+        self.pop();
+    }
 }
 
 impl<T> List<T> for SmallVec<[T; 1]> {
     fn add(&mut self, value: T) {
         self.push(value);
+    }
+
+    fn take_last(&mut self) {
+        self.pop();
     }
 }
 
