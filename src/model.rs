@@ -8,7 +8,7 @@
 use crate::diagnostic::Code;
 use crate::hash::{Map, Set};
 use crate::period::{Period, Slice, TimeDim};
-use crate::source::Span;
+use crate::source::{FileId, Span};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -53,9 +53,7 @@ pub struct Model {
     pub goals: Vec<Goal>,
     pub funnels: Vec<Funnel>,
     pub grades: Vec<Grade>,
-    /// Boxed: resolution builds each deal as it drops the deal's syntax tree, and small
-    /// allocations can reuse the memory the trees leave, where one long list cannot.
-    pub deals: Vec<Deal>,
+    pub deals: Deals,
     pub actuals: Vec<Actuals>,
     /// Every top-level item that parsed, by the span of its whole text, sorted by file and
     /// position: an error is placed in the item holding it, which says what it can change.
@@ -239,7 +237,7 @@ impl AttrValue {
 }
 
 /// A `DIMENSION MEMBER` pair on a team, rep or deal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Coord {
     pub dim: DimId,
     pub member: MemberId,
@@ -514,11 +512,12 @@ pub struct Grade {
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
-pub struct Deal {
-    /// Names and labels are short ids and titles: kept inline, they cost no allocation.
-    pub name: compact_str::CompactString,
-    pub label: Option<compact_str::CompactString>,
+/// A deal as its readers see it: built from [`Deals`] on each access, so it borrows its
+/// name, label, unit and members from there.
+#[derive(Debug, Clone, Copy)]
+pub struct Deal<'m> {
+    pub name: &'m str,
+    pub label: Option<&'m str>,
     pub owner: Option<RepId>,
     pub funnel: Option<FunnelId>,
     /// The deal's stage or outcome in its funnel.
@@ -527,18 +526,282 @@ pub struct Deal {
     /// still open is not known.
     pub stage_invalid: bool,
     pub grade: Option<GradeId>,
-    pub amount: Option<Amount>,
+    pub amount: Option<DealAmount<'m>>,
     pub close: Option<NaiveDate>,
     pub close_span: Option<Span>,
     /// When the deal entered its funnel.
     pub opened: Option<NaiveDate>,
-    /// Few (one member per dimension): kept inline.
-    pub coords: DealCoords,
+    pub coords: &'m [Coord],
+    /// The deal's name where it is written, its row where it is imported.
+    pub span: Span,
+}
+
+/// A deal's amount in its unit, and where it was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DealAmount<'m> {
+    pub value: Decimal,
+    pub unit: &'m str,
     pub span: Span,
 }
 
 /// A deal's members, inline up to two.
 pub type DealCoords = smallvec::SmallVec<[Coord; 2]>;
+
+/// Every deal of the plan, kept small: an export of a million deals is held in about
+/// sixty bytes a deal besides its names. What many deals share (owner, funnel, stage,
+/// grade, unit and members: an export has a few hundred such kinds) is kept once, and
+/// each deal holds the index of its kind; names are one string; a deal's close and amount
+/// cells are placed relative to the deal's own span.
+#[derive(Debug, Clone, Default)]
+pub struct Deals {
+    rows: Vec<DealRow>,
+    /// Every deal's name, one after another.
+    names: String,
+    /// The few labels (written deals have them, imported ones not), by the offset of
+    /// their deal's name in `names`, which no other deal shares.
+    labels: Map<u32, Box<str>>,
+    kinds: Vec<DealKind>,
+    kind_ids: Map<DealKind, u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct DealKind {
+    owner: Option<RepId>,
+    funnel: Option<FunnelId>,
+    stage: Option<StageRef>,
+    stage_invalid: bool,
+    grade: Option<GradeId>,
+    unit: compact_str::CompactString,
+    coords: DealCoords,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct DealRow {
+    /// Zero when the deal has no amount (`has_amount`).
+    amount: Decimal,
+    file: FileId,
+    start: u32,
+    len: u32,
+    close_at: CellAt,
+    amount_at: CellAt,
+    name: u32,
+    name_len: u32,
+    kind: u32,
+    close: Option<NaiveDate>,
+    opened: Option<NaiveDate>,
+    has_amount: bool,
+    has_label: bool,
+}
+
+/// A cell of a deal (its close date, its amount) by its offset from the start of the
+/// deal's span and its length. A cell that cannot be placed so (more than 64 KiB from
+/// the deal's start, or before it) stands for the deal's whole span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct CellAt {
+    offset: u16,
+    len: u16,
+}
+
+impl CellAt {
+    const NONE: CellAt = CellAt {
+        offset: u16::MAX,
+        len: u16::MAX,
+    };
+    const WHOLE: CellAt = CellAt {
+        offset: u16::MAX,
+        len: 0,
+    };
+
+    fn new(deal: Span, cell: Option<Span>) -> CellAt {
+        let Some(cell) = cell else {
+            return CellAt::NONE;
+        };
+        if cell.file != deal.file {
+            return CellAt::WHOLE;
+        }
+        let offset = cell.start.checked_sub(deal.start).map(u16::try_from);
+        let len = u16::try_from(cell.len());
+        match (offset, len) {
+            (Some(Ok(offset)), Ok(len)) if offset < u16::MAX && len < u16::MAX => {
+                CellAt { offset, len }
+            }
+            _ => CellAt::WHOLE,
+        }
+    }
+
+    fn span(self, deal: Span) -> Option<Span> {
+        if self == CellAt::NONE {
+            None
+        } else if self == CellAt::WHOLE {
+            Some(deal)
+        } else {
+            let start = deal.start + usize::from(self.offset);
+            Some(Span::new(deal.file, start, start + usize::from(self.len)))
+        }
+    }
+}
+
+/// An offset as a deal keeps it. Files are read up to 1 GiB, so it fits; one that
+/// did not would point at the end of the 4 GiB it can reach rather than fail.
+fn offset32(offset: usize) -> u32 {
+    u32::try_from(offset).unwrap_or(u32::MAX)
+}
+
+impl Deals {
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Room for `deals` more deals whose names take `name_bytes` bytes.
+    pub fn reserve(&mut self, deals: usize, name_bytes: usize) {
+        self.rows.reserve_exact(deals);
+        self.names.reserve(name_bytes);
+    }
+
+    pub fn get(&self, index: usize) -> Option<Deal<'_>> {
+        self.rows.get(index).map(|row| self.view(row))
+    }
+
+    pub fn iter(&self) -> DealIter<'_> {
+        DealIter {
+            deals: self,
+            rows: self.rows.iter(),
+        }
+    }
+
+    /// The name of the deal at `index`, without building the rest of it.
+    pub fn name(&self, index: usize) -> Option<&str> {
+        let row = self.rows.get(index)?;
+        self.name_of(row)
+    }
+
+    fn name_of(&self, row: &DealRow) -> Option<&str> {
+        let start = row.name as usize;
+        self.names.get(start..start + row.name_len as usize)
+    }
+
+    fn view(&self, row: &DealRow) -> Deal<'_> {
+        let kind = self.kinds.get(row.kind as usize);
+        let span = Span::new(
+            row.file,
+            row.start as usize,
+            row.start as usize + row.len as usize,
+        );
+        Deal {
+            name: self.name_of(row).unwrap_or_default(),
+            label: if row.has_label {
+                self.labels.get(&row.name).map(|l| &**l)
+            } else {
+                None
+            },
+            owner: kind.and_then(|k| k.owner),
+            funnel: kind.and_then(|k| k.funnel),
+            stage: kind.and_then(|k| k.stage),
+            stage_invalid: kind.is_some_and(|k| k.stage_invalid),
+            grade: kind.and_then(|k| k.grade),
+            amount: row.has_amount.then(|| DealAmount {
+                value: row.amount,
+                unit: kind.map_or("", |k| k.unit.as_str()),
+                span: row.amount_at.span(span).unwrap_or(span),
+            }),
+            close: row.close,
+            close_span: row.close_at.span(span),
+            opened: row.opened,
+            coords: kind.map_or(&[], |k| k.coords.as_slice()),
+            span,
+        }
+    }
+
+    /// Add a deal, copying what it borrows.
+    pub fn push(&mut self, deal: Deal<'_>) {
+        let kind = DealKind {
+            owner: deal.owner,
+            funnel: deal.funnel,
+            stage: deal.stage,
+            stage_invalid: deal.stage_invalid,
+            grade: deal.grade,
+            unit: deal.amount.map_or_else(Default::default, |a| a.unit.into()),
+            coords: deal.coords.iter().copied().collect(),
+        };
+        let kind = match self.kind_ids.get(&kind) {
+            Some(&id) => id,
+            None => {
+                let id = offset32(self.kinds.len());
+                self.kinds.push(kind.clone());
+                self.kind_ids.insert(kind, id);
+                id
+            }
+        };
+        let name = offset32(self.names.len());
+        self.names.push_str(deal.name);
+        if let Some(label) = deal.label {
+            self.labels.insert(name, label.into());
+        }
+        self.rows.push(DealRow {
+            amount: deal.amount.map_or(Decimal::ZERO, |a| a.value),
+            file: deal.span.file,
+            start: offset32(deal.span.start),
+            len: offset32(deal.span.len()),
+            close_at: CellAt::new(deal.span, deal.close_span),
+            amount_at: CellAt::new(deal.span, deal.amount.map(|a| a.span)),
+            name,
+            name_len: offset32(deal.name.len()),
+            kind,
+            close: deal.close,
+            opened: deal.opened,
+            has_amount: deal.amount.is_some(),
+            has_label: deal.label.is_some(),
+        });
+    }
+
+    /// Keep the deals for which `keep(index)` holds.
+    pub fn retain_indices(&mut self, mut keep: impl FnMut(usize) -> bool) {
+        let mut index = 0;
+        self.rows.retain(|_| {
+            index += 1;
+            keep(index - 1)
+        });
+    }
+}
+
+impl<'m> IntoIterator for &'m Deals {
+    type Item = Deal<'m>;
+    type IntoIter = DealIter<'m>;
+
+    fn into_iter(self) -> DealIter<'m> {
+        self.iter()
+    }
+}
+
+/// The deals in order, each built as it is reached.
+pub struct DealIter<'m> {
+    deals: &'m Deals,
+    rows: std::slice::Iter<'m, DealRow>,
+}
+
+impl<'m> Iterator for DealIter<'m> {
+    type Item = Deal<'m>;
+
+    fn next(&mut self) -> Option<Deal<'m>> {
+        self.rows.next().map(|row| self.deals.view(row))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.rows.size_hint()
+    }
+}
+
+impl DoubleEndedIterator for DealIter<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        self.rows.next_back().map(|row| self.deals.view(row))
+    }
+}
+
+impl ExactSizeIterator for DealIter<'_> {}
 
 #[derive(Debug, Clone)]
 pub struct Actuals {
