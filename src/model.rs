@@ -536,26 +536,27 @@ pub struct Deal<'m> {
     pub span: Span,
 }
 
-/// A deal's amount in its unit, and where it was written.
+/// A deal's amount in its unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DealAmount<'m> {
     pub value: Decimal,
     pub unit: &'m str,
-    pub span: Span,
 }
 
 /// A deal's members, inline up to two.
 pub type DealCoords = smallvec::SmallVec<[Coord; 2]>;
 
-/// Every deal of the plan, kept small: an export of a million deals is held in about
-/// sixty bytes a deal besides its names. What many deals share (owner, funnel, stage,
+/// Every deal of the plan, kept small: an export of a million deals is held in 48 bytes
+/// a deal besides its names. What many deals share (owner, funnel, stage,
 /// grade, unit and members: an export has a few hundred such kinds) is kept once, and
-/// each deal holds the index of its kind; names are one string; a deal's close and amount
-/// cells are placed relative to the deal's own span.
+/// each deal holds the index of its kind; names are one string, each name ending where
+/// the next deal's begins; a deal's close cell is placed relative to the deal's span.
+/// A deal's amount is exact, but where it was written is not kept: nothing after
+/// resolution reports on it.
 #[derive(Debug, Clone, Default)]
 pub struct Deals {
     rows: Vec<DealRow>,
-    /// Every deal's name, one after another.
+    /// Every deal's name, one after another, in the order of `rows`.
     names: String,
     /// The few labels (written deals have them, imported ones not), by the offset of
     /// their deal's name in `names`, which no other deal shares.
@@ -573,27 +574,51 @@ struct DealKind {
     grade: Option<GradeId>,
     unit: compact_str::CompactString,
     coords: DealCoords,
+    /// Whether the deal has an amount (`DealRow::amount`) and a label: kept here rather
+    /// than in every row, where they would take four bytes a deal with padding.
+    has_amount: bool,
+    has_label: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
 struct DealRow {
-    /// Zero when the deal has no amount (`has_amount`).
+    /// Zero when the deal has no amount (its kind's `has_amount`).
     amount: Decimal,
     file: FileId,
     start: u32,
     len: u32,
     close_at: CellAt,
-    amount_at: CellAt,
+    /// Where the name starts in `names`; it ends where the next deal's starts.
     name: u32,
-    name_len: u32,
     kind: u32,
-    close: Option<NaiveDate>,
-    opened: Option<NaiveDate>,
-    has_amount: bool,
-    has_label: bool,
+    close: PackedDate,
+    opened: PackedDate,
 }
 
-/// A cell of a deal (its close date, its amount) by its offset from the start of the
+/// An optional date in four bytes (`Option<NaiveDate>` takes eight): days from the
+/// first day of the common era, `i32::MIN` for none.
+#[derive(Debug, Clone, Copy)]
+struct PackedDate(i32);
+
+impl PackedDate {
+    fn new(date: Option<NaiveDate>) -> PackedDate {
+        use chrono::Datelike;
+        PackedDate(date.map_or(i32::MIN, |d| d.num_days_from_ce()))
+    }
+
+    fn get(self) -> Option<NaiveDate> {
+        if self.0 == i32::MIN {
+            None
+        } else {
+            NaiveDate::from_num_days_from_ce_opt(self.0)
+        }
+    }
+}
+
+// A million deals take 48 MB: a field added to a row costs a megabyte per byte.
+const _: () = assert!(std::mem::size_of::<DealRow>() == 48);
+
+/// A cell of a deal (its close date) by its offset from the start of the
 /// deal's span and its length. A cell that cannot be placed so (more than 64 KiB from
 /// the deal's start, or before it) stands for the deal's whole span.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -663,28 +688,31 @@ impl Deals {
     }
 
     pub fn get(&self, index: usize) -> Option<Deal<'_>> {
-        self.rows.get(index).map(|row| self.view(row))
+        self.rows.get(index).map(|row| self.view(index, row))
     }
 
     pub fn iter(&self) -> DealIter<'_> {
         DealIter {
             deals: self,
-            rows: self.rows.iter(),
+            rows: self.rows.iter().enumerate(),
         }
     }
 
     /// The name of the deal at `index`, without building the rest of it.
     pub fn name(&self, index: usize) -> Option<&str> {
         let row = self.rows.get(index)?;
-        self.name_of(row)
+        self.name_of(index, row)
     }
 
-    fn name_of(&self, row: &DealRow) -> Option<&str> {
-        let start = row.name as usize;
-        self.names.get(start..start + row.name_len as usize)
+    fn name_of(&self, index: usize, row: &DealRow) -> Option<&str> {
+        let end = self
+            .rows
+            .get(index + 1)
+            .map_or(self.names.len(), |next| next.name as usize);
+        self.names.get(row.name as usize..end)
     }
 
-    fn view(&self, row: &DealRow) -> Deal<'_> {
+    fn view(&self, index: usize, row: &DealRow) -> Deal<'_> {
         let kind = self.kinds.get(row.kind as usize);
         let span = Span::new(
             row.file,
@@ -692,8 +720,8 @@ impl Deals {
             row.start as usize + row.len as usize,
         );
         Deal {
-            name: self.name_of(row).unwrap_or_default(),
-            label: if row.has_label {
+            name: self.name_of(index, row).unwrap_or_default(),
+            label: if kind.is_some_and(|k| k.has_label) {
                 self.labels.get(&row.name).map(|l| &**l)
             } else {
                 None
@@ -703,14 +731,13 @@ impl Deals {
             stage: kind.and_then(|k| k.stage),
             stage_invalid: kind.is_some_and(|k| k.stage_invalid),
             grade: kind.and_then(|k| k.grade),
-            amount: row.has_amount.then(|| DealAmount {
+            amount: kind.filter(|k| k.has_amount).map(|k| DealAmount {
                 value: row.amount,
-                unit: kind.map_or("", |k| k.unit.as_str()),
-                span: row.amount_at.span(span).unwrap_or(span),
+                unit: k.unit.as_str(),
             }),
-            close: row.close,
+            close: row.close.get(),
             close_span: row.close_at.span(span),
-            opened: row.opened,
+            opened: row.opened.get(),
             coords: kind.map_or(&[], |k| k.coords.as_slice()),
             span,
         }
@@ -726,6 +753,8 @@ impl Deals {
             grade: deal.grade,
             unit: deal.amount.map_or_else(Default::default, |a| a.unit.into()),
             coords: deal.coords.iter().copied().collect(),
+            has_amount: deal.amount.is_some(),
+            has_label: deal.label.is_some(),
         };
         let kind = match self.kind_ids.get(&kind) {
             Some(&id) => id,
@@ -747,24 +776,35 @@ impl Deals {
             start: offset32(deal.span.start),
             len: offset32(deal.span.len()),
             close_at: CellAt::new(deal.span, deal.close_span),
-            amount_at: CellAt::new(deal.span, deal.amount.map(|a| a.span)),
             name,
-            name_len: offset32(deal.name.len()),
             kind,
-            close: deal.close,
-            opened: deal.opened,
-            has_amount: deal.amount.is_some(),
-            has_label: deal.label.is_some(),
+            close: PackedDate::new(deal.close),
+            opened: PackedDate::new(deal.opened),
         });
     }
 
-    /// Keep the deals for which `keep(index)` holds.
+    /// Keep the deals for which `keep(index)` holds, and only their names and labels.
     pub fn retain_indices(&mut self, mut keep: impl FnMut(usize) -> bool) {
-        let mut index = 0;
-        self.rows.retain(|_| {
-            index += 1;
-            keep(index - 1)
-        });
+        let mut names = String::new();
+        let mut labels = Map::default();
+        let mut rows = Vec::new();
+        for (index, row) in self.rows.iter().enumerate() {
+            if !keep(index) {
+                continue;
+            }
+            let start = offset32(names.len());
+            names.push_str(self.name_of(index, row).unwrap_or_default());
+            if let Some(label) = self.labels.get(&row.name) {
+                labels.insert(start, label.clone());
+            }
+            rows.push(DealRow {
+                name: start,
+                ..*row
+            });
+        }
+        self.rows = rows;
+        self.names = names;
+        self.labels = labels;
     }
 }
 
@@ -780,14 +820,15 @@ impl<'m> IntoIterator for &'m Deals {
 /// The deals in order, each built as it is reached.
 pub struct DealIter<'m> {
     deals: &'m Deals,
-    rows: std::slice::Iter<'m, DealRow>,
+    rows: std::iter::Enumerate<std::slice::Iter<'m, DealRow>>,
 }
 
 impl<'m> Iterator for DealIter<'m> {
     type Item = Deal<'m>;
 
     fn next(&mut self) -> Option<Deal<'m>> {
-        self.rows.next().map(|row| self.deals.view(row))
+        let (index, row) = self.rows.next()?;
+        Some(self.deals.view(index, row))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -797,7 +838,8 @@ impl<'m> Iterator for DealIter<'m> {
 
 impl DoubleEndedIterator for DealIter<'_> {
     fn next_back(&mut self) -> Option<Self::Item> {
-        self.rows.next_back().map(|row| self.deals.view(row))
+        let (index, row) = self.rows.next_back()?;
+        Some(self.deals.view(index, row))
     }
 }
 

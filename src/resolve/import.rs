@@ -378,13 +378,13 @@ type Coords = smallvec::SmallVec<[MemberRef; 4]>;
 /// The rows are found through an open-addressing table of 64-bit slots (the high half of
 /// the name's hash, and the row's index plus one), which is a third as large as a hash
 /// map of the same rows and, being read in order from where a hash lands, mostly hits a
-/// cache line already loaded: a million-row export is checked for repeats in 20 MB.
+/// cache line already loaded: a million-row export is checked for repeats in 18 MB.
 struct DealNames<'t> {
     file: FileId,
     text: &'t str,
     hasher: foldhash::fast::RandomState,
     /// Empty (0) or a name's hash in the high 32 bits and its index in `firsts` plus one
-    /// in the low 32. Never more than two thirds full, so a probe always ends.
+    /// in the low 32. Never more than four fifths full, so a probe always ends.
     slots: Vec<u64>,
     firsts: Vec<FirstName>,
 }
@@ -404,7 +404,7 @@ impl<'t> DealNames<'t> {
             file,
             text,
             hasher: foldhash::fast::RandomState::default(),
-            slots: vec![0; most.saturating_add(most / 2).saturating_add(8)],
+            slots: vec![0; most.saturating_add(most / 4).saturating_add(8)],
             firsts: Vec::with_capacity(most),
         }
     }
@@ -719,7 +719,6 @@ impl<'s> Resolver<'s> {
                 amount: amount.map(|value| model::DealAmount {
                     value,
                     unit: &unit,
-                    span: row.amount.map_or(record.span, |(_, s)| s),
                 }),
                 close,
                 close_span: Some(row.close.map_or(record.span, |(_, s)| s)),

@@ -660,7 +660,6 @@ impl Resolver<'_> {
             amount: amount.as_ref().map(|a| model::DealAmount {
                 value: a.value,
                 unit: &a.unit,
-                span: a.span,
             }),
             close,
             close_span,
