@@ -617,7 +617,7 @@ fn items(c: &Compilation, kind: Kind) -> Vec<Item> {
                     "weighted",
                     probability
                         .zip(d.amount.as_ref())
-                        .and_then(|(p, a)| Some(Value::amount(a.value.checked_mul(p)?, &a.unit))),
+                        .and_then(|(p, a)| Some(Value::amount(a.value.checked_mul(p)?, a.unit))),
                 );
                 item(d.name.to_string(), f)
             })

@@ -417,7 +417,7 @@ impl<'t> DealNames<'t> {
         let tag = hash >> 32;
         let len = self.slots.len();
         // The low half of the hash scaled to the table, without a division.
-        let mut slot = ((hash & 0xFFFF_FFFF) * len as u64 >> 32) as usize;
+        let mut slot = (((hash & 0xFFFF_FFFF) * len as u64) >> 32) as usize;
         // Bounded by the table's length: it is never full, so an empty slot comes first.
         for _ in 0..len {
             let entry = *self.slots.get(slot)?;
