@@ -862,3 +862,91 @@ pub struct ActualRow {
     pub amount: Decimal,
     pub span: Span,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn deal<'a>(
+        name: &'a str,
+        label: Option<&'a str>,
+        span: Span,
+        close: Option<Span>,
+    ) -> Deal<'a> {
+        Deal {
+            name,
+            label,
+            owner: Some(RepId(3)),
+            funnel: Some(FunnelId(0)),
+            stage: Some(StageRef::Lost(1)),
+            stage_invalid: false,
+            grade: None,
+            amount: Some(DealAmount {
+                value: Decimal::new(12345, 2),
+                unit: "USD",
+            }),
+            close: NaiveDate::from_ymd_opt(2026, 7, 1),
+            close_span: close,
+            opened: None,
+            coords: &[Coord {
+                dim: DimId(1),
+                member: MemberId(2),
+            }],
+            span,
+        }
+    }
+
+    #[test]
+    fn deals_read_back_as_written_and_after_dropping_one() {
+        let file = FileId(2);
+        let mut deals = Deals::default();
+        deals.push(deal(
+            "甲",
+            Some("第一"),
+            Span::new(file, 10, 13),
+            Some(Span::new(file, 30, 40)),
+        ));
+        deals.push(deal("b", None, Span::new(file, 100, 101), None));
+        // A close date 70,000 bytes after the deal's name stands for the whole deal.
+        deals.push(deal(
+            "c",
+            Some("third"),
+            Span::new(file, 200, 201),
+            Some(Span::new(file, 70_200, 70_210)),
+        ));
+        let a = deals.get(0).unwrap();
+        assert_eq!((a.name, a.label), ("甲", Some("第一")));
+        assert_eq!(a.close_span, Some(Span::new(file, 30, 40)));
+        assert_eq!(a.amount.unwrap().value.to_string(), "123.45");
+        assert_eq!(a.amount.unwrap().unit, "USD");
+        assert_eq!(a.close.unwrap().to_string(), "2026-07-01");
+        assert_eq!(
+            (a.opened, a.owner, a.stage),
+            (None, Some(RepId(3)), Some(StageRef::Lost(1)))
+        );
+        assert_eq!(
+            a.coords,
+            &[Coord {
+                dim: DimId(1),
+                member: MemberId(2)
+            }]
+        );
+        assert_eq!(deals.get(1).unwrap().close_span, None);
+        assert_eq!(
+            deals.get(2).unwrap().close_span,
+            Some(Span::new(file, 200, 201))
+        );
+        deals.retain_indices(|i| i != 0);
+        let left: Vec<(&str, Option<&str>, Span)> =
+            deals.iter().map(|d| (d.name, d.label, d.span)).collect();
+        assert_eq!(
+            left,
+            [
+                ("b", None, Span::new(file, 100, 101)),
+                ("c", Some("third"), Span::new(file, 200, 201))
+            ]
+        );
+        assert_eq!(deals.name(1), Some("c"));
+        assert_eq!(deals.get(2).map(|d| d.name), None);
+    }
+}
