@@ -8,7 +8,7 @@
 use crate::diagnostic::Code;
 use crate::hash::{Map, Set};
 use crate::period::{Period, Slice, TimeDim};
-use crate::source::Span;
+use crate::source::{FileId, Span};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -53,9 +53,7 @@ pub struct Model {
     pub goals: Vec<Goal>,
     pub funnels: Vec<Funnel>,
     pub grades: Vec<Grade>,
-    /// Boxed: resolution builds each deal as it drops the deal's syntax tree, and small
-    /// allocations can reuse the memory the trees leave, where one long list cannot.
-    pub deals: Vec<Deal>,
+    pub deals: Deals,
     pub actuals: Vec<Actuals>,
     /// Every top-level item that parsed, by the span of its whole text, sorted by file and
     /// position: an error is placed in the item holding it, which says what it can change.
@@ -242,7 +240,7 @@ impl AttrValue {
 }
 
 /// A `DIMENSION MEMBER` pair on a team, rep or deal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Coord {
     pub dim: DimId,
     pub member: MemberId,
@@ -517,11 +515,12 @@ pub struct Grade {
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
-pub struct Deal {
-    /// Names and labels are short ids and titles: kept inline, they cost no allocation.
-    pub name: compact_str::CompactString,
-    pub label: Option<compact_str::CompactString>,
+/// A deal as its readers see it: built from [`Deals`] on each access, so it borrows its
+/// name, label, unit and members from there.
+#[derive(Debug, Clone, Copy)]
+pub struct Deal<'m> {
+    pub name: &'m str,
+    pub label: Option<&'m str>,
     pub owner: Option<RepId>,
     pub funnel: Option<FunnelId>,
     /// The deal's stage or outcome in its funnel.
@@ -530,18 +529,324 @@ pub struct Deal {
     /// still open is not known.
     pub stage_invalid: bool,
     pub grade: Option<GradeId>,
-    pub amount: Option<Amount>,
+    pub amount: Option<DealAmount<'m>>,
     pub close: Option<NaiveDate>,
     pub close_span: Option<Span>,
     /// When the deal entered its funnel.
     pub opened: Option<NaiveDate>,
-    /// Few (one member per dimension): kept inline.
-    pub coords: DealCoords,
+    pub coords: &'m [Coord],
+    /// The deal's name where it is written, its row where it is imported.
     pub span: Span,
+}
+
+/// A deal's amount in its unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DealAmount<'m> {
+    pub value: Decimal,
+    pub unit: &'m str,
 }
 
 /// A deal's members, inline up to two.
 pub type DealCoords = smallvec::SmallVec<[Coord; 2]>;
+
+/// Every deal of the plan, kept small: an export of a million deals is held in 48 bytes
+/// a deal besides its names. What many deals share (owner, funnel, stage,
+/// grade, unit and members: an export has a few hundred such kinds) is kept once, and
+/// each deal holds the index of its kind; names are one string, each name ending where
+/// the next deal's begins; a deal's close cell is placed relative to the deal's span.
+/// A deal's amount is exact, but where it was written is not kept: nothing after
+/// resolution reports on it.
+#[derive(Debug, Clone, Default)]
+pub struct Deals {
+    rows: Vec<DealRow>,
+    /// Every deal's name, one after another, in the order of `rows`.
+    names: String,
+    /// The few labels (written deals have them, imported ones not), by the offset of
+    /// their deal's name in `names`, which no other deal shares.
+    labels: Map<u32, Box<str>>,
+    kinds: Vec<DealKind>,
+    kind_ids: Map<DealKind, u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct DealKind {
+    owner: Option<RepId>,
+    funnel: Option<FunnelId>,
+    stage: Option<StageRef>,
+    stage_invalid: bool,
+    grade: Option<GradeId>,
+    unit: compact_str::CompactString,
+    coords: DealCoords,
+    /// Whether the deal has an amount (`DealRow::amount`) and a label: kept here rather
+    /// than in every row, where they would take four bytes a deal with padding.
+    has_amount: bool,
+    has_label: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct DealRow {
+    /// Zero when the deal has no amount (its kind's `has_amount`).
+    amount: Decimal,
+    file: FileId,
+    start: u32,
+    len: u32,
+    close_at: CellAt,
+    /// Where the name starts in `names`; it ends where the next deal's starts.
+    name: u32,
+    kind: u32,
+    close: PackedDate,
+    opened: PackedDate,
+}
+
+/// An optional date in four bytes (`Option<NaiveDate>` takes eight): days from the
+/// first day of the common era, `i32::MIN` for none.
+#[derive(Debug, Clone, Copy)]
+struct PackedDate(i32);
+
+impl PackedDate {
+    fn new(date: Option<NaiveDate>) -> PackedDate {
+        use chrono::Datelike;
+        PackedDate(date.map_or(i32::MIN, |d| d.num_days_from_ce()))
+    }
+
+    fn get(self) -> Option<NaiveDate> {
+        if self.0 == i32::MIN {
+            None
+        } else {
+            NaiveDate::from_num_days_from_ce_opt(self.0)
+        }
+    }
+}
+
+// A million deals take 48 MB: a field added to a row costs a megabyte per byte.
+const _: () = assert!(std::mem::size_of::<DealRow>() == 48);
+
+/// A cell of a deal (its close date) by its offset from the start of the
+/// deal's span and its length. A cell that cannot be placed so (more than 64 KiB from
+/// the deal's start, or before it) stands for the deal's whole span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct CellAt {
+    offset: u16,
+    len: u16,
+}
+
+impl CellAt {
+    const NONE: CellAt = CellAt {
+        offset: u16::MAX,
+        len: u16::MAX,
+    };
+    const WHOLE: CellAt = CellAt {
+        offset: u16::MAX,
+        len: 0,
+    };
+
+    fn new(deal: Span, cell: Option<Span>) -> CellAt {
+        let Some(cell) = cell else {
+            return CellAt::NONE;
+        };
+        if cell.file != deal.file {
+            return CellAt::WHOLE;
+        }
+        let offset = cell.start().checked_sub(deal.start()).map(u16::try_from);
+        let len = u16::try_from(cell.len());
+        match (offset, len) {
+            (Some(Ok(offset)), Ok(len)) if offset < u16::MAX && len < u16::MAX => {
+                CellAt { offset, len }
+            }
+            _ => CellAt::WHOLE,
+        }
+    }
+
+    fn span(self, deal: Span) -> Option<Span> {
+        if self == CellAt::NONE {
+            None
+        } else if self == CellAt::WHOLE {
+            Some(deal)
+        } else {
+            let start = deal.start() + usize::from(self.offset);
+            Some(Span::new(deal.file, start, start + usize::from(self.len)))
+        }
+    }
+}
+
+/// An offset as a deal keeps it. Files are read up to 1 GiB, so it fits; one that
+/// did not would point at the end of the 4 GiB it can reach rather than fail.
+fn offset32(offset: usize) -> u32 {
+    u32::try_from(offset).unwrap_or(u32::MAX)
+}
+
+impl Deals {
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Room for `deals` more deals whose names take `name_bytes` bytes.
+    pub fn reserve(&mut self, deals: usize, name_bytes: usize) {
+        self.rows.reserve_exact(deals);
+        self.names.reserve(name_bytes);
+    }
+
+    pub fn get(&self, index: usize) -> Option<Deal<'_>> {
+        self.rows.get(index).map(|row| self.view(index, row))
+    }
+
+    pub fn iter(&self) -> DealIter<'_> {
+        DealIter {
+            deals: self,
+            rows: self.rows.iter().enumerate(),
+        }
+    }
+
+    /// The name of the deal at `index`, without building the rest of it.
+    pub fn name(&self, index: usize) -> Option<&str> {
+        let row = self.rows.get(index)?;
+        self.name_of(index, row)
+    }
+
+    fn name_of(&self, index: usize, row: &DealRow) -> Option<&str> {
+        let end = self
+            .rows
+            .get(index + 1)
+            .map_or(self.names.len(), |next| next.name as usize);
+        self.names.get(row.name as usize..end)
+    }
+
+    fn view(&self, index: usize, row: &DealRow) -> Deal<'_> {
+        let kind = self.kinds.get(row.kind as usize);
+        let span = Span::new(
+            row.file,
+            row.start as usize,
+            row.start as usize + row.len as usize,
+        );
+        Deal {
+            name: self.name_of(index, row).unwrap_or_default(),
+            label: if kind.is_some_and(|k| k.has_label) {
+                self.labels.get(&row.name).map(|l| &**l)
+            } else {
+                None
+            },
+            owner: kind.and_then(|k| k.owner),
+            funnel: kind.and_then(|k| k.funnel),
+            stage: kind.and_then(|k| k.stage),
+            stage_invalid: kind.is_some_and(|k| k.stage_invalid),
+            grade: kind.and_then(|k| k.grade),
+            amount: kind.filter(|k| k.has_amount).map(|k| DealAmount {
+                value: row.amount,
+                unit: k.unit.as_str(),
+            }),
+            close: row.close.get(),
+            close_span: row.close_at.span(span),
+            opened: row.opened.get(),
+            coords: kind.map_or(&[], |k| k.coords.as_slice()),
+            span,
+        }
+    }
+
+    /// Add a deal, copying what it borrows.
+    pub fn push(&mut self, deal: Deal<'_>) {
+        let kind = DealKind {
+            owner: deal.owner,
+            funnel: deal.funnel,
+            stage: deal.stage,
+            stage_invalid: deal.stage_invalid,
+            grade: deal.grade,
+            unit: deal.amount.map_or_else(Default::default, |a| a.unit.into()),
+            coords: deal.coords.iter().copied().collect(),
+            has_amount: deal.amount.is_some(),
+            has_label: deal.label.is_some(),
+        };
+        let kind = match self.kind_ids.get(&kind) {
+            Some(&id) => id,
+            None => {
+                let id = offset32(self.kinds.len());
+                self.kinds.push(kind.clone());
+                self.kind_ids.insert(kind, id);
+                id
+            }
+        };
+        let name = offset32(self.names.len());
+        self.names.push_str(deal.name);
+        if let Some(label) = deal.label {
+            self.labels.insert(name, label.into());
+        }
+        self.rows.push(DealRow {
+            amount: deal.amount.map_or(Decimal::ZERO, |a| a.value),
+            file: deal.span.file,
+            start: offset32(deal.span.start()),
+            len: offset32(deal.span.len()),
+            close_at: CellAt::new(deal.span, deal.close_span),
+            name,
+            kind,
+            close: PackedDate::new(deal.close),
+            opened: PackedDate::new(deal.opened),
+        });
+    }
+
+    /// Keep the deals for which `keep(index)` holds, and only their names and labels.
+    pub fn retain_indices(&mut self, mut keep: impl FnMut(usize) -> bool) {
+        let mut names = String::new();
+        let mut labels = Map::default();
+        let mut rows = Vec::new();
+        for (index, row) in self.rows.iter().enumerate() {
+            if !keep(index) {
+                continue;
+            }
+            let start = offset32(names.len());
+            names.push_str(self.name_of(index, row).unwrap_or_default());
+            if let Some(label) = self.labels.get(&row.name) {
+                labels.insert(start, label.clone());
+            }
+            rows.push(DealRow {
+                name: start,
+                ..*row
+            });
+        }
+        self.rows = rows;
+        self.names = names;
+        self.labels = labels;
+    }
+}
+
+impl<'m> IntoIterator for &'m Deals {
+    type Item = Deal<'m>;
+    type IntoIter = DealIter<'m>;
+
+    fn into_iter(self) -> DealIter<'m> {
+        self.iter()
+    }
+}
+
+/// The deals in order, each built as it is reached.
+pub struct DealIter<'m> {
+    deals: &'m Deals,
+    rows: std::iter::Enumerate<std::slice::Iter<'m, DealRow>>,
+}
+
+impl<'m> Iterator for DealIter<'m> {
+    type Item = Deal<'m>;
+
+    fn next(&mut self) -> Option<Deal<'m>> {
+        let (index, row) = self.rows.next()?;
+        Some(self.deals.view(index, row))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.rows.size_hint()
+    }
+}
+
+impl DoubleEndedIterator for DealIter<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        let (index, row) = self.rows.next_back()?;
+        Some(self.deals.view(index, row))
+    }
+}
+
+impl ExactSizeIterator for DealIter<'_> {}
 
 #[derive(Debug, Clone)]
 pub struct Actuals {
@@ -573,4 +878,92 @@ pub struct Summed {
     /// The last row's line in the file, and its span.
     pub last_line: u32,
     pub last: Span,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn deal<'a>(
+        name: &'a str,
+        label: Option<&'a str>,
+        span: Span,
+        close: Option<Span>,
+    ) -> Deal<'a> {
+        Deal {
+            name,
+            label,
+            owner: Some(RepId(3)),
+            funnel: Some(FunnelId(0)),
+            stage: Some(StageRef::Lost(1)),
+            stage_invalid: false,
+            grade: None,
+            amount: Some(DealAmount {
+                value: Decimal::new(12345, 2),
+                unit: "USD",
+            }),
+            close: NaiveDate::from_ymd_opt(2026, 7, 1),
+            close_span: close,
+            opened: None,
+            coords: &[Coord {
+                dim: DimId(1),
+                member: MemberId(2),
+            }],
+            span,
+        }
+    }
+
+    #[test]
+    fn deals_read_back_as_written_and_after_dropping_one() {
+        let file = FileId(2);
+        let mut deals = Deals::default();
+        deals.push(deal(
+            "甲",
+            Some("第一"),
+            Span::new(file, 10, 13),
+            Some(Span::new(file, 30, 40)),
+        ));
+        deals.push(deal("b", None, Span::new(file, 100, 101), None));
+        // A close date 70,000 bytes after the deal's name stands for the whole deal.
+        deals.push(deal(
+            "c",
+            Some("third"),
+            Span::new(file, 200, 201),
+            Some(Span::new(file, 70_200, 70_210)),
+        ));
+        let a = deals.get(0).unwrap();
+        assert_eq!((a.name, a.label), ("甲", Some("第一")));
+        assert_eq!(a.close_span, Some(Span::new(file, 30, 40)));
+        assert_eq!(a.amount.unwrap().value.to_string(), "123.45");
+        assert_eq!(a.amount.unwrap().unit, "USD");
+        assert_eq!(a.close.unwrap().to_string(), "2026-07-01");
+        assert_eq!(
+            (a.opened, a.owner, a.stage),
+            (None, Some(RepId(3)), Some(StageRef::Lost(1)))
+        );
+        assert_eq!(
+            a.coords,
+            &[Coord {
+                dim: DimId(1),
+                member: MemberId(2)
+            }]
+        );
+        assert_eq!(deals.get(1).unwrap().close_span, None);
+        assert_eq!(
+            deals.get(2).unwrap().close_span,
+            Some(Span::new(file, 200, 201))
+        );
+        deals.retain_indices(|i| i != 0);
+        let left: Vec<(&str, Option<&str>, Span)> =
+            deals.iter().map(|d| (d.name, d.label, d.span)).collect();
+        assert_eq!(
+            left,
+            [
+                ("b", None, Span::new(file, 100, 101)),
+                ("c", Some("third"), Span::new(file, 200, 201))
+            ]
+        );
+        assert_eq!(deals.name(1), Some("c"));
+        assert_eq!(deals.get(2).map(|d| d.name), None);
+    }
 }

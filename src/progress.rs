@@ -545,17 +545,17 @@ fn goal_progress(
     // Without actuals of its own, the goal's actuals are its funnel's won deals.
     if !has_actuals {
         for (_, d) in funnel_deals() {
-            if d.stage_invalid || pipeline::state(model, d) != DealState::Won {
+            if d.stage_invalid || pipeline::state(model, &d) != DealState::Won {
                 continue;
             }
-            let (Some(amount), Some(close)) = (in_goal_unit(d), d.close) else {
+            let (Some(amount), Some(close)) = (in_goal_unit(&d), d.close) else {
                 continue;
             };
             if !period.contains_date(close) || as_of.is_some_and(|a| close > a) {
                 continue;
             }
             rows.push(Row {
-                coords: Cow::Owned(deal_members(model, d).into_vec()),
+                coords: Cow::Owned(deal_members(model, &d).into_vec()),
                 period: Period {
                     start: close,
                     end: close,
@@ -572,17 +572,17 @@ fn goal_progress(
     let deals = funnel_deals()
         .filter(|(_, d)| pipeline::is_open(model, d))
         .filter_map(|(i, d)| {
-            let amount = in_goal_unit(d)?;
+            let amount = in_goal_unit(&d)?;
             let close = d.close?;
             if !period.contains_date(close) || as_of.is_some_and(|a| close <= a) {
                 return None;
             }
             Some(Open {
                 id: DealId(i as u32),
-                coords: deal_members(model, d),
+                coords: deal_members(model, &d),
                 close,
                 amount,
-                p: pipeline::probability(model, d, funnels)?,
+                p: pipeline::probability(model, &d, funnels)?,
             })
         });
 

@@ -588,7 +588,7 @@ fn items(c: &Compilation, kind: Kind) -> Vec<Item> {
             .iter()
             .map(|d| {
                 let mut f = Fields::default();
-                f.text("label", d.label.as_deref());
+                f.text("label", d.label);
                 f.text(
                     "owner",
                     d.owner.and_then(|r| model.rep(r)).map(|r| r.name.as_str()),
@@ -607,20 +607,17 @@ fn items(c: &Compilation, kind: Kind) -> Vec<Item> {
                 );
                 f.opt(
                     "amount",
-                    d.amount.as_ref().map(|a| Value::amount(a.value, &a.unit)),
+                    d.amount.as_ref().map(|a| Value::amount(a.value, a.unit)),
                 );
                 f.opt("close", d.close.map(|c| Value::text(c.to_string())));
-                f.opt(
-                    "coordinates",
-                    coords_text(model, &d.coords).map(Value::text),
-                );
-                let probability = pipeline::probability(model, d, &c.progress.funnels);
+                f.opt("coordinates", coords_text(model, d.coords).map(Value::text));
+                let probability = pipeline::probability(model, &d, &c.progress.funnels);
                 f.derived("probability", probability.map(Value::fraction));
                 f.derived(
                     "weighted",
                     probability
                         .zip(d.amount.as_ref())
-                        .and_then(|(p, a)| Some(Value::amount(a.value.checked_mul(p)?, &a.unit))),
+                        .and_then(|(p, a)| Some(Value::amount(a.value.checked_mul(p)?, a.unit))),
                 );
                 item(d.name.to_string(), f)
             })
@@ -1461,10 +1458,7 @@ fn item_spans(model: &Model) -> Vec<(crate::source::Span, String)> {
         "goal",
         &mut model.goals.iter().map(|g| (g.span, g.name.as_str())),
     );
-    add(
-        "deal",
-        &mut model.deals.iter().map(|d| (d.span, d.name.as_str())),
-    );
+    add("deal", &mut model.deals.iter().map(|d| (d.span, d.name)));
     add(
         "actuals",
         &mut model

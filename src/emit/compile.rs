@@ -598,10 +598,10 @@ pub(crate) fn deals_out<'m>(model: &'m Model, progress: &Progress) -> Vec<DealOu
         .iter()
         .map(|d| {
             let funnel = d.funnel.and_then(|f| model.funnels.get(f.index()));
-            let probability = pipeline::probability(model, d, &progress.funnels);
+            let probability = pipeline::probability(model, &d, &progress.funnels);
             DealOut {
-                name: &d.name,
-                label: d.label.as_deref(),
+                name: d.name,
+                label: d.label,
                 funnel: funnel.map(|f| f.name.as_str()),
                 stage: funnel.zip(d.stage).and_then(|(f, s)| f.stage_name(s)),
                 grade: d
@@ -610,7 +610,7 @@ pub(crate) fn deals_out<'m>(model: &'m Model, progress: &Progress) -> Vec<DealOu
                     .map(|g| g.name.as_str()),
                 owner: d.owner.and_then(|r| model.rep(r)).map(|r| r.name.as_str()),
                 coords: CoordsOut(
-                    crate::progress::deal_members(model, d)
+                    crate::progress::deal_members(model, &d)
                         .into_iter()
                         .filter_map(|m| match m {
                             MemberRef::User(dim, member) => {
@@ -623,11 +623,11 @@ pub(crate) fn deals_out<'m>(model: &'m Model, progress: &Progress) -> Vec<DealOu
                         .collect(),
                 ),
                 amount: d.amount.as_ref().map(|a| Dec(a.value)),
-                unit: d.amount.as_ref().map(|a| a.unit.as_str()),
+                unit: d.amount.as_ref().map(|a| a.unit),
                 close: d.close.map(|c| c.to_string()),
                 opened: d.opened.map(|c| c.to_string()),
-                state: pipeline::state(model, d).as_str(),
-                open: pipeline::is_open(model, d),
+                state: pipeline::state(model, &d).as_str(),
+                open: pipeline::is_open(model, &d),
                 probability: probability.map(Dec),
                 weighted: d
                     .amount

@@ -145,14 +145,16 @@ impl<'t> Reader<'t> {
 }
 
 /// The field starting at byte `start` of `text`, as [`Reader::next_into`] reads it
-/// (unquoted and trimmed); `None` if it is quoted and never closed.
-pub fn field_at(file: FileId, text: &str, start: usize) -> Option<Cow<'_, str>> {
+/// (unquoted and trimmed), and the offset where it ends; `None` if it is quoted and
+/// never closed.
+pub fn field_at(file: FileId, text: &str, start: usize) -> Option<(Cow<'_, str>, usize)> {
     if text.as_bytes().get(start) == Some(&b'"') {
         let mut reader = Reader::new(file, text);
-        reader.quoted(start)
+        let field = reader.quoted(start)?;
+        Some((field, reader.pos))
     } else {
         let end = field_end(text.as_bytes(), start);
-        Some(Cow::Borrowed(trimmed(text.get(start..end)?)))
+        Some((Cow::Borrowed(trimmed(text.get(start..end)?)), end))
     }
 }
 

@@ -149,10 +149,10 @@ impl Resolver<'_> {
         let mut first: Map<&str, Span> = Map::default();
         let mut repeats: Vec<(usize, Span, Span)> = Vec::new();
         for (i, deal) in self.model.deals.iter().enumerate() {
-            match first.get(deal.name.as_str()) {
+            match first.get(deal.name) {
                 Some(&span) => repeats.push((i, deal.span, span)),
                 None => {
-                    first.insert(deal.name.as_str(), deal.span);
+                    first.insert(deal.name, deal.span);
                 }
             }
         }
@@ -163,7 +163,7 @@ impl Resolver<'_> {
         let mut dropped = vec![false; self.model.deals.len()];
         for (i, span, earlier) in repeats {
             dropped[i] = true;
-            let name = self.model.deals[i].name.clone();
+            let name = self.model.deals.name(i).unwrap_or_default().to_string();
             self.push(
                 Diagnostic::new(
                     Code::DuplicateName,
@@ -175,11 +175,9 @@ impl Resolver<'_> {
                 .with_help("import each export once, or remove the deal written in the plan that the export also holds"),
             );
         }
-        let mut index = 0;
-        self.model.deals.retain(|_| {
-            index += 1;
-            !dropped[index - 1]
-        });
+        self.model
+            .deals
+            .retain_indices(|i| !dropped.get(i).copied().unwrap_or(false));
     }
 
     fn invalid(&mut self, span: Span, message: impl Into<String>, help: impl Into<String>) {
@@ -205,7 +203,7 @@ impl Resolver<'_> {
                 _ => (deals, actuals),
             },
         );
-        self.model.deals.reserve_exact(deals);
+        self.model.deals.reserve(deals, 0);
         self.model.actuals.reserve_exact(actuals);
         // Each item is dropped once resolved: the model now holds what it said.
         // Imports with a mapping come last, when every goal's unit is known.

@@ -480,7 +480,11 @@ impl Resolver<'_> {
     pub(super) fn deal(&mut self, deal: ast::Deal) {
         let d = &deal;
         if let Some(&prev) = self.deals.get(d.name.text.as_str()) {
-            let first = self.model.deals[prev.index()].span;
+            let first = self
+                .model
+                .deals
+                .get(prev.index())
+                .map_or(d.name.span, |p| p.span);
             self.duplicate(Defined::Deal, &d.name, first);
             return;
         }
@@ -643,18 +647,21 @@ impl Resolver<'_> {
         self.deals
             .insert(name.text.to_string(), DealId(self.model.deals.len() as u32));
         self.model.deals.push(model::Deal {
-            name: name.text,
-            label: label.map(|l| l.value),
+            name: &name.text,
+            label: label.as_ref().map(|l| l.value.as_str()),
             owner,
             funnel,
             stage,
             stage_invalid,
             grade,
-            amount,
+            amount: amount.as_ref().map(|a| model::DealAmount {
+                value: a.value,
+                unit: &a.unit,
+            }),
             close,
             close_span,
             opened,
-            coords,
+            coords: &coords,
             span: name.span,
         });
     }

@@ -179,7 +179,7 @@ fn deals(csv: &str, missing: &str) -> planck::Compilation {
 }
 
 fn deal_names(c: &planck::Compilation) -> Vec<&str> {
-    c.model.deals.iter().map(|x| x.name.as_str()).collect()
+    c.model.deals.iter().map(|x| x.name).collect()
 }
 
 #[test]
@@ -346,11 +346,25 @@ fn an_open_deal_without_amount_or_close_is_reported_unless_the_mapping_fills_it(
 
     let c = deals(csv, "missing amount deal_size\n  missing close cycle");
     assert_eq!(messages(&c), &errors[2..]);
-    let amount = |i: usize| c.model.deals[i].amount.as_ref().map(|a| a.value);
+    let amount = |i: usize| {
+        c.model
+            .deals
+            .get(i)
+            .unwrap()
+            .amount
+            .as_ref()
+            .map(|a| a.value)
+    };
     assert_eq!(amount(0), Some(d("10000")));
     // No `opened`: as_of plus the 30 days of `open`.
     assert_eq!(
-        c.model.deals[1].close.map(|x| x.to_string()).as_deref(),
+        c.model
+            .deals
+            .get(1)
+            .unwrap()
+            .close
+            .map(|x| x.to_string())
+            .as_deref(),
         Some("2026-07-30")
     );
 }
@@ -373,7 +387,13 @@ deals from "crm.csv" { funnel f  name id  stage st  amount v  close c  missing c
     );
     assert_eq!(codes(&c), Vec::<String>::new());
     assert_eq!(
-        c.model.deals[0].close.map(|x| x.to_string()).as_deref(),
+        c.model
+            .deals
+            .get(0)
+            .unwrap()
+            .close
+            .map(|x| x.to_string())
+            .as_deref(),
         Some("2027-01-19")
     );
     let goal = c.progress.goals[0].as_ref().unwrap();
@@ -397,7 +417,7 @@ fn a_reps_team_places_the_row_and_a_different_member_is_an_error() {
         ]
     );
     assert_eq!(deal_names(&c), ["y"]);
-    assert_eq!(c.model.deals[0].coords[0].member.0, 1);
+    assert_eq!(c.model.deals.get(0).unwrap().coords[0].member.0, 1);
 }
 
 const ACTUALS_PLAN: &str = r#"plan "p" { period 2026  currency USD  as_of 2026-12-31 }
@@ -587,7 +607,7 @@ fn a_mapping_without_stage_is_an_error_and_an_imported_deal_opened_after_it_clos
     );
     // The deal stays, without the date that cannot be true.
     assert_eq!(deal_names(&c), ["a"]);
-    assert_eq!(c.model.deals[0].opened, None);
+    assert_eq!(c.model.deals.get(0).unwrap().opened, None);
 }
 
 #[test]

@@ -83,7 +83,7 @@ fn worked_numbers_of_the_design() {
         planck::pipeline::entries_needed(funnel, stats, d("12000000"), "CNY"),
         Ok(Some(d("750")))
     );
-    let acme = &c.model.deals[0];
+    let acme = &c.model.deals.get(0).unwrap();
     let p = planck::pipeline::probability(&c.model, acme, &c.progress.funnels);
     assert_eq!(p, Some(d("0.8")));
     // Forecast: no actuals yet + 480k weighted, band √(600k² × 0.8 × 0.2) = 240k.
@@ -115,7 +115,11 @@ fn stale_deals_and_stage_weights() {
         .replace("stage proposal  grade A", "stage negotiation");
     let c = compile_files(&text, &[]);
     assert_eq!(codes(&c), vec!["stale-deal@main.plan:34"]);
-    let p = planck::pipeline::probability(&c.model, &c.model.deals[0], &c.progress.funnels);
+    let p = planck::pipeline::probability(
+        &c.model,
+        &c.model.deals.get(0).unwrap(),
+        &c.progress.funnels,
+    );
     assert_eq!(p, Some(d("0.8")), "ungraded: the stage's probability");
 }
 
@@ -317,7 +321,7 @@ deal delta { owner bob  region east  product hw  stage no_budget  amount 100k CN
         .model
         .deals
         .iter()
-        .map(|deal| (deal.name.as_str(), planck::pipeline::state(&c.model, deal)))
+        .map(|deal| (deal.name, planck::pipeline::state(&c.model, &deal)))
         .collect();
     use planck::model::DealState::*;
     assert_eq!(
@@ -329,11 +333,16 @@ deal delta { owner bob  region east  product hw  stage no_budget  amount 100k CN
             ("delta", Lost)
         ]
     );
-    let beta = &c.model.deals[1];
+    let beta = &c.model.deals.get(1).unwrap();
     assert_eq!(beta.stage, Some(planck::model::StageRef::Lost(0)));
     assert_eq!(beta.opened, Some("2026-01-10".parse().unwrap()));
-    let p =
-        |i: usize| planck::pipeline::probability(&c.model, &c.model.deals[i], &c.progress.funnels);
+    let p = |i: usize| {
+        planck::pipeline::probability(
+            &c.model,
+            &c.model.deals.get(i).unwrap(),
+            &c.progress.funnels,
+        )
+    };
     assert_eq!(
         (p(1), p(2), p(3)),
         (Some(d("0")), Some(d("1")), Some(d("0")))

@@ -24,7 +24,7 @@ pub(crate) fn check(model: &Model, out: &mut Vec<Diagnostic>) {
         return;
     };
     for deal in model.deals.iter().filter(|d| !d.stage_invalid) {
-        if let (Some(close), true) = (deal.close, crate::pipeline::is_open(model, deal))
+        if let (Some(close), true) = (deal.close, crate::pipeline::is_open(model, &deal))
             && close < as_of
         {
             out.push(
