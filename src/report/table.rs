@@ -300,6 +300,8 @@ pub fn pipeline(report: &Report<'_>) -> Vec<Table> {
         });
     }
     if !p.deals.is_empty() {
+        // A set, not the list: a large import has many deals and many stale ones.
+        let stale: crate::hash::Set<&str> = p.stale.iter().copied().collect();
         let columns = [
             ("deal", Align::Left),
             ("owner", Align::Left),
@@ -318,7 +320,7 @@ pub fn pipeline(report: &Report<'_>) -> Vec<Table> {
                 .deals
                 .iter()
                 .map(|d| {
-                    let stale = p.stale.contains(&d.name);
+                    let stale = stale.contains(d.name);
                     vec![
                         d.label.unwrap_or(d.name).to_string(),
                         d.owner.unwrap_or("").to_string(),
