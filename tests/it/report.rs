@@ -920,3 +920,27 @@ fn the_deals_table_says_won_or_lost() {
     );
     assert!(!text.contains("(won)") && !text.contains("(lost)"));
 }
+
+/// An open deal whose close date has passed is marked stale in the deals table, and only
+/// such a deal.
+#[test]
+fn the_deals_table_marks_only_the_stale_deals() {
+    let path = format!("{}/examples/fiscal-year.plan", env!("CARGO_MANIFEST_DIR"));
+    let text = report(&path, Some("2026-12-31"), "text", &[]);
+    let close = |deal: &str| {
+        let row = text
+            .lines()
+            .find(|l| l.starts_with(deal) && l.contains("-"))
+            .unwrap_or_else(|| panic!("no row of {deal} in\n{text}"));
+        // Cut to fit 100 columns, the table repeats the deal beside its close date.
+        row.split("  ")
+            .filter(|c| !c.is_empty())
+            .last()
+            .unwrap()
+            .trim()
+            .to_string()
+    };
+    assert_eq!(close("Northwind Health expansion"), "2026-11-14 (stale)");
+    assert_eq!(close("Contoso Retail analytics"), "2026-12-19 (stale)");
+    assert_eq!(close("Fabrikam services renewal"), "2027-02-27");
+}
