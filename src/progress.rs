@@ -774,3 +774,37 @@ pub fn needs_cells(model: &Model, goal: GoalId) -> bool {
             .and_then(|g| g.funnel)
             .is_some_and(|f| model.deals.iter().any(|d| d.funnel == Some(f)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A deal weighed once and added to sums of different scales gives each sum what a
+    /// deal weighed for that sum alone gives.
+    #[test]
+    fn one_weighing_serves_sums_of_different_scales() {
+        let big = || Weighing::new(Decimal::new(123_456, 0), Decimal::new(4, 1));
+        let deal = || Weighing::new(Decimal::new(1_000, 0), Decimal::new(5, 1));
+
+        let (mut goal, mut cell) = (Numbers::default(), Numbers::default());
+        goal.add_deal(&mut big());
+        let mut shared = deal();
+        goal.add_deal(&mut shared);
+        cell.add_deal(&mut shared);
+        goal.add_deal(&mut shared);
+
+        let (mut goal_apart, mut cell_apart) = (Numbers::default(), Numbers::default());
+        goal_apart.add_deal(&mut big());
+        goal_apart.add_deal(&mut deal());
+        cell_apart.add_deal(&mut deal());
+        goal_apart.add_deal(&mut deal());
+
+        assert_eq!(goal, goal_apart);
+        assert_eq!(cell, cell_apart);
+        assert_eq!(goal.spread.scale, Decimal::new(1_000_000, 0));
+        assert_eq!(cell.spread.scale, Decimal::new(1_000, 0));
+        assert_eq!(cell.pipeline, Some(Decimal::new(500, 0)));
+        assert_eq!(goal.pipeline, Some(Decimal::new(503_824, 1)));
+        assert_eq!(cell.band(), Some(Decimal::new(500, 0)));
+    }
+}
