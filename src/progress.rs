@@ -121,12 +121,12 @@ impl Numbers {
         self.actual = self.actual.and_then(|a| a.checked_add(amount));
     }
 
-    fn add_deal(&mut self, amount: Decimal, p: Decimal) {
+    fn add_deal(&mut self, deal: &mut Weighing) {
         // p ≤ 1, so the weighted amount is never larger than the amount.
         self.pipeline = self
             .pipeline
-            .and_then(|sum| sum.checked_add(amount.checked_mul(p)?));
-        self.spread.add(amount, p);
+            .and_then(|sum| sum.checked_add(deal.weighted?));
+        self.spread.add(deal);
     }
 
     /// Whether a sum or the forecast range could not be represented.
@@ -195,9 +195,51 @@ impl Default for Spread {
     }
 }
 
+/// One open deal as the goal, its cell and its unplaced part add it up: the weighted
+/// amount is computed once, and the spread's term once per scale (the goal and its cells
+/// mostly share one), each exactly as it would be computed for every sum on its own.
+struct Weighing {
+    amount: Decimal,
+    p: Decimal,
+    /// amount × p; `None` beyond the largest decimal.
+    weighted: Option<Decimal>,
+    /// The last spread term computed, with the scale it was computed for.
+    term: Option<(Decimal, Option<Decimal>)>,
+}
+
+impl Weighing {
+    fn new(amount: Decimal, p: Decimal) -> Weighing {
+        Weighing {
+            amount,
+            p,
+            weighted: amount.checked_mul(p),
+            term: None,
+        }
+    }
+
+    /// (|amount| ÷ scale)² × p × (1 − p).
+    fn term(&mut self, scale: Decimal) -> Option<Decimal> {
+        if let Some((s, t)) = self.term
+            && s == scale
+        {
+            return t;
+        }
+        let p = self.p;
+        let t = self
+            .amount
+            .abs()
+            .checked_div(scale)
+            .and_then(|x| x.checked_mul(x))
+            .and_then(|x2| x2.checked_mul(p))
+            .and_then(|x| x.checked_mul(Decimal::ONE.checked_sub(p)?));
+        self.term = Some((scale, t));
+        t
+    }
+}
+
 impl Spread {
-    fn add(&mut self, amount: Decimal, p: Decimal) {
-        let amount = amount.abs();
+    fn add(&mut self, deal: &mut Weighing) {
+        let amount = deal.amount.abs();
         let mut sum = self.sum;
         // Widen the scale by tens; the sum so far shrinks by a hundred each time. 10²⁸ is
         // the largest power of ten a decimal holds, so the loop ends there.
@@ -208,11 +250,7 @@ impl Spread {
             self.scale = wider;
             sum = sum.and_then(|s| s.checked_div(Decimal::ONE_HUNDRED));
         }
-        let term = amount
-            .checked_div(self.scale)
-            .and_then(|x| x.checked_mul(x))
-            .and_then(|x2| x2.checked_mul(p))
-            .and_then(|x| x.checked_mul(Decimal::ONE.checked_sub(p)?));
+        let term = deal.term(self.scale);
         self.sum = sum.zip(term).and_then(|(s, t)| s.checked_add(t));
     }
 
@@ -290,13 +328,12 @@ fn for_each_subset(names: &[MemberRef], mut f: impl FnMut(&[MemberRef])) {
     let mut subset = DealMembers::new();
     for mask in 0u32..1 << sorted.len() {
         subset.clear();
-        subset.extend(
-            sorted
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| mask & (1 << i) != 0)
-                .map(|(_, m)| *m),
-        );
+        // Pushed one by one: an extend from a filter knows no length and is slower here.
+        for (i, m) in sorted.iter().enumerate() {
+            if mask & (1 << i) != 0 {
+                subset.push(*m);
+            }
+        }
         f(&subset);
     }
 }
@@ -592,15 +629,18 @@ fn goal_progress(
     for (i, cell) in alloc.cells.iter().enumerate() {
         index.entry(key(alloc.coords(cell))).or_default().push(i);
     }
-    let fitting = |names: &[MemberRef], fits: &dyn Fn(&crate::alloc::Cell) -> bool| -> Vec<usize> {
-        let mut found = Vec::new();
+    // Fills `found` (cleared first), one buffer reused for every row and deal.
+    let fitting = |names: &[MemberRef],
+                   fits: &dyn Fn(&crate::alloc::Cell) -> bool,
+                   found: &mut Vec<usize>| {
+        found.clear();
         for_each_subset(names, |subset| {
             if let Some(cells) = index.get(subset) {
                 found.extend(cells.iter().copied().filter(|&i| fits(&alloc.cells[i])));
             }
         });
-        found
     };
+    let mut fits = Vec::new();
 
     let shapes = Shapes::new(alloc);
     let mut numbers = Numbers::default();
@@ -608,7 +648,11 @@ fn goal_progress(
     let mut cells = vec![Numbers::default(); alloc.cells.len()];
     let mut unmatched = Vec::new();
     for row in &rows {
-        let fits = fitting(&row.coords, &|cell| cell.period.contains(&row.period));
+        fitting(
+            &row.coords,
+            &|cell| cell.period.contains(&row.period),
+            &mut fits,
+        );
         // A row that fits no single cell may still be a coarser total of several; one
         // that meets no cell at all is reported and left out of the goal's numbers.
         // A won deal is never left out: what fits no cell is unplaced.
@@ -624,7 +668,7 @@ fn goal_progress(
         if fits.is_empty() {
             unplaced.add_actual(row.amount);
         }
-        for i in fits {
+        for &i in &fits {
             cells[i].add_actual(row.amount);
         }
     }
@@ -633,10 +677,15 @@ fn goal_progress(
     let mut unplaced_deals = Vec::new();
     let mut memo = ShapeMemo::default();
     for d in deals {
-        numbers.add_deal(d.amount, d.p);
-        let fits = fitting(&d.coords, &|cell| cell.period.contains_date(d.close));
+        let mut weighing = Weighing::new(d.amount, d.p);
+        numbers.add_deal(&mut weighing);
+        fitting(
+            &d.coords,
+            &|cell| cell.period.contains_date(d.close),
+            &mut fits,
+        );
         if fits.is_empty() {
-            unplaced.add_deal(d.amount, d.p);
+            unplaced.add_deal(&mut weighing);
             let missing = shapes.missing(&d.coords, d.close, &mut memo);
             if !missing.is_empty() {
                 let dims = order
@@ -647,8 +696,8 @@ fn goal_progress(
                 unplaced_deals.push((d.id, dims));
             }
         }
-        for i in fits {
-            cells[i].add_deal(d.amount, d.p);
+        for &i in &fits {
+            cells[i].add_deal(&mut weighing);
         }
     }
     let mut expected = Some(Decimal::ZERO);
@@ -723,4 +772,38 @@ pub fn needs_cells(model: &Model, goal: GoalId) -> bool {
             .goal(goal)
             .and_then(|g| g.funnel)
             .is_some_and(|f| model.deals.iter().any(|d| d.funnel == Some(f)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A deal weighed once and added to sums of different scales gives each sum what a
+    /// deal weighed for that sum alone gives.
+    #[test]
+    fn one_weighing_serves_sums_of_different_scales() {
+        let big = || Weighing::new(Decimal::new(123_456, 0), Decimal::new(4, 1));
+        let deal = || Weighing::new(Decimal::new(1_000, 0), Decimal::new(5, 1));
+
+        let (mut goal, mut cell) = (Numbers::default(), Numbers::default());
+        goal.add_deal(&mut big());
+        let mut shared = deal();
+        goal.add_deal(&mut shared);
+        cell.add_deal(&mut shared);
+        goal.add_deal(&mut shared);
+
+        let (mut goal_apart, mut cell_apart) = (Numbers::default(), Numbers::default());
+        goal_apart.add_deal(&mut big());
+        goal_apart.add_deal(&mut deal());
+        cell_apart.add_deal(&mut deal());
+        goal_apart.add_deal(&mut deal());
+
+        assert_eq!(goal, goal_apart);
+        assert_eq!(cell, cell_apart);
+        assert_eq!(goal.spread.scale, Decimal::new(1_000_000, 0));
+        assert_eq!(cell.spread.scale, Decimal::new(1_000, 0));
+        assert_eq!(cell.pipeline, Some(Decimal::new(500, 0)));
+        assert_eq!(goal.pipeline, Some(Decimal::new(503_824, 1)));
+        assert_eq!(cell.band(), Some(Decimal::new(500, 0)));
+    }
 }

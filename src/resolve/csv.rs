@@ -203,7 +203,9 @@ pub fn without_thousands(text: &str) -> Option<Cow<'_, str>> {
     if first.is_empty() || first.len() > 3 || first.starts_with('0') {
         return None;
     }
-    let mut out = format!("{sign}{first}");
+    let mut out = String::with_capacity(text.len());
+    out.push_str(sign);
+    out.push_str(first);
     for group in groups {
         if group.len() != 3 {
             return None;
