@@ -435,19 +435,15 @@ fn the_zed_extension_is_consistent_and_its_documented_install_names_this_clone()
 }
 
 /// The Zed extension compiles to a WebAssembly component for `wasm32-wasip2`, the target
-/// Zed builds extensions for. It needs that target (`rustup target add wasm32-wasip2`) and
-/// the extension's dependencies already fetched (`cargo fetch --manifest-path
-/// editors/zed/Cargo.toml`), as `.ci/run` does: the build itself runs offline. Without the
-/// target the test is skipped, under CI too, since not every machine can add a target.
+/// Zed builds extensions for. The build takes a minute, so it runs only when
+/// `PLANCK_ZED_BUILD` is set, as `.ci/run` sets it once it has added that target
+/// (`rustup target add wasm32-wasip2`) and fetched the extension's dependencies (`cargo
+/// fetch --manifest-path editors/zed/Cargo.toml`): the build itself runs offline.
 #[test]
 fn the_zed_extension_compiles_to_a_webassembly_component() {
     let target = "wasm32-wasip2";
-    let libdir =
-        stdout_of(Command::new("rustc").args(["--print", "target-libdir", "--target", target]));
-    if !Path::new(libdir.trim()).is_dir() {
-        eprintln!(
-            "skipped: the Rust target {target} is not installed (rustup target add {target})"
-        );
+    if std::env::var_os("PLANCK_ZED_BUILD").is_none() {
+        eprintln!("skipped: set PLANCK_ZED_BUILD to build the Zed extension for {target}");
         return;
     }
     let target_dir = repo("target/zed-extension");
