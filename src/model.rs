@@ -8,7 +8,7 @@
 use crate::diagnostic::Code;
 use crate::hash::{Map, Set};
 use crate::period::{Period, Slice, TimeDim};
-use crate::source::{FileId, Span};
+use crate::source::Span;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -587,9 +587,7 @@ struct DealKind {
 struct DealRow {
     /// Zero when the deal has no amount (its kind's `has_amount`).
     amount: Decimal,
-    file: FileId,
-    start: u32,
-    len: u32,
+    span: Span,
     close_at: CellAt,
     /// Where the name starts in `names`; it ends where the next deal's starts.
     name: u32,
@@ -717,11 +715,7 @@ impl Deals {
 
     fn view(&self, index: usize, row: &DealRow) -> Deal<'_> {
         let kind = self.kinds.get(row.kind as usize);
-        let span = Span::new(
-            row.file,
-            row.start as usize,
-            row.start as usize + row.len as usize,
-        );
+        let span = row.span;
         Deal {
             name: self.name_of(index, row).unwrap_or_default(),
             label: if kind.is_some_and(|k| k.has_label) {
@@ -775,9 +769,7 @@ impl Deals {
         }
         self.rows.push(DealRow {
             amount: deal.amount.map_or(Decimal::ZERO, |a| a.value),
-            file: deal.span.file,
-            start: offset32(deal.span.start()),
-            len: offset32(deal.span.len()),
+            span: deal.span,
             close_at: CellAt::new(deal.span, deal.close_span),
             name,
             kind,
@@ -883,6 +875,7 @@ pub struct Summed {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::FileId;
 
     fn deal<'a>(
         name: &'a str,
