@@ -134,30 +134,26 @@ impl SourceFile {
 
     /// Line and column (1-based, column in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> LineCol {
-        let offset = self.clamp(offset);
-        let line = self.line_index(offset);
-        let start = self.line_starts.get(line).copied().unwrap_or(0);
-        let column = self
-            .text
-            .get(start..offset)
-            .map_or(0, |s| s.chars().count())
-            + 1;
+        let (line, before) = self.line_before(offset);
         LineCol {
             line: line + 1,
-            column,
+            column: before.chars().count() + 1,
         }
     }
 
     /// Line (0-based) and column in UTF-16 code units (0-based), as the LSP counts.
     pub fn line_col_utf16(&self, offset: usize) -> (usize, usize) {
+        let (line, before) = self.line_before(offset);
+        (line, before.chars().map(char::len_utf16).sum())
+    }
+
+    /// The 0-based line holding `offset` (clamped into the text), and the text of that
+    /// line before it.
+    fn line_before(&self, offset: usize) -> (usize, &str) {
         let offset = self.clamp(offset);
         let line = self.line_index(offset);
         let start = self.line_starts.get(line).copied().unwrap_or(0);
-        let column = self
-            .text
-            .get(start..offset)
-            .map_or(0, |s| s.chars().map(char::len_utf16).sum());
-        (line, column)
+        (line, self.text.get(start..offset).unwrap_or(""))
     }
 
     /// The byte range of the line holding `offset`, without its line end.
