@@ -357,6 +357,99 @@ fn read_amount(text: &str) -> Result<(Decimal, Option<&str>), AmountError> {
 struct DateFormat {
     text: String,
     items: Vec<chrono::format::Item<'static>>,
+    /// The format as fixed-width pieces, when it is only `%Y`, `%m`, `%d` (or `%F`) and
+    /// single-byte separators: most cells are then read without chrono's parser.
+    fixed: Option<Vec<DatePiece>>,
+}
+
+/// A piece of a fixed-width date format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DatePiece {
+    /// Four digits.
+    Year,
+    /// Two digits.
+    Month,
+    /// Two digits.
+    Day,
+    /// This byte, which is not a digit, `%` or white space.
+    Byte(u8),
+}
+
+impl DatePiece {
+    /// The pieces of `text`, if it is made of nothing else and names the year, month and
+    /// day once each, each followed by a separator or the end. On a cell these pieces
+    /// read, chrono reads the same date: the fast path never reads a cell it would not.
+    fn of(text: &str) -> Option<Vec<DatePiece>> {
+        let mut pieces = Vec::new();
+        let mut bytes = text.bytes();
+        while let Some(b) = bytes.next() {
+            if b == b'%' {
+                match bytes.next()? {
+                    b'Y' => pieces.push(DatePiece::Year),
+                    b'm' => pieces.push(DatePiece::Month),
+                    b'd' => pieces.push(DatePiece::Day),
+                    b'F' => pieces.extend([
+                        DatePiece::Year,
+                        DatePiece::Byte(b'-'),
+                        DatePiece::Month,
+                        DatePiece::Byte(b'-'),
+                        DatePiece::Day,
+                    ]),
+                    _ => return None,
+                }
+            } else if b.is_ascii_graphic() && !b.is_ascii_digit() {
+                pieces.push(DatePiece::Byte(b));
+            } else {
+                return None;
+            }
+        }
+        let once = |p: DatePiece| pieces.iter().filter(|&&q| q == p).count() == 1;
+        let separated = pieces
+            .windows(2)
+            .all(|w| matches!(w, [_, DatePiece::Byte(_)] | [DatePiece::Byte(_), _]));
+        (once(DatePiece::Year) && once(DatePiece::Month) && once(DatePiece::Day) && separated)
+            .then_some(pieces)
+    }
+}
+
+/// A cell read by fixed-width pieces: `None` when it does not fit them exactly (then
+/// chrono reads it, to accept or reject it as it always does).
+fn read_fixed_date(text: &str, pieces: &[DatePiece]) -> Option<NaiveDate> {
+    fn digits(bytes: &[u8]) -> Option<u32> {
+        bytes.iter().try_fold(0u32, |n, &b| {
+            b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
+        })
+    }
+    let bytes = text.as_bytes();
+    let (mut year, mut month, mut day) = (0, 0, 0);
+    let mut at = 0;
+    for piece in pieces {
+        match *piece {
+            DatePiece::Byte(b) => {
+                if bytes.get(at) != Some(&b) {
+                    return None;
+                }
+                at += 1;
+            }
+            DatePiece::Year => {
+                year = digits(bytes.get(at..at + 4)?)?;
+                at += 4;
+            }
+            DatePiece::Month => {
+                month = digits(bytes.get(at..at + 2)?)?;
+                at += 2;
+            }
+            DatePiece::Day => {
+                day = digits(bytes.get(at..at + 2)?)?;
+                at += 2;
+            }
+        }
+    }
+    // What chrono accepts after the date: nothing, or a time.
+    if !matches!(bytes.get(at), None | Some(b' ' | b'T')) || year < 1000 {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
 }
 
 impl DateFormat {
@@ -371,6 +464,7 @@ impl DateFormat {
         has_day.then(|| DateFormat {
             text: text.to_string(),
             items,
+            fixed: DatePiece::of(text),
         })
     }
 }
@@ -379,6 +473,13 @@ impl DateFormat {
 /// after it, as exports often write).
 fn read_date(text: &str, format: Option<&DateFormat>) -> Option<NaiveDate> {
     if let Some(format) = format {
+        if let Some(date) = format
+            .fixed
+            .as_deref()
+            .and_then(|pieces| read_fixed_date(text, pieces))
+        {
+            return Some(date);
+        }
         let mut parsed = chrono::format::Parsed::new();
         let rest =
             chrono::format::parse_and_remainder(&mut parsed, text, format.items.iter()).ok()?;
@@ -1845,6 +1946,88 @@ mod tests {
         assert_eq!(read_date("13/15/2026", us.as_ref()), None);
         assert!(DateFormat::new("%Y-%m").is_none());
         assert!(DateFormat::new("%Q").is_none());
+    }
+
+    /// chrono's reading of a cell, without the fixed-width path.
+    fn by_chrono(text: &str, format: &DateFormat) -> Option<NaiveDate> {
+        let general = DateFormat {
+            fixed: None,
+            ..DateFormat::new(&format.text).unwrap()
+        };
+        read_date(text, Some(&general))
+    }
+
+    #[test]
+    fn fixed_width_dates_are_read_as_chrono_reads_them() {
+        assert_eq!(
+            DatePiece::of("%m/%d/%Y"),
+            Some(vec![
+                DatePiece::Month,
+                DatePiece::Byte(b'/'),
+                DatePiece::Day,
+                DatePiece::Byte(b'/'),
+                DatePiece::Year,
+            ])
+        );
+        // Digits run together, white space, other fields and repeats keep chrono's path.
+        for format in [
+            "%Y%m%d",
+            "%d %m %Y",
+            "%e/%m/%Y",
+            "%d/%m/%Y/%d",
+            "%d.%m.%y",
+            "%d年%m月%Y",
+        ] {
+            assert_eq!(DatePiece::of(format), None, "{format}");
+        }
+        let cells = [
+            "03/15/2026",
+            "03/15/2026 9:30",
+            "03/15/2026T09:30",
+            "03/15/2026x",
+            "03/15/20261",
+            "3/15/2026",
+            "03/5/2026",
+            "13/15/2026",
+            "02/29/2026",
+            "02/29/2028",
+            "00/10/2026",
+            "03/00/2026",
+            "03/15/0999",
+            "03/15/26",
+            "03-15-2026",
+            "+3/15/2026",
+            " 03/15/2026",
+            "０3/15/2026",
+            "",
+        ];
+        for format in ["%m/%d/%Y", "%d.%m.%Y", "%F", "%Y-%m-%d", "%Y/%m/%d."] {
+            let format = DateFormat::new(format).unwrap();
+            assert!(format.fixed.is_some(), "{}", format.text);
+            for cell in cells {
+                // The same cell in this format's order of fields and separators.
+                let (m, rest) = cell.split_once('/').unwrap_or((cell, ""));
+                let (d, y) = rest.split_once('/').unwrap_or((rest, ""));
+                let written = match format.text.as_str() {
+                    "%m/%d/%Y" => cell.to_string(),
+                    "%d.%m.%Y" => format!("{d}.{m}.{y}"),
+                    "%Y/%m/%d." => format!("{y}/{m}/{d}."),
+                    _ => format!("{y}-{m}-{d}"),
+                };
+                assert_eq!(
+                    read_date(&written, Some(&format)),
+                    by_chrono(&written, &format),
+                    "{written} in {}",
+                    format.text
+                );
+            }
+        }
+        let us = DateFormat::new("%m/%d/%Y");
+        assert_eq!(
+            read_date("02/29/2028", us.as_ref()),
+            NaiveDate::from_ymd_opt(2028, 2, 29)
+        );
+        assert_eq!(read_date("02/29/2026", us.as_ref()), None);
     }
 
     #[test]
