@@ -516,84 +516,108 @@ struct Row<'t> {
 
 type Coords = smallvec::SmallVec<[MemberRef; 4]>;
 
-/// The deal names of one file seen so far, to find a repeated one. A name is not copied:
-/// the first row of each name is kept as its line and where its cell starts, and the
-/// name is read again from the file to compare when a later name has the same hash.
-/// The rows are found through an open-addressing table of 64-bit slots (the high half of
-/// the name's hash, and the row's index plus one), which is a third as large as a hash
-/// map of the same rows and, being read in order from where a hash lands, mostly hits a
-/// cache line already loaded: a million-row export is checked for repeats in 18 MB.
+/// The deal names of one file, to find repeated ones. A name is not copied: each row's
+/// name is kept as a 32-bit hash, its line and where its cell starts and ends (16 bytes),
+/// and re-read from the file only to compare two names of the same hash. The repeats
+/// are found once every row is read, by sorting these entries by hash and then line: a
+/// sort walks the list in order, where a hash table would be read at random, a cache
+/// miss a row. Each name after the first row of that name is a repeat of that row.
 struct DealNames<'t> {
     file: FileId,
     text: &'t str,
     hasher: foldhash::fast::RandomState,
-    /// Empty (0) or a name's hash in the high 32 bits and its index in `firsts` plus one
-    /// in the low 32. Never more than four fifths full, so a probe always ends.
-    slots: Vec<u64>,
-    firsts: Vec<FirstName>,
+    seen: Vec<SeenName>,
 }
 
-/// Where a name was first seen: its line and the start of its cell.
+/// A row's name: its hash in the high 32 bits of `key` and its line in the low 32, so
+/// that sorting by `key` puts a name's rows together and in file order.
 #[derive(Clone, Copy)]
-struct FirstName {
-    line: u32,
+struct SeenName {
+    key: u64,
     start: u32,
+    end: u32,
+}
+
+impl SeenName {
+    fn line(self) -> usize {
+        self.key as u32 as usize
+    }
+
+    fn span(self, file: FileId) -> Span {
+        Span::new(file, self.start as usize, self.end as usize)
+    }
+}
+
+/// A row whose deal name an earlier row of the file already has.
+struct RepeatedName {
+    line: usize,
+    cell: Span,
+    first_line: usize,
+    first_cell: Span,
 }
 
 impl<'t> DealNames<'t> {
     /// For a file of `lines` lines: it has at most one name per line, and one more.
     fn new(file: FileId, text: &'t str, lines: usize) -> DealNames<'t> {
-        let most = lines.saturating_add(1);
         DealNames {
             file,
             text,
             hasher: foldhash::fast::RandomState::default(),
-            slots: vec![0; most.saturating_add(most / 4).saturating_add(8)],
-            firsts: Vec::with_capacity(most),
+            seen: Vec::with_capacity(lines.saturating_add(1)),
         }
     }
 
-    /// The line and cell where `name` was first seen, if it was; otherwise the name is
-    /// recorded as seen at `line` in `cell`.
-    fn first(&mut self, name: &str, line: usize, cell: Span) -> Option<(usize, Span)> {
+    /// Record `name`, read on `line` from `cell`. Lines are recorded in increasing order.
+    fn add(&mut self, name: &str, line: usize, cell: Span) {
         use std::hash::BuildHasher;
-        let hash = self.hasher.hash_one(name);
-        let tag = hash >> 32;
-        let len = self.slots.len();
-        // The low half of the hash scaled to the table, without a division.
-        let mut slot = (((hash & 0xFFFF_FFFF) * len as u64) >> 32) as usize;
-        // Bounded by the table's length: it is never full, so an empty slot comes first.
-        for _ in 0..len {
-            let entry = *self.slots.get(slot)?;
-            if entry == 0 {
-                break;
-            }
-            if entry >> 32 == tag
-                && let Some(first) = self.firsts.get((entry as u32 as usize).wrapping_sub(1))
-                && let Some((text, end)) = csv::field_at(self.file, self.text, first.start as usize)
-                && text == name
-            {
-                let span = Span::new(self.file, first.start as usize, end);
-                return Some((first.line as usize, span));
-            }
-            slot = if slot + 1 == len { 0 } else { slot + 1 };
-        }
-        let (Ok(line), Ok(start), Ok(index)) = (
+        let hash = self.hasher.hash_one(name) >> 32;
+        if let (Ok(line), Ok(start), Ok(end)) = (
             u32::try_from(line),
             u32::try_from(cell.start()),
-            u32::try_from(self.firsts.len() + 1),
-        ) else {
-            return None;
-        };
-        if let Some(empty) = self.slots.get_mut(slot)
-            && *empty == 0
-        {
-            *empty = tag << 32 | u64::from(index);
-            self.firsts.push(FirstName { line, start });
+            u32::try_from(cell.end()),
+        ) {
+            self.seen.push(SeenName {
+                key: hash << 32 | u64::from(line),
+                start,
+                end,
+            });
         }
-        None
+    }
+
+    /// Every row whose name an earlier row has, in file order, with the first row of
+    /// that name.
+    fn repeats(mut self) -> Vec<RepeatedName> {
+        self.seen.sort_unstable_by_key(|s| s.key);
+        let mut repeats = Vec::new();
+        // The first rows of the distinct names within one run of equal hashes (nearly
+        // always one), with their text.
+        let mut firsts: Vec<(SeenName, Cow<'t, str>, usize)> = Vec::new();
+        for run in self.seen.chunk_by(|a, b| a.key >> 32 == b.key >> 32) {
+            if run.len() < 2 {
+                continue;
+            }
+            firsts.clear();
+            for &seen in run {
+                let Some((text, end)) = csv::field_at(self.file, self.text, seen.start as usize)
+                else {
+                    continue;
+                };
+                match firsts.iter().find(|(_, t, _)| *t == text) {
+                    Some(&(first, _, first_end)) => repeats.push(RepeatedName {
+                        line: seen.line(),
+                        cell: seen.span(self.file),
+                        first_line: first.line(),
+                        first_cell: Span::new(self.file, first.start as usize, first_end),
+                    }),
+                    None => firsts.push((seen, text, end)),
+                }
+            }
+        }
+        repeats.sort_unstable_by_key(|r| r.line);
+        repeats
     }
 }
+
 /// The text of column `i`'s header, or nothing.
 fn header_of<'h>(header: &'h [Field<'_>], i: usize) -> &'h str {
     header.get(i).map_or("", |h| h.text.as_ref())
@@ -750,131 +774,204 @@ impl<'s> Resolver<'s> {
             layout: &layout,
             written,
         };
-        self.for_each_row(&mut reader, &rows, &mut lookups, |this, record, row, fields| {
-            let Some((name, name_span)) = row.name.clone() else {
-                return;
-            };
-            if let Some((line, span)) = names.first(&name, record.line, name_span) {
-                this.push(
-                    Diagnostic::new(
-                        Code::DuplicateName,
-                        name_span,
-                        format!(
-                            "{written}: deal `{name}` is in row {line} and again in row {}",
-                            record.line
-                        ),
-                    )
-                    .with_label("named again")
-                    .with_secondary(span, "first here")
-                    .with_help("each deal is one row: remove the repeated row, or map `name` to a column that is unique"),
-                );
-                return;
-            }
-            let funnel_model = funnel.and_then(|f| this.model.funnels.get(f.index()));
-            if row.stage.is_none() {
-                this.empty_cell(record, fields, &rows, Target::Stage, DealState::Open, false);
-                return;
-            }
-            let state = funnel_model
-                .zip(row.stage)
-                .map_or(DealState::Open, |(f, s)| f.state(s));
-            let open = state == DealState::Open;
-            let mut amount = row.amount.map(|(v, _)| v);
-            let mut close = row.close.map(|(d, _)| d);
-            // A closed deal is history: its amount and close date are what happened, so
-            // they are never estimated. A lost deal's amount may be empty.
-            let unknown = if close.is_none() && !open {
-                Some(Target::Close)
-            } else if amount.is_none() && state == DealState::Won {
-                Some(Target::Amount)
-            } else {
-                None
-            };
-            if let Some(target) = unknown {
-                this.empty_cell(record, fields, &rows, target, state, false);
-                return;
-            }
-            if open && amount.is_none() {
-                match funnel_model.and_then(|f| f.deal_size.as_ref()) {
-                    Some(size) if layout.missing_amount => amount = Some(size.value),
-                    _ => {
-                        this.empty_cell(
-                            record,
-                            fields,
-                            &rows,
-                            Target::Amount,
-                            state,
-                            layout.missing_amount,
-                        );
-                        return;
+        let deals_before = self.model.deals.len();
+        // The rows that reported something once named, by line, with the range of
+        // `diagnostics` they pushed: taken back if the row's name turns out repeated.
+        let mut reported: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
+        let add_deal =
+            |this: &mut Self, record: Record, row: Row<'_>, fields: &[Field<'_>], name: &str| {
+                let funnel_model = funnel.and_then(|f| this.model.funnels.get(f.index()));
+                if row.stage.is_none() {
+                    this.empty_cell(record, fields, &rows, Target::Stage, DealState::Open, false);
+                    return;
+                }
+                let state = funnel_model
+                    .zip(row.stage)
+                    .map_or(DealState::Open, |(f, s)| f.state(s));
+                let open = state == DealState::Open;
+                let mut amount = row.amount.map(|(v, _)| v);
+                let mut close = row.close.map(|(d, _)| d);
+                // A closed deal is history: its amount and close date are what happened, so
+                // they are never estimated. A lost deal's amount may be empty.
+                let unknown = if close.is_none() && !open {
+                    Some(Target::Close)
+                } else if amount.is_none() && state == DealState::Won {
+                    Some(Target::Amount)
+                } else {
+                    None
+                };
+                if let Some(target) = unknown {
+                    this.empty_cell(record, fields, &rows, target, state, false);
+                    return;
+                }
+                if open && amount.is_none() {
+                    match funnel_model.and_then(|f| f.deal_size.as_ref()) {
+                        Some(size) if layout.missing_amount => amount = Some(size.value),
+                        _ => {
+                            this.empty_cell(
+                                record,
+                                fields,
+                                &rows,
+                                Target::Amount,
+                                state,
+                                layout.missing_amount,
+                            );
+                            return;
+                        }
                     }
                 }
-            }
-            if open && close.is_none() {
-                let estimate = funnel_model
-                    .filter(|_| layout.missing_close)
-                    .and_then(|f| estimated_close(f, row.stage, row.opened, as_of));
-                match estimate {
-                    Some(date) => close = Some(date),
-                    None => {
-                        this.empty_cell(
-                            record,
-                            fields,
-                            &rows,
-                            Target::Close,
-                            state,
-                            layout.missing_close,
-                        );
-                        return;
+                if open && close.is_none() {
+                    let estimate = funnel_model
+                        .filter(|_| layout.missing_close)
+                        .and_then(|f| estimated_close(f, row.stage, row.opened, as_of));
+                    match estimate {
+                        Some(date) => close = Some(date),
+                        None => {
+                            this.empty_cell(
+                                record,
+                                fields,
+                                &rows,
+                                Target::Close,
+                                state,
+                                layout.missing_close,
+                            );
+                            return;
+                        }
                     }
                 }
-            }
-            let mut opened = row.opened;
-            if let (Some(o), Some(c)) = (opened, close)
-                && o > c
-            {
-                let (span, where_) = cell_of(
-                    record,
-                    fields,
-                    rows.header,
-                    rows.layout,
-                    Target::Opened,
-                    rows.written,
-                );
-                this.invalid(
+                let mut opened = row.opened;
+                if let (Some(o), Some(c)) = (opened, close)
+                    && o > c
+                {
+                    let (span, where_) = cell_of(
+                        record,
+                        fields,
+                        rows.header,
+                        rows.layout,
+                        Target::Opened,
+                        rows.written,
+                    );
+                    this.invalid(
                     span,
                     format!("{where_}: the deal was opened on {o}, after it closes on {c}"),
                     "`opened` is the day the deal entered the funnel: on or before its close date",
                 );
-                opened = None;
+                    opened = None;
+                }
+                let coords: model::DealCoords = row
+                    .coords
+                    .iter()
+                    .filter_map(|m| match *m {
+                        MemberRef::User(dim, member) => Some(Coord { dim, member }),
+                        _ => None,
+                    })
+                    .collect();
+                this.model.deals.push(model::Deal {
+                    name,
+                    label: None,
+                    owner: row.owner,
+                    funnel,
+                    stage: row.stage,
+                    stage_invalid: false,
+                    grade: row.grade,
+                    amount: amount.map(|value| model::DealAmount { value, unit: &unit }),
+                    close,
+                    close_span: Some(row.close.map_or(record.span, |(_, s)| s)),
+                    opened,
+                    coords: &coords,
+                    span: record.span,
+                });
+            };
+        self.for_each_row(
+            &mut reader,
+            &rows,
+            &mut lookups,
+            |this, record, row, fields| {
+                let Some((name, name_span)) = row.name.clone() else {
+                    return;
+                };
+                names.add(&name, record.line, name_span);
+                let before = this.diagnostics.len();
+                add_deal(this, record, row, fields, &name);
+                if this.diagnostics.len() > before {
+                    reported.push((record.line, before..this.diagnostics.len()));
+                }
+            },
+        );
+        let repeats = names.repeats();
+        if !repeats.is_empty() {
+            self.drop_repeated_deals(&repeats, &reported, deals_before, data, text, written);
+        }
+    }
+
+    /// A deal named again in its file is reported and dropped, with all it reported:
+    /// as if its row had stopped at its name, and whatever the row holds, each deal of
+    /// a file counts once.
+    fn drop_repeated_deals(
+        &mut self,
+        repeats: &[RepeatedName],
+        reported: &[(usize, std::ops::Range<usize>)],
+        deals_before: usize,
+        data: FileId,
+        text: &str,
+        written: &str,
+    ) {
+        let mut taken_back = vec![false; self.diagnostics.len()];
+        for repeat in repeats {
+            if let Ok(i) = reported.binary_search_by_key(&repeat.line, |(line, _)| *line)
+                && let Some((_, range)) = reported.get(i)
+            {
+                for taken in taken_back.get_mut(range.clone()).into_iter().flatten() {
+                    *taken = true;
+                }
             }
-            let coords: model::DealCoords = row
-                .coords
-                .iter()
-                .filter_map(|m| match *m {
-                    MemberRef::User(dim, member) => Some(Coord { dim, member }),
-                    _ => None,
-                })
-                .collect();
-            this.model.deals.push(model::Deal {
-                name: &name,
-                label: None,
-                owner: row.owner,
-                funnel,
-                stage: row.stage,
-                stage_invalid: false,
-                grade: row.grade,
-                amount: amount.map(|value| model::DealAmount {
-                    value,
-                    unit: &unit,
-                }),
-                close,
-                close_span: Some(row.close.map_or(record.span, |(_, s)| s)),
-                opened,
-                coords: &coords,
-                span: record.span,
-            });
+        }
+        let mut index = 0;
+        self.diagnostics.retain(|_| {
+            index += 1;
+            !taken_back.get(index - 1).copied().unwrap_or(false)
         });
+        // The deals of this file are in file order, as are the repeats: a deal is a
+        // repeat's when its row's span holds the repeated name.
+        let mut dropped = vec![false; self.model.deals.len()];
+        let mut next = repeats.iter().peekable();
+        for (i, deal) in self.model.deals.iter().enumerate().skip(deals_before) {
+            while next
+                .peek()
+                .is_some_and(|r| r.cell.start() < deal.span.start())
+            {
+                next.next();
+            }
+            if let Some(repeat) = next.peek()
+                && deal.span.file == data
+                && repeat.cell.start() < deal.span.end()
+                && let Some(flag) = dropped.get_mut(i)
+            {
+                *flag = true;
+            }
+        }
+        if dropped.contains(&true) {
+            self.model
+                .deals
+                .retain_indices(|i| !dropped.get(i).copied().unwrap_or(false));
+        }
+        for repeat in repeats {
+            let name = csv::field_at(data, text, repeat.cell.start())
+                .map_or_else(|| Cow::Borrowed(""), |(name, _)| name);
+            self.push(
+                Diagnostic::new(
+                    Code::DuplicateName,
+                    repeat.cell,
+                    format!(
+                        "{written}: deal `{name}` is in row {} and again in row {}",
+                        repeat.first_line, repeat.line
+                    ),
+                )
+                .with_label("named again")
+                .with_secondary(repeat.first_cell, "first here")
+                .with_help("each deal is one row: remove the repeated row, or map `name` to a column that is unique"),
+            );
+        }
     }
 
     /// The unit of imported deals' amounts: the funnel's deal size's, else the plan's
