@@ -539,6 +539,31 @@ pub struct Deal<'m> {
     pub span: Span,
 }
 
+/// A deal's kind, and its figures as [`Deal`] gives them (see [`Deals::figures`]).
+#[derive(Clone, Copy)]
+pub struct DealFigures {
+    /// The same for every deal of the same owner, funnel, stage, grade, unit and members;
+    /// below [`Deals::kinds`].
+    pub kind: usize,
+    row: DealRow,
+    has_amount: bool,
+}
+
+impl DealFigures {
+    /// The amount's value ([`Deal::amount`]; its unit is the kind's).
+    pub fn amount(&self) -> Option<Decimal> {
+        self.has_amount.then_some(self.row.amount)
+    }
+
+    pub fn close(&self) -> Option<NaiveDate> {
+        self.row.close.get()
+    }
+
+    pub fn span(&self) -> Span {
+        self.row.span
+    }
+}
+
 /// A deal's amount in its unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DealAmount<'m> {
@@ -697,6 +722,26 @@ impl Deals {
             deals: self,
             rows: self.rows.iter().enumerate(),
         }
+    }
+
+    /// How many kinds of deal there are: deals of one kind share their owner, funnel,
+    /// stage, grade, unit and members (what [`Deals::figures`] leaves out).
+    pub fn kinds(&self) -> usize {
+        self.kinds.len()
+    }
+
+    /// The deals in order, each as its kind and its own figures, without building the
+    /// rest of it: a pass over every deal decides what the kind holds once per kind,
+    /// from any deal of that kind.
+    pub fn figures(&self) -> impl Iterator<Item = DealFigures> + '_ {
+        self.rows.iter().map(|row| DealFigures {
+            kind: row.kind as usize,
+            row: *row,
+            has_amount: self
+                .kinds
+                .get(row.kind as usize)
+                .is_some_and(|k| k.has_amount),
+        })
     }
 
     /// The name of the deal at `index`, without building the rest of it.
