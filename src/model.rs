@@ -556,7 +556,7 @@ impl DealFigures {
     }
 
     pub fn close(&self) -> Option<NaiveDate> {
-        self.row.close.get()
+        self.row.close
     }
 
     pub fn span(&self) -> Span {
@@ -617,29 +617,13 @@ struct DealRow {
     /// Where the name starts in `names`; it ends where the next deal's starts.
     name: u32,
     kind: u32,
-    close: PackedDate,
-    opened: PackedDate,
+    close: Option<NaiveDate>,
+    opened: Option<NaiveDate>,
 }
 
-/// An optional date in four bytes (`Option<NaiveDate>` takes eight): days from the
-/// first day of the common era, `i32::MIN` for none.
-#[derive(Debug, Clone, Copy)]
-struct PackedDate(i32);
-
-impl PackedDate {
-    fn new(date: Option<NaiveDate>) -> PackedDate {
-        use chrono::Datelike;
-        PackedDate(date.map_or(i32::MIN, |d| d.num_days_from_ce()))
-    }
-
-    fn get(self) -> Option<NaiveDate> {
-        if self.0 == i32::MIN {
-            None
-        } else {
-            NaiveDate::from_num_days_from_ce_opt(self.0)
-        }
-    }
-}
+/// A deal's dates are kept as chrono's: an optional date takes four bytes (chrono's
+/// date leaves room for `None`), and reading a deal then converts nothing.
+const _: () = assert!(std::mem::size_of::<Option<NaiveDate>>() == 4);
 
 // A million deals take 48 MB: a field added to a row costs a megabyte per byte.
 const _: () = assert!(std::mem::size_of::<DealRow>() == 48);
@@ -777,9 +761,9 @@ impl Deals {
                 value: row.amount,
                 unit: k.unit.as_str(),
             }),
-            close: row.close.get(),
+            close: row.close,
             close_span: row.close_at.span(span),
-            opened: row.opened.get(),
+            opened: row.opened,
             coords: kind.map_or(&[], |k| k.coords.as_slice()),
             span,
         }
@@ -818,8 +802,8 @@ impl Deals {
             close_at: CellAt::new(deal.span, deal.close_span),
             name,
             kind,
-            close: PackedDate::new(deal.close),
-            opened: PackedDate::new(deal.opened),
+            close: deal.close,
+            opened: deal.opened,
         });
     }
 
