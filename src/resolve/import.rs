@@ -337,7 +337,59 @@ fn strip_sign(text: &str) -> (bool, &str) {
 /// (`$1,200`, `1,200 USD`, `¥12万`, `EUR 5k`, `-$300`), the scales of the language; a
 /// negative amount also as accountants and ERPs write it: `(1,000.00)`, `1,000-`.
 fn read_amount(text: &str) -> Result<(Decimal, Option<&str>), AmountError> {
-    let (outer, unsigned) = strip_sign(text.trim());
+    let text = text.trim();
+    match plain_amount(text) {
+        Some(amount) => Ok(amount),
+        None => read_any_amount(text),
+    }
+}
+
+/// The usual amount cell, a whole number of at most 18 digits, in thousands or not, in
+/// dollars or no currency named (`1200`, `$1,200`), read as [`read_any_amount`] reads
+/// it but without its general steps; `None` for any other cell.
+fn plain_amount(text: &str) -> Option<(Decimal, Option<&str>)> {
+    let (currency, digits) = match text.strip_prefix('$') {
+        Some(rest) => (Some("USD"), rest),
+        None => (None, text),
+    };
+    let bytes = digits.as_bytes();
+    let grouped = bytes.contains(&b',');
+    let mut value: u64 = 0;
+    let mut count = 0;
+    // The digits of the group being read, and whether it is the first.
+    let (mut group, mut first) = (0, true);
+    for &b in bytes {
+        if b.is_ascii_digit() {
+            // `0,500` is no amount: a first group starting with 0.
+            if grouped && first && group == 0 && b == b'0' {
+                return None;
+            }
+            value = value * 10 + u64::from(b - b'0');
+            count += 1;
+            group += 1;
+            if count > 18 {
+                return None;
+            }
+        } else if b == b','
+            && (if first {
+                (1..=3).contains(&group)
+            } else {
+                group == 3
+            })
+        {
+            first = false;
+            group = 0;
+        } else {
+            return None;
+        }
+    }
+    let whole_groups = !grouped || group == 3;
+    (count > 0 && whole_groups).then(|| (Decimal::from(value), currency))
+}
+
+/// Any amount cell (see [`read_amount`]), its white space trimmed.
+fn read_any_amount(text: &str) -> Result<(Decimal, Option<&str>), AmountError> {
+    let (outer, unsigned) = strip_sign(text);
     let (currency, number) = split_currency(unsigned);
     let (inner, number) = strip_sign(number.trim());
     // One sign: `-(5)` or `$-5-` says nothing sure.
@@ -2043,6 +2095,60 @@ mod tests {
         assert_eq!(read_date("13/15/2026", us.as_ref()), None);
         assert!(DateFormat::new("%Y-%m").is_none());
         assert!(DateFormat::new("%Q").is_none());
+    }
+
+    #[test]
+    fn plain_amounts_are_read_as_any_amount_is() {
+        let cells = [
+            "0",
+            "007",
+            "1200",
+            "$1200",
+            "$1,200",
+            "1,200",
+            "12,345,678",
+            "$999,999,999,999,999,999",
+            "999999999999999999",
+            "9999999999999999999",
+            "1,000,000,000,000,000,000",
+            "0,500",
+            "1,20",
+            "1,2000",
+            "1234,567",
+            ",123",
+            "1,",
+            "1,,000",
+            "$",
+            "",
+            "$ 1,200",
+            "$-5",
+            "-5",
+            "1.5",
+            "12k",
+            "US$1,200",
+            "1,200 USD",
+            "€5",
+            "１２",
+        ];
+        let value = |r: Result<(Decimal, Option<&str>), AmountError>| match r {
+            Ok((v, c)) => Ok((v.to_string(), v.scale(), c.map(str::to_string))),
+            Err(AmountError::Separators) => Err("separators"),
+            Err(AmountError::NotANumber) => Err("not a number"),
+            Err(AmountError::TooLarge) => Err("too large"),
+        };
+        for cell in cells {
+            assert_eq!(
+                value(read_amount(cell)),
+                value(read_any_amount(cell)),
+                "{cell}"
+            );
+        }
+        assert!(plain_amount("$1,200").is_some());
+        assert!(plain_amount("1.5").is_none());
+        assert_eq!(
+            value(read_amount("$1,200")),
+            Ok(("1200".to_string(), 0, Some("USD".to_string())))
+        );
     }
 
     /// chrono's reading of a cell, without the fixed-width path.
