@@ -539,6 +539,31 @@ pub struct Deal<'m> {
     pub span: Span,
 }
 
+/// A deal's kind, and its figures as [`Deal`] gives them (see [`Deals::figures`]).
+#[derive(Clone, Copy)]
+pub struct DealFigures {
+    /// The same for every deal of the same owner, funnel, stage, grade, unit and members;
+    /// below [`Deals::kinds`].
+    pub kind: usize,
+    row: DealRow,
+    has_amount: bool,
+}
+
+impl DealFigures {
+    /// The amount's value ([`Deal::amount`]; its unit is the kind's).
+    pub fn amount(&self) -> Option<Decimal> {
+        self.has_amount.then_some(self.row.amount)
+    }
+
+    pub fn close(&self) -> Option<NaiveDate> {
+        self.row.close
+    }
+
+    pub fn span(&self) -> Span {
+        self.row.span
+    }
+}
+
 /// A deal's amount in its unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DealAmount<'m> {
@@ -592,29 +617,13 @@ struct DealRow {
     /// Where the name starts in `names`; it ends where the next deal's starts.
     name: u32,
     kind: u32,
-    close: PackedDate,
-    opened: PackedDate,
+    close: Option<NaiveDate>,
+    opened: Option<NaiveDate>,
 }
 
-/// An optional date in four bytes (`Option<NaiveDate>` takes eight): days from the
-/// first day of the common era, `i32::MIN` for none.
-#[derive(Debug, Clone, Copy)]
-struct PackedDate(i32);
-
-impl PackedDate {
-    fn new(date: Option<NaiveDate>) -> PackedDate {
-        use chrono::Datelike;
-        PackedDate(date.map_or(i32::MIN, |d| d.num_days_from_ce()))
-    }
-
-    fn get(self) -> Option<NaiveDate> {
-        if self.0 == i32::MIN {
-            None
-        } else {
-            NaiveDate::from_num_days_from_ce_opt(self.0)
-        }
-    }
-}
+/// A deal's dates are kept as chrono's: an optional date takes four bytes (chrono's
+/// date leaves room for `None`), and reading a deal then converts nothing.
+const _: () = assert!(std::mem::size_of::<Option<NaiveDate>>() == 4);
 
 // A million deals take 48 MB: a field added to a row costs a megabyte per byte.
 const _: () = assert!(std::mem::size_of::<DealRow>() == 48);
@@ -699,6 +708,26 @@ impl Deals {
         }
     }
 
+    /// How many kinds of deal there are: deals of one kind share their owner, funnel,
+    /// stage, grade, unit and members (what [`Deals::figures`] leaves out).
+    pub fn kinds(&self) -> usize {
+        self.kinds.len()
+    }
+
+    /// The deals in order, each as its kind and its own figures, without building the
+    /// rest of it: a pass over every deal decides what the kind holds once per kind,
+    /// from any deal of that kind.
+    pub fn figures(&self) -> impl Iterator<Item = DealFigures> + '_ {
+        self.rows.iter().map(|row| DealFigures {
+            kind: row.kind as usize,
+            row: *row,
+            has_amount: self
+                .kinds
+                .get(row.kind as usize)
+                .is_some_and(|k| k.has_amount),
+        })
+    }
+
     /// The name of the deal at `index`, without building the rest of it.
     pub fn name(&self, index: usize) -> Option<&str> {
         let row = self.rows.get(index)?;
@@ -732,9 +761,9 @@ impl Deals {
                 value: row.amount,
                 unit: k.unit.as_str(),
             }),
-            close: row.close.get(),
+            close: row.close,
             close_span: row.close_at.span(span),
-            opened: row.opened.get(),
+            opened: row.opened,
             coords: kind.map_or(&[], |k| k.coords.as_slice()),
             span,
         }
@@ -773,8 +802,8 @@ impl Deals {
             close_at: CellAt::new(deal.span, deal.close_span),
             name,
             kind,
-            close: PackedDate::new(deal.close),
-            opened: PackedDate::new(deal.opened),
+            close: deal.close,
+            opened: deal.opened,
         });
     }
 

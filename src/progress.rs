@@ -26,7 +26,9 @@
 
 use crate::alloc::{Allocation, GoalAllocation};
 use crate::hash::{Map, Set};
-use crate::model::{Deal, DealId, DealState, DimRef, Goal, GoalId, MemberRef, Model, RepId};
+use crate::model::{
+    Deal, DealFigures, DealId, DealState, DimRef, Goal, GoalId, MemberRef, Model, RepId,
+};
 use crate::period::Period;
 use crate::pipeline::{self, FunnelStats};
 use chrono::NaiveDate;
@@ -517,14 +519,89 @@ struct Row<'a> {
     amount: Decimal,
     span: crate::source::Span,
     summed: Option<crate::model::Summed>,
+    /// The cells a won deal's kind agrees with; found from `coords` for other rows.
+    cells: Option<&'a [usize]>,
 }
 
-struct Open {
+struct Open<'k> {
     id: DealId,
-    coords: DealMembers,
+    kind: &'k KindToGoal,
     close: NaiveDate,
     amount: Decimal,
     p: Decimal,
+}
+
+/// What a goal makes of every deal of one kind (see `Deals::figures`).
+struct KindToGoal {
+    /// In the goal's funnel, with a stage that resolved, and won.
+    won: bool,
+    /// In the goal's funnel and open.
+    open: bool,
+    counted: Counted,
+    /// The probability to close of an open deal.
+    p: Option<Decimal>,
+    members: DealMembers,
+    /// The cells whose members agree with the deals', whatever their period; empty
+    /// unless the deals are won or open.
+    cells: Vec<usize>,
+}
+
+/// How a deal counts toward a goal.
+#[derive(Clone, Copy)]
+enum Counted {
+    /// Its amount, which is in the goal's unit.
+    Amount,
+    /// One deal, toward a count goal.
+    One,
+    /// Not at all: an amount in another unit, or none.
+    Not,
+}
+
+impl KindToGoal {
+    fn new(
+        model: &Model,
+        goal: &Goal,
+        d: &Deal,
+        counts: bool,
+        funnels: &[Option<FunnelStats>],
+        agreeing: &dyn Fn(&[MemberRef], &mut Vec<usize>),
+    ) -> KindToGoal {
+        let in_funnel = goal.funnel.is_some() && d.funnel == goal.funnel;
+        let state = pipeline::state(model, d);
+        let won = in_funnel && !d.stage_invalid && state == DealState::Won;
+        let open = in_funnel && state == DealState::Open;
+        let counted = match d.amount.as_ref() {
+            Some(a) if goal.target.as_ref().is_some_and(|t| a.unit == t.unit) => Counted::Amount,
+            _ if counts => Counted::One,
+            _ => Counted::Not,
+        };
+        let members = deal_members(model, d);
+        let mut cells = Vec::new();
+        if won || open {
+            agreeing(&members, &mut cells);
+        }
+        KindToGoal {
+            won,
+            open,
+            counted,
+            p: if open {
+                pipeline::probability(model, d, funnels)
+            } else {
+                None
+            },
+            members,
+            cells,
+        }
+    }
+
+    /// What a deal of this kind counts toward the goal.
+    fn amount(&self, deal: &DealFigures) -> Option<Decimal> {
+        match self.counted {
+            Counted::Amount => deal.amount(),
+            Counted::One => Some(Decimal::ONE),
+            Counted::Not => None,
+        }
+    }
 }
 
 /// The dimensions a goal splits on, in the order its splits name them (outer first).
@@ -561,67 +638,13 @@ fn goal_progress(
             amount: r.amount,
             span: r.span,
             summed: r.summed,
+            cells: None,
         }));
     }
-    let funnel_deals = || {
-        model
-            .deals
-            .iter()
-            .enumerate()
-            .filter(move |(_, d)| goal.funnel.is_some() && d.funnel == goal.funnel)
-    };
-    // A deal counts its amount in the goal's unit; toward a count goal (`40 customers`,
-    // not a currency), whatever its amount, it counts as one, as the funnel's capacity
-    // counts deals won.
+    // A count goal (`40 customers`, not a currency) counts a deal as one whatever its
+    // amount, as the funnel's capacity counts deals won; otherwise a deal counts its
+    // amount in the goal's unit.
     let counts = !crate::model::is_currency(&target.unit);
-    let in_goal_unit = |d: &crate::model::Deal| match d.amount.as_ref() {
-        Some(a) if a.unit == target.unit => Some(a.value),
-        _ if counts => Some(Decimal::ONE),
-        _ => None,
-    };
-    // Without actuals of its own, the goal's actuals are its funnel's won deals.
-    if !has_actuals {
-        for (_, d) in funnel_deals() {
-            if d.stage_invalid || pipeline::state(model, &d) != DealState::Won {
-                continue;
-            }
-            let (Some(amount), Some(close)) = (in_goal_unit(&d), d.close) else {
-                continue;
-            };
-            if !period.contains_date(close) || as_of.is_some_and(|a| close > a) {
-                continue;
-            }
-            rows.push(Row {
-                coords: Cow::Owned(deal_members(model, &d).into_vec()),
-                period: Period {
-                    start: close,
-                    end: close,
-                },
-                amount,
-                span: d.span,
-                summed: None,
-            });
-        }
-    }
-    let to_date = |p: &Period| as_of.is_none_or(|d| p.start <= d);
-    // Read as they are added up below, not collected: a list of a million open deals
-    // would be the largest thing a run holds.
-    let deals = funnel_deals()
-        .filter(|(_, d)| pipeline::is_open(model, d))
-        .filter_map(|(i, d)| {
-            let amount = in_goal_unit(&d)?;
-            let close = d.close?;
-            if !period.contains_date(close) || as_of.is_some_and(|a| close <= a) {
-                return None;
-            }
-            Some(Open {
-                id: DealId(i as u32),
-                coords: deal_members(model, &d),
-                close,
-                amount,
-                p: pipeline::probability(model, &d, funnels)?,
-            })
-        });
 
     // Cells by their non-time members, so a row or deal finds the cells it names with a
     // few lookups (one per subset of its members) instead of a scan of every cell.
@@ -629,17 +652,94 @@ fn goal_progress(
     for (i, cell) in alloc.cells.iter().enumerate() {
         index.entry(key(alloc.coords(cell))).or_default().push(i);
     }
-    // Fills `found` (cleared first), one buffer reused for every row and deal.
-    let fitting = |names: &[MemberRef],
-                   fits: &dyn Fn(&crate::alloc::Cell) -> bool,
-                   found: &mut Vec<usize>| {
+    // The cells whose members agree with `names`, whatever their period: one lookup per
+    // subset of the names, the cells of each in order.
+    let agreeing = |names: &[MemberRef], found: &mut Vec<usize>| {
         found.clear();
         for_each_subset(names, |subset| {
             if let Some(cells) = index.get(subset) {
-                found.extend(cells.iter().copied().filter(|&i| fits(&alloc.cells[i])));
+                found.extend_from_slice(cells);
             }
         });
     };
+    // Fills `found` with the cells of `candidates` whose period passes `fits`.
+    let fitting = |candidates: &[usize],
+                   fits: &dyn Fn(&crate::alloc::Cell) -> bool,
+                   found: &mut Vec<usize>| {
+        found.clear();
+        found.extend(
+            candidates
+                .iter()
+                .copied()
+                .filter(|&i| alloc.cells.get(i).is_some_and(fits)),
+        );
+    };
+
+    // What the goal makes of each kind of deal (they share all but their amount, close
+    // date and row), decided at the first deal of the kind: a million deals are a few
+    // hundred kinds.
+    let mut kinds: Vec<Option<KindToGoal>> = Vec::new();
+    if goal.funnel.is_some() {
+        kinds.resize_with(model.deals.kinds(), || None);
+        for (i, figures) in model.deals.figures().enumerate() {
+            if let Some(slot) = kinds.get_mut(figures.kind)
+                && slot.is_none()
+                && let Some(d) = model.deals.get(i)
+            {
+                *slot = Some(KindToGoal::new(model, goal, &d, counts, funnels, &agreeing));
+            }
+        }
+    }
+    let kind_of = |kind: usize| kinds.get(kind).and_then(Option::as_ref);
+
+    // Without actuals of its own, the goal's actuals are its funnel's won deals.
+    if !has_actuals {
+        for figures in model.deals.figures() {
+            let Some(kind) = kind_of(figures.kind).filter(|k| k.won) else {
+                continue;
+            };
+            let (Some(amount), Some(close)) = (kind.amount(&figures), figures.close()) else {
+                continue;
+            };
+            if !period.contains_date(close) || as_of.is_some_and(|a| close > a) {
+                continue;
+            }
+            rows.push(Row {
+                coords: Cow::Borrowed(&kind.members),
+                period: Period {
+                    start: close,
+                    end: close,
+                },
+                amount,
+                span: figures.span(),
+                summed: None,
+                cells: Some(&kind.cells),
+            });
+        }
+    }
+    let to_date = |p: &Period| as_of.is_none_or(|d| p.start <= d);
+    // Read as they are added up below, not collected: a list of a million open deals
+    // would be the largest thing a run holds.
+    let deals = model
+        .deals
+        .figures()
+        .enumerate()
+        .filter_map(|(i, figures)| {
+            let kind = kind_of(figures.kind).filter(|k| k.open)?;
+            let amount = kind.amount(&figures)?;
+            let close = figures.close()?;
+            if !period.contains_date(close) || as_of.is_some_and(|a| close <= a) {
+                return None;
+            }
+            Some(Open {
+                id: DealId(i as u32),
+                kind,
+                close,
+                amount,
+                p: kind.p?,
+            })
+        });
+
     let mut fits = Vec::new();
 
     let shapes = Shapes::new(alloc);
@@ -647,9 +747,17 @@ fn goal_progress(
     let mut unplaced = Numbers::default();
     let mut cells = vec![Numbers::default(); alloc.cells.len()];
     let mut unmatched = Vec::new();
+    let mut candidates = Vec::new();
     for row in &rows {
+        let row_cells = match row.cells {
+            Some(cells) => cells,
+            None => {
+                agreeing(&row.coords, &mut candidates);
+                &candidates
+            }
+        };
         fitting(
-            &row.coords,
+            row_cells,
             &|cell| cell.period.contains(&row.period),
             &mut fits,
         );
@@ -680,13 +788,13 @@ fn goal_progress(
         let mut weighing = Weighing::new(d.amount, d.p);
         numbers.add_deal(&mut weighing);
         fitting(
-            &d.coords,
+            &d.kind.cells,
             &|cell| cell.period.contains_date(d.close),
             &mut fits,
         );
         if fits.is_empty() {
             unplaced.add_deal(&mut weighing);
-            let missing = shapes.missing(&d.coords, d.close, &mut memo);
+            let missing = shapes.missing(&d.kind.members, d.close, &mut memo);
             if !missing.is_empty() {
                 let dims = order
                     .iter()

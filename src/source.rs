@@ -101,23 +101,27 @@ pub struct SourceFile {
     /// The path as shown to the user (relative where the user gave it relative).
     pub name: String,
     pub text: Arc<str>,
-    line_starts: Vec<usize>,
+    /// Where each line starts, found at the first position asked for: a data file of a
+    /// million rows is mostly read without one, and the list takes 8 bytes a line.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> SourceFile {
-        let text: Arc<str> = text.into();
-        let line_starts = line_starts(&text);
         SourceFile {
             name: name.into(),
-            text,
-            line_starts,
+            text: text.into(),
+            line_starts: std::sync::OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| line_starts(&self.text))
     }
 
     /// The 0-based line index holding `offset`.
     pub fn line_index(&self, offset: usize) -> usize {
-        match self.line_starts.binary_search(&offset) {
+        match self.line_starts().binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         }
@@ -152,16 +156,16 @@ impl SourceFile {
     fn line_before(&self, offset: usize) -> (usize, &str) {
         let offset = self.clamp(offset);
         let line = self.line_index(offset);
-        let start = self.line_starts.get(line).copied().unwrap_or(0);
+        let start = self.line_starts().get(line).copied().unwrap_or(0);
         (line, self.text.get(start..offset).unwrap_or(""))
     }
 
     /// The byte range of the line holding `offset`, without its line end.
     pub fn line_range(&self, offset: usize) -> (usize, usize) {
         let line = self.line_index(self.clamp(offset));
-        let start = self.line_starts.get(line).copied().unwrap_or(0);
+        let start = self.line_starts().get(line).copied().unwrap_or(0);
         let end = self
-            .line_starts
+            .line_starts()
             .get(line + 1)
             .map_or(self.text.len(), |&next| next - 1);
         (start, end)
@@ -169,7 +173,7 @@ impl SourceFile {
 
     /// The byte offset where the 0-based line `line` starts, if the file has it.
     pub fn line_start(&self, line: usize) -> Option<usize> {
-        self.line_starts.get(line).copied()
+        self.line_starts().get(line).copied()
     }
 
     pub fn slice(&self, span: Span) -> &str {

@@ -132,7 +132,7 @@ impl<'t> Reader<'t> {
             let tail = text.get(pos..tail_end)?;
             self.pos = tail_end;
             return Some(match owned {
-                None if tail.is_empty() => Cow::Borrowed(inner.trim()),
+                None if tail.is_empty() => Cow::Borrowed(trimmed(inner)),
                 None => Cow::Owned(format!("{inner}{tail}").trim().to_string()),
                 Some(mut buffer) => {
                     buffer.push_str(inner);

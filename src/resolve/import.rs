@@ -337,7 +337,59 @@ fn strip_sign(text: &str) -> (bool, &str) {
 /// (`$1,200`, `1,200 USD`, `¥12万`, `EUR 5k`, `-$300`), the scales of the language; a
 /// negative amount also as accountants and ERPs write it: `(1,000.00)`, `1,000-`.
 fn read_amount(text: &str) -> Result<(Decimal, Option<&str>), AmountError> {
-    let (outer, unsigned) = strip_sign(text.trim());
+    let text = text.trim();
+    match plain_amount(text) {
+        Some(amount) => Ok(amount),
+        None => read_any_amount(text),
+    }
+}
+
+/// The usual amount cell, a whole number of at most 18 digits, in thousands or not, in
+/// dollars or no currency named (`1200`, `$1,200`), read as [`read_any_amount`] reads
+/// it but without its general steps; `None` for any other cell.
+fn plain_amount(text: &str) -> Option<(Decimal, Option<&str>)> {
+    let (currency, digits) = match text.strip_prefix('$') {
+        Some(rest) => (Some("USD"), rest),
+        None => (None, text),
+    };
+    let bytes = digits.as_bytes();
+    let grouped = bytes.contains(&b',');
+    let mut value: u64 = 0;
+    let mut count = 0;
+    // The digits of the group being read, and whether it is the first.
+    let (mut group, mut first) = (0, true);
+    for &b in bytes {
+        if b.is_ascii_digit() {
+            // `0,500` is no amount: a first group starting with 0.
+            if grouped && first && group == 0 && b == b'0' {
+                return None;
+            }
+            value = value * 10 + u64::from(b - b'0');
+            count += 1;
+            group += 1;
+            if count > 18 {
+                return None;
+            }
+        } else if b == b','
+            && (if first {
+                (1..=3).contains(&group)
+            } else {
+                group == 3
+            })
+        {
+            first = false;
+            group = 0;
+        } else {
+            return None;
+        }
+    }
+    let whole_groups = !grouped || group == 3;
+    (count > 0 && whole_groups).then(|| (Decimal::from(value), currency))
+}
+
+/// Any amount cell (see [`read_amount`]), its white space trimmed.
+fn read_any_amount(text: &str) -> Result<(Decimal, Option<&str>), AmountError> {
+    let (outer, unsigned) = strip_sign(text);
     let (currency, number) = split_currency(unsigned);
     let (inner, number) = strip_sign(number.trim());
     // One sign: `-(5)` or `$-5-` says nothing sure.
@@ -357,6 +409,99 @@ fn read_amount(text: &str) -> Result<(Decimal, Option<&str>), AmountError> {
 struct DateFormat {
     text: String,
     items: Vec<chrono::format::Item<'static>>,
+    /// The format as fixed-width pieces, when it is only `%Y`, `%m`, `%d` (or `%F`) and
+    /// single-byte separators: most cells are then read without chrono's parser.
+    fixed: Option<Vec<DatePiece>>,
+}
+
+/// A piece of a fixed-width date format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DatePiece {
+    /// Four digits.
+    Year,
+    /// Two digits.
+    Month,
+    /// Two digits.
+    Day,
+    /// This byte, which is not a digit, `%` or white space.
+    Byte(u8),
+}
+
+impl DatePiece {
+    /// The pieces of `text`, if it is made of nothing else and names the year, month and
+    /// day once each, each followed by a separator or the end. On a cell these pieces
+    /// read, chrono reads the same date: the fast path never reads a cell it would not.
+    fn of(text: &str) -> Option<Vec<DatePiece>> {
+        let mut pieces = Vec::new();
+        let mut bytes = text.bytes();
+        while let Some(b) = bytes.next() {
+            if b == b'%' {
+                match bytes.next()? {
+                    b'Y' => pieces.push(DatePiece::Year),
+                    b'm' => pieces.push(DatePiece::Month),
+                    b'd' => pieces.push(DatePiece::Day),
+                    b'F' => pieces.extend([
+                        DatePiece::Year,
+                        DatePiece::Byte(b'-'),
+                        DatePiece::Month,
+                        DatePiece::Byte(b'-'),
+                        DatePiece::Day,
+                    ]),
+                    _ => return None,
+                }
+            } else if b.is_ascii_graphic() && !b.is_ascii_digit() {
+                pieces.push(DatePiece::Byte(b));
+            } else {
+                return None;
+            }
+        }
+        let once = |p: DatePiece| pieces.iter().filter(|&&q| q == p).count() == 1;
+        let separated = pieces
+            .windows(2)
+            .all(|w| matches!(w, [_, DatePiece::Byte(_)] | [DatePiece::Byte(_), _]));
+        (once(DatePiece::Year) && once(DatePiece::Month) && once(DatePiece::Day) && separated)
+            .then_some(pieces)
+    }
+}
+
+/// A cell read by fixed-width pieces: `None` when it does not fit them exactly (then
+/// chrono reads it, to accept or reject it as it always does).
+fn read_fixed_date(text: &str, pieces: &[DatePiece]) -> Option<NaiveDate> {
+    fn digits(bytes: &[u8]) -> Option<u32> {
+        bytes.iter().try_fold(0u32, |n, &b| {
+            b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
+        })
+    }
+    let bytes = text.as_bytes();
+    let (mut year, mut month, mut day) = (0, 0, 0);
+    let mut at = 0;
+    for piece in pieces {
+        match *piece {
+            DatePiece::Byte(b) => {
+                if bytes.get(at) != Some(&b) {
+                    return None;
+                }
+                at += 1;
+            }
+            DatePiece::Year => {
+                year = digits(bytes.get(at..at + 4)?)?;
+                at += 4;
+            }
+            DatePiece::Month => {
+                month = digits(bytes.get(at..at + 2)?)?;
+                at += 2;
+            }
+            DatePiece::Day => {
+                day = digits(bytes.get(at..at + 2)?)?;
+                at += 2;
+            }
+        }
+    }
+    // What chrono accepts after the date: nothing, or a time.
+    if !matches!(bytes.get(at), None | Some(b' ' | b'T')) || year < 1000 {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
 }
 
 impl DateFormat {
@@ -371,6 +516,7 @@ impl DateFormat {
         has_day.then(|| DateFormat {
             text: text.to_string(),
             items,
+            fixed: DatePiece::of(text),
         })
     }
 }
@@ -379,6 +525,13 @@ impl DateFormat {
 /// after it, as exports often write).
 fn read_date(text: &str, format: Option<&DateFormat>) -> Option<NaiveDate> {
     if let Some(format) = format {
+        if let Some(date) = format
+            .fixed
+            .as_deref()
+            .and_then(|pieces| read_fixed_date(text, pieces))
+        {
+            return Some(date);
+        }
         let mut parsed = chrono::format::Parsed::new();
         let rest =
             chrono::format::parse_and_remainder(&mut parsed, text, format.items.iter()).ok()?;
@@ -415,84 +568,108 @@ struct Row<'t> {
 
 type Coords = smallvec::SmallVec<[MemberRef; 4]>;
 
-/// The deal names of one file seen so far, to find a repeated one. A name is not copied:
-/// the first row of each name is kept as its line and where its cell starts, and the
-/// name is read again from the file to compare when a later name has the same hash.
-/// The rows are found through an open-addressing table of 64-bit slots (the high half of
-/// the name's hash, and the row's index plus one), which is a third as large as a hash
-/// map of the same rows and, being read in order from where a hash lands, mostly hits a
-/// cache line already loaded: a million-row export is checked for repeats in 18 MB.
+/// The deal names of one file, to find repeated ones. A name is not copied: each row's
+/// name is kept as a 32-bit hash, its line and where its cell starts and ends (16 bytes),
+/// and re-read from the file only to compare two names of the same hash. The repeats
+/// are found once every row is read, by sorting these entries by hash and then line: a
+/// sort walks the list in order, where a hash table would be read at random, a cache
+/// miss a row. Each name after the first row of that name is a repeat of that row.
 struct DealNames<'t> {
     file: FileId,
     text: &'t str,
     hasher: foldhash::fast::RandomState,
-    /// Empty (0) or a name's hash in the high 32 bits and its index in `firsts` plus one
-    /// in the low 32. Never more than four fifths full, so a probe always ends.
-    slots: Vec<u64>,
-    firsts: Vec<FirstName>,
+    seen: Vec<SeenName>,
 }
 
-/// Where a name was first seen: its line and the start of its cell.
+/// A row's name: its hash in the high 32 bits of `key` and its line in the low 32, so
+/// that sorting by `key` puts a name's rows together and in file order.
 #[derive(Clone, Copy)]
-struct FirstName {
-    line: u32,
+struct SeenName {
+    key: u64,
     start: u32,
+    end: u32,
+}
+
+impl SeenName {
+    fn line(self) -> usize {
+        self.key as u32 as usize
+    }
+
+    fn span(self, file: FileId) -> Span {
+        Span::new(file, self.start as usize, self.end as usize)
+    }
+}
+
+/// A row whose deal name an earlier row of the file already has.
+struct RepeatedName {
+    line: usize,
+    cell: Span,
+    first_line: usize,
+    first_cell: Span,
 }
 
 impl<'t> DealNames<'t> {
     /// For a file of `lines` lines: it has at most one name per line, and one more.
     fn new(file: FileId, text: &'t str, lines: usize) -> DealNames<'t> {
-        let most = lines.saturating_add(1);
         DealNames {
             file,
             text,
             hasher: foldhash::fast::RandomState::default(),
-            slots: vec![0; most.saturating_add(most / 4).saturating_add(8)],
-            firsts: Vec::with_capacity(most),
+            seen: Vec::with_capacity(lines.saturating_add(1)),
         }
     }
 
-    /// The line and cell where `name` was first seen, if it was; otherwise the name is
-    /// recorded as seen at `line` in `cell`.
-    fn first(&mut self, name: &str, line: usize, cell: Span) -> Option<(usize, Span)> {
+    /// Record `name`, read on `line` from `cell`. Lines are recorded in increasing order.
+    fn add(&mut self, name: &str, line: usize, cell: Span) {
         use std::hash::BuildHasher;
-        let hash = self.hasher.hash_one(name);
-        let tag = hash >> 32;
-        let len = self.slots.len();
-        // The low half of the hash scaled to the table, without a division.
-        let mut slot = (((hash & 0xFFFF_FFFF) * len as u64) >> 32) as usize;
-        // Bounded by the table's length: it is never full, so an empty slot comes first.
-        for _ in 0..len {
-            let entry = *self.slots.get(slot)?;
-            if entry == 0 {
-                break;
-            }
-            if entry >> 32 == tag
-                && let Some(first) = self.firsts.get((entry as u32 as usize).wrapping_sub(1))
-                && let Some((text, end)) = csv::field_at(self.file, self.text, first.start as usize)
-                && text == name
-            {
-                let span = Span::new(self.file, first.start as usize, end);
-                return Some((first.line as usize, span));
-            }
-            slot = if slot + 1 == len { 0 } else { slot + 1 };
-        }
-        let (Ok(line), Ok(start), Ok(index)) = (
+        let hash = self.hasher.hash_one(name) >> 32;
+        if let (Ok(line), Ok(start), Ok(end)) = (
             u32::try_from(line),
             u32::try_from(cell.start()),
-            u32::try_from(self.firsts.len() + 1),
-        ) else {
-            return None;
-        };
-        if let Some(empty) = self.slots.get_mut(slot)
-            && *empty == 0
-        {
-            *empty = tag << 32 | u64::from(index);
-            self.firsts.push(FirstName { line, start });
+            u32::try_from(cell.end()),
+        ) {
+            self.seen.push(SeenName {
+                key: hash << 32 | u64::from(line),
+                start,
+                end,
+            });
         }
-        None
+    }
+
+    /// Every row whose name an earlier row has, in file order, with the first row of
+    /// that name.
+    fn repeats(mut self) -> Vec<RepeatedName> {
+        self.seen.sort_unstable_by_key(|s| s.key);
+        let mut repeats = Vec::new();
+        // The first rows of the distinct names within one run of equal hashes (nearly
+        // always one), with their text.
+        let mut firsts: Vec<(SeenName, Cow<'t, str>, usize)> = Vec::new();
+        for run in self.seen.chunk_by(|a, b| a.key >> 32 == b.key >> 32) {
+            if run.len() < 2 {
+                continue;
+            }
+            firsts.clear();
+            for &seen in run {
+                let Some((text, end)) = csv::field_at(self.file, self.text, seen.start as usize)
+                else {
+                    continue;
+                };
+                match firsts.iter().find(|(_, t, _)| *t == text) {
+                    Some(&(first, _, first_end)) => repeats.push(RepeatedName {
+                        line: seen.line(),
+                        cell: seen.span(self.file),
+                        first_line: first.line(),
+                        first_cell: Span::new(self.file, first.start as usize, first_end),
+                    }),
+                    None => firsts.push((seen, text, end)),
+                }
+            }
+        }
+        repeats.sort_unstable_by_key(|r| r.line);
+        repeats
     }
 }
+
 /// The text of column `i`'s header, or nothing.
 fn header_of<'h>(header: &'h [Field<'_>], i: usize) -> &'h str {
     header.get(i).map_or("", |h| h.text.as_ref())
@@ -649,131 +826,204 @@ impl<'s> Resolver<'s> {
             layout: &layout,
             written,
         };
-        self.for_each_row(&mut reader, &rows, &mut lookups, |this, record, row, fields| {
-            let Some((name, name_span)) = row.name.clone() else {
-                return;
-            };
-            if let Some((line, span)) = names.first(&name, record.line, name_span) {
-                this.push(
-                    Diagnostic::new(
-                        Code::DuplicateName,
-                        name_span,
-                        format!(
-                            "{written}: deal `{name}` is in row {line} and again in row {}",
-                            record.line
-                        ),
-                    )
-                    .with_label("named again")
-                    .with_secondary(span, "first here")
-                    .with_help("each deal is one row: remove the repeated row, or map `name` to a column that is unique"),
-                );
-                return;
-            }
-            let funnel_model = funnel.and_then(|f| this.model.funnels.get(f.index()));
-            if row.stage.is_none() {
-                this.empty_cell(record, fields, &rows, Target::Stage, DealState::Open, false);
-                return;
-            }
-            let state = funnel_model
-                .zip(row.stage)
-                .map_or(DealState::Open, |(f, s)| f.state(s));
-            let open = state == DealState::Open;
-            let mut amount = row.amount.map(|(v, _)| v);
-            let mut close = row.close.map(|(d, _)| d);
-            // A closed deal is history: its amount and close date are what happened, so
-            // they are never estimated. A lost deal's amount may be empty.
-            let unknown = if close.is_none() && !open {
-                Some(Target::Close)
-            } else if amount.is_none() && state == DealState::Won {
-                Some(Target::Amount)
-            } else {
-                None
-            };
-            if let Some(target) = unknown {
-                this.empty_cell(record, fields, &rows, target, state, false);
-                return;
-            }
-            if open && amount.is_none() {
-                match funnel_model.and_then(|f| f.deal_size.as_ref()) {
-                    Some(size) if layout.missing_amount => amount = Some(size.value),
-                    _ => {
-                        this.empty_cell(
-                            record,
-                            fields,
-                            &rows,
-                            Target::Amount,
-                            state,
-                            layout.missing_amount,
-                        );
-                        return;
+        let deals_before = self.model.deals.len();
+        // The rows that reported something once named, by line, with the range of
+        // `diagnostics` they pushed: taken back if the row's name turns out repeated.
+        let mut reported: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
+        let add_deal =
+            |this: &mut Self, record: Record, row: Row<'_>, fields: &[Field<'_>], name: &str| {
+                let funnel_model = funnel.and_then(|f| this.model.funnels.get(f.index()));
+                if row.stage.is_none() {
+                    this.empty_cell(record, fields, &rows, Target::Stage, DealState::Open, false);
+                    return;
+                }
+                let state = funnel_model
+                    .zip(row.stage)
+                    .map_or(DealState::Open, |(f, s)| f.state(s));
+                let open = state == DealState::Open;
+                let mut amount = row.amount.map(|(v, _)| v);
+                let mut close = row.close.map(|(d, _)| d);
+                // A closed deal is history: its amount and close date are what happened, so
+                // they are never estimated. A lost deal's amount may be empty.
+                let unknown = if close.is_none() && !open {
+                    Some(Target::Close)
+                } else if amount.is_none() && state == DealState::Won {
+                    Some(Target::Amount)
+                } else {
+                    None
+                };
+                if let Some(target) = unknown {
+                    this.empty_cell(record, fields, &rows, target, state, false);
+                    return;
+                }
+                if open && amount.is_none() {
+                    match funnel_model.and_then(|f| f.deal_size.as_ref()) {
+                        Some(size) if layout.missing_amount => amount = Some(size.value),
+                        _ => {
+                            this.empty_cell(
+                                record,
+                                fields,
+                                &rows,
+                                Target::Amount,
+                                state,
+                                layout.missing_amount,
+                            );
+                            return;
+                        }
                     }
                 }
-            }
-            if open && close.is_none() {
-                let estimate = funnel_model
-                    .filter(|_| layout.missing_close)
-                    .and_then(|f| estimated_close(f, row.stage, row.opened, as_of));
-                match estimate {
-                    Some(date) => close = Some(date),
-                    None => {
-                        this.empty_cell(
-                            record,
-                            fields,
-                            &rows,
-                            Target::Close,
-                            state,
-                            layout.missing_close,
-                        );
-                        return;
+                if open && close.is_none() {
+                    let estimate = funnel_model
+                        .filter(|_| layout.missing_close)
+                        .and_then(|f| estimated_close(f, row.stage, row.opened, as_of));
+                    match estimate {
+                        Some(date) => close = Some(date),
+                        None => {
+                            this.empty_cell(
+                                record,
+                                fields,
+                                &rows,
+                                Target::Close,
+                                state,
+                                layout.missing_close,
+                            );
+                            return;
+                        }
                     }
                 }
-            }
-            let mut opened = row.opened;
-            if let (Some(o), Some(c)) = (opened, close)
-                && o > c
-            {
-                let (span, where_) = cell_of(
-                    record,
-                    fields,
-                    rows.header,
-                    rows.layout,
-                    Target::Opened,
-                    rows.written,
-                );
-                this.invalid(
+                let mut opened = row.opened;
+                if let (Some(o), Some(c)) = (opened, close)
+                    && o > c
+                {
+                    let (span, where_) = cell_of(
+                        record,
+                        fields,
+                        rows.header,
+                        rows.layout,
+                        Target::Opened,
+                        rows.written,
+                    );
+                    this.invalid(
                     span,
                     format!("{where_}: the deal was opened on {o}, after it closes on {c}"),
                     "`opened` is the day the deal entered the funnel: on or before its close date",
                 );
-                opened = None;
+                    opened = None;
+                }
+                let coords: model::DealCoords = row
+                    .coords
+                    .iter()
+                    .filter_map(|m| match *m {
+                        MemberRef::User(dim, member) => Some(Coord { dim, member }),
+                        _ => None,
+                    })
+                    .collect();
+                this.model.deals.push(model::Deal {
+                    name,
+                    label: None,
+                    owner: row.owner,
+                    funnel,
+                    stage: row.stage,
+                    stage_invalid: false,
+                    grade: row.grade,
+                    amount: amount.map(|value| model::DealAmount { value, unit: &unit }),
+                    close,
+                    close_span: Some(row.close.map_or(record.span, |(_, s)| s)),
+                    opened,
+                    coords: &coords,
+                    span: record.span,
+                });
+            };
+        self.for_each_row(
+            &mut reader,
+            &rows,
+            &mut lookups,
+            |this, record, row, fields| {
+                let Some((name, name_span)) = row.name.clone() else {
+                    return;
+                };
+                names.add(&name, record.line, name_span);
+                let before = this.diagnostics.len();
+                add_deal(this, record, row, fields, &name);
+                if this.diagnostics.len() > before {
+                    reported.push((record.line, before..this.diagnostics.len()));
+                }
+            },
+        );
+        let repeats = names.repeats();
+        if !repeats.is_empty() {
+            self.drop_repeated_deals(&repeats, &reported, deals_before, data, text, written);
+        }
+    }
+
+    /// A deal named again in its file is reported and dropped, with all it reported:
+    /// as if its row had stopped at its name, and whatever the row holds, each deal of
+    /// a file counts once.
+    fn drop_repeated_deals(
+        &mut self,
+        repeats: &[RepeatedName],
+        reported: &[(usize, std::ops::Range<usize>)],
+        deals_before: usize,
+        data: FileId,
+        text: &str,
+        written: &str,
+    ) {
+        let mut taken_back = vec![false; self.diagnostics.len()];
+        for repeat in repeats {
+            if let Ok(i) = reported.binary_search_by_key(&repeat.line, |(line, _)| *line)
+                && let Some((_, range)) = reported.get(i)
+            {
+                for taken in taken_back.get_mut(range.clone()).into_iter().flatten() {
+                    *taken = true;
+                }
             }
-            let coords: model::DealCoords = row
-                .coords
-                .iter()
-                .filter_map(|m| match *m {
-                    MemberRef::User(dim, member) => Some(Coord { dim, member }),
-                    _ => None,
-                })
-                .collect();
-            this.model.deals.push(model::Deal {
-                name: &name,
-                label: None,
-                owner: row.owner,
-                funnel,
-                stage: row.stage,
-                stage_invalid: false,
-                grade: row.grade,
-                amount: amount.map(|value| model::DealAmount {
-                    value,
-                    unit: &unit,
-                }),
-                close,
-                close_span: Some(row.close.map_or(record.span, |(_, s)| s)),
-                opened,
-                coords: &coords,
-                span: record.span,
-            });
+        }
+        let mut index = 0;
+        self.diagnostics.retain(|_| {
+            index += 1;
+            !taken_back.get(index - 1).copied().unwrap_or(false)
         });
+        // The deals of this file are in file order, as are the repeats: a deal is a
+        // repeat's when its row's span holds the repeated name.
+        let mut dropped = vec![false; self.model.deals.len()];
+        let mut next = repeats.iter().peekable();
+        for (i, deal) in self.model.deals.iter().enumerate().skip(deals_before) {
+            while next
+                .peek()
+                .is_some_and(|r| r.cell.start() < deal.span.start())
+            {
+                next.next();
+            }
+            if let Some(repeat) = next.peek()
+                && deal.span.file == data
+                && repeat.cell.start() < deal.span.end()
+                && let Some(flag) = dropped.get_mut(i)
+            {
+                *flag = true;
+            }
+        }
+        if dropped.contains(&true) {
+            self.model
+                .deals
+                .retain_indices(|i| !dropped.get(i).copied().unwrap_or(false));
+        }
+        for repeat in repeats {
+            let name = csv::field_at(data, text, repeat.cell.start())
+                .map_or_else(|| Cow::Borrowed(""), |(name, _)| name);
+            self.push(
+                Diagnostic::new(
+                    Code::DuplicateName,
+                    repeat.cell,
+                    format!(
+                        "{written}: deal `{name}` is in row {} and again in row {}",
+                        repeat.first_line, repeat.line
+                    ),
+                )
+                .with_label("named again")
+                .with_secondary(repeat.first_cell, "first here")
+                .with_help("each deal is one row: remove the repeated row, or map `name` to a column that is unique"),
+            );
+        }
     }
 
     /// The unit of imported deals' amounts: the funnel's deal size's, else the plan's
@@ -1845,6 +2095,142 @@ mod tests {
         assert_eq!(read_date("13/15/2026", us.as_ref()), None);
         assert!(DateFormat::new("%Y-%m").is_none());
         assert!(DateFormat::new("%Q").is_none());
+    }
+
+    #[test]
+    fn plain_amounts_are_read_as_any_amount_is() {
+        let cells = [
+            "0",
+            "007",
+            "1200",
+            "$1200",
+            "$1,200",
+            "1,200",
+            "12,345,678",
+            "$999,999,999,999,999,999",
+            "999999999999999999",
+            "9999999999999999999",
+            "1,000,000,000,000,000,000",
+            "0,500",
+            "1,20",
+            "1,2000",
+            "1234,567",
+            ",123",
+            "1,",
+            "1,,000",
+            "$",
+            "",
+            "$ 1,200",
+            "$-5",
+            "-5",
+            "1.5",
+            "12k",
+            "US$1,200",
+            "1,200 USD",
+            "€5",
+            "１２",
+        ];
+        let value = |r: Result<(Decimal, Option<&str>), AmountError>| match r {
+            Ok((v, c)) => Ok((v.to_string(), v.scale(), c.map(str::to_string))),
+            Err(AmountError::Separators) => Err("separators"),
+            Err(AmountError::NotANumber) => Err("not a number"),
+            Err(AmountError::TooLarge) => Err("too large"),
+        };
+        for cell in cells {
+            assert_eq!(
+                value(read_amount(cell)),
+                value(read_any_amount(cell)),
+                "{cell}"
+            );
+        }
+        assert!(plain_amount("$1,200").is_some());
+        assert!(plain_amount("1.5").is_none());
+        assert_eq!(
+            value(read_amount("$1,200")),
+            Ok(("1200".to_string(), 0, Some("USD".to_string())))
+        );
+    }
+
+    /// chrono's reading of a cell, without the fixed-width path.
+    fn by_chrono(text: &str, format: &DateFormat) -> Option<NaiveDate> {
+        let general = DateFormat {
+            fixed: None,
+            ..DateFormat::new(&format.text).unwrap()
+        };
+        read_date(text, Some(&general))
+    }
+
+    #[test]
+    fn fixed_width_dates_are_read_as_chrono_reads_them() {
+        assert_eq!(
+            DatePiece::of("%m/%d/%Y"),
+            Some(vec![
+                DatePiece::Month,
+                DatePiece::Byte(b'/'),
+                DatePiece::Day,
+                DatePiece::Byte(b'/'),
+                DatePiece::Year,
+            ])
+        );
+        // Digits run together, white space, other fields and repeats keep chrono's path.
+        for format in [
+            "%Y%m%d",
+            "%d %m %Y",
+            "%e/%m/%Y",
+            "%d/%m/%Y/%d",
+            "%d.%m.%y",
+            "%d年%m月%Y",
+        ] {
+            assert_eq!(DatePiece::of(format), None, "{format}");
+        }
+        let cells = [
+            "03/15/2026",
+            "03/15/2026 9:30",
+            "03/15/2026T09:30",
+            "03/15/2026x",
+            "03/15/20261",
+            "3/15/2026",
+            "03/5/2026",
+            "13/15/2026",
+            "02/29/2026",
+            "02/29/2028",
+            "00/10/2026",
+            "03/00/2026",
+            "03/15/0999",
+            "03/15/26",
+            "03-15-2026",
+            "+3/15/2026",
+            " 03/15/2026",
+            "０3/15/2026",
+            "",
+        ];
+        for format in ["%m/%d/%Y", "%d.%m.%Y", "%F", "%Y-%m-%d", "%Y/%m/%d."] {
+            let format = DateFormat::new(format).unwrap();
+            assert!(format.fixed.is_some(), "{}", format.text);
+            for cell in cells {
+                // The same cell in this format's order of fields and separators.
+                let (m, rest) = cell.split_once('/').unwrap_or((cell, ""));
+                let (d, y) = rest.split_once('/').unwrap_or((rest, ""));
+                let written = match format.text.as_str() {
+                    "%m/%d/%Y" => cell.to_string(),
+                    "%d.%m.%Y" => format!("{d}.{m}.{y}"),
+                    "%Y/%m/%d." => format!("{y}/{m}/{d}."),
+                    _ => format!("{y}-{m}-{d}"),
+                };
+                assert_eq!(
+                    read_date(&written, Some(&format)),
+                    by_chrono(&written, &format),
+                    "{written} in {}",
+                    format.text
+                );
+            }
+        }
+        let us = DateFormat::new("%m/%d/%Y");
+        assert_eq!(
+            read_date("02/29/2028", us.as_ref()),
+            NaiveDate::from_ymd_opt(2028, 2, 29)
+        );
+        assert_eq!(read_date("02/29/2026", us.as_ref()), None);
     }
 
     #[test]

@@ -251,6 +251,50 @@ fn a_repeated_deal_name_names_both_rows() {
 }
 
 #[test]
+fn a_repeated_row_reports_its_name_only_and_adds_no_deal() {
+    // Row 4 repeats row 2's name and lacks an amount, row 5 repeats it again: each is
+    // reported as a repeat of row 2, and nothing else. Row 6 is no repeat: its missing
+    // amount is reported.
+    let c = deals(
+        "id,agent,deal_stage,value,close_date,office\n\
+         A-1,Ann,Open,100,2026-08-01,East\n\
+         A-2,Ann,Open,100,2026-08-01,East\n\
+         A-1,Ann,Open,,2026-08-01,East\n\
+         A-1,Ann,Open,300,2026-08-01,East\n\
+         A-3,Ann,Open,,2026-08-01,East\n",
+        "",
+    );
+    assert_eq!(
+        codes(&c),
+        [
+            "duplicate-name@crm.csv:4",
+            "duplicate-name@crm.csv:5",
+            "invalid-value@crm.csv:6"
+        ]
+    );
+    let messages = messages(&c);
+    assert_eq!(
+        messages[..2],
+        [
+            "crm.csv: deal `A-1` is in row 2 and again in row 4",
+            "crm.csv: deal `A-1` is in row 2 and again in row 5"
+        ]
+    );
+    for repeat in &c.diagnostics[..2] {
+        // The repeated cell, and the first row's.
+        assert_eq!(repeat.span.len(), 3);
+        assert_eq!(repeat.secondary.len(), 1);
+        assert_eq!(repeat.secondary[0].span.start(), 44);
+        assert_eq!(repeat.secondary[0].span.len(), 3);
+    }
+    assert_eq!(deal_names(&c), ["A-1", "A-2"]);
+    assert_eq!(
+        c.model.deals.get(0).unwrap().amount.unwrap().value,
+        Decimal::from(100)
+    );
+}
+
+#[test]
 fn a_quoted_name_repeated_after_its_row_was_rejected_points_at_the_first_cell() {
     // The first row is left out (an open deal without amount) but its name still counts,
     // and its quoted cell is read again to compare: both cells mean `"Big" one`.

@@ -390,3 +390,35 @@ deal gamma { owner bob  stage lead  amount 900k CNY  close 2025-12-20 }
         "the deal was opened on 2026-06-01, after it closes on 2026-05-20"
     );
 }
+
+/// Deals alike in all but their amounts and dates (one stage, no owner or members) land
+/// in the cells of their own close dates, and each counts its own amount.
+#[test]
+fn deals_alike_but_for_amounts_and_dates_land_in_the_cells_of_their_dates() {
+    let text = r#"plan "p" { period 2026  currency USD  as_of 2026-06-30 }
+strategy s "s"
+funnel f "F" { deal_size 10k USD  inflow 10 per month  stage lead "Lead" { convert 40% }  stage won "Won" }
+goal g "G" { owner "o"  target 100k USD  baseline 90k USD in 2025  supports s  funnel f  split quarter even  allow behind-pace  allow low-coverage }
+deal a { stage won  amount 5k USD  close 2026-02-01 }
+deal b { stage won  amount 7k USD  close 2026-05-01 }
+deal c { stage lead  amount 10k USD  close 2026-08-01 }
+deal e { stage lead  amount 20k USD  close 2026-11-01 }
+deal f { stage lead  amount 30k USD  close 2026-12-01 }
+"#;
+    let c = common::compile(text, planck::alloc::Detail::Cells);
+    assert_eq!(codes(&c), Vec::<String>::new());
+    let goal = c.progress.goals[0].as_ref().unwrap();
+    assert_eq!(goal.numbers.actual, Some(d("12000")));
+    assert_eq!(goal.numbers.pipeline, Some(d("24000")));
+    let by_quarter: Vec<(Option<Decimal>, Option<Decimal>)> =
+        goal.cells.iter().map(|n| (n.actual, n.pipeline)).collect();
+    assert_eq!(
+        by_quarter,
+        [
+            (Some(d("5000")), Some(d("0"))),
+            (Some(d("7000")), Some(d("0"))),
+            (Some(d("0")), Some(d("4000"))),
+            (Some(d("0")), Some(d("20000"))),
+        ]
+    );
+}
