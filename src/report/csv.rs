@@ -116,10 +116,14 @@ pub fn write(report: &Report<'_>, bom: bool, out: &mut dyn Write) -> std::io::Re
         } else {
             line.push(b',');
         }
-        for v in [Some(row.target), row.actual, row.expected, row.forecast] {
-            line.push(b',');
-            number(&mut line, v, &mut buf);
-        }
+        line.push(b',');
+        number(&mut line, Some(row.target), &mut buf);
+        line.push(b',');
+        number(&mut line, row.actual, &mut buf);
+        line.push(b',');
+        number(&mut line, row.expected, &mut buf);
+        line.push(b',');
+        number(&mut line, row.forecast, &mut buf);
         line.extend_from_slice(b"\r\n");
         w.write_all(&line)
     })?;

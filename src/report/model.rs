@@ -956,29 +956,6 @@ fn head_of(coords: &[MemberRef]) -> &[MemberRef] {
     coords.split_last().map_or(coords, |(_, head)| head)
 }
 
-/// The runs of a goal's cells, as ranges of their indices: consecutive cells whose
-/// coordinates differ only in the last (the reps of one split, or the months of one
-/// rep). The passes over a goal's cells do per run what its cells share.
-fn runs(alloc: &GoalAllocation) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut head: Option<&[MemberRef]> = None;
-    for (i, cell) in alloc.cells.iter().enumerate() {
-        let this = head_of(alloc.coords(cell));
-        if head != Some(this) {
-            if i > start {
-                out.push(start..i);
-            }
-            start = i;
-            head = Some(this);
-        }
-    }
-    if alloc.cells.len() > start {
-        out.push(start..alloc.cells.len());
-    }
-    out
-}
-
 /// The bucket numbers of the cells of a run: the keys the run's shared coordinates
 /// give, and their part of the number, are found once per run, and the keys its
 /// period gives once per period; each cell adds the part of its last coordinate.
@@ -986,8 +963,8 @@ fn runs(alloc: &GoalAllocation) -> Vec<Range<usize>> {
 struct RunCodes {
     head_keys: Vec<Option<Key>>,
     head_code: u64,
-    /// The dimensions (indices into the distinct ones) the run's head gives no key.
-    open: Vec<usize>,
+    /// The dimensions the run's head gives no key, with their strides.
+    open: Vec<(By, u64)>,
     period: Option<Period>,
     /// The key each of `open` takes from `period` when the last coordinate gives none.
     period_keys: Vec<Option<Key>>,
@@ -1009,9 +986,9 @@ impl RunCodes {
         self.open.extend(
             self.head_keys
                 .iter()
-                .enumerate()
-                .filter(|(_, k)| k.is_none())
-                .map(|(b, _)| b),
+                .zip(distinct.iter().zip(strides))
+                .filter(|(k, _)| k.is_none())
+                .map(|(_, (by, stride))| (*by, *stride)),
         );
         self.period = None;
     }
@@ -1019,29 +996,20 @@ impl RunCodes {
     /// The bucket number of a cell of the run (see [`Buckets`]) with `last` coordinate
     /// and `period`: each key is the one [`KeyRun::keys`] finds.
     #[inline]
-    fn code(
-        &mut self,
-        model: &Model,
-        distinct: &[By],
-        strides: &[u64],
-        last: &[MemberRef],
-        period: &Period,
-    ) -> u64 {
+    fn code(&mut self, model: &Model, last: &[MemberRef], period: &Period) -> u64 {
         if self.period != Some(*period) {
             self.period = Some(*period);
             self.period_keys.clear();
-            self.period_keys.extend(self.open.iter().map(|&b| {
-                distinct
-                    .get(b)
-                    .and_then(|by| key_by_period(model, *by, period))
-            }));
+            self.period_keys.extend(
+                self.open
+                    .iter()
+                    .map(|(by, _)| key_by_period(model, *by, period)),
+            );
         }
         let mut code = self.head_code;
-        for (&b, by_period) in self.open.iter().zip(&self.period_keys) {
-            if let (Some(by), Some(stride)) = (distinct.get(b), strides.get(b)) {
-                let key = key_in(model, *by, last).or(*by_period);
-                code += slot_of(key) as u64 * stride;
-            }
+        for ((by, stride), by_period) in self.open.iter().zip(&self.period_keys) {
+            let key = key_in(model, *by, last).or(*by_period);
+            code += slot_of(key) as u64 * stride;
         }
         code
     }
@@ -1133,7 +1101,7 @@ fn group(
             for cell in cells.alloc.cells.get(run.clone()).unwrap_or_default() {
                 let coords = cells.alloc.coords(cell);
                 let last = coords.last().map_or(&[][..], std::slice::from_ref);
-                let code = codes.code(model, &distinct, &b.strides, last, &cell.period);
+                let code = codes.code(model, last, &cell.period);
                 let keys = || codes.keys(model, &distinct, last, &cell.period);
                 b.add_coded(code, cell.value, cell.period, places, keys);
             }
@@ -1370,12 +1338,11 @@ impl NodesByMember {
 }
 
 /// Sum each tree node's cells (those holding every member on its path), indexing nodes
-/// by their last member so each cell costs one lookup per coordinate.
-fn sum_tree(
-    alloc: &GoalAllocation,
-    runs: &[Range<usize>],
-    nodes: &[Vec<MemberRef>],
-) -> Vec<Decimal> {
+/// by their last member so each cell costs one lookup per coordinate; and find the runs
+/// of the cells, as ranges of their indices: consecutive cells whose coordinates differ
+/// only in the last (the reps of one split, or the months of one rep), which the other
+/// passes over the cells take what they share from once.
+fn sum_tree(alloc: &GoalAllocation, nodes: &[Vec<MemberRef>]) -> (Vec<Decimal>, Vec<Range<usize>>) {
     let mut by_last = NodesByMember::default();
     for (i, path) in nodes.iter().enumerate() {
         if let Some(last) = path.last() {
@@ -1394,49 +1361,61 @@ fn sum_tree(
     };
     // The nodes found by a run's shared coordinates are found once per run, and those
     // whose path lies within them take the run's sum at its end.
+    let mut runs: Vec<Range<usize>> = Vec::new();
+    let mut head: Option<&[MemberRef]> = None;
     let mut whole: Vec<usize> = Vec::new();
     let mut checked: Vec<usize> = Vec::new();
-    for run in runs {
-        let Some(run_cells) = alloc.cells.get(run.clone()) else {
-            continue;
-        };
-        let head = run_cells
-            .first()
-            .map_or(&[][..], |c| head_of(alloc.coords(c)));
-        whole.clear();
-        checked.clear();
-        for m in head {
-            for &i in by_last.get(m).into_iter().flatten() {
-                if holds(i, head) {
-                    whole.push(i);
-                } else {
-                    checked.push(i);
-                }
-            }
-        }
-        let mut sum = Sum::new(places);
-        for cell in run_cells {
-            sum.add(cell.value);
-            let coords = alloc.coords(cell);
-            let found = coords
-                .last()
-                .into_iter()
-                .flat_map(|m| by_last.get(m).into_iter().flatten());
-            for &i in checked.iter().chain(found) {
-                if holds(i, coords)
-                    && let Some(node) = sums.get_mut(i)
-                {
-                    node.add(cell.value);
-                }
-            }
-        }
-        for &i in &whole {
+    let mut sum = Sum::new(places);
+    let end_run = |whole: &[usize], sum: &Sum, sums: &mut [Sum]| {
+        for &i in whole {
             if let Some(node) = sums.get_mut(i) {
-                node.merge(&sum);
+                node.merge(sum);
+            }
+        }
+    };
+    for (index, cell) in alloc.cells.iter().enumerate() {
+        let coords = alloc.coords(cell);
+        let (first, last) = match coords.split_last() {
+            Some((last, first)) => (first, Some(last)),
+            None => (coords, None),
+        };
+        if head != Some(first) {
+            end_run(&whole, &sum, &mut sums);
+            if let Some(run) = runs.last_mut() {
+                run.end = index;
+            }
+            runs.push(index..index);
+            head = Some(first);
+            sum = Sum::new(places);
+            whole.clear();
+            checked.clear();
+            for m in first {
+                for &i in by_last.get(m).into_iter().flatten() {
+                    if holds(i, first) {
+                        whole.push(i);
+                    } else {
+                        checked.push(i);
+                    }
+                }
+            }
+        }
+        sum.add(cell.value);
+        let found = last
+            .into_iter()
+            .flat_map(|m| by_last.get(m).into_iter().flatten());
+        for &i in checked.iter().chain(found) {
+            if holds(i, coords)
+                && let Some(node) = sums.get_mut(i)
+            {
+                node.add(cell.value);
             }
         }
     }
-    sums.iter().map(Sum::value).collect()
+    end_run(&whole, &sum, &mut sums);
+    if let Some(run) = runs.last_mut() {
+        run.end = alloc.cells.len();
+    }
+    (sums.iter().map(Sum::value).collect(), runs)
 }
 
 fn fill_tree(splits: &mut [TreeSplit], sums: &[Decimal]) {
@@ -1581,8 +1560,7 @@ fn build_with<'m>(
                 alloc,
                 progress,
             };
-            let runs = runs(alloc);
-            let sums = sum_tree(alloc, &runs, &nodes);
+            let (sums, runs) = sum_tree(alloc, &nodes);
             fill_tree(&mut tree, &sums);
             let mut groupings: Vec<(Vec<By>, bool)> = match &by {
                 Some(by) => vec![(by.clone(), false)],
