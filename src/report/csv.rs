@@ -43,7 +43,8 @@ fn number(line: &mut Vec<u8>, value: Option<Decimal>, buf: &mut [u8; 64]) {
 
 /// A text field as CSV, remembered for the next row: a row mostly repeats the names of
 /// the row before it (cells come in runs), which are then neither checked nor quoted
-/// again. Names are compared by address, since they are the model's own strings.
+/// again. Names are compared by address and length: they are borrowed from the report
+/// (or its model) for the whole table, so one address holds one text throughout.
 #[derive(Default)]
 struct FieldCache {
     text: Option<(*const u8, usize)>,
