@@ -35,10 +35,32 @@ pub fn field(text: &str) -> Cow<'_, str> {
     }
 }
 
-fn number(line: &mut String, value: Option<Decimal>, buf: &mut [u8; 64]) {
+fn number(line: &mut Vec<u8>, value: Option<Decimal>, buf: &mut [u8; 64]) {
     if let Some(v) = value {
-        let digits = crate::emit::compile::decimal_str(v, buf);
-        line.push_str(std::str::from_utf8(digits).unwrap_or_default());
+        line.extend_from_slice(crate::emit::compile::decimal_str(v, buf));
+    }
+}
+
+/// A text field as CSV, remembered for the next row: a row mostly repeats the names of
+/// the row before it (cells come in runs), which are then neither checked nor quoted
+/// again. Names are compared by address and length: they are borrowed from the report
+/// (or its model) for the whole table, so one address holds one text throughout.
+#[derive(Default)]
+struct FieldCache {
+    text: Option<(*const u8, usize)>,
+    field: Vec<u8>,
+}
+
+impl FieldCache {
+    fn get(&mut self, text: Option<&str>) -> &[u8] {
+        let key = text.map(|t| (t.as_ptr(), t.len()));
+        if key != self.text {
+            self.text = key;
+            self.field.clear();
+            self.field
+                .extend_from_slice(field(text.unwrap_or_default()).as_bytes());
+        }
+        &self.field
     }
 }
 
@@ -64,38 +86,47 @@ pub fn write(report: &Report<'_>, bom: bool, out: &mut dyn Write) -> std::io::Re
     );
     w.write_all(header.join(",").as_bytes())?;
     w.write_all(b"\r\n")?;
-    let mut line = String::new();
+    let mut line: Vec<u8> = Vec::new();
     let mut buf = [0u8; 64];
+    let mut goal = FieldCache::default();
+    let mut members: Vec<FieldCache> = Vec::new();
     // Cells come in runs of the same period: its two dates are written once per run.
     let mut dates: Option<(Period, String)> = None;
     report.for_each_flat_row(|row| {
         line.clear();
-        line.push_str(&field(row.goal));
-        for m in &row.members {
-            line.push(',');
-            if let Some(m) = m {
-                line.push_str(&field(m));
+        line.extend_from_slice(goal.get(Some(row.goal)));
+        if members.len() < row.members.len() {
+            members.resize_with(row.members.len(), FieldCache::default);
+        }
+        for (m, cache) in row.members.iter().zip(&mut members) {
+            line.push(b',');
+            if m.is_some() {
+                line.extend_from_slice(cache.get(*m));
             }
         }
-        line.push(',');
+        line.push(b',');
         if let Some(p) = row.period {
             match &dates {
-                Some((q, text)) if *q == p => line.push_str(text),
+                Some((q, text)) if *q == p => line.extend_from_slice(text.as_bytes()),
                 _ => {
                     let text = format!("{},{}", p.start, p.end);
-                    line.push_str(&text);
+                    line.extend_from_slice(text.as_bytes());
                     dates = Some((p, text));
                 }
             }
         } else {
-            line.push(',');
+            line.push(b',');
         }
-        for v in [Some(row.target), row.actual, row.expected, row.forecast] {
-            line.push(',');
-            number(&mut line, v, &mut buf);
-        }
-        line.push_str("\r\n");
-        w.write_all(line.as_bytes())
+        line.push(b',');
+        number(&mut line, Some(row.target), &mut buf);
+        line.push(b',');
+        number(&mut line, row.actual, &mut buf);
+        line.push(b',');
+        number(&mut line, row.expected, &mut buf);
+        line.push(b',');
+        number(&mut line, row.forecast, &mut buf);
+        line.extend_from_slice(b"\r\n");
+        w.write_all(&line)
     })?;
     w.flush()
 }

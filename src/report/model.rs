@@ -21,6 +21,7 @@ use crate::progress::{GoalProgress, Numbers};
 use rust_decimal::{Decimal, MathematicalOps};
 use serde::Serialize;
 use std::collections::HashMap;
+use std::ops::Range;
 
 /// A goal's (or a group's) standing as of the plan's `as_of`.
 ///
@@ -496,15 +497,23 @@ impl Sum {
         }
     }
 
-    #[inline]
+    /// Add a value; one of the goal's places (every cell's) takes an integer addition
+    /// here, anything else the slower path.
+    #[inline(always)]
     fn add(&mut self, value: Decimal) {
-        let scale = value.scale();
-        if scale == self.places
+        if value.scale() == self.places
             && let Some(units) = self.units.checked_add(value.mantissa())
         {
             self.units = units;
             return;
         }
+        self.add_other(value);
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn add_other(&mut self, value: Decimal) {
+        let scale = value.scale();
         if scale < self.places
             && let Some(units) = 10i128
                 .checked_pow(self.places - scale)
@@ -545,6 +554,27 @@ impl Sum {
     }
 }
 
+/// The numbers of a cell's progress that groups and the flat table add up, as
+/// `compile` prints them ([`progress_out`]'s rounding), without the ratios and the
+/// forecast band's ends that `compile` prints beside them.
+struct CellProgress<'a> {
+    numbers: &'a Numbers,
+    actual: Option<Decimal>,
+    expected: Option<Decimal>,
+    forecast: Option<Decimal>,
+}
+
+impl CellProgress<'_> {
+    fn of(numbers: &Numbers, places: u32) -> CellProgress<'_> {
+        CellProgress {
+            numbers,
+            actual: numbers.actual,
+            expected: numbers.expected_to_date.map(|v| v.round_dp(places)),
+            forecast: numbers.forecast().map(|v| v.round_dp(places)),
+        }
+    }
+}
+
 /// Sums over a group of cells. Amounts are the sums of the cells' numbers as `compile`
 /// prints them (rounded to the goal's places), so a group equals the sum of its cells.
 #[derive(Debug, Clone)]
@@ -574,7 +604,7 @@ impl Acc {
         }
     }
 
-    fn add_cell(&mut self, value: Decimal, period: Period, cell: Option<(&Numbers, &ProgressOut)>) {
+    fn add_cell(&mut self, value: Decimal, period: Period, cell: Option<&CellProgress<'_>>) {
         self.target.add(value);
         self.cells += 1;
         self.period = Some(match self.period {
@@ -584,11 +614,12 @@ impl Acc {
                 end: p.end.max(period.end),
             },
         });
-        if let Some((n, out)) = cell {
-            self.actual = add(self.actual, out.actual.map(|d| d.0));
-            self.expected = add(self.expected, out.expected_to_date.map(|d| d.0));
+        if let Some(cell) = cell {
+            let n = cell.numbers;
+            self.actual = add(self.actual, cell.actual);
+            self.expected = add(self.expected, cell.expected);
             self.pipeline = add(self.pipeline, n.pipeline);
-            self.forecast = add(self.forecast, out.forecast.map(|d| d.0));
+            self.forecast = add(self.forecast, cell.forecast);
             let squared = n.band().and_then(|b| b.checked_mul(b));
             self.band_squared = add(self.band_squared, squared);
         }
@@ -781,6 +812,9 @@ struct Buckets {
     table: Vec<u32>,
     map: FastMap<u64, u32>,
     accs: Vec<(Vec<Option<Key>>, Acc)>,
+    /// The number and index of the bucket the last cell went to: the cells of a run
+    /// often share one.
+    last: Option<(u64, usize)>,
 }
 
 impl Buckets {
@@ -805,15 +839,48 @@ impl Buckets {
             table,
             map: FastMap::default(),
             accs: Vec::new(),
+            last: None,
         })
     }
 
-    fn add(&mut self, keys: &[Option<Key>], value: Decimal, period: Period, places: u32) {
-        let code: u64 = keys
-            .iter()
+    /// The number of a bucket: its keys' numbers in mixed radix.
+    #[cfg(test)]
+    fn code(&self, keys: &[Option<Key>]) -> u64 {
+        keys.iter()
             .zip(&self.strides)
             .map(|(k, s)| slot_of(*k) as u64 * s)
-            .sum();
+            .sum()
+    }
+
+    #[cfg(test)]
+    fn add(&mut self, keys: &[Option<Key>], value: Decimal, period: Period, places: u32) {
+        let code = self.code(keys);
+        self.add_coded(code, value, period, places, || keys.to_vec());
+    }
+
+    /// Add a cell to the bucket numbered `code`; `keys` gives its keys when the bucket
+    /// is new.
+    #[inline]
+    fn add_coded(
+        &mut self,
+        code: u64,
+        value: Decimal,
+        period: Period,
+        places: u32,
+        keys: impl FnOnce() -> Vec<Option<Key>>,
+    ) {
+        let index = match self.last {
+            Some((last, index)) if last == code => index,
+            _ => self.find(code, places, keys),
+        };
+        self.last = Some((code, index));
+        if let Some((_, acc)) = self.accs.get_mut(index) {
+            acc.add_cell(value, period, None);
+        }
+    }
+
+    /// The index of the bucket numbered `code`, added when new.
+    fn find(&mut self, code: u64, places: u32, keys: impl FnOnce() -> Vec<Option<Key>>) -> usize {
         let found = if self.table.is_empty() {
             self.map.get(&code).copied()
         } else {
@@ -822,11 +889,11 @@ impl Buckets {
                 .copied()
                 .filter(|&i| i != u32::MAX)
         };
-        let index = match found {
+        match found {
             Some(i) => i as usize,
             None => {
                 let new = self.accs.len();
-                self.accs.push((keys.to_vec(), Acc::new(places, false)));
+                self.accs.push((keys(), Acc::new(places, false)));
                 let n = u32::try_from(new).unwrap_or(u32::MAX);
                 match self.table.get_mut(code as usize) {
                     Some(slot) => *slot = n,
@@ -836,9 +903,6 @@ impl Buckets {
                 }
                 new
             }
-        };
-        if let Some((_, acc)) = self.accs.get_mut(index) {
-            acc.add_cell(value, period, None);
         }
     }
 }
@@ -887,6 +951,89 @@ impl KeyRun {
     }
 }
 
+/// The coordinates of a cell other than its last.
+fn head_of(coords: &[MemberRef]) -> &[MemberRef] {
+    coords.split_last().map_or(coords, |(_, head)| head)
+}
+
+/// The bucket numbers of the cells of a run: the keys the run's shared coordinates
+/// give, and their part of the number, are found once per run, and the keys its
+/// period gives once per period; each cell adds the part of its last coordinate.
+#[derive(Default)]
+struct RunCodes {
+    head_keys: Vec<Option<Key>>,
+    head_code: u64,
+    /// The dimensions the run's head gives no key, with their strides.
+    open: Vec<(By, u64)>,
+    period: Option<Period>,
+    /// The key each of `open` takes from `period` when the last coordinate gives none.
+    period_keys: Vec<Option<Key>>,
+}
+
+impl RunCodes {
+    /// Start a run whose cells share `head`.
+    fn start(&mut self, model: &Model, distinct: &[By], strides: &[u64], head: &[MemberRef]) {
+        self.head_keys.clear();
+        self.head_keys
+            .extend(distinct.iter().map(|by| key_in(model, *by, head)));
+        self.head_code = self
+            .head_keys
+            .iter()
+            .zip(strides)
+            .map(|(k, s)| slot_of(*k) as u64 * s)
+            .sum();
+        self.open.clear();
+        self.open.extend(
+            self.head_keys
+                .iter()
+                .zip(distinct.iter().zip(strides))
+                .filter(|(k, _)| k.is_none())
+                .map(|(_, (by, stride))| (*by, *stride)),
+        );
+        self.period = None;
+    }
+
+    /// The bucket number of a cell of the run (see [`Buckets`]) with `last` coordinate
+    /// and `period`: each key is the one [`KeyRun::keys`] finds.
+    #[inline]
+    fn code(&mut self, model: &Model, last: &[MemberRef], period: &Period) -> u64 {
+        if self.period != Some(*period) {
+            self.period = Some(*period);
+            self.period_keys.clear();
+            self.period_keys.extend(
+                self.open
+                    .iter()
+                    .map(|(by, _)| key_by_period(model, *by, period)),
+            );
+        }
+        let mut code = self.head_code;
+        for ((by, stride), by_period) in self.open.iter().zip(&self.period_keys) {
+            let key = key_in(model, *by, last).or(*by_period);
+            code += slot_of(key) as u64 * stride;
+        }
+        code
+    }
+
+    /// The keys of the run's cell with `last` coordinate and `period`.
+    fn keys(
+        &self,
+        model: &Model,
+        distinct: &[By],
+        last: &[MemberRef],
+        period: &Period,
+    ) -> Vec<Option<Key>> {
+        self.head_keys
+            .iter()
+            .zip(distinct)
+            .map(|(in_head, by)| {
+                in_head
+                    .or_else(|| key_in(model, *by, last))
+                    .or_else(|| key_by_period(model, *by, period))
+            })
+            .collect()
+    }
+}
+
 /// Group a goal's cells by each of `groupings` (the dimensions of one grouping taken
 /// together) in one pass over the cells; rows in member order, groups without a member
 /// last. A grouping marked `whole` is dropped (`None`) when some cell lies in no single
@@ -894,6 +1041,7 @@ impl KeyRun {
 fn group(
     model: &Model,
     cells: &GoalCells<'_>,
+    runs: &[Range<usize>],
     groupings: &[(Vec<By>, bool)],
     policy: &Policy,
 ) -> Vec<Option<Vec<Row>>> {
@@ -941,20 +1089,36 @@ fn group(
     // Cells come in runs that differ only in their last coordinate (the reps of one
     // split, say) and share a period: what the other coordinates and the period give is
     // found once per run.
-    let mut run = KeyRun::default();
-    for (i, cell) in cells.alloc.cells.iter().enumerate() {
-        let coords = cells.alloc.coords(cell);
-        run.keys(model, &distinct, coords, &cell.period, &mut keys);
-        if let Some(b) = &mut buckets {
-            b.add(&keys, cell.value, cell.period, places);
-            continue;
+    if let Some(b) = &mut buckets {
+        let mut codes = RunCodes::default();
+        for run in runs {
+            let head = cells
+                .alloc
+                .cells
+                .get(run.start)
+                .map_or(&[][..], |c| head_of(cells.alloc.coords(c)));
+            codes.start(model, &distinct, &b.strides, head);
+            for cell in cells.alloc.cells.get(run.clone()).unwrap_or_default() {
+                let coords = cells.alloc.coords(cell);
+                let last = coords.last().map_or(&[][..], std::slice::from_ref);
+                let code = codes.code(model, last, &cell.period);
+                let keys = || codes.keys(model, &distinct, last, &cell.period);
+                b.add_coded(code, cell.value, cell.period, places, keys);
+            }
         }
-        let numbers = cells.progress.and_then(|p| p.cells.get(i));
-        let out = numbers.map(|n| progress_out(n, cell.value, places));
-        let progress = numbers.zip(out.as_ref());
-        for groups in states.iter_mut() {
-            if let Some(acc) = groups.of(&keys, &is_time, &mut key) {
-                acc.add_cell(cell.value, cell.period, progress);
+    } else {
+        let mut run = KeyRun::default();
+        for (i, cell) in cells.alloc.cells.iter().enumerate() {
+            let coords = cells.alloc.coords(cell);
+            run.keys(model, &distinct, coords, &cell.period, &mut keys);
+            let progress = cells
+                .progress
+                .and_then(|p| p.cells.get(i))
+                .map(|n| CellProgress::of(n, places));
+            for groups in states.iter_mut() {
+                if let Some(acc) = groups.of(&keys, &is_time, &mut key) {
+                    acc.add_cell(cell.value, cell.period, progress.as_ref());
+                }
             }
         }
     }
@@ -1174,8 +1338,11 @@ impl NodesByMember {
 }
 
 /// Sum each tree node's cells (those holding every member on its path), indexing nodes
-/// by their last member so each cell costs one lookup per coordinate.
-fn sum_tree(alloc: &GoalAllocation, nodes: &[Vec<MemberRef>]) -> Vec<Decimal> {
+/// by their last member so each cell costs one lookup per coordinate; and find the runs
+/// of the cells, as ranges of their indices: consecutive cells whose coordinates differ
+/// only in the last (the reps of one split, or the months of one rep), which the other
+/// passes over the cells take what they share from once.
+fn sum_tree(alloc: &GoalAllocation, nodes: &[Vec<MemberRef>]) -> (Vec<Decimal>, Vec<Range<usize>>) {
     let mut by_last = NodesByMember::default();
     for (i, path) in nodes.iter().enumerate() {
         if let Some(last) = path.last() {
@@ -1192,30 +1359,34 @@ fn sum_tree(alloc: &GoalAllocation, nodes: &[Vec<MemberRef>]) -> Vec<Decimal> {
             above.iter().all(|pm| coords.contains(pm))
         })
     };
-    // Cells come in runs that differ only in their last coordinate: the nodes found by
-    // the others are found once per run, and those whose path lies within them take the
-    // run's sum at its end.
-    let mut head: Option<Vec<MemberRef>> = None;
+    // The nodes found by a run's shared coordinates are found once per run, and those
+    // whose path lies within them take the run's sum at its end.
+    let mut runs: Vec<Range<usize>> = Vec::new();
+    let mut head: Option<&[MemberRef]> = None;
     let mut whole: Vec<usize> = Vec::new();
     let mut checked: Vec<usize> = Vec::new();
-    let mut run = Sum::new(places);
-    let flush = |whole: &[usize], run: &Sum, sums: &mut [Sum]| {
+    let mut sum = Sum::new(places);
+    let end_run = |whole: &[usize], sum: &Sum, sums: &mut [Sum]| {
         for &i in whole {
-            if let Some(sum) = sums.get_mut(i) {
-                sum.merge(run);
+            if let Some(node) = sums.get_mut(i) {
+                node.merge(sum);
             }
         }
     };
-    for cell in &alloc.cells {
+    for (index, cell) in alloc.cells.iter().enumerate() {
         let coords = alloc.coords(cell);
         let (first, last) = match coords.split_last() {
-            Some((last, first)) => (first, std::slice::from_ref(last)),
-            None => (coords, coords),
+            Some((last, first)) => (first, Some(last)),
+            None => (coords, None),
         };
-        if head.as_deref() != Some(first) {
-            flush(&whole, &run, &mut sums);
-            run = Sum::new(places);
-            head = Some(first.to_vec());
+        if head != Some(first) {
+            end_run(&whole, &sum, &mut sums);
+            if let Some(run) = runs.last_mut() {
+                run.end = index;
+            }
+            runs.push(index..index);
+            head = Some(first);
+            sum = Sum::new(places);
             whole.clear();
             checked.clear();
             for m in first {
@@ -1228,20 +1399,23 @@ fn sum_tree(alloc: &GoalAllocation, nodes: &[Vec<MemberRef>]) -> Vec<Decimal> {
                 }
             }
         }
-        run.add(cell.value);
+        sum.add(cell.value);
         let found = last
-            .iter()
+            .into_iter()
             .flat_map(|m| by_last.get(m).into_iter().flatten());
         for &i in checked.iter().chain(found) {
             if holds(i, coords)
-                && let Some(sum) = sums.get_mut(i)
+                && let Some(node) = sums.get_mut(i)
             {
-                sum.add(cell.value);
+                node.add(cell.value);
             }
         }
     }
-    flush(&whole, &run, &mut sums);
-    sums.iter().map(Sum::value).collect()
+    end_run(&whole, &sum, &mut sums);
+    if let Some(run) = runs.last_mut() {
+        run.end = alloc.cells.len();
+    }
+    (sums.iter().map(Sum::value).collect(), runs)
 }
 
 fn fill_tree(splits: &mut [TreeSplit], sums: &[Decimal]) {
@@ -1386,7 +1560,7 @@ fn build_with<'m>(
                 alloc,
                 progress,
             };
-            let sums = sum_tree(alloc, &nodes);
+            let (sums, runs) = sum_tree(alloc, &nodes);
             fill_tree(&mut tree, &sums);
             let mut groupings: Vec<(Vec<By>, bool)> = match &by {
                 Some(by) => vec![(by.clone(), false)],
@@ -1411,7 +1585,7 @@ fn build_with<'m>(
                     groupings.push(g);
                 }
             }
-            let mut grouped = group(model, &goal_cells, &groupings, policy);
+            let mut grouped = group(model, &goal_cells, &runs, &groupings, policy);
             let timeline_extra = grouped.split_off(n_rollups + usize::from(has_reps));
             let rep_rows = if has_reps {
                 grouped.pop().flatten()
@@ -1689,32 +1863,53 @@ impl<'m> Report<'m> {
             }
             return Ok(());
         }
+        // A cell names a member only of the dimensions it was split on (the first of its
+        // coordinates on each); it is not put into time slices it was not split by.
+        let on = |d: &DimRef, m: &MemberRef| match (m, d) {
+            (MemberRef::User(md, _), DimRef::User(dd)) => md == dd,
+            (MemberRef::Rep(_), DimRef::Rep) => true,
+            (MemberRef::Time(mt, _), DimRef::Time(dt)) => mt == dt,
+            _ => false,
+        };
+        let name = |m: &MemberRef| member_names(self.model, *m).map(|(n, _)| n);
         for gc in &self.cells {
             let places = gc.alloc.unit.normalize().scale();
             row.goal = &gc.goal.name;
+            // Cells come in runs that differ only in their last coordinate: the members
+            // the others give are found once per run.
+            let mut head: Option<&[MemberRef]> = None;
+            let mut in_head: Vec<Option<Option<&str>>> = Vec::new();
             for (i, cell) in gc.alloc.cells.iter().enumerate() {
                 let coords = gc.alloc.coords(cell);
                 let out = gc
                     .progress
                     .and_then(|p| p.cells.get(i))
-                    .map(|n| progress_out(n, cell.value, places));
-                // A cell names a member only of the dimensions it was split on; it is
-                // not put into time slices it was not split by.
+                    .map(|n| CellProgress::of(n, places));
+                let (first, last) = match coords.split_last() {
+                    Some((last, first)) => (first, Some(last)),
+                    None => (coords, None),
+                };
+                if head != Some(first) {
+                    head = Some(first);
+                    in_head.clear();
+                    in_head.extend(
+                        self.columns
+                            .iter()
+                            .map(|d| first.iter().find(|m| on(d, m)).map(name)),
+                    );
+                }
                 row.members.clear();
-                row.members.extend(self.columns.iter().map(|d| {
-                    let m = coords.iter().find(|m| match (m, d) {
-                        (MemberRef::User(md, _), DimRef::User(dd)) => md == dd,
-                        (MemberRef::Rep(_), DimRef::Rep) => true,
-                        (MemberRef::Time(mt, _), DimRef::Time(dt)) => mt == dt,
-                        _ => false,
-                    })?;
-                    member_names(self.model, *m).map(|(n, _)| n)
-                }));
+                row.members.extend(in_head.iter().zip(&self.columns).map(
+                    |(found, d)| match found {
+                        Some(n) => *n,
+                        None => last.filter(|m| on(d, m)).and_then(name),
+                    },
+                ));
                 row.period = Some(cell.period);
                 row.target = cell.value;
-                row.actual = out.as_ref().and_then(|o| o.actual.map(|d| d.0));
-                row.expected = out.as_ref().and_then(|o| o.expected_to_date.map(|d| d.0));
-                row.forecast = out.as_ref().and_then(|o| o.forecast.map(|d| d.0));
+                row.actual = out.as_ref().and_then(|o| o.actual);
+                row.expected = out.as_ref().and_then(|o| o.expected);
+                row.forecast = out.as_ref().and_then(|o| o.forecast);
                 f(&row)?;
             }
         }
@@ -1838,6 +2033,7 @@ mod tests {
                 table,
                 map: FastMap::default(),
                 accs: Vec::new(),
+                last: None,
             };
             for (key, d, value) in cells {
                 let period = Period {
