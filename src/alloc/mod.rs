@@ -161,17 +161,30 @@ pub fn allocate_one(
     )
 }
 
-/// Work shared by all goals: the reps of a scope with their weights over a period.
 /// The reps of a scope over a period, weighed by capacity or not.
 type RepsKey = (Vec<(DimId, MemberId)>, Period, bool);
 
+/// The reps of a scope over a period with their weights (effective capacity, or 1 each),
+/// and the total of those weights that [`proportional`] divides by.
+struct RepWeights {
+    reps: Vec<(RepId, Decimal)>,
+    /// `None` when even the scaled-down weights do not fit.
+    total: Option<WeightTotal>,
+}
+
+/// Work shared by all goals.
 #[derive(Default)]
 struct Caches {
-    reps: Map<RepsKey, Rc<Vec<(RepId, Decimal)>>>,
+    /// The reps of each scope, by the scope's members in the dimensions that place reps
+    /// (a product or customer type places none, so every product of a region shares one
+    /// entry), then by period and whether by capacity.
+    reps: Map<Vec<(DimId, MemberId)>, Map<(Period, bool), Rc<RepWeights>>>,
     /// Each rep's capacity and its factor in each plan month (see [`capacity::factors`]).
     monthly: Map<RepId, Option<(Decimal, Vec<Decimal>)>>,
     /// Each rep's effective capacity over a period (zero without a capacity).
     effective: Map<(RepId, Period), Decimal>,
+    /// The scope being looked up in `reps`, reused from one look-up to the next.
+    rep_scope: Vec<(DimId, MemberId)>,
 }
 
 /// Conversion of a value to a count of rounding units: a multiplication when the unit is
@@ -515,6 +528,37 @@ fn splits_time(prepared: &[Prepared<'_>]) -> bool {
     })
 }
 
+/// The total of weights that [`proportional`] divides by, and whether each weight was
+/// first divided by their count (when their plain sum does not fit).
+#[derive(Clone, Copy)]
+struct WeightTotal {
+    total: Decimal,
+    scaled: bool,
+}
+
+/// The total of `count` weights (see [`WeightTotal`]).
+fn weight_total(
+    weights: impl Iterator<Item = Decimal> + Clone,
+    count: usize,
+) -> Result<WeightTotal, Overflow> {
+    let n = Decimal::from(count.max(1));
+    let sum = |scaled: bool| {
+        weights.clone().try_fold(Decimal::ZERO, |total, w| {
+            total.checked_add(if scaled { w.checked_div(n)? } else { w })
+        })
+    };
+    match sum(false) {
+        Some(total) => Ok(WeightTotal {
+            total,
+            scaled: false,
+        }),
+        None => Ok(WeightTotal {
+            total: sum(true).ok_or(Overflow)?,
+            scaled: true,
+        }),
+    }
+}
+
 /// `value` shared in proportion to `weights` (never negative; equal shares when all are
 /// zero): one division for the node, then a multiplication per child.
 ///
@@ -527,16 +571,19 @@ fn proportional(
     weights: impl Iterator<Item = Decimal> + Clone,
     count: usize,
 ) -> Result<Vec<Decimal>, Overflow> {
+    let total = weight_total(weights.clone(), count)?;
+    proportional_of(value, weights, count, total)
+}
+
+/// [`proportional`] with the weights' total already known (a scope's reps are weighed
+/// once, and their total is kept with them).
+fn proportional_of(
+    value: Decimal,
+    weights: impl Iterator<Item = Decimal>,
+    count: usize,
+    WeightTotal { total, scaled }: WeightTotal,
+) -> Result<Vec<Decimal>, Overflow> {
     let n = Decimal::from(count.max(1));
-    let sum = |scaled: bool| {
-        weights.clone().try_fold(Decimal::ZERO, |total, w| {
-            total.checked_add(if scaled { w.checked_div(n)? } else { w })
-        })
-    };
-    let (total, scaled) = match sum(false) {
-        Some(total) => (total, false),
-        None => (sum(true).ok_or(Overflow)?, true),
-    };
     if total.is_zero() {
         let each = value.checked_div(n).ok_or(Overflow)?;
         return Ok(vec![each; count]);
@@ -627,23 +674,55 @@ fn clip(a: Period, b: Period) -> Period {
 impl<'m, S: Sink> Walk<'_, 'm, S> {
     /// The reps of the current scope with their weights over `period`: effective
     /// capacity, or 1 each.
-    fn reps(&mut self, period: Period, by_capacity: bool) -> Rc<Vec<(RepId, Decimal)>> {
-        let key = (self.scope.clone(), period, by_capacity);
-        if let Some(r) = self.caches.reps.get(&key) {
-            return r.clone();
-        }
-        let reps: Vec<(RepId, Decimal)> = self
-            .model
-            .reps_in_scope(&self.scope)
+    fn reps(&mut self, period: Period, by_capacity: bool) -> Rc<RepWeights> {
+        let model = self.model;
+        let mut scope = std::mem::take(&mut self.caches.rep_scope);
+        scope.clear();
+        scope.extend(
+            self.scope
+                .iter()
+                .filter(|(d, _)| model.rep_dimensions.contains(d)),
+        );
+        let cached = self
+            .caches
+            .reps
+            .get(scope.as_slice())
+            .and_then(|by_period| by_period.get(&(period, by_capacity)))
+            .cloned();
+        let reps = match cached {
+            Some(reps) => reps,
+            None => {
+                let reps = Rc::new(self.weigh_reps(&scope, period, by_capacity));
+                let by_period = match self.caches.reps.get_mut(scope.as_slice()) {
+                    Some(by_period) => by_period,
+                    None => self.caches.reps.entry(scope.clone()).or_default(),
+                };
+                by_period.insert((period, by_capacity), reps.clone());
+                reps
+            }
+        };
+        self.caches.rep_scope = scope;
+        reps
+    }
+
+    /// The reps of `scope` weighed over `period` (see [`Walk::reps`]).
+    fn weigh_reps(
+        &mut self,
+        scope: &[(DimId, MemberId)],
+        period: Period,
+        by_capacity: bool,
+    ) -> RepWeights {
+        let model = self.model;
+        let reps: Vec<(RepId, Decimal)> = model
+            .reps_in_scope(scope)
             .into_iter()
             .map(|r| {
                 let weight = if by_capacity {
-                    let model = self.model;
                     let Caches {
                         monthly, effective, ..
                     } = &mut *self.caches;
                     // The same rep and period come back under every scope that holds the
-                    // rep (each product, each customer type…): compute each pair once.
+                    // rep: compute each pair once.
                     *effective.entry((r, period)).or_insert_with(|| {
                         monthly
                             .entry(r)
@@ -664,9 +743,8 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
                 (r, weight)
             })
             .collect();
-        let reps = Rc::new(reps);
-        self.caches.reps.insert(key, reps.clone());
-        reps
+        let total = weight_total(reps.iter().map(|(_, w)| *w), reps.len()).ok();
+        RepWeights { reps, total }
     }
 
     fn children<'p>(
@@ -674,7 +752,7 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
         prep: &'p Prepared<'m>,
         period: Period,
         exact: Decimal,
-    ) -> Result<Vec<Child<'p, 'm>>, Overflow> {
+    ) -> Result<(Vec<Child<'p, 'm>>, Option<WeightTotal>), Overflow> {
         let split = prep.split;
         let no_nested: &'p [Prepared<'m>] = &[];
         // The splits in a member's block, or in `each`.
@@ -692,7 +770,8 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
             }
             _ => &prep.fractions,
         };
-        Ok(match (&split.kind, split.dim) {
+        let mut total = None;
+        let children = match (&split.kind, split.dim) {
             (SplitKind::Entries { entries, .. }, dim) => entries
                 .iter()
                 .enumerate()
@@ -730,7 +809,9 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
                 .collect(),
             (kind, DimRef::Rep) => {
                 let reps = self.reps(period, matches!(kind, SplitKind::By { .. }));
-                reps.iter()
+                total = Some(reps.total.ok_or(Overflow)?);
+                reps.reps
+                    .iter()
                     .map(|&(r, weight)| Child {
                         member: MemberRef::Rep(r),
                         weight,
@@ -741,7 +822,7 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
             }
             (kind, DimRef::User(d)) => {
                 let Some(dim) = self.model.dimension(d) else {
-                    return Ok(Vec::new());
+                    return Ok((Vec::new(), None));
                 };
                 dim.members
                     .iter()
@@ -760,7 +841,8 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
                     })
                     .collect()
             }
-        })
+        };
+        Ok((children, total))
     }
 
     /// Share out the values the sink took over at whole-scope rep splits.
@@ -768,8 +850,10 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
         for ((scope, period, by_capacity), deferred) in self.sink.take_deferred() {
             self.scope = scope;
             let reps = self.reps(period, by_capacity);
-            let shares = proportional(deferred.value, reps.iter().map(|(_, w)| *w), reps.len())?;
-            for (&(r, _), share) in reps.iter().zip(shares) {
+            let weights = reps.reps.iter().map(|(_, w)| *w);
+            let total = reps.total.ok_or(Overflow)?;
+            let shares = proportional_of(deferred.value, weights, reps.reps.len(), total)?;
+            for (&(r, _), share) in reps.reps.iter().zip(shares) {
                 self.totals.add(r, share, deferred.nodes, deferred.at)?;
             }
         }
@@ -804,12 +888,16 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
         {
             return Ok(());
         }
-        let children = self.children(first, period, exact)?;
+        let (children, total) = self.children(first, period, exact)?;
         if children.is_empty() {
             // Nothing to split over (reported by the checks): keep the node as a leaf.
             return self.expand(exact, rounded, in_units, &[], period);
         }
-        let exacts = proportional(exact, children.iter().map(|c| c.weight), children.len())?;
+        let weights = children.iter().map(|c| c.weight);
+        let exacts = match total {
+            Some(total) => proportional_of(exact, weights, children.len(), total)?,
+            None => proportional(exact, weights, children.len())?,
+        };
         // The rounded shares, in units and as decimals, with each exact value as a
         // count of units (which a leaf's sink reads rather than convert again).
         let mut shares = apportion::Shares::default();
