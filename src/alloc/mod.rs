@@ -19,7 +19,7 @@ mod control;
 mod sink;
 
 pub use apportion::apportion;
-use sink::{CellStore, ExactTotals, RepTotals, RoundedTotals, Sink};
+use sink::{CellStore, ExactTotals, RepTotals, RoundedTotals, Sink, TimeTotals};
 
 use crate::capacity;
 use crate::config::Policy;
@@ -172,13 +172,16 @@ struct RepWeights {
     total: Option<WeightTotal>,
 }
 
+/// The reps of one scope, by period and whether by capacity.
+type RepsByPeriod = Map<(Period, bool), Rc<RepWeights>>;
+
 /// Work shared by all goals.
 #[derive(Default)]
 struct Caches {
     /// The reps of each scope, by the scope's members in the dimensions that place reps
     /// (a product or customer type places none, so every product of a region shares one
     /// entry), then by period and whether by capacity.
-    reps: Map<Vec<(DimId, MemberId)>, Map<(Period, bool), Rc<RepWeights>>>,
+    reps: Map<Vec<(DimId, MemberId)>, RepsByPeriod>,
     /// Each rep's capacity and its factor in each plan month (see [`capacity::factors`]).
     monthly: Map<RepId, Option<(Decimal, Vec<Decimal>)>>,
     /// Each rep's effective capacity over a period (zero without a capacity).
@@ -499,18 +502,25 @@ fn allocate_goal(
     let walked = match detail {
         Detail::Cells => walk(CellStore::new(to_units), start, caches),
         // Controlled rounding may move cells, and the rep totals with them: a goal split
-        // by time is walked to its cells, which are then dropped.
+        // by time is walked to its leaves, adding up its time buckets, and walked again
+        // to its cells (which are then dropped) only if those show that some may move.
         Detail::RepTotals if splits_time(&prepared) => {
-            walk(CellStore::new(to_units), start, caches).map(|mut a| {
-                a.cells = Vec::new();
-                a.coords = Vec::new();
-                a.detail = Detail::RepTotals;
-                a
-            })
+            match walk(TimeTotals::new(to_units), start, caches) {
+                Ok(None) => walk(CellStore::new(to_units), start, caches).map(|a| {
+                    a.map(|mut a| {
+                        a.cells = Vec::new();
+                        a.coords = Vec::new();
+                        a.detail = Detail::RepTotals;
+                        a
+                    })
+                }),
+                walked => walked,
+            }
         }
         Detail::RepTotals => walk(RoundedTotals, start, caches),
         Detail::ExactRepTotals => walk(ExactTotals::default(), start, caches),
     };
+    let walked = walked.and_then(|a| a.ok_or(Overflow));
     if walked.is_err() {
         overflow(diagnostics);
     }
@@ -605,6 +615,7 @@ fn proportional_of(
 
 /// Where a walk starts: the goal's target, its splits in the order they apply, and its
 /// period.
+#[derive(Clone, Copy)]
 struct Start<'q, 'm> {
     model: &'m Model,
     to_units: Units,
@@ -613,12 +624,13 @@ struct Start<'q, 'm> {
     period: Period,
 }
 
-/// Walk a goal's split tree from its target into `sink`.
+/// Walk a goal's split tree from its target into `sink`; `None` if the sink could not
+/// settle the allocation (see [`Sink::settled`]).
 fn walk<S: Sink>(
     sink: S,
     start: Start<'_, '_>,
     caches: &mut Caches,
-) -> Result<GoalAllocation, Overflow> {
+) -> Result<Option<GoalAllocation>, Overflow> {
     let mut walk = Walk {
         model: start.model,
         caches,
@@ -631,16 +643,20 @@ fn walk<S: Sink>(
     walk.expand(start.value, start.value, None, start.queue, start.period)?;
     walk.settle_deferred()?;
     walk.sink.finish(start.model, &mut walk.totals)?;
+    if !walk.sink.settled() {
+        return Ok(None);
+    }
     let (cells, coords) = walk.sink.into_cells();
-    Ok(GoalAllocation {
+    let (rep_splits, rep_totals, rep_counts) = walk.totals.into_maps();
+    Ok(Some(GoalAllocation {
         unit: start.to_units.unit,
         cells,
         coords,
-        rep_splits: walk.totals.splits,
-        rep_totals: walk.totals.totals,
-        rep_counts: walk.totals.counts,
+        rep_splits,
+        rep_totals,
+        rep_counts,
         detail: S::DETAIL,
-    })
+    }))
 }
 
 /// One walk of a goal's split tree, top-down, with the path and user scope of the node
@@ -879,6 +895,7 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
         if rep_split
             && !matches!(first.split.kind, SplitKind::Entries { .. })
             && self.sink.defer_whole_scope(
+                self.model,
                 &self.scope,
                 period,
                 matches!(first.split.kind, SplitKind::By { .. }),
