@@ -201,8 +201,17 @@ struct Units {
     places: Option<u32>,
 }
 
-/// 2⁹⁶: a decimal's mantissa is below this.
-const MANTISSA_LIMIT: i128 = 1 << 96;
+/// For each `k` up to 28, the largest mantissa whose product with 10ᵏ is below 2⁹⁶ (the
+/// limit of a decimal's mantissa): a comparison instead of a checked multiplication.
+const FITS_TIMES_POW10: [u128; 29] = {
+    let mut table = [0u128; 29];
+    let mut k = 0;
+    while k < 29 {
+        table[k] = ((1u128 << 96) - 1) / apportion::POW10[k] as u128;
+        k += 1;
+    }
+    table
+};
 
 impl Units {
     fn new(unit: Decimal) -> Units {
@@ -225,10 +234,8 @@ impl Units {
         // product of the mantissas fits, the multiplication is exact: the two agree to
         // the last digit.
         if let Some(k) = self.places
-            && let Some(&p) = apportion::POW10.get(k as usize)
-            && x.mantissa()
-                .checked_mul(p)
-                .is_some_and(|m| m.abs() < MANTISSA_LIMIT)
+            && let Some(&fits) = FITS_TIMES_POW10.get(k as usize)
+            && x.mantissa().unsigned_abs() <= fits
         {
             let scale = x.scale();
             return if scale >= k {
@@ -245,8 +252,22 @@ impl Units {
     }
 
     /// A value as a count of units: its floor, and its remainder in units of 10⁻¹⁸ (see
-    /// `apportion::split_units`).
+    /// `apportion::split_units`). When the point only moves, the count is split from the
+    /// value's mantissa and scale as they would be, without building it as a decimal.
+    #[inline]
     fn split(&self, x: Decimal) -> Option<(i128, i128)> {
+        if let Some(k) = self.places
+            && let Some(&fits) = FITS_TIMES_POW10.get(k as usize)
+            && x.mantissa().unsigned_abs() <= fits
+        {
+            let scale = x.scale();
+            return if scale >= k {
+                apportion::split_parts(x.mantissa(), scale - k)
+            } else {
+                let up = apportion::POW10.get((k - scale) as usize)?;
+                Some((x.mantissa().checked_mul(*up)?, 0))
+            };
+        }
         apportion::split_units(self.count(x)?)
     }
 }
@@ -920,7 +941,7 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
         let mut shares = apportion::Shares::default();
         let shared = if S::ROUNDED {
             let to_units = self.to_units;
-            apportion::apportion_units(rounded, &exacts, |e| to_units.count(e), &mut shares)
+            apportion::apportion_units(rounded, &exacts, |e| to_units.split(e), &mut shares)
                 .ok_or(Overflow)?;
             let unit = to_units.unit;
             let values = shares.units.iter().map(|&u| apportion::of_units(u, unit));
