@@ -166,9 +166,30 @@ pub fn exact(model: &Model, rep: &Rep, period: &Period) -> Option<Exact> {
     let covered: Vec<Covered> = covered(model, &factors, period).collect();
     // Every factor as an integer over 10^scale, one scale for all.
     let scale = covered.iter().map(|c| c.factor.scale()).max().unwrap_or(0);
+    // The usual plan's fraction fits in 128 bits, where it is computed without an
+    // allocation; the same fraction is computed with big integers otherwise.
+    let (numerator, denominator) = match fraction_u128(&covered, scale, capacity, months) {
+        Some((numerator, denominator)) => (BigUint::from(numerator), BigUint::from(denominator)),
+        None => fraction(&covered, scale, capacity, months)?,
+    };
+    Some(Exact {
+        numerator,
+        denominator,
+        approx,
+    })
+}
+
+/// The capacity over the months `covered` (factors at `scale`) as a fraction of big
+/// integers: the numerator and denominator [`exact`] keeps.
+fn fraction(
+    covered: &[Covered],
+    scale: u32,
+    capacity: Decimal,
+    months: u128,
+) -> Option<(BigUint, BigUint)> {
     let mut numerator = BigUint::from(0u32);
     let mut denominator = BigUint::from(1u32);
-    for c in &covered {
+    for c in covered {
         // Factors are fractions of full capacity, never negative.
         let factor =
             BigUint::from(c.factor.mantissa().unsigned_abs()) * pow10(scale - c.factor.scale());
@@ -185,14 +206,101 @@ pub fn exact(model: &Model, rep: &Rep, period: &Period) -> Option<Exact> {
     // capacity = m / 10^s, spread over `months`.
     let numerator = numerator * BigUint::from(capacity.mantissa().unsigned_abs());
     let denominator = denominator * pow10(scale + capacity.scale()) * BigUint::from(months);
-    Some(Exact {
-        numerator,
-        denominator,
-        approx,
-    })
+    Some((numerator, denominator))
+}
+
+/// [`fraction`] in 128-bit integers, the same numerator and denominator; `None` if a
+/// step does not fit (or a count of days is out of range, as there).
+fn fraction_u128(
+    covered: &[Covered],
+    scale: u32,
+    capacity: Decimal,
+    months: u128,
+) -> Option<(u128, u128)> {
+    let pow10 = |exponent: u32| 10u128.checked_pow(exponent);
+    let mut numerator: u128 = 0;
+    let mut denominator: u128 = 1;
+    for c in covered {
+        let factor = c
+            .factor
+            .mantissa()
+            .unsigned_abs()
+            .checked_mul(pow10(scale - c.factor.scale())?)?;
+        if c.days == c.of {
+            numerator = numerator.checked_add(factor.checked_mul(denominator)?)?;
+        } else {
+            let of = u128::from(u64::try_from(c.of).ok()?);
+            let days = u128::from(u64::try_from(c.days).ok()?);
+            let added = factor.checked_mul(days)?.checked_mul(denominator)?;
+            numerator = numerator.checked_mul(of)?.checked_add(added)?;
+            denominator = denominator.checked_mul(of)?;
+        }
+    }
+    let numerator = numerator.checked_mul(capacity.mantissa().unsigned_abs())?;
+    let denominator = denominator
+        .checked_mul(pow10(scale + capacity.scale())?)?
+        .checked_mul(months)?;
+    Some((numerator, denominator))
 }
 
 /// 10 to the power `exponent`, exactly.
 fn pow10(exponent: u32) -> BigUint {
     BigUint::from(10u32).pow(exponent)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn covered(months: &[(&str, i64, i64)]) -> Vec<Covered> {
+        months
+            .iter()
+            .map(|&(factor, days, of)| Covered {
+                factor: Decimal::from_str(factor).unwrap(),
+                days,
+                of,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_fraction_in_128_bits_is_the_fraction_in_big_integers() {
+        let cases = [
+            // Whole months at full speed, ramp steps, and months partly inside.
+            covered(&[("1", 1, 1), ("1", 1, 1), ("1", 1, 1)]),
+            covered(&[("0", 1, 1), ("0.5", 1, 1), ("0.75", 1, 1), ("1", 1, 1)]),
+            covered(&[("0.3", 17, 31), ("0.7", 1, 1), ("1", 14, 28)]),
+            covered(&[("0.123456789", 5, 30), ("1", 29, 31)]),
+        ];
+        for (i, months) in cases.iter().enumerate() {
+            let scale = months.iter().map(|c| c.factor.scale()).max().unwrap();
+            for capacity in ["1200000", "1.17", "333333.333333"] {
+                let capacity = Decimal::from_str(capacity).unwrap();
+                let small = fraction_u128(months, scale, capacity, 12).unwrap();
+                let big = fraction(months, scale, capacity, 12).unwrap();
+                assert_eq!(
+                    (BigUint::from(small.0), BigUint::from(small.1)),
+                    big,
+                    "case {i}, capacity {capacity}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_fraction_beyond_128_bits_is_left_to_big_integers() {
+        // Factors of 28 digits over months partly inside: the denominator grows by each
+        // month's days, the numerator past 128 bits.
+        let months = covered(&[
+            ("0.1234567890123456789012345678", 3, 31),
+            ("0.9876543210987654321098765432", 7, 30),
+            ("0.5555555555555555555555555555", 11, 31),
+        ]);
+        let capacity = Decimal::from_str("79228162514264.337593543950335").unwrap();
+        assert_eq!(fraction_u128(&months, 28, capacity, 12), None);
+        let (numerator, denominator) = fraction(&months, 28, capacity, 12).unwrap();
+        assert!(numerator.bits() > 128);
+        assert!(denominator.bits() > 128);
+    }
 }

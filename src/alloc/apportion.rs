@@ -23,7 +23,12 @@ const NOISE_PLACES: u32 = 18;
 /// ```
 pub fn apportion(total: Decimal, exact: &[Decimal], unit: Decimal) -> Option<Vec<Decimal>> {
     let mut shares = Shares::default();
-    share(total, exact, |e| e.checked_div(unit), &mut shares)?;
+    share(
+        total,
+        exact,
+        |e| split_units(e.checked_div(unit)?),
+        &mut shares,
+    )?;
     shares.units.iter().map(|&u| of_units(u, unit)).collect()
 }
 
@@ -36,11 +41,11 @@ pub(super) struct Shares {
 }
 
 /// [`apportion`] in units, into `shares` (reused from node to node), with `to_units`
-/// turning a value into a count of units.
+/// turning a value into a count of units, split as [`split_units`] splits it.
 pub(super) fn apportion_units(
     total: Decimal,
     exact: &[Decimal],
-    to_units: impl Fn(Decimal) -> Option<Decimal>,
+    to_units: impl Fn(Decimal) -> Option<(i128, i128)>,
     shares: &mut Shares,
 ) -> Option<()> {
     share(total, exact, to_units, shares)
@@ -55,8 +60,14 @@ pub(super) fn of_units(units: i128, unit: Decimal) -> Option<Decimal> {
     if units == 0 {
         return Some(Decimal::ZERO);
     }
-    units
-        .checked_mul(unit.mantissa())
+    // A unit that is a power of ten (0.01) has the mantissa 1: no multiplication.
+    let mantissa = unit.mantissa();
+    let product = if mantissa == 1 {
+        Some(units)
+    } else {
+        units.checked_mul(mantissa)
+    };
+    product
         .and_then(|m| Decimal::try_from_i128_with_scale(m, unit.scale()).ok())
         .or_else(|| {
             Decimal::try_from_i128_with_scale(units, 0)
@@ -80,8 +91,13 @@ pub(super) const POW10: [i128; 29] = {
 /// remainder rounded to 18 places: see [`NOISE_PLACES`]). Integer arithmetic, because
 /// this runs once per cell.
 pub(super) fn split_units(x: Decimal) -> Option<(i128, i128)> {
-    let mantissa = x.mantissa();
-    let scale = x.scale() as usize;
+    split_parts(x.mantissa(), x.scale())
+}
+
+/// [`split_units`] of the number `mantissa × 10^-scale`.
+#[inline]
+pub(super) fn split_parts(mantissa: i128, scale: u32) -> Option<(i128, i128)> {
+    let scale = scale as usize;
     let places = NOISE_PLACES as usize;
     let p = *POW10.get(scale)?;
     // One division for quotient and remainder (an i128 division is a library call);
@@ -107,7 +123,7 @@ pub(super) fn split_units(x: Decimal) -> Option<(i128, i128)> {
 fn share(
     total: Decimal,
     exact: &[Decimal],
-    to_units: impl Fn(Decimal) -> Option<Decimal>,
+    to_units: impl Fn(Decimal) -> Option<(i128, i128)>,
     shares: &mut Shares,
 ) -> Option<()> {
     let n = exact.len();
@@ -125,12 +141,12 @@ fn share(
     // equal shares tie (and go to the first written) however they were computed.
     let mut assigned: i128 = 0;
     for e in exact {
-        let (floor, frac) = split_units(to_units(*e)?)?;
+        let (floor, frac) = to_units(*e)?;
         splits.push((floor, frac));
         assigned = assigned.checked_add(floor)?;
         units.push(floor);
     }
-    let (total_floor, total_frac) = split_units(to_units(total)?)?;
+    let (total_floor, total_frac) = to_units(total)?;
     let total_units = total_floor + i128::from(total_frac * 2 >= POW10[NOISE_PLACES as usize]);
     let missing = total_units.checked_sub(assigned)?;
     // Normally 0 ≤ missing < n. Inputs that do not sum to the total (which top-down

@@ -215,23 +215,25 @@ const GRAINS: [TimeDim; 4] = [
     TimeDim::Week,
 ];
 
-/// The buckets of every grain that nests in the coarser grains kept.
-fn buckets(model: &Model, periods: &[PeriodSum]) -> Result<Buckets, Overflow> {
-    let mut buckets = vec![Bucket {
-        parent: 0,
-        exact: Decimal::ZERO,
-        rounded: 0,
-    }];
+/// The time buckets of cells over `periods`, without their totals: each bucket's parent
+/// (bucket 0, the whole goal, is its own), and the smallest bucket holding each period.
+/// Every grain that nests in the coarser grains kept has a bucket per slice holding a
+/// period; buckets come after their parents.
+fn bucket_tree<'p>(
+    model: &Model,
+    periods: impl Iterator<Item = &'p Period> + Clone,
+) -> (Vec<usize>, Vec<usize>) {
+    let mut parents = vec![0usize];
     // The smallest bucket so far holding each period.
-    let mut of_period = vec![0usize; periods.len()];
+    let mut of_period = vec![0usize; periods.clone().count()];
     for grain in GRAINS {
         let slices = model.slices(grain);
         let slice_of: Vec<Option<usize>> = periods
-            .iter()
+            .clone()
             .map(|p| {
                 slices
                     .iter()
-                    .position(|s| s.period.start <= p.period.start && p.period.end <= s.period.end)
+                    .position(|s| s.period.start <= p.start && p.end <= s.period.end)
             })
             .collect();
         // Each slice's bucket must lie inside one bucket of the grains kept so far: all
@@ -251,34 +253,123 @@ fn buckets(model: &Model, periods: &[PeriodSum]) -> Result<Buckets, Overflow> {
             let Some(holder) = of_period.get_mut(p) else {
                 continue;
             };
-            let next = buckets.len();
+            let next = parents.len();
             let b = *bucket_of.entry(*slice).or_insert(next);
             if b == next {
-                buckets.push(Bucket {
-                    parent: *holder,
-                    exact: Decimal::ZERO,
-                    rounded: 0,
-                });
+                parents.push(*holder);
             }
             *holder = b;
         }
     }
-    for (p, &b) in periods.iter().zip(&of_period) {
-        let bucket = buckets.get_mut(b).ok_or(Overflow)?;
-        bucket.exact = bucket.exact.checked_add(p.exact).ok_or(Overflow)?;
-        bucket.rounded = bucket.rounded.checked_add(p.rounded).ok_or(Overflow)?;
+    (parents, of_period)
+}
+
+/// Each bucket's total of the values of its periods: each period's value added to its
+/// smallest bucket in period order, then each bucket to its parent, finest first.
+fn bucket_sums<T: Copy>(
+    parents: &[usize],
+    of_period: &[usize],
+    values: impl Iterator<Item = T>,
+    zero: T,
+    add: impl Fn(T, T) -> Option<T>,
+) -> Option<Vec<T>> {
+    let mut sums = vec![zero; parents.len()];
+    for (value, &b) in values.zip(of_period) {
+        let sum = sums.get_mut(b)?;
+        *sum = add(*sum, value)?;
     }
-    // Buckets come after their parents: add each to its parent, finest first.
-    for b in (1..buckets.len()).rev() {
-        let (exact, rounded, parent) = match buckets.get(b) {
-            Some(x) => (x.exact, x.rounded, x.parent),
-            None => continue,
-        };
-        let up = buckets.get_mut(parent).ok_or(Overflow)?;
-        up.exact = up.exact.checked_add(exact).ok_or(Overflow)?;
-        up.rounded = up.rounded.checked_add(rounded).ok_or(Overflow)?;
+    for b in (1..parents.len()).rev() {
+        let (value, parent) = (*sums.get(b)?, *parents.get(b)?);
+        let up = sums.get_mut(parent)?;
+        *up = add(*up, value)?;
     }
+    Some(sums)
+}
+
+/// The buckets of every grain that nests in the coarser grains kept.
+fn buckets(model: &Model, periods: &[PeriodSum]) -> Result<Buckets, Overflow> {
+    let (parents, of_period) = bucket_tree(model, periods.iter().map(|p| &p.period));
+    let exact = periods.iter().map(|p| p.exact);
+    let exact = bucket_sums(
+        &parents,
+        &of_period,
+        exact,
+        Decimal::ZERO,
+        Decimal::checked_add,
+    );
+    let rounded = periods.iter().map(|p| p.rounded);
+    let rounded = bucket_sums(&parents, &of_period, rounded, 0, i128::checked_add);
+    let (exact, rounded) = exact.zip(rounded).ok_or(Overflow)?;
+    let buckets = parents
+        .into_iter()
+        .zip(exact.into_iter().zip(rounded))
+        .map(|(parent, (exact, rounded))| Bucket {
+            parent,
+            exact,
+            rounded,
+        })
+        .collect();
     Ok(Buckets { buckets, of_period })
+}
+
+/// The cells of one period as [`settled`] reads them: their exact total as a count of
+/// 10⁻¹⁸ rounding units (each cell's exact value counted to 18 places, see
+/// `apportion::split_units`), and their rounded total in units.
+pub(super) struct PeriodUnits {
+    pub period: Period,
+    pub exact: i128,
+    pub rounded: i128,
+}
+
+/// 10¹⁸: one rounding unit counted in the units of [`PeriodUnits::exact`].
+pub(super) const ONE: i128 = 1_000_000_000_000_000_000;
+
+/// Whether [`control`] would leave every cell as it is, decided without the cells: true
+/// only if every time bucket's rounded total certainly lies within the bounds that
+/// `control` computes, false when it may not (the cells are then needed after all).
+///
+/// `control` adds up the cells' exact values as decimals, which round their 28th digit,
+/// and reads each bucket's bounds from that sum to 18 places of a unit; the totals here
+/// count each cell to 18 places first. The two differ by less than `margin` below: at
+/// most `cells` roundings of half a 10⁻¹⁸ unit, and fewer than `8 × cells + 16` decimal
+/// additions (cells into periods, periods into buckets, buckets into their parents), each
+/// off by less than 10⁻²⁷ of `magnitude` (in units, at least the sum of every cell's
+/// absolute value, which bounds every partial sum). A total farther than the margin from
+/// a whole number of units has that number's floor and ceiling as bounds on either sum;
+/// one within it of a whole number `k` may have `k` alone, or `k` and a neighbour, so a
+/// rounded total of exactly `k` is within bounds either way, and any other may not be.
+pub(super) fn settled(model: &Model, periods: &[PeriodUnits], cells: u64, magnitude: i128) -> bool {
+    if periods.len() < 2 {
+        return true;
+    }
+    let (parents, of_period) = bucket_tree(model, periods.iter().map(|p| &p.period));
+    let exact = periods.iter().map(|p| p.exact);
+    let rounded = periods.iter().map(|p| p.rounded);
+    let (Some(exact), Some(rounded)) = (
+        bucket_sums(&parents, &of_period, exact, 0, i128::checked_add),
+        bucket_sums(&parents, &of_period, rounded, 0, i128::checked_add),
+    ) else {
+        return false;
+    };
+    let cells = i128::from(cells);
+    let margin = (cells * 8 + 16)
+        .checked_mul(magnitude / 1_000_000_000 + 1)
+        .and_then(|m| m.checked_add(cells + 1));
+    let Some(margin) = margin.filter(|m| *m < ONE / 4) else {
+        return false;
+    };
+    exact
+        .iter()
+        .zip(&rounded)
+        .skip(1)
+        .all(|(&exact, &rounded)| {
+            let (floor, rest) = (exact.div_euclid(ONE), exact.rem_euclid(ONE));
+            if rest > margin && rest < ONE - margin {
+                floor <= rounded && rounded <= floor + 1
+            } else {
+                rounded == if rest <= margin { floor } else { floor + 1 }
+            }
+        })
 }
 
 /// Bring every time bucket within one unit of its exact total (see the module
@@ -460,8 +551,7 @@ pub(super) fn control(
                 .unwrap_or(&[]);
             for m in path {
                 if let MemberRef::Rep(r) = m {
-                    let total = totals.totals.entry(*r).or_default();
-                    *total = total.checked_add(delta).ok_or(Overflow)?;
+                    totals.adjust(*r, delta)?;
                 }
             }
         }

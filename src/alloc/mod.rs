@@ -19,7 +19,7 @@ mod control;
 mod sink;
 
 pub use apportion::apportion;
-use sink::{CellStore, ExactTotals, RepTotals, RoundedTotals, Sink};
+use sink::{CellStore, ExactTotals, RepTotals, RoundedTotals, Sink, TimeTotals};
 
 use crate::capacity;
 use crate::config::Policy;
@@ -161,17 +161,33 @@ pub fn allocate_one(
     )
 }
 
-/// Work shared by all goals: the reps of a scope with their weights over a period.
 /// The reps of a scope over a period, weighed by capacity or not.
 type RepsKey = (Vec<(DimId, MemberId)>, Period, bool);
 
+/// The reps of a scope over a period with their weights (effective capacity, or 1 each),
+/// and the total of those weights that [`proportional`] divides by.
+struct RepWeights {
+    reps: Vec<(RepId, Decimal)>,
+    /// `None` when even the scaled-down weights do not fit.
+    total: Option<WeightTotal>,
+}
+
+/// The reps of one scope, by period and whether by capacity.
+type RepsByPeriod = Map<(Period, bool), Rc<RepWeights>>;
+
+/// Work shared by all goals.
 #[derive(Default)]
 struct Caches {
-    reps: Map<RepsKey, Rc<Vec<(RepId, Decimal)>>>,
+    /// The reps of each scope, by the scope's members in the dimensions that place reps
+    /// (a product or customer type places none, so every product of a region shares one
+    /// entry), then by period and whether by capacity.
+    reps: Map<Vec<(DimId, MemberId)>, RepsByPeriod>,
     /// Each rep's capacity and its factor in each plan month (see [`capacity::factors`]).
     monthly: Map<RepId, Option<(Decimal, Vec<Decimal>)>>,
     /// Each rep's effective capacity over a period (zero without a capacity).
     effective: Map<(RepId, Period), Decimal>,
+    /// The scope being looked up in `reps`, reused from one look-up to the next.
+    rep_scope: Vec<(DimId, MemberId)>,
 }
 
 /// Conversion of a value to a count of rounding units: a multiplication when the unit is
@@ -185,8 +201,17 @@ struct Units {
     places: Option<u32>,
 }
 
-/// 2⁹⁶: a decimal's mantissa is below this.
-const MANTISSA_LIMIT: i128 = 1 << 96;
+/// For each `k` up to 28, the largest mantissa whose product with 10ᵏ is below 2⁹⁶ (the
+/// limit of a decimal's mantissa): a comparison instead of a checked multiplication.
+const FITS_TIMES_POW10: [u128; 29] = {
+    let mut table = [0u128; 29];
+    let mut k = 0;
+    while k < 29 {
+        table[k] = ((1u128 << 96) - 1) / apportion::POW10[k] as u128;
+        k += 1;
+    }
+    table
+};
 
 impl Units {
     fn new(unit: Decimal) -> Units {
@@ -209,10 +234,8 @@ impl Units {
         // product of the mantissas fits, the multiplication is exact: the two agree to
         // the last digit.
         if let Some(k) = self.places
-            && let Some(&p) = apportion::POW10.get(k as usize)
-            && x.mantissa()
-                .checked_mul(p)
-                .is_some_and(|m| m.abs() < MANTISSA_LIMIT)
+            && let Some(&fits) = FITS_TIMES_POW10.get(k as usize)
+            && x.mantissa().unsigned_abs() <= fits
         {
             let scale = x.scale();
             return if scale >= k {
@@ -229,8 +252,22 @@ impl Units {
     }
 
     /// A value as a count of units: its floor, and its remainder in units of 10⁻¹⁸ (see
-    /// `apportion::split_units`).
+    /// `apportion::split_units`). When the point only moves, the count is split from the
+    /// value's mantissa and scale as they would be, without building it as a decimal.
+    #[inline]
     fn split(&self, x: Decimal) -> Option<(i128, i128)> {
+        if let Some(k) = self.places
+            && let Some(&fits) = FITS_TIMES_POW10.get(k as usize)
+            && x.mantissa().unsigned_abs() <= fits
+        {
+            let scale = x.scale();
+            return if scale >= k {
+                apportion::split_parts(x.mantissa(), scale - k)
+            } else {
+                let up = apportion::POW10.get((k - scale) as usize)?;
+                Some((x.mantissa().checked_mul(*up)?, 0))
+            };
+        }
         apportion::split_units(self.count(x)?)
     }
 }
@@ -486,18 +523,25 @@ fn allocate_goal(
     let walked = match detail {
         Detail::Cells => walk(CellStore::new(to_units), start, caches),
         // Controlled rounding may move cells, and the rep totals with them: a goal split
-        // by time is walked to its cells, which are then dropped.
+        // by time is walked to its leaves, adding up its time buckets, and walked again
+        // to its cells (which are then dropped) only if those show that some may move.
         Detail::RepTotals if splits_time(&prepared) => {
-            walk(CellStore::new(to_units), start, caches).map(|mut a| {
-                a.cells = Vec::new();
-                a.coords = Vec::new();
-                a.detail = Detail::RepTotals;
-                a
-            })
+            match walk(TimeTotals::new(to_units), start, caches) {
+                Ok(None) => walk(CellStore::new(to_units), start, caches).map(|a| {
+                    a.map(|mut a| {
+                        a.cells = Vec::new();
+                        a.coords = Vec::new();
+                        a.detail = Detail::RepTotals;
+                        a
+                    })
+                }),
+                walked => walked,
+            }
         }
         Detail::RepTotals => walk(RoundedTotals, start, caches),
         Detail::ExactRepTotals => walk(ExactTotals::default(), start, caches),
     };
+    let walked = walked.and_then(|a| a.ok_or(Overflow));
     if walked.is_err() {
         overflow(diagnostics);
     }
@@ -515,6 +559,37 @@ fn splits_time(prepared: &[Prepared<'_>]) -> bool {
     })
 }
 
+/// The total of weights that [`proportional`] divides by, and whether each weight was
+/// first divided by their count (when their plain sum does not fit).
+#[derive(Clone, Copy)]
+struct WeightTotal {
+    total: Decimal,
+    scaled: bool,
+}
+
+/// The total of `count` weights (see [`WeightTotal`]).
+fn weight_total(
+    weights: impl Iterator<Item = Decimal> + Clone,
+    count: usize,
+) -> Result<WeightTotal, Overflow> {
+    let n = Decimal::from(count.max(1));
+    let sum = |scaled: bool| {
+        weights.clone().try_fold(Decimal::ZERO, |total, w| {
+            total.checked_add(if scaled { w.checked_div(n)? } else { w })
+        })
+    };
+    match sum(false) {
+        Some(total) => Ok(WeightTotal {
+            total,
+            scaled: false,
+        }),
+        None => Ok(WeightTotal {
+            total: sum(true).ok_or(Overflow)?,
+            scaled: true,
+        }),
+    }
+}
+
 /// `value` shared in proportion to `weights` (never negative; equal shares when all are
 /// zero): one division for the node, then a multiplication per child.
 ///
@@ -527,16 +602,19 @@ fn proportional(
     weights: impl Iterator<Item = Decimal> + Clone,
     count: usize,
 ) -> Result<Vec<Decimal>, Overflow> {
+    let total = weight_total(weights.clone(), count)?;
+    proportional_of(value, weights, count, total)
+}
+
+/// [`proportional`] with the weights' total already known (a scope's reps are weighed
+/// once, and their total is kept with them).
+fn proportional_of(
+    value: Decimal,
+    weights: impl Iterator<Item = Decimal>,
+    count: usize,
+    WeightTotal { total, scaled }: WeightTotal,
+) -> Result<Vec<Decimal>, Overflow> {
     let n = Decimal::from(count.max(1));
-    let sum = |scaled: bool| {
-        weights.clone().try_fold(Decimal::ZERO, |total, w| {
-            total.checked_add(if scaled { w.checked_div(n)? } else { w })
-        })
-    };
-    let (total, scaled) = match sum(false) {
-        Some(total) => (total, false),
-        None => (sum(true).ok_or(Overflow)?, true),
-    };
     if total.is_zero() {
         let each = value.checked_div(n).ok_or(Overflow)?;
         return Ok(vec![each; count]);
@@ -558,6 +636,7 @@ fn proportional(
 
 /// Where a walk starts: the goal's target, its splits in the order they apply, and its
 /// period.
+#[derive(Clone, Copy)]
 struct Start<'q, 'm> {
     model: &'m Model,
     to_units: Units,
@@ -566,12 +645,13 @@ struct Start<'q, 'm> {
     period: Period,
 }
 
-/// Walk a goal's split tree from its target into `sink`.
+/// Walk a goal's split tree from its target into `sink`; `None` if the sink could not
+/// settle the allocation (see [`Sink::settled`]).
 fn walk<S: Sink>(
     sink: S,
     start: Start<'_, '_>,
     caches: &mut Caches,
-) -> Result<GoalAllocation, Overflow> {
+) -> Result<Option<GoalAllocation>, Overflow> {
     let mut walk = Walk {
         model: start.model,
         caches,
@@ -584,16 +664,20 @@ fn walk<S: Sink>(
     walk.expand(start.value, start.value, None, start.queue, start.period)?;
     walk.settle_deferred()?;
     walk.sink.finish(start.model, &mut walk.totals)?;
+    if !walk.sink.settled() {
+        return Ok(None);
+    }
     let (cells, coords) = walk.sink.into_cells();
-    Ok(GoalAllocation {
+    let (rep_splits, rep_totals, rep_counts) = walk.totals.into_maps();
+    Ok(Some(GoalAllocation {
         unit: start.to_units.unit,
         cells,
         coords,
-        rep_splits: walk.totals.splits,
-        rep_totals: walk.totals.totals,
-        rep_counts: walk.totals.counts,
+        rep_splits,
+        rep_totals,
+        rep_counts,
         detail: S::DETAIL,
-    })
+    }))
 }
 
 /// One walk of a goal's split tree, top-down, with the path and user scope of the node
@@ -627,23 +711,55 @@ fn clip(a: Period, b: Period) -> Period {
 impl<'m, S: Sink> Walk<'_, 'm, S> {
     /// The reps of the current scope with their weights over `period`: effective
     /// capacity, or 1 each.
-    fn reps(&mut self, period: Period, by_capacity: bool) -> Rc<Vec<(RepId, Decimal)>> {
-        let key = (self.scope.clone(), period, by_capacity);
-        if let Some(r) = self.caches.reps.get(&key) {
-            return r.clone();
-        }
-        let reps: Vec<(RepId, Decimal)> = self
-            .model
-            .reps_in_scope(&self.scope)
+    fn reps(&mut self, period: Period, by_capacity: bool) -> Rc<RepWeights> {
+        let model = self.model;
+        let mut scope = std::mem::take(&mut self.caches.rep_scope);
+        scope.clear();
+        scope.extend(
+            self.scope
+                .iter()
+                .filter(|(d, _)| model.rep_dimensions.contains(d)),
+        );
+        let cached = self
+            .caches
+            .reps
+            .get(scope.as_slice())
+            .and_then(|by_period| by_period.get(&(period, by_capacity)))
+            .cloned();
+        let reps = match cached {
+            Some(reps) => reps,
+            None => {
+                let reps = Rc::new(self.weigh_reps(&scope, period, by_capacity));
+                let by_period = match self.caches.reps.get_mut(scope.as_slice()) {
+                    Some(by_period) => by_period,
+                    None => self.caches.reps.entry(scope.clone()).or_default(),
+                };
+                by_period.insert((period, by_capacity), reps.clone());
+                reps
+            }
+        };
+        self.caches.rep_scope = scope;
+        reps
+    }
+
+    /// The reps of `scope` weighed over `period` (see [`Walk::reps`]).
+    fn weigh_reps(
+        &mut self,
+        scope: &[(DimId, MemberId)],
+        period: Period,
+        by_capacity: bool,
+    ) -> RepWeights {
+        let model = self.model;
+        let reps: Vec<(RepId, Decimal)> = model
+            .reps_in_scope(scope)
             .into_iter()
             .map(|r| {
                 let weight = if by_capacity {
-                    let model = self.model;
                     let Caches {
                         monthly, effective, ..
                     } = &mut *self.caches;
                     // The same rep and period come back under every scope that holds the
-                    // rep (each product, each customer type…): compute each pair once.
+                    // rep: compute each pair once.
                     *effective.entry((r, period)).or_insert_with(|| {
                         monthly
                             .entry(r)
@@ -664,9 +780,8 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
                 (r, weight)
             })
             .collect();
-        let reps = Rc::new(reps);
-        self.caches.reps.insert(key, reps.clone());
-        reps
+        let total = weight_total(reps.iter().map(|(_, w)| *w), reps.len()).ok();
+        RepWeights { reps, total }
     }
 
     fn children<'p>(
@@ -674,7 +789,7 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
         prep: &'p Prepared<'m>,
         period: Period,
         exact: Decimal,
-    ) -> Result<Vec<Child<'p, 'm>>, Overflow> {
+    ) -> Result<(Vec<Child<'p, 'm>>, Option<WeightTotal>), Overflow> {
         let split = prep.split;
         let no_nested: &'p [Prepared<'m>] = &[];
         // The splits in a member's block, or in `each`.
@@ -692,7 +807,8 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
             }
             _ => &prep.fractions,
         };
-        Ok(match (&split.kind, split.dim) {
+        let mut total = None;
+        let children = match (&split.kind, split.dim) {
             (SplitKind::Entries { entries, .. }, dim) => entries
                 .iter()
                 .enumerate()
@@ -730,7 +846,9 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
                 .collect(),
             (kind, DimRef::Rep) => {
                 let reps = self.reps(period, matches!(kind, SplitKind::By { .. }));
-                reps.iter()
+                total = Some(reps.total.ok_or(Overflow)?);
+                reps.reps
+                    .iter()
                     .map(|&(r, weight)| Child {
                         member: MemberRef::Rep(r),
                         weight,
@@ -741,7 +859,7 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
             }
             (kind, DimRef::User(d)) => {
                 let Some(dim) = self.model.dimension(d) else {
-                    return Ok(Vec::new());
+                    return Ok((Vec::new(), None));
                 };
                 dim.members
                     .iter()
@@ -760,7 +878,8 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
                     })
                     .collect()
             }
-        })
+        };
+        Ok((children, total))
     }
 
     /// Share out the values the sink took over at whole-scope rep splits.
@@ -768,8 +887,10 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
         for ((scope, period, by_capacity), deferred) in self.sink.take_deferred() {
             self.scope = scope;
             let reps = self.reps(period, by_capacity);
-            let shares = proportional(deferred.value, reps.iter().map(|(_, w)| *w), reps.len())?;
-            for (&(r, _), share) in reps.iter().zip(shares) {
+            let weights = reps.reps.iter().map(|(_, w)| *w);
+            let total = reps.total.ok_or(Overflow)?;
+            let shares = proportional_of(deferred.value, weights, reps.reps.len(), total)?;
+            for (&(r, _), share) in reps.reps.iter().zip(shares) {
                 self.totals.add(r, share, deferred.nodes, deferred.at)?;
             }
         }
@@ -795,6 +916,7 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
         if rep_split
             && !matches!(first.split.kind, SplitKind::Entries { .. })
             && self.sink.defer_whole_scope(
+                self.model,
                 &self.scope,
                 period,
                 matches!(first.split.kind, SplitKind::By { .. }),
@@ -804,18 +926,22 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
         {
             return Ok(());
         }
-        let children = self.children(first, period, exact)?;
+        let (children, total) = self.children(first, period, exact)?;
         if children.is_empty() {
             // Nothing to split over (reported by the checks): keep the node as a leaf.
             return self.expand(exact, rounded, in_units, &[], period);
         }
-        let exacts = proportional(exact, children.iter().map(|c| c.weight), children.len())?;
+        let weights = children.iter().map(|c| c.weight);
+        let exacts = match total {
+            Some(total) => proportional_of(exact, weights, children.len(), total)?,
+            None => proportional(exact, weights, children.len())?,
+        };
         // The rounded shares, in units and as decimals, with each exact value as a
         // count of units (which a leaf's sink reads rather than convert again).
         let mut shares = apportion::Shares::default();
         let shared = if S::ROUNDED {
             let to_units = self.to_units;
-            apportion::apportion_units(rounded, &exacts, |e| to_units.count(e), &mut shares)
+            apportion::apportion_units(rounded, &exacts, |e| to_units.split(e), &mut shares)
                 .ok_or(Overflow)?;
             let unit = to_units.unit;
             let values = shares.units.iter().map(|&u| apportion::of_units(u, unit));

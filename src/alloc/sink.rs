@@ -5,7 +5,7 @@
 //! walk must go, whether values are rounded, and what happens at a leaf and at a
 //! whole-scope rep split.
 
-use super::control::{self, Tree};
+use super::control::{self, PeriodUnits, Tree};
 use super::{Cell, Detail, InUnits, Overflow, RepMap, RepsKey, Units};
 use crate::hash::Map;
 use crate::model::{DimId, MemberId, MemberRef, Model, RepId};
@@ -57,6 +57,7 @@ pub(super) trait Sink {
     /// over, so the walk does not share it out here.
     fn defer_whole_scope(
         &mut self,
+        _model: &Model,
         _scope: &[(DimId, MemberId)],
         _period: Period,
         _by_capacity: bool,
@@ -70,6 +71,12 @@ pub(super) trait Sink {
     /// once it is done.
     fn take_deferred(&mut self) -> Vec<(RepsKey, Deferred)> {
         Vec::new()
+    }
+
+    /// Whether what the walk computed is the allocation; false when the sink could not
+    /// tell, and the goal must be walked again with [`CellStore`].
+    fn settled(&self) -> bool {
+        true
     }
 
     /// The cells stored, and their coordinates one after another.
@@ -86,14 +93,40 @@ pub(super) struct Deferred {
 
 /// Each rep's total allocation, how many values it sums (a rounded total is within that
 /// many units of the exact one), and the `split rep` that first gave the rep a value.
+///
+/// They are kept by rep index during the walk, which adds to them once per rep value
+/// (millions of times in a large plan), and become maps ([`RepTotals::into_maps`]) once
+/// it is done.
 #[derive(Default)]
 pub(super) struct RepTotals {
-    pub splits: RepMap<Span>,
-    pub totals: RepMap<Decimal>,
-    pub counts: RepMap<u32>,
+    by_rep: Vec<RepTotal>,
+    /// The reps with an entry in `by_rep`, in the order they got it.
+    reps: Vec<RepId>,
+}
+
+/// One rep's entry in [`RepTotals`]: each part is `None` until set.
+#[derive(Clone, Copy, Default)]
+struct RepTotal {
+    split: Option<Span>,
+    total: Option<Decimal>,
+    count: Option<u32>,
 }
 
 impl RepTotals {
+    /// The entry of `rep`, made if it has none.
+    #[inline(always)]
+    fn entry(&mut self, rep: RepId) -> Result<&mut RepTotal, Overflow> {
+        let index = rep.index();
+        if index >= self.by_rep.len() {
+            self.by_rep.resize(index + 1, RepTotal::default());
+        }
+        let entry = self.by_rep.get_mut(index).ok_or(Overflow)?;
+        if entry.split.is_none() && entry.total.is_none() && entry.count.is_none() {
+            self.reps.push(rep);
+        }
+        Ok(entry)
+    }
+
     /// Add `value`, which sums `values` values, to the total of `rep`. Inlined: it runs
     /// once per rep value.
     #[inline(always)]
@@ -104,11 +137,41 @@ impl RepTotals {
         values: u32,
         at: Span,
     ) -> Result<(), Overflow> {
-        self.splits.entry(rep).or_insert(at);
-        let total = self.totals.entry(rep).or_default();
+        let entry = self.entry(rep)?;
+        entry.split.get_or_insert(at);
+        let total = entry.total.get_or_insert(Decimal::ZERO);
         *total = total.checked_add(value).ok_or(Overflow)?;
-        *self.counts.entry(rep).or_default() += values;
+        *entry.count.get_or_insert(0) += values;
         Ok(())
+    }
+
+    /// Move the total of `rep` by `delta` (a cell moved by controlled rounding).
+    pub fn adjust(&mut self, rep: RepId, delta: Decimal) -> Result<(), Overflow> {
+        let total = self.entry(rep)?.total.get_or_insert(Decimal::ZERO);
+        *total = total.checked_add(delta).ok_or(Overflow)?;
+        Ok(())
+    }
+
+    /// The first split, total and count of every rep that has them.
+    pub fn into_maps(self) -> (RepMap<Span>, RepMap<Decimal>, RepMap<u32>) {
+        let mut splits = RepMap::default();
+        let mut totals = RepMap::default();
+        let mut counts = RepMap::default();
+        for rep in self.reps {
+            let Some(entry) = self.by_rep.get(rep.index()) else {
+                continue;
+            };
+            if let Some(split) = entry.split {
+                splits.insert(rep, split);
+            }
+            if let Some(total) = entry.total {
+                totals.insert(rep, total);
+            }
+            if let Some(count) = entry.count {
+                counts.insert(rep, count);
+            }
+        }
+        (splits, totals, counts)
     }
 }
 
@@ -174,6 +237,136 @@ impl Sink for CellStore {
     }
 }
 
+/// Only the rep totals of a goal split by time, rounded as the cells would be
+/// ([`Detail::RepTotals`]).
+///
+/// The walk goes to every leaf, as for [`CellStore`], but keeps no cell: each leaf's
+/// values in units are added to its period's totals, from which [`control::settled`]
+/// decides whether controlled rounding would move any cell (and a rep total with it). If
+/// it certainly would not, the rep totals of the walk are the allocation's; otherwise
+/// the goal is walked again with [`CellStore`].
+pub(super) struct TimeTotals {
+    units: Units,
+    periods: Vec<PeriodUnits>,
+    period_index: Map<Period, usize>,
+    /// The period of the last leaf, and its index: the leaves of a node usually share it.
+    last: Option<(Period, usize)>,
+    /// How many leaves, and how many coordinates [`CellStore`] would have stored: the
+    /// same limits apply.
+    cells: u64,
+    coords: u64,
+    /// The sum of every leaf's exact value's absolute value in units, rounded up.
+    magnitude: i128,
+    /// Whether some node was split (without one, there is nothing to control).
+    split: bool,
+    /// Whether a total was too large to keep in [`PeriodUnits`].
+    too_large: bool,
+    settled: bool,
+}
+
+impl TimeTotals {
+    pub fn new(units: Units) -> TimeTotals {
+        TimeTotals {
+            units,
+            periods: Vec::new(),
+            period_index: Map::default(),
+            last: None,
+            cells: 0,
+            coords: 0,
+            magnitude: 0,
+            split: false,
+            too_large: false,
+            settled: false,
+        }
+    }
+}
+
+impl Sink for TimeTotals {
+    const LEAVES: bool = true;
+    const ROUNDED: bool = true;
+    const DETAIL: Detail = Detail::RepTotals;
+
+    fn leaf(
+        &mut self,
+        path: &[MemberRef],
+        period: Period,
+        exact: Decimal,
+        value: Decimal,
+        in_units: Option<InUnits>,
+    ) -> Result<(), Overflow> {
+        // The limits of `CellStore`, so that this sink fails where that one does.
+        u32::try_from(self.coords).map_err(|_| Overflow)?;
+        u32::try_from(self.cells).map_err(|_| Overflow)?;
+        self.coords += path.len() as u64;
+        self.cells += 1;
+        let InUnits {
+            value: value_units,
+            floor,
+            frac,
+        } = match in_units {
+            Some(known) => known,
+            None => {
+                let (floor, frac) = self.units.split(exact).ok_or(Overflow)?;
+                let (value, _) = self.units.split(value).ok_or(Overflow)?;
+                InUnits { value, floor, frac }
+            }
+        };
+        let index = match self.last {
+            Some((p, i)) if p == period => i,
+            _ => {
+                let next = self.periods.len();
+                let i = *self.period_index.entry(period).or_insert(next);
+                if i == next {
+                    self.periods.push(PeriodUnits {
+                        period,
+                        exact: 0,
+                        rounded: 0,
+                    });
+                }
+                self.last = Some((period, i));
+                i
+            }
+        };
+        let sum = self.periods.get_mut(index).ok_or(Overflow)?;
+        sum.rounded = sum.rounded.checked_add(value_units).ok_or(Overflow)?;
+        let exact = floor
+            .checked_mul(control::ONE)
+            .and_then(|f| f.checked_add(frac))
+            .and_then(|e| sum.exact.checked_add(e));
+        let magnitude = floor
+            .checked_abs()
+            .and_then(|f| self.magnitude.checked_add(f + 1));
+        match exact.zip(magnitude) {
+            Some((exact, magnitude)) => {
+                sum.exact = exact;
+                self.magnitude = magnitude;
+            }
+            None => self.too_large = true,
+        }
+        Ok(())
+    }
+
+    fn open(&mut self, _exact: Decimal, _rounded: Decimal) -> Result<(), Overflow> {
+        self.split = true;
+        Ok(())
+    }
+
+    fn finish(&mut self, model: &Model, _totals: &mut RepTotals) -> Result<(), Overflow> {
+        self.settled = !self.split
+            || (!self.too_large
+                && control::settled(model, &self.periods, self.cells, self.magnitude));
+        Ok(())
+    }
+
+    fn settled(&self) -> bool {
+        self.settled
+    }
+
+    fn into_cells(self) -> (Vec<Cell>, Vec<MemberRef>) {
+        (Vec::new(), Vec::new())
+    }
+}
+
 /// Only the rep totals, rounded as the cells would be ([`Detail::RepTotals`]).
 pub(super) struct RoundedTotals;
 
@@ -190,8 +383,12 @@ impl Sink for RoundedTotals {
 /// Only the exact rep totals, without rounding ([`Detail::ExactRepTotals`]).
 ///
 /// Exact shares of a whole-scope rep split are proportional to weights that depend only
-/// on the scope and the period, so the value reaching each (scope, period) is added up
-/// here and shared out once, at the end of the walk, rather than once per node.
+/// on the reps of the scope and the period, so the value reaching each (scope, period)
+/// is added up here and shared out once, at the end of the walk, rather than once per
+/// node. Scopes that differ only in members of dimensions that place no rep (the
+/// products of one region) hold the same reps and are added up together, as are the
+/// values of one split statement: each rep's total then sums as many values as before,
+/// and the first split that gives the rep a value is the same.
 ///
 /// The values are kept in the order their (scope, period) was first reached, so they are
 /// shared out, and added to each rep's total, in the same order on every run: exact sums
@@ -201,11 +398,13 @@ pub(super) struct ExactTotals {
     pending: Vec<(RepsKey, Deferred)>,
     /// Where each scope's values are in `pending`.
     index: Map<Vec<(DimId, MemberId)>, PendingAt>,
+    /// The scope being looked up in `index`, reused from one look-up to the next.
+    rep_scope: Vec<(DimId, MemberId)>,
 }
 
-/// Where a scope's held-back values are in `ExactTotals::pending`, by period and
-/// whether by capacity.
-type PendingAt = Map<(Period, bool), usize>;
+/// Where a scope's held-back values are in `ExactTotals::pending`, by period, whether by
+/// capacity, and the split statement.
+type PendingAt = Map<(Period, bool, Span), usize>;
 
 impl Sink for ExactTotals {
     const LEAVES: bool = false;
@@ -214,18 +413,27 @@ impl Sink for ExactTotals {
 
     fn defer_whole_scope(
         &mut self,
+        model: &Model,
         scope: &[(DimId, MemberId)],
         period: Period,
         by_capacity: bool,
         value: Decimal,
         at: Span,
     ) -> Result<bool, Overflow> {
+        let rep_scope = &mut self.rep_scope;
+        rep_scope.clear();
+        rep_scope.extend(
+            scope
+                .iter()
+                .filter(|(d, _)| model.rep_dimensions.contains(d)),
+        );
+        let scope = rep_scope.as_slice();
         let by_period = match self.index.get_mut(scope) {
             Some(by_period) => by_period,
             None => self.index.entry(scope.to_vec()).or_default(),
         };
         let next = self.pending.len();
-        let at_index = *by_period.entry((period, by_capacity)).or_insert(next);
+        let at_index = *by_period.entry((period, by_capacity, at)).or_insert(next);
         if at_index == next {
             let deferred = Deferred {
                 value: Decimal::ZERO,

@@ -589,3 +589,80 @@ fn exact_rep_totals_are_the_same_on_every_run() {
         assert_eq!(a, b);
     }
 }
+
+/// Two regions of reps, each split by capacity below the region, then three products and
+/// twelve months: `check` adds up the value reaching each region's reps per month over
+/// the products, and shares it out once.
+const PRODUCTS_OF_A_REGION: &str = r#"
+plan "P" { period 2026  currency CNY }
+dimension region { east "华东"  west "华西" }
+dimension product { cloud  edge  ai }
+team te { region east
+  rep e1 { capacity 1.3M CNY }
+  rep e2 { capacity 0.9M CNY  start 2026-04  ramp 50% }
+  rep e3 { capacity 1.17M CNY }
+}
+team tw { region west
+  rep w1 { capacity 0.7M CNY }
+  rep w2 { capacity 1.7M CNY  start 2026-02  ramp 30% 70% }
+}
+goal g "G" {
+  target 1000000.01 CNY
+  allow over-capacity
+  split region { east 55.5% { split rep by capacity }  west rest { split rep by capacity } }
+  split product even
+  split month even
+}
+"#;
+
+#[test]
+fn exact_rep_totals_share_each_regions_months_once_over_its_products() {
+    use planck::alloc::Detail;
+    let full = compile(PRODUCTS_OF_A_REGION);
+    let exact = compile_depth(PRODUCTS_OF_A_REGION, Detail::ExactRepTotals);
+    let (Some(f), Some(x)) = (&full.allocation.goals[0], &exact.allocation.goals[0]) else {
+        panic!("both allocated: {:#?}", full.diagnostics);
+    };
+    assert_eq!(f.rep_totals.len(), 5);
+    // Each rep's value in each of 3 products × 12 months, from the one rep split of its
+    // region.
+    assert_eq!(x.rep_counts, f.rep_counts);
+    assert!(x.rep_counts.values().all(|&n| n == 36));
+    assert_eq!(x.rep_splits, f.rep_splits);
+    // The exact totals add up to the target, and each rounded total is within its count
+    // of units of the exact one.
+    let sum: Decimal = x.rep_totals.values().sum();
+    assert!((sum - d("1000000.01")).abs() < d("0.000000000001"), "{sum}");
+    for (rep, rounded) in &f.rep_totals {
+        let exact = x.rep_totals[rep];
+        let slack = d("0.01") * Decimal::from(f.rep_counts[rep]);
+        assert!((exact - rounded).abs() <= slack, "{exact} vs {rounded}");
+    }
+    assert_eq!(full.diagnostics, exact.diagnostics);
+}
+
+#[test]
+fn a_rep_split_first_written_stays_the_reps_split_when_totals_are_exact() {
+    use planck::alloc::Detail;
+    // Two `split rep` statements over the same reps and months: each rep's first split
+    // is the one under `cloud`, whichever detail is asked for.
+    let text = PRODUCTS_OF_A_REGION.replace(
+        "  split region { east 55.5% { split rep by capacity }  west rest { split rep by capacity } }\n  split product even\n",
+        "  split product { cloud 40% { split rep by capacity }  edge 35% { split rep by capacity }  ai rest }\n",
+    );
+    let full = compile(&text);
+    let exact = compile_depth(&text, Detail::ExactRepTotals);
+    let (Some(f), Some(x)) = (&full.allocation.goals[0], &exact.allocation.goals[0]) else {
+        panic!("both allocated: {:#?}", full.diagnostics);
+    };
+    let cloud = text.find("split rep by capacity }  edge").unwrap() + "split ".len();
+    assert_eq!(f.rep_splits.len(), 5);
+    assert!(
+        f.rep_splits.values().all(|s| s.start() == cloud),
+        "{:?}",
+        f.rep_splits
+    );
+    assert_eq!(x.rep_splits, f.rep_splits);
+    assert_eq!(x.rep_counts, f.rep_counts);
+    assert!(x.rep_counts.values().all(|&n| n == 24));
+}
