@@ -645,7 +645,7 @@ impl Resolver<'_> {
         let close_span = first(&d.close).map(|c| c.span);
         let ast::Deal { name, label, .. } = deal;
         self.deals
-            .insert(name.text.to_string(), DealId(self.model.deals.len() as u32));
+            .insert(name.text.clone(), DealId(self.model.deals.len() as u32));
         self.model.deals.push(model::Deal {
             name: &name.text,
             label: label.as_ref().map(|l| l.value.as_str()),

@@ -67,9 +67,10 @@ pub struct Name {
 }
 
 /// A reference to a member, optionally qualified by its dimension: `region.east`.
+/// The qualifier is rare and boxed: every deal and actual row holds a reference.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NameRef {
-    pub qualifier: Option<Name>,
+    pub qualifier: Option<Box<Name>>,
     pub name: Name,
     pub span: Span,
 }
@@ -138,11 +139,12 @@ pub struct PeriodAtom {
     pub written: Text,
 }
 
-/// A period: one atom, or an inclusive range `start..end`.
+/// A period: one atom, or an inclusive range `start..end`. The end is boxed: every
+/// actual row has a period, and nearly all are one atom.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PeriodExpr {
     pub start: PeriodAtom,
-    pub end: Option<PeriodAtom>,
+    pub end: Option<Box<PeriodAtom>>,
     pub span: Span,
 }
 

@@ -51,7 +51,7 @@ impl Builder<'_> {
             ),
         };
         NameRef {
-            qualifier,
+            qualifier: qualifier.map(Box::new),
             name,
             span,
         }
@@ -306,7 +306,7 @@ impl Builder<'_> {
         });
         PeriodExpr {
             start,
-            end: atoms.next(),
+            end: atoms.next().map(Box::new),
             span,
         }
     }
