@@ -297,14 +297,14 @@ impl Index {
                     for o in &d.owner {
                         self.owner(&o.value, out);
                     }
-                    for f in &d.funnel {
+                    for f in d.funnel() {
                         self.named(Kind::Funnel, &f.value, out);
                     }
-                    for g in &d.grade {
+                    for g in d.grade() {
                         self.named(Kind::Grade, &g.value, out);
                     }
                     for s in &d.stage {
-                        let funnel = d.funnel.first().map(|f| f.value.text.as_str());
+                        let funnel = d.funnel().first().map(|f| f.value.text.as_str());
                         let mut found = self
                             .symbols
                             .iter()

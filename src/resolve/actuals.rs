@@ -44,9 +44,13 @@ impl Resolver<'_> {
                     ) else {
                         continue;
                     };
+                    // Exactly as many as the row names: collected from `flatten`, the list
+                    // would take room for four, and the model keeps one list per row.
+                    let mut members = Vec::with_capacity(coords.len());
+                    members.extend(coords.into_iter().flatten());
                     out.push(ActualRow {
                         period: p,
-                        coords: coords.into_iter().flatten().collect(),
+                        coords: members,
                         amount,
                         span: row.span,
                         summed: None,

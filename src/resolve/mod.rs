@@ -59,7 +59,9 @@ struct Resolver<'s> {
     goals: Map<String, GoalId>,
     funnels: Map<String, FunnelId>,
     grades: Map<String, GradeId>,
-    deals: Map<String, DealId>,
+    /// Deal names as the tree holds them: inline, so a plan of many deals does not
+    /// allocate each name again.
+    deals: Map<ast::Text, DealId>,
     /// Bare member names (user members and reps) to where they are defined.
     members: Map<String, Vec<MemberRef>>,
     /// Time slice names per time dimension.
@@ -203,7 +205,11 @@ impl Resolver<'_> {
                 _ => (deals, actuals),
             },
         );
-        self.model.deals.reserve(deals, 0);
+        // The deals' room (in the model and in the map of their names) is taken in full
+        // once half of them are resolved, not before: each item is dropped once
+        // resolved, so it is not added to the whole tree at its largest, and each list
+        // is copied at most once at half size.
+        let mut deals_seen = 0;
         self.model.actuals.reserve_exact(actuals);
         // Each item is dropped once resolved: the model now holds what it said.
         // Imports with a mapping come last, when every goal's unit is known.
@@ -213,7 +219,14 @@ impl Resolver<'_> {
             for item in items {
                 match item {
                     ast::Item::Goal(g) => self.goal(&g),
-                    ast::Item::Deal(d) => self.deal(*d),
+                    ast::Item::Deal(d) => {
+                        if deals_seen == deals / 2 {
+                            self.model.deals.reserve(deals - self.model.deals.len(), 0);
+                            self.deals.reserve(deals - self.deals.len());
+                        }
+                        deals_seen += 1;
+                        self.deal(*d);
+                    }
                     ast::Item::Actuals(a) if a.mapping.is_some() => {
                         imports.push((i, ast::Item::Actuals(a)));
                     }

@@ -374,7 +374,7 @@ impl Resolver<'_> {
         if let Some(q) = &m.qualifier {
             let dim = self.dim_ref(&ast::NameRef {
                 qualifier: None,
-                name: q.clone(),
+                name: ast::Name::clone(q),
                 span: q.span,
             })?;
             return self.split_member(dim, m);

@@ -490,11 +490,11 @@ impl Resolver<'_> {
         }
         self.report_repeats(&d.owner, "owner");
         self.report_repeats(&d.stage, "stage");
-        self.report_repeats(&d.grade, "grade");
+        self.report_repeats(d.grade(), "grade");
         self.report_repeats(&d.amount, "amount");
         self.report_repeats(&d.close, "close");
-        self.report_repeats(&d.opened, "opened");
-        self.report_repeats(&d.funnel, "funnel");
+        self.report_repeats(d.opened(), "opened");
+        self.report_repeats(d.funnel(), "funnel");
         let owner = first(&d.owner).and_then(|o| match o {
             ast::NameOrText::Name(n) => match self.people.get(n.text.as_str()) {
                 Some(Person::Rep(r)) => Some(*r),
@@ -512,7 +512,7 @@ impl Resolver<'_> {
                 None
             }
         });
-        let mut funnel = first(&d.funnel).and_then(|f| match self.funnels.get(f.text.as_str()) {
+        let mut funnel = first(d.funnel()).and_then(|f| match self.funnels.get(f.text.as_str()) {
             Some(&id) => Some(id),
             None => {
                 self.unresolved(f, NameKind::Funnel, None);
@@ -558,7 +558,7 @@ impl Resolver<'_> {
                 }
             }
         }
-        let grade = first(&d.grade).and_then(|g| match self.grades.get(g.text.as_str()) {
+        let grade = first(d.grade()).and_then(|g| match self.grades.get(g.text.as_str()) {
             Some(&id) => Some(id),
             None => {
                 self.unresolved(g, NameKind::Grade, None);
@@ -585,7 +585,7 @@ impl Resolver<'_> {
             }
             Some(date)
         });
-        let opened = first(&d.opened).and_then(|o| {
+        let opened = first(d.opened()).and_then(|o| {
             let date = self.date(o)?;
             if let Some(close) = close.filter(|c| *c < date) {
                 self.invalid(
@@ -641,11 +641,11 @@ impl Resolver<'_> {
             written.push(c);
         }
         let stage_invalid =
-            stage.is_none() && (!d.stage.is_empty() || ast::lost(&d.broken, "stage"));
+            stage.is_none() && (!d.stage.is_empty() || ast::lost(d.broken(), "stage"));
         let close_span = first(&d.close).map(|c| c.span);
         let ast::Deal { name, label, .. } = deal;
         self.deals
-            .insert(name.text.to_string(), DealId(self.model.deals.len() as u32));
+            .insert(name.text.clone(), DealId(self.model.deals.len() as u32));
         self.model.deals.push(model::Deal {
             name: &name.text,
             label: label.as_ref().map(|l| l.value.as_str()),

@@ -67,9 +67,10 @@ pub struct Name {
 }
 
 /// A reference to a member, optionally qualified by its dimension: `region.east`.
+/// The qualifier is rare and boxed: every deal and actual row holds a reference.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NameRef {
-    pub qualifier: Option<Name>,
+    pub qualifier: Option<Box<Name>>,
     pub name: Name,
     pub span: Span,
 }
@@ -138,11 +139,12 @@ pub struct PeriodAtom {
     pub written: Text,
 }
 
-/// A period: one atom, or an inclusive range `start..end`.
+/// A period: one atom, or an inclusive range `start..end`. The end is boxed: every
+/// actual row has a period, and nearly all are one atom.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PeriodExpr {
     pub start: PeriodAtom,
-    pub end: Option<PeriodAtom>,
+    pub end: Option<Box<PeriodAtom>>,
     pub span: Span,
 }
 
@@ -456,22 +458,60 @@ pub struct Grade {
     pub span: Span,
 }
 
+/// A deal: an item of one line, of which a plan may hold a hundred thousand, so it keeps
+/// inline only what most deals write. The statements many deals lack (and broken ones)
+/// are in `more`, allocated only for a deal that has one: three empty statement lists
+/// took more room than all the rest of a one-line deal.
 #[derive(Debug, Clone)]
 pub struct Deal {
     pub name: Name,
     pub label: Option<Str>,
     pub owner: Fields<NameOrText>,
     pub stage: Fields<Name>,
-    pub grade: Fields<Name>,
     pub amount: Fields<Quantity>,
     pub close: Fields<PeriodAtom>,
+    pub coords: SmallVec<[Coord; 1]>,
+    pub more: Option<Box<DealMore>>,
+    pub span: Span,
+}
+
+/// The statements of a deal that most deals do not write.
+#[derive(Debug, Clone, Default)]
+pub struct DealMore {
+    pub grade: Fields<Name>,
     /// `opened DATE`: when the deal entered its funnel.
     pub opened: Fields<PeriodAtom>,
     pub funnel: Fields<Name>,
-    pub coords: SmallVec<[Coord; 1]>,
     /// Statements that did not parse.
     pub broken: Vec<BrokenStatement>,
-    pub span: Span,
+}
+
+impl DealMore {
+    pub fn is_empty(&self) -> bool {
+        self.grade.is_empty()
+            && self.opened.is_empty()
+            && self.funnel.is_empty()
+            && self.broken.is_empty()
+    }
+}
+
+impl Deal {
+    pub fn grade(&self) -> &[Field<Name>] {
+        self.more.as_deref().map_or(&[], |m| &m.grade)
+    }
+
+    pub fn opened(&self) -> &[Field<PeriodAtom>] {
+        self.more.as_deref().map_or(&[], |m| &m.opened)
+    }
+
+    pub fn funnel(&self) -> &[Field<Name>] {
+        self.more.as_deref().map_or(&[], |m| &m.funnel)
+    }
+
+    /// Statements that did not parse.
+    pub fn broken(&self) -> &[BrokenStatement] {
+        self.more.as_deref().map_or(&[], |m| &m.broken)
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -51,7 +51,7 @@ impl Builder<'_> {
             ),
         };
         NameRef {
-            qualifier,
+            qualifier: qualifier.map(Box::new),
             name,
             span,
         }
@@ -306,7 +306,7 @@ impl Builder<'_> {
         });
         PeriodExpr {
             start,
-            end: atoms.next(),
+            end: atoms.next().map(Box::new),
             span,
         }
     }
@@ -934,15 +934,13 @@ impl Builder<'_> {
             label,
             owner: SmallVec::new(),
             stage: SmallVec::new(),
-            grade: SmallVec::new(),
             amount: SmallVec::new(),
             close: SmallVec::new(),
-            opened: SmallVec::new(),
-            funnel: SmallVec::new(),
             coords: SmallVec::new(),
-            broken: Vec::new(),
+            more: None,
             span,
         };
+        let mut more = DealMore::default();
         let mut pair = None;
         for stmt in rest {
             match stmt.as_rule() {
@@ -952,7 +950,7 @@ impl Builder<'_> {
                         pair.take(),
                         Block::Deal,
                         &mut deal.coords,
-                        &mut deal.broken,
+                        &mut more.broken,
                     );
                     continue;
                 }
@@ -960,16 +958,19 @@ impl Builder<'_> {
                     add(&mut deal.owner, self.field(stmt, |b, p| b.name_or_text(p)))
                 }
                 Rule::stage_ref => add(&mut deal.stage, self.field(stmt, |b, p| b.name(p))),
-                Rule::grade_ref => add(&mut deal.grade, self.field(stmt, |b, p| b.name(p))),
+                Rule::grade_ref => add(&mut more.grade, self.field(stmt, |b, p| b.name(p))),
                 Rule::amount_stmt => add(&mut deal.amount, self.field(stmt, |b, p| b.quantity(p))),
                 Rule::close_stmt => add(&mut deal.close, self.field(stmt, |b, p| b.period_atom(p))),
                 Rule::opened_stmt => {
-                    add(&mut deal.opened, self.field(stmt, |b, p| b.period_atom(p)))
+                    add(&mut more.opened, self.field(stmt, |b, p| b.period_atom(p)))
                 }
-                Rule::funnel_ref => add(&mut deal.funnel, self.field(stmt, |b, p| b.name(p))),
+                Rule::funnel_ref => add(&mut more.funnel, self.field(stmt, |b, p| b.name(p))),
                 _ => {}
             }
             pair = None;
+        }
+        if !more.is_empty() {
+            deal.more = Some(Box::new(more));
         }
         deal
     }

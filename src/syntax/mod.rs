@@ -90,7 +90,7 @@ pub fn parse_period(file: FileId, base: usize, text: &str) -> Option<ast::Period
         None => (atom(start, 0, text.len()), None),
         Some((end, at)) => (
             atom(start, 0, text.find("..").unwrap_or(0)),
-            Some(atom(end, at, text.len())),
+            Some(Box::new(atom(end, at, text.len()))),
         ),
     };
     Some(ast::PeriodExpr {
@@ -163,6 +163,9 @@ impl Parsed {
 fn parse_chunks(file: FileId, text: &str, chunks: &[scan::Chunk], threads: usize) -> Parsed {
     let mut out = Parsed::default();
     if threads <= 1 || chunks.len() < 2 {
+        // A chunk holds one item (none if it fails to parse): room for exactly that many,
+        // rather than copies of a list growing by doubling.
+        out.items.reserve_exact(chunks.len());
         parse_run(file, text, chunks, &mut out);
         return out;
     }
@@ -178,6 +181,7 @@ fn parse_chunks(file: FileId, text: &str, chunks: &[scan::Chunk], threads: usize
                 return done;
             };
             let mut parsed = Parsed::default();
+            parsed.items.reserve_exact(piece.len());
             parse_run(file, text, piece, &mut parsed);
             done.push((index, parsed));
         }
@@ -715,6 +719,42 @@ mod tests {
         let (file, diags) = parse(FileId(0), text);
         assert!(diags.is_empty(), "{diags:?}");
         assert_eq!(file.items.len(), 1);
+    }
+
+    /// A plan may hold a hundred thousand one-line deals: the statements most deals lack
+    /// are kept apart, allocated only for a deal that has one.
+    #[test]
+    fn a_one_line_deal_keeps_only_what_it_writes_inline() {
+        let text = "deal d1 \"客户1\" { owner a  region r0  stage 线索  amount 90k CNY  close 2026-07-01 }\n\
+                    deal d2 { owner b  grade hot  opened 2026-01-05  funnel 大客户  stage 商机 }\n\
+                    deal d3 { owner c  amount 5 CNY  amout 7 CNY }\n";
+        let (file, diags) = parse(FileId(0), text);
+        let messages: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        let [
+            ast::Item::Deal(plain),
+            ast::Item::Deal(more),
+            ast::Item::Deal(broken),
+        ] = file.items.as_slice()
+        else {
+            panic!("three deals expected: {:?}", file.items);
+        };
+        assert!(plain.more.is_none());
+        assert_eq!(plain.stage[0].value.text, "线索");
+        assert_eq!(plain.coords[0].member.name.text, "r0");
+        assert!(plain.coords[0].member.qualifier.is_none());
+        assert!(plain.grade().is_empty() && plain.opened().is_empty());
+        assert!(plain.funnel().is_empty() && plain.broken().is_empty());
+        assert_eq!(more.grade()[0].value.text, "hot");
+        assert_eq!(more.opened()[0].value.written, "2026-01-05");
+        assert_eq!(more.funnel()[0].value.text, "大客户");
+        assert!(more.broken().is_empty());
+        assert_eq!(broken.amount.len(), 1);
+        assert_eq!(broken.broken().len(), 1);
+        assert_eq!(&text[broken.broken()[0].span.range()], "amout 7 CNY");
+        // The room each deal takes in the tree, whatever it writes (64-bit targets).
+        let size = std::mem::size_of::<ast::Deal>();
+        assert!(size <= 560, "a deal node takes {size} bytes");
     }
 
     #[test]
