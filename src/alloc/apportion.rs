@@ -97,6 +97,11 @@ pub(super) fn split_units(x: Decimal) -> Option<(i128, i128)> {
 /// [`split_units`] of the number `mantissa × 10^-scale`.
 #[inline]
 pub(super) fn split_parts(mantissa: i128, scale: u32) -> Option<(i128, i128)> {
+    split_parts_wide(mantissa, scale).or_else(|| split_parts_i128(mantissa, scale))
+}
+
+/// [`split_parts`] in 128-bit arithmetic, for every mantissa and scale.
+fn split_parts_i128(mantissa: i128, scale: u32) -> Option<(i128, i128)> {
     let scale = scale as usize;
     let places = NOISE_PLACES as usize;
     let p = *POW10.get(scale)?;
@@ -118,6 +123,39 @@ pub(super) fn split_parts(mantissa: i128, scale: u32) -> Option<(i128, i128)> {
         frac = 0;
     }
     Some((floor, frac))
+}
+
+/// 10¹⁹, the largest power of ten below 2⁶⁴.
+const POW10_19: u64 = 10_000_000_000_000_000_000;
+
+/// [`split_parts`] for a non-negative decimal mantissa (below 2⁹⁶) at a scale from 20 to
+/// 28, as exact shares usually are, else `None`. Dividing by 10^scale, which exceeds 2⁶⁴,
+/// is the slowest kind of 128-bit division; dividing by 10¹⁹ first leaves a quotient
+/// below 2⁶⁴, so the rest is 64-bit arithmetic. The results are those of the 128-bit
+/// division: floor = ⌊q / 10^(scale-19)⌋ with q = ⌊mantissa / 10¹⁹⌋, and the remainder
+/// r₂·10¹⁹ + r₁ is rounded to 18 places term by term, because 10¹⁹ is a multiple of
+/// the 10^(scale-18) it is divided by.
+#[inline]
+fn split_parts_wide(mantissa: i128, scale: u32) -> Option<(i128, i128)> {
+    if !(20..=28).contains(&scale) || !(0..1i128 << 96).contains(&mantissa) {
+        return None;
+    }
+    let wide = mantissa as u128;
+    let high = u64::try_from(wide / u128::from(POW10_19)).ok()?;
+    let low = u64::try_from(wide % u128::from(POW10_19)).ok()?;
+    // 10^(scale-19) and 10^(scale-18) are at most 10¹⁰; 10^(37-scale) is 10¹⁹ over the
+    // latter.
+    let p = u64::try_from(*POW10.get(scale as usize - 19)?).ok()?;
+    let drop = u64::try_from(*POW10.get(scale as usize - 18)?).ok()?;
+    let per_drop = u64::try_from(*POW10.get(37 - scale as usize)?).ok()?;
+    let (mut floor, rest_high) = (high / p, high % p);
+    // Below 10¹⁹ + 5·10⁹ < 2⁶⁴, and rest_high·per_drop below 10¹⁸.
+    let mut frac = rest_high * per_drop + (low + drop / 2) / drop;
+    if frac == POW10_19 / 10 {
+        floor += 1;
+        frac = 0;
+    }
+    Some((i128::from(floor), i128::from(frac)))
 }
 
 fn share(
@@ -261,6 +299,44 @@ mod tests {
             split_units(d("0.9999999999999999999999999999")),
             Some((1, 0))
         );
+    }
+
+    #[test]
+    fn wide_split_rounds_the_remainder_as_128_bit_division_does() {
+        let max = (1i128 << 96) - 1;
+        for (mantissa, scale) in [
+            (0, 20),
+            (max, 28),
+            (max, 20),
+            // A remainder of exactly one half of 10⁻¹⁸ rounds up ...
+            (5 * 10i128.pow(9) + 10i128.pow(28), 28),
+            // ... one below it rounds down, and one that rounds to a whole unit carries.
+            (5 * 10i128.pow(9) - 1, 28),
+            (10i128.pow(28) - 1, 28),
+            (33_333_333_333_333_333_333_333_333_333, 26),
+        ] {
+            let wide = split_parts_wide(mantissa, scale);
+            assert!(wide.is_some(), "{mantissa} at scale {scale}");
+            assert_eq!(wide, split_parts_i128(mantissa, scale));
+        }
+        assert_eq!(split_parts_wide(10i128.pow(28) - 1, 28), Some((1, 0)));
+        // Negative mantissas, mantissas beyond 2⁹⁶ and small scales are left to 128 bits.
+        assert_eq!(split_parts_wide(-1, 28), None);
+        assert_eq!(split_parts_wide(1i128 << 96, 28), None);
+        assert_eq!(split_parts_wide(1, 19), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn wide_split_agrees_with_128_bit_division(
+            mantissa in 0i128..(1i128 << 96),
+            scale in 20u32..=28,
+        ) {
+            proptest::prop_assert_eq!(
+                split_parts_wide(mantissa, scale),
+                split_parts_i128(mantissa, scale)
+            );
+        }
     }
 
     #[test]

@@ -256,17 +256,20 @@ impl Units {
     /// value's mantissa and scale as they would be, without building it as a decimal.
     #[inline]
     fn split(&self, x: Decimal) -> Option<(i128, i128)> {
-        if let Some(k) = self.places
-            && let Some(&fits) = FITS_TIMES_POW10.get(k as usize)
-            && x.mantissa().unsigned_abs() <= fits
-        {
+        if let Some(k) = self.places {
             let scale = x.scale();
-            return if scale >= k {
-                apportion::split_parts(x.mantissa(), scale - k)
-            } else {
+            // Moving the point left needs no multiplication, whatever the mantissa: the
+            // product `count` would build, when its mantissa does not fit, drops only the
+            // zeros the multiplication appended, so it is the same number.
+            if scale >= k {
+                return apportion::split_parts(x.mantissa(), scale - k);
+            }
+            if let Some(&fits) = FITS_TIMES_POW10.get(k as usize)
+                && x.mantissa().unsigned_abs() <= fits
+            {
                 let up = apportion::POW10.get((k - scale) as usize)?;
-                Some((x.mantissa().checked_mul(*up)?, 0))
-            };
+                return Some((x.mantissa().checked_mul(*up)?, 0));
+            }
         }
         apportion::split_units(self.count(x)?)
     }
@@ -1039,10 +1042,44 @@ mod tests {
                 assert_eq!(units.split(x), split, "{v} in units of {unit}");
             }
         }
+        // 28-digit mantissas that do not fit once multiplied by 10ᵏ: the point still
+        // moves, with the same result as the product.
+        for (v, unit) in [
+            ("3333.3333333333333333333333333", "0.01"),
+            ("7922816251426433759354395033.5", "0.1"),
+            ("-7922816251426433759354395.0335", "0.001"),
+            ("0.9999999999999999999999999999", "0.01"),
+        ] {
+            let units = Units::new(Decimal::from_str(unit).unwrap());
+            let x = Decimal::from_str(v).unwrap();
+            let product = x.checked_mul(units.inverse.unwrap()).unwrap();
+            assert_eq!(
+                units.split(x),
+                apportion::split_units(product),
+                "{v} in {unit}"
+            );
+        }
         // A unit that is not a power of ten divides.
         let units = Units::new(Decimal::from_str("0.05").unwrap());
         assert_eq!(units.places, None);
         assert_eq!(units.count(Decimal::from(3)), Some(Decimal::from(60)));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn moving_the_point_splits_as_multiplying_does(
+            mantissa in -(1i128 << 96) + 1..(1i128 << 96),
+            scale in 0u32..=28,
+            places in 0u32..=28,
+        ) {
+            let x = Decimal::from_i128_with_scale(mantissa, scale);
+            let unit = Decimal::from_i128_with_scale(1, places);
+            let units = Units::new(unit);
+            proptest::prop_assert_eq!(units.places, Some(places));
+            let inverse = units.inverse.unwrap();
+            let by_multiplying = x.checked_mul(inverse).and_then(apportion::split_units);
+            proptest::prop_assert_eq!(units.split(x), by_multiplying);
+        }
     }
 
     #[test]
