@@ -128,34 +128,62 @@ fn split_parts_i128(mantissa: i128, scale: u32) -> Option<(i128, i128)> {
 /// 10¹⁹, the largest power of ten below 2⁶⁴.
 const POW10_19: u64 = 10_000_000_000_000_000_000;
 
-/// [`split_parts`] for a non-negative decimal mantissa (below 2⁹⁶) at a scale from 20 to
-/// 28, as exact shares usually are, else `None`. Dividing by 10^scale, which exceeds 2⁶⁴,
-/// is the slowest kind of 128-bit division; dividing by 10¹⁹ first leaves a quotient
-/// below 2⁶⁴, so the rest is 64-bit arithmetic. The results are those of the 128-bit
-/// division: floor = ⌊q / 10^(scale-19)⌋ with q = ⌊mantissa / 10¹⁹⌋, and the remainder
-/// r₂·10¹⁹ + r₁ is rounded to 18 places term by term, because 10¹⁹ is a multiple of
-/// the 10^(scale-18) it is divided by.
+/// [`split_parts`] for a non-negative decimal mantissa (below 2⁹⁶), else `None`, in 64-bit
+/// arithmetic wherever it can be: a 128-bit division is a library call, and slowest when
+/// the divisor 10^scale exceeds 2⁶⁴ (scales 20 to 28, as exact shares usually have).
+/// There, dividing by 10¹⁹ first leaves a quotient below 2⁶⁴, and the results are those
+/// of the 128-bit division: floor = ⌊q / 10^(scale-19)⌋ with q = ⌊mantissa / 10¹⁹⌋, and
+/// the remainder r₂·10¹⁹ + r₁ is rounded to 18 places term by term, because 10¹⁹ is a
+/// multiple of the 10^(scale-18) it is divided by.
 #[inline]
 fn split_parts_wide(mantissa: i128, scale: u32) -> Option<(i128, i128)> {
-    if !(20..=28).contains(&scale) || !(0..1i128 << 96).contains(&mantissa) {
+    if !(0..1i128 << 96).contains(&mantissa) {
         return None;
     }
     let wide = mantissa as u128;
-    let high = u64::try_from(wide / u128::from(POW10_19)).ok()?;
-    let low = u64::try_from(wide % u128::from(POW10_19)).ok()?;
-    // 10^(scale-19) and 10^(scale-18) are at most 10¹⁰; 10^(37-scale) is 10¹⁹ over the
-    // latter.
-    let p = u64::try_from(*POW10.get(scale as usize - 19)?).ok()?;
-    let drop = u64::try_from(*POW10.get(scale as usize - 18)?).ok()?;
-    let per_drop = u64::try_from(*POW10.get(37 - scale as usize)?).ok()?;
-    let (mut floor, rest_high) = (high / p, high % p);
-    // Below 10¹⁹ + 5·10⁹ < 2⁶⁴, and rest_high·per_drop below 10¹⁸.
-    let mut frac = rest_high * per_drop + (low + drop / 2) / drop;
+    // Quotient and remainder by 10ᵏ (k ≤ 19), in 64 bits when the mantissa fits there.
+    let divide = |k: u32| -> Option<(u128, u64)> {
+        let p = u64::try_from(*POW10.get(k as usize)?).ok()?;
+        Some(match u64::try_from(wide) {
+            Ok(narrow) => (u128::from(narrow / p), narrow % p),
+            Err(_) => (
+                wide / u128::from(p),
+                u64::try_from(wide % u128::from(p)).ok()?,
+            ),
+        })
+    };
+    let (mut floor, mut frac) = match scale {
+        0..=18 => {
+            let (floor, rest) = divide(scale)?;
+            // Below 10¹⁸.
+            let up = u64::try_from(*POW10.get(18 - scale as usize)?).ok()?;
+            (floor, rest * up)
+        }
+        19 => {
+            let (floor, rest) = divide(19)?;
+            (floor, (rest + 5) / 10)
+        }
+        20..=28 => {
+            let (high, low) = divide(19)?;
+            let high = u64::try_from(high).ok()?;
+            // 10^(scale-19) and 10^(scale-18) are at most 10¹⁰; 10^(37-scale) is 10¹⁹
+            // over the latter.
+            let p = u64::try_from(*POW10.get(scale as usize - 19)?).ok()?;
+            let drop = u64::try_from(*POW10.get(scale as usize - 18)?).ok()?;
+            let per_drop = u64::try_from(*POW10.get(37 - scale as usize)?).ok()?;
+            // Below 10¹⁹ + 5·10⁹ < 2⁶⁴, and (high % p)·per_drop below 10¹⁸.
+            (
+                u128::from(high / p),
+                (high % p) * per_drop + (low + drop / 2) / drop,
+            )
+        }
+        _ => return None,
+    };
     if frac == POW10_19 / 10 {
         floor += 1;
         frac = 0;
     }
-    Some((i128::from(floor), i128::from(frac)))
+    Some((i128::try_from(floor).ok()?, i128::from(frac)))
 }
 
 fn share(
@@ -314,23 +342,32 @@ mod tests {
             (5 * 10i128.pow(9) - 1, 28),
             (10i128.pow(28) - 1, 28),
             (33_333_333_333_333_333_333_333_333_333, 26),
+            // At scale 19 the last digit rounds, half up; below it nothing rounds.
+            (15, 19),
+            (14, 19),
+            (10i128.pow(19) - 5, 19),
+            (max, 19),
+            (max, 0),
+            (max, 18),
+            (u64::MAX as i128, 3),
+            (u64::MAX as i128 + 1, 3),
         ] {
             let wide = split_parts_wide(mantissa, scale);
             assert!(wide.is_some(), "{mantissa} at scale {scale}");
             assert_eq!(wide, split_parts_i128(mantissa, scale));
         }
         assert_eq!(split_parts_wide(10i128.pow(28) - 1, 28), Some((1, 0)));
-        // Negative mantissas, mantissas beyond 2⁹⁶ and small scales are left to 128 bits.
+        // Negative mantissas and mantissas beyond 2⁹⁶ are left to 128 bits.
         assert_eq!(split_parts_wide(-1, 28), None);
         assert_eq!(split_parts_wide(1i128 << 96, 28), None);
-        assert_eq!(split_parts_wide(1, 19), None);
+        assert_eq!(split_parts_wide(1, 29), None);
     }
 
     proptest::proptest! {
         #[test]
         fn wide_split_agrees_with_128_bit_division(
-            mantissa in 0i128..(1i128 << 96),
-            scale in 20u32..=28,
+            mantissa in proptest::prop_oneof![0i128..(1i128 << 96), 0i128..(1i128 << 64)],
+            scale in 0u32..=28,
         ) {
             proptest::prop_assert_eq!(
                 split_parts_wide(mantissa, scale),
