@@ -663,6 +663,7 @@ fn walk<S: Sink>(
         to_units: start.to_units,
         sink,
         totals: RepTotals::default(),
+        spare: Vec::new(),
     };
     walk.expand(start.value, start.value, None, start.queue, start.period)?;
     walk.settle_deferred()?;
@@ -693,6 +694,9 @@ struct Walk<'a, 'm, S> {
     to_units: Units,
     sink: S,
     totals: RepTotals,
+    /// The buffers of a node's rounded shares, kept when the node is done for the next
+    /// node to fill: a deep tree needs one set per level, not one per node.
+    spare: Vec<(apportion::Shares, Vec<Decimal>)>,
 }
 
 /// One child of a node: its member, its weight among its siblings, its period, and the
@@ -941,17 +945,20 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
         };
         // The rounded shares, in units and as decimals, with each exact value as a
         // count of units (which a leaf's sink reads rather than convert again).
-        let mut shares = apportion::Shares::default();
-        let shared = if S::ROUNDED {
+        let (mut shares, mut shared) = self.spare.pop().unwrap_or_default();
+        shared.clear();
+        if S::ROUNDED {
             let to_units = self.to_units;
             apportion::apportion_units(rounded, &exacts, |e| to_units.split(e), &mut shares)
                 .ok_or(Overflow)?;
             let unit = to_units.unit;
-            let values = shares.units.iter().map(|&u| apportion::of_units(u, unit));
-            values.collect::<Option<Vec<_>>>().ok_or(Overflow)?
+            for &u in &shares.units {
+                shared.push(apportion::of_units(u, unit).ok_or(Overflow)?);
+            }
         } else {
-            Vec::new()
-        };
+            shares.units.clear();
+            shares.exact.clear();
+        }
         // Without rounding, each child's value is its exact value.
         let values = if S::ROUNDED { &shared } else { &exacts };
         if rep_split {
@@ -962,6 +969,7 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
             }
             // Below a rep split nothing splits reps again: the totals are complete.
             if !S::LEAVES {
+                self.spare.push((shares, shared));
                 return Ok(());
             }
         }
@@ -995,6 +1003,7 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
             result?;
         }
         self.sink.close();
+        self.spare.push((shares, shared));
         Ok(())
     }
 }
