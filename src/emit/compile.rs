@@ -704,7 +704,11 @@ pub fn decimal_str(value: Decimal, buf: &mut [u8; 64]) -> &[u8] {
             small /= 10;
             scale -= 1;
         }
-        return digits(small, scale, value.is_sign_negative() && small != 0, buf);
+        let negative = value.is_sign_negative() && small != 0;
+        if let Some(start) = digits_u64(small, scale, negative, buf) {
+            return buf.get(start..).unwrap_or_default();
+        }
+        return digits(small, scale, negative, buf);
     }
     let value = value.normalize();
     let scale = value.scale() as usize;
@@ -724,6 +728,58 @@ pub fn decimal_str(value: Decimal, buf: &mut [u8; 64]) -> &[u8] {
         value.is_sign_negative() && !value.is_zero(),
         buf,
     )
+}
+
+/// The two digits of each number below 100, so that a number is written two digits per
+/// division.
+const DIGIT_PAIRS: &[u8; 200] = b"\
+    0001020304050607080910111213141516171819\
+    2021222324252627282930313233343536373839\
+    4041424344454647484950515253545556575859\
+    6061626364656667686970717273747576777879\
+    8081828384858687888990919293949596979899";
+
+/// Write `n` right-aligned to end before `pos`, with at least `min_digits` digits (zeros
+/// in front), and return where it starts; `None` if `buf` has no room.
+fn write_u64(mut n: u64, min_digits: usize, buf: &mut [u8], mut pos: usize) -> Option<usize> {
+    let end = pos;
+    while n >= 10 {
+        let pair = (n % 100) as usize * 2;
+        n /= 100;
+        pos = pos.checked_sub(2)?;
+        buf.get_mut(pos..pos + 2)?
+            .copy_from_slice(DIGIT_PAIRS.get(pair..pair + 2)?);
+    }
+    if n > 0 || end == pos {
+        pos = pos.checked_sub(1)?;
+        *buf.get_mut(pos)? = b'0' + n as u8;
+    }
+    while end - pos < min_digits {
+        pos = pos.checked_sub(1)?;
+        *buf.get_mut(pos)? = b'0';
+    }
+    Some(pos)
+}
+
+/// [`digits`] for a 64-bit mantissa with at most 19 places, two digits at a time: the
+/// places are split off by one division, then each part written on its own. Returns where
+/// the text starts in `buf`.
+fn digits_u64(mantissa: u64, scale: usize, negative: bool, buf: &mut [u8; 64]) -> Option<usize> {
+    let mut pos = buf.len();
+    if scale > 0 {
+        let unit = 10u64.checked_pow(u32::try_from(scale).ok()?)?;
+        pos = write_u64(mantissa % unit, scale, buf, pos)?;
+        pos = pos.checked_sub(1)?;
+        *buf.get_mut(pos)? = b'.';
+        pos = write_u64(mantissa / unit, 1, buf, pos)?;
+    } else {
+        pos = write_u64(mantissa, 1, buf, pos)?;
+    }
+    if negative {
+        pos = pos.checked_sub(1)?;
+        *buf.get_mut(pos)? = b'-';
+    }
+    Some(pos)
 }
 
 fn digits<T>(mut mantissa: T, scale: usize, negative: bool, buf: &mut [u8; 64]) -> &[u8]
@@ -762,6 +818,70 @@ fn collect_split_dims(splits: &[crate::model::Split], out: &mut Vec<DimRef>) {
     for s in splits {
         for nested in s.nested() {
             collect_split_dims(nested, out);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decimal_str;
+    use rust_decimal::Decimal;
+    use std::str::FromStr;
+
+    fn text(literal: &str) -> String {
+        let mut buf = [0u8; 64];
+        String::from_utf8(decimal_str(Decimal::from_str(literal).unwrap(), &mut buf).to_vec())
+            .unwrap()
+    }
+
+    #[test]
+    fn decimals_are_written_plainly_without_trailing_zeros() {
+        let cases = [
+            ("0", "0"),
+            ("0.000", "0"),
+            ("-0.00", "0"),
+            ("7", "7"),
+            ("10", "10"),
+            ("100.00", "100"),
+            ("1000", "1000"),
+            ("4166.67", "4166.67"),
+            ("-15000", "-15000"),
+            ("0.05", "0.05"),
+            ("-0.05", "-0.05"),
+            ("12.340", "12.34"),
+            ("0.0000000000000000001", "0.0000000000000000001"),
+            ("18446744073709551615", "18446744073709551615"),
+            ("1844674407370955161.5", "1844674407370955161.5"),
+            ("0.00000000000000000000123", "0.00000000000000000000123"),
+            (
+                "79228162514264337593543950335",
+                "79228162514264337593543950335",
+            ),
+            (
+                "-7922816251426433759354395033.5",
+                "-7922816251426433759354395033.5",
+            ),
+        ];
+        for (literal, expected) in cases {
+            assert_eq!(text(literal), expected, "{literal}");
+        }
+    }
+
+    #[test]
+    fn decimals_match_the_normalized_display() {
+        for mantissa in (-2_000i64..2_000).chain([99_999_999_999, -1_000_000_000_001]) {
+            for scale in 0..6 {
+                let value = Decimal::new(mantissa, scale);
+                let mut buf = [0u8; 64];
+                let written = std::str::from_utf8(decimal_str(value, &mut buf))
+                    .unwrap()
+                    .to_string();
+                assert_eq!(
+                    written,
+                    value.normalize().to_string(),
+                    "{mantissa}e-{scale}"
+                );
+            }
         }
     }
 }

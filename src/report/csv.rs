@@ -48,28 +48,44 @@ fn number(line: &mut Vec<u8>, value: Option<Decimal>, buf: &mut [u8; 64]) {
 #[derive(Default)]
 struct FieldCache {
     text: Option<(*const u8, usize)>,
+    /// Whether the remembered text is its own field, written as it is.
+    plain: bool,
+    /// The field of the remembered text when it is not plain.
     field: Vec<u8>,
 }
 
 impl FieldCache {
-    fn get(&mut self, text: Option<&str>) -> &[u8] {
-        let key = text.map(|t| (t.as_ptr(), t.len()));
+    /// Append `text` as a CSV field to `line`.
+    fn push(&mut self, text: &str, line: &mut Vec<u8>) {
+        let key = Some((text.as_ptr(), text.len()));
         if key != self.text {
             self.text = key;
-            self.field.clear();
-            self.field
-                .extend_from_slice(field(text.unwrap_or_default()).as_bytes());
+            match field(text) {
+                Cow::Borrowed(_) => self.plain = true,
+                Cow::Owned(quoted) => {
+                    self.plain = false;
+                    self.field.clear();
+                    self.field.extend_from_slice(quoted.as_bytes());
+                }
+            }
         }
-        &self.field
+        if self.plain {
+            line.extend_from_slice(text.as_bytes());
+        } else {
+            line.extend_from_slice(&self.field);
+        }
     }
 }
+
+/// How many bytes of rows are gathered before they are written out in one piece.
+const CHUNK: usize = 1 << 20;
 
 /// Write the flat table; `bom` starts it with a UTF-8 byte-order mark, which spreadsheet
 /// programs need to read Chinese text in a CSV file.
 pub fn write(report: &Report<'_>, bom: bool, out: &mut dyn Write) -> std::io::Result<()> {
-    let mut w = std::io::BufWriter::with_capacity(1 << 20, out);
+    let mut line: Vec<u8> = Vec::with_capacity(CHUNK + 4096);
     if bom {
-        w.write_all("\u{feff}".as_bytes())?;
+        line.extend_from_slice("\u{feff}".as_bytes());
     }
     let mut header = vec!["goal".to_string()];
     header.extend(report.column_names().iter().map(|n| field(n).into_owned()));
@@ -84,24 +100,23 @@ pub fn write(report: &Report<'_>, bom: bool, out: &mut dyn Write) -> std::io::Re
         ]
         .map(String::from),
     );
-    w.write_all(header.join(",").as_bytes())?;
-    w.write_all(b"\r\n")?;
-    let mut line: Vec<u8> = Vec::new();
+    line.extend_from_slice(header.join(",").as_bytes());
+    line.extend_from_slice(b"\r\n");
     let mut buf = [0u8; 64];
     let mut goal = FieldCache::default();
     let mut members: Vec<FieldCache> = Vec::new();
     // Cells come in runs of the same period: its two dates are written once per run.
     let mut dates: Option<(Period, String)> = None;
+    // Rows are formatted straight into one buffer, written out whenever it holds a chunk.
     report.for_each_flat_row(|row| {
-        line.clear();
-        line.extend_from_slice(goal.get(Some(row.goal)));
+        goal.push(row.goal, &mut line);
         if members.len() < row.members.len() {
             members.resize_with(row.members.len(), FieldCache::default);
         }
         for (m, cache) in row.members.iter().zip(&mut members) {
             line.push(b',');
-            if m.is_some() {
-                line.extend_from_slice(cache.get(*m));
+            if let Some(m) = m {
+                cache.push(m, &mut line);
             }
         }
         line.push(b',');
@@ -126,7 +141,12 @@ pub fn write(report: &Report<'_>, bom: bool, out: &mut dyn Write) -> std::io::Re
         line.push(b',');
         number(&mut line, row.forecast, &mut buf);
         line.extend_from_slice(b"\r\n");
-        w.write_all(&line)
+        if line.len() >= CHUNK {
+            out.write_all(&line)?;
+            line.clear();
+        }
+        Ok::<(), std::io::Error>(())
     })?;
-    w.flush()
+    out.write_all(&line)?;
+    out.flush()
 }
