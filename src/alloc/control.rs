@@ -148,14 +148,10 @@ impl Tree {
             value: value_units,
             floor,
             frac,
-        } = match in_units {
-            Some(known) => known,
-            None => {
-                let (floor, frac) = self.units.split(exact).ok_or(Overflow)?;
-                let (value, _) = self.units.split(value).ok_or(Overflow)?;
-                InUnits { value, floor, frac }
-            }
-        };
+        } = self
+            .units
+            .leaf_units(in_units, exact, value)
+            .ok_or(Overflow)?;
         // A value that is not a whole number of units lies at least 10⁻¹⁸ units from one,
         // so the value rounded from it is above it exactly when it was rounded up (above
         // the floor). A whole number of units stays as it is.

@@ -273,6 +273,23 @@ impl Units {
         }
         apportion::split_units(self.count(x)?)
     }
+
+    /// A leaf's values in units: as the rounding of its node found them when it did,
+    /// else counted here.
+    #[inline]
+    fn leaf_units(
+        &self,
+        known: Option<InUnits>,
+        exact: Decimal,
+        value: Decimal,
+    ) -> Option<InUnits> {
+        if let Some(known) = known {
+            return Some(known);
+        }
+        let (floor, frac) = self.split(exact)?;
+        let (value, _) = self.split(value)?;
+        Some(InUnits { value, floor, frac })
+    }
 }
 
 /// A leaf's values counted in rounding units, as the rounding of its node found them:

@@ -303,14 +303,10 @@ impl Sink for TimeTotals {
             value: value_units,
             floor,
             frac,
-        } = match in_units {
-            Some(known) => known,
-            None => {
-                let (floor, frac) = self.units.split(exact).ok_or(Overflow)?;
-                let (value, _) = self.units.split(value).ok_or(Overflow)?;
-                InUnits { value, floor, frac }
-            }
-        };
+        } = self
+            .units
+            .leaf_units(in_units, exact, value)
+            .ok_or(Overflow)?;
         let index = match self.last {
             Some((p, i)) if p == period => i,
             _ => {
