@@ -1,5 +1,5 @@
-//! Helpers shared by the integration tests: an in-memory file system, and one way to run
-//! the phases on a plan's text.
+//! Helpers shared by the integration tests: an in-memory file system, one way to run the
+//! phases on a plan's text, and ways to run the `planck` binary.
 
 // Each test binary uses a part of this module.
 #![allow(dead_code)]
@@ -10,7 +10,10 @@ use planck::model::MemberRef;
 use planck::resolve::load::{FileSystem, LoadOptions};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 /// The project root (and working folder) of the in-memory file system.
 pub const ROOT: &str = "/p";
@@ -167,4 +170,67 @@ pub fn codes(c: &planck::Compilation) -> Vec<String> {
             format!("{}@{at}", d.code)
         })
         .collect()
+}
+
+/// Runs `cmd` with `input` on its standard input, and collects what it prints.
+pub fn output_with_stdin(cmd: &mut Command, input: &[u8]) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the command starts");
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    let input = input.to_vec();
+    // Written beside the wait, so a child that prints before it has read everything
+    // cannot fill its pipe and stall both.
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let output = child.wait_with_output().expect("the command is waited for");
+    writer
+        .join()
+        .expect("the writer finishes")
+        .expect("the input is written");
+    output
+}
+
+/// Runs `cmd` and collects what it prints, killing it if it has not finished within
+/// `limit`: a hang fails the test instead of stalling the run.
+pub fn output_within(cmd: &mut Command, limit: Duration) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the command starts");
+    let read = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            pipe.read_to_end(&mut bytes).map(|_| bytes)
+        })
+    };
+    let stdout = read(Box::new(child.stdout.take().expect("stdout is piped")));
+    let stderr = read(Box::new(child.stderr.take().expect("stderr is piped")));
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("the command is waited for") {
+            break status;
+        }
+        if started.elapsed() > limit {
+            child.kill().expect("the command is killed");
+            child.wait().expect("the command is waited for");
+            panic!("`{cmd:?}` did not finish within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    Output {
+        status,
+        stdout: stdout
+            .join()
+            .expect("stdout is read")
+            .expect("stdout is read"),
+        stderr: stderr
+            .join()
+            .expect("stderr is read")
+            .expect("stderr is read"),
+    }
 }

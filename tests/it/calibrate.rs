@@ -5,13 +5,13 @@
 // A test that panics fails loudly; helpers outside `#[test]` functions may unwrap too.
 #![allow(clippy::unwrap_used)]
 
-use assert_cmd::Command;
 use chrono::NaiveDate;
 use planck::calibrate::{self, AgeBand, Calibration, FunnelHistory, Options};
 use planck::config::Config;
 use planck::diagnostic::Code;
 use planck::model::FunnelId;
 use rust_decimal::Decimal;
+use std::process::Command;
 
 use crate::common;
 
@@ -50,7 +50,7 @@ fn band(from_days: i64, open: u64, won: u64) -> AgeBand {
 }
 
 fn planck() -> Command {
-    let mut cmd = Command::cargo_bin("planck").unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_planck"));
     cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
     cmd
 }
@@ -614,8 +614,7 @@ fn the_policy_keys_are_validated() {
 /// A folder of several plans names them and asks for one.
 #[test]
 fn a_folder_of_several_plans_asks_for_one() {
-    let out = Command::cargo_bin("planck")
-        .unwrap()
+    let out = Command::new(env!("CARGO_BIN_EXE_planck"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .args(["calibrate", "examples"])
         .output()

@@ -1,10 +1,10 @@
 //! End-to-end tests of the `planck` binary: exit codes, formats, config, init.
 
-use assert_cmd::Command;
 use std::path::Path;
+use std::process::Command;
 
 fn planck() -> Command {
-    let mut cmd = Command::cargo_bin("planck").unwrap_or_else(|e| panic!("{e}"));
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_planck"));
     cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
     cmd.env_remove("NO_COLOR");
     cmd

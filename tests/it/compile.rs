@@ -4,14 +4,14 @@
 // A test that panics fails loudly; helpers outside `#[test]` functions may unwrap too.
 #![allow(clippy::unwrap_used)]
 
-use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;
+use std::process::Command;
 
 use crate::common;
 
 fn planck() -> Command {
-    let mut cmd = Command::cargo_bin("planck").unwrap_or_else(|e| panic!("{e}"));
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_planck"));
     cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
     cmd
 }

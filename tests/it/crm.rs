@@ -11,12 +11,12 @@
 // A test that panics fails loudly; helpers outside `#[test]` functions may unwrap too.
 #![allow(clippy::unwrap_used)]
 
-use assert_cmd::Command;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::Path;
+use std::process::Command;
 
 const PLAN: &str = "tests/crm/plan.plan";
 
@@ -25,8 +25,7 @@ fn root() -> &'static Path {
 }
 
 fn planck(args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("planck")
-        .unwrap()
+    let out = Command::new(env!("CARGO_BIN_EXE_planck"))
         .current_dir(root())
         .args(args)
         .output()

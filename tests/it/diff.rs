@@ -523,11 +523,11 @@ fn control_characters_in_labels_are_escaped() {
 // ------------------------------------------------------------------ the binary
 
 mod cli {
-    use assert_cmd::Command;
     use std::path::Path;
+    use std::process::Command;
 
     fn planck(dir: &Path) -> Command {
-        let mut cmd = Command::cargo_bin("planck").unwrap();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_planck"));
         cmd.current_dir(dir);
         cmd
     }
@@ -885,7 +885,7 @@ actuals revenue from "data/actuals.csv"
         git(d, &["config", "user.email", "planck@example.com"]);
         git(d, &["config", "user.name", "planck"]);
         // The documented lines, run as written, with this build's planck on the PATH.
-        let bin = assert_cmd::cargo::cargo_bin("planck");
+        let bin = std::path::PathBuf::from(env!("CARGO_BIN_EXE_planck"));
         let path = format!(
             "{}:{}",
             bin.parent().unwrap().display(),

@@ -586,8 +586,7 @@ fn readme_example_output_is_what_planck_prints() {
     let expected = shown.trim_start_matches("$ planck check sales.plan\n");
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("sales.plan"), plan).unwrap();
-    let out = assert_cmd::Command::cargo_bin("planck")
-        .unwrap()
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_planck"))
         .current_dir(dir.path())
         .env_remove("NO_COLOR")
         .args(["check", "sales.plan"])
@@ -619,8 +618,7 @@ fn calibrate_example_output_is_what_planck_prints() {
             .unwrap_or_else(|| panic!("{file}: no `$ planck calibrate` block"));
         let (command, expected) = shown.split_once('\n').unwrap();
         let args: Vec<&str> = command.split_whitespace().skip(2).collect();
-        let out = assert_cmd::Command::cargo_bin("planck")
-            .unwrap()
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_planck"))
             .current_dir(dir.path())
             .args(&args)
             .output()

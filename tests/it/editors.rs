@@ -300,7 +300,7 @@ vim.cmd('qa!')
         result = result.display().to_string(),
     );
     std::fs::write(root.join("check.lua"), check).unwrap();
-    let planck = PathBuf::from(assert_cmd::cargo::cargo_bin!("planck"));
+    let planck = PathBuf::from(env!("CARGO_BIN_EXE_planck"));
     let path = std::env::join_paths(
         std::iter::once(planck.parent().unwrap().to_path_buf())
             .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
@@ -1072,7 +1072,7 @@ impl HelixHome {
             .collect();
         assert!(commands.ends_with("hx --health plan\n"), "{commands}");
         let home = tempfile::tempdir().unwrap();
-        let planck = PathBuf::from(assert_cmd::cargo::cargo_bin!("planck"));
+        let planck = PathBuf::from(env!("CARGO_BIN_EXE_planck"));
         let hx = if hx.components().count() > 1 {
             hx.canonicalize().unwrap()
         } else {

@@ -9,13 +9,13 @@
 
 use crate::common;
 
-use assert_cmd::Command;
 use common::{MemFs, ROOT};
 use planck::config::Config;
 use planck::resolve::load::LoadOptions;
 use planck::source::FileId;
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -402,7 +402,7 @@ proptest! {
 // ------------------------------------------------------------------ command line
 
 fn planck(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("planck").unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_planck"));
     cmd.current_dir(dir).env("NO_COLOR", "1");
     cmd
 }
@@ -453,19 +453,14 @@ fn stdout_prints_and_dash_reads_standard_input() {
         MESSY
     );
 
-    let out = planck(dir.path())
-        .args(["fmt", "-"])
-        .write_stdin(MESSY)
-        .output()
-        .unwrap();
+    let out = common::output_with_stdin(planck(dir.path()).args(["fmt", "-"]), MESSY.as_bytes());
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8(out.stdout).unwrap(), TIDY);
 
-    let out = planck(dir.path())
-        .args(["fmt", "--check", "-"])
-        .write_stdin(TIDY)
-        .output()
-        .unwrap();
+    let out = common::output_with_stdin(
+        planck(dir.path()).args(["fmt", "--check", "-"]),
+        TIDY.as_bytes(),
+    );
     assert_eq!(out.status.code(), Some(0));
     assert!(out.stdout.is_empty());
 }

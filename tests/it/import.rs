@@ -7,12 +7,12 @@
 
 use crate::common;
 
-use assert_cmd::Command;
 use common::{codes, compile_files, d};
 use planck::alloc::Detail;
 use planck::config::Config;
 use rust_decimal::Decimal;
 use serde_json::Value;
+use std::process::Command;
 
 /// Compile `plan` as `main.plan` beside `files`, with every cell.
 fn compile_with(plan: impl Into<Vec<u8>>, files: &[(&str, &[u8])]) -> planck::Compilation {
@@ -25,8 +25,7 @@ fn messages(c: &planck::Compilation) -> Vec<String> {
 
 /// `planck compile` of an example, as JSON.
 fn compiled(path: &str) -> Value {
-    let out = Command::cargo_bin("planck")
-        .unwrap()
+    let out = Command::new(env!("CARGO_BIN_EXE_planck"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .args(["compile", path])
         .output()
@@ -1028,8 +1027,7 @@ fn a_deal_that_could_not_be_read_holds_back_the_goal_whose_actuals_are_won_deals
     std::fs::write(dir.path().join("main.plan"), WON_DEALS_PLAN).unwrap();
     std::fs::write(dir.path().join("crm.csv"), bad).unwrap();
     let run = |command: &str| {
-        Command::cargo_bin("planck")
-            .unwrap()
+        Command::new(env!("CARGO_BIN_EXE_planck"))
             .current_dir(dir.path())
             .env("NO_COLOR", "1")
             .args([command, "main.plan", "--format", "json"])
@@ -1053,8 +1051,7 @@ fn a_deal_that_could_not_be_read_holds_back_the_goal_whose_actuals_are_won_deals
             ("invalid-value", "crm.csv")
         ]
     );
-    let compile = Command::cargo_bin("planck")
-        .unwrap()
+    let compile = Command::new(env!("CARGO_BIN_EXE_planck"))
         .current_dir(dir.path())
         .args(["compile", "main.plan"])
         .output()

@@ -45,7 +45,7 @@ fn read_message(reader: &mut impl BufRead) -> Option<Value> {
 
 impl Client {
     fn start(dir: &Path) -> Client {
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin!("planck"))
+        let mut child = Command::new(env!("CARGO_BIN_EXE_planck"))
             .arg("lsp")
             .current_dir(dir)
             .stdin(Stdio::piped())
@@ -248,7 +248,7 @@ fn diagnostics_equal_check_and_follow_edits() {
     );
 
     // The same as `planck check --format json`: code, message and columns.
-    let out = Command::new(assert_cmd::cargo::cargo_bin!("planck"))
+    let out = Command::new(env!("CARGO_BIN_EXE_planck"))
         .args(["check", "--format", "json", "main.plan"])
         .current_dir(&root)
         .output()

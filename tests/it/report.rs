@@ -5,11 +5,11 @@
 // A test that panics fails loudly; helpers outside `#[test]` functions may unwrap too.
 #![allow(clippy::unwrap_used)]
 
-use assert_cmd::Command;
 use rust_decimal::Decimal;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::Path;
+use std::process::Command;
 use std::str::FromStr;
 use unicode_width::UnicodeWidthStr;
 
@@ -24,7 +24,7 @@ const EXAMPLES: &[(&str, Option<&str>)] = &[
 ];
 
 fn planck() -> Command {
-    let mut cmd = Command::cargo_bin("planck").unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_planck"));
     cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
     cmd.env_remove("NO_COLOR");
     cmd

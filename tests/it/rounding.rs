@@ -6,10 +6,10 @@
 // A test that panics fails loudly; helpers outside `#[test]` functions may unwrap too.
 #![allow(clippy::unwrap_used)]
 
-use assert_cmd::Command;
 use planck::alloc::Detail;
 use rust_decimal::Decimal;
 use serde_json::Value;
+use std::process::Command;
 
 use crate::common;
 
@@ -152,8 +152,7 @@ fn rep_totals_follow_the_cells_that_moved() {
 }
 
 fn planck(dir: &std::path::Path, args: &[&str]) -> (i32, String) {
-    let out = Command::cargo_bin("planck")
-        .unwrap()
+    let out = Command::new(env!("CARGO_BIN_EXE_planck"))
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .args(args)

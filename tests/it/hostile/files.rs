@@ -1,15 +1,15 @@
 //! Hostile input: files — confinement to the project root, regular files only, safe writes.
 
 use super::common;
-use assert_cmd::Command;
 use std::os::unix::fs::{FileTypeExt, symlink};
 use std::path::Path;
+use std::process::Command;
 use std::time::Duration;
 
 /// The binary, run in `dir`, killed if it does not finish: a hang fails the test.
 fn planck(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("planck").unwrap();
-    cmd.current_dir(dir).timeout(Duration::from_secs(20));
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_planck"));
+    cmd.current_dir(dir);
     cmd
 }
 
@@ -20,7 +20,7 @@ struct Run {
 }
 
 fn run(cmd: &mut Command) -> Run {
-    let output = cmd.output().unwrap();
+    let output = common::output_within(cmd, Duration::from_secs(20));
     Run {
         code: output.status.code().unwrap_or(-1),
         out: String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -393,7 +393,7 @@ fn run_to_full_disk(dir: &Path, args: &[&str]) -> Run {
         .write(true)
         .open("/dev/full")
         .unwrap();
-    let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("planck"))
+    let output = std::process::Command::new(std::path::PathBuf::from(env!("CARGO_BIN_EXE_planck")))
         .current_dir(dir)
         .args(args)
         .stdout(full)
@@ -452,7 +452,7 @@ fn init_suggests_a_command_that_works() {
             .find_map(|l| l.strip_prefix("next: planck "))
             .unwrap();
         // Run the suggestion as a shell would.
-        let bin = assert_cmd::cargo::cargo_bin("planck");
+        let bin = std::path::PathBuf::from(env!("CARGO_BIN_EXE_planck"));
         let status = std::process::Command::new("sh")
             .arg("-c")
             .arg(format!("\"$0\" {next}"))
