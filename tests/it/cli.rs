@@ -29,6 +29,32 @@ fn write(dir: &Path, name: &str, text: &str) {
 
 const CLEAN: &str = "plan \"p\" { period 2026  currency CNY }\nstrategy s \"s\"\ngoal g \"目标\" {\n  owner \"me\"\n  target 1M CNY\n  baseline 900k CNY in 2025\n  supports s\n}\n";
 
+/// The build compiles one major version of `syn`, the parser of procedural macros: a
+/// second one is about a tenth of a cold build (see ARCHITECTURE.md, Decisions).
+#[test]
+fn the_build_compiles_one_syn() {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let out = Command::new(cargo)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["tree", "--offline", "--locked", "-e", "normal,build,dev"])
+        .args(["--prefix", "none", "--format", "{p}"])
+        .output()
+        .unwrap();
+    let tree = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let syns: std::collections::BTreeSet<&str> = tree
+        .lines()
+        .filter_map(|line| line.strip_prefix("syn v"))
+        .map(|rest| rest.split(['.', ' ']).next().unwrap())
+        .collect();
+    assert_eq!(syns.len(), 1, "majors of syn: {syns:?}");
+    assert!(tree.contains("pest_generator v2.8"), "{tree}");
+}
+
 #[test]
 fn every_example_checks_clean() {
     let (code, out, err) = stdout(planck().args(["check", "examples"]));
