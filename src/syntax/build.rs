@@ -60,6 +60,13 @@ impl Builder<'_> {
     fn string(&self, pair: P) -> Str {
         let span = self.span(&pair);
         let body = pair.into_inner().next().map_or("", |p| p.as_str());
+        // Nearly every string has no escape: its text is the value as written.
+        if !body.contains('\\') {
+            return Str {
+                value: body.into(),
+                span,
+            };
+        }
         let mut value = Text::with_capacity(body.len());
         let mut chars = body.chars();
         while let Some(c) = chars.next() {
