@@ -85,15 +85,23 @@ impl Keyword {
     /// The keyword `text` starts with, read as the grammar reads a keyword (not followed
     /// by a character that continues a name), and the text after it.
     pub fn at_start(text: &str) -> Option<(Keyword, &str)> {
-        // Every keyword is lower-case ASCII.
-        if !text.as_bytes().first().is_some_and(u8::is_ascii_lowercase) {
+        // Every keyword is lower-case ASCII: only those starting with the text's first
+        // byte are compared.
+        let first = text.as_bytes().first().copied()?;
+        if !first.is_ascii_lowercase() {
             return None;
         }
-        Keyword::ALL.into_iter().find_map(|keyword| {
-            let after = text.strip_prefix(keyword.as_str())?;
-            let ends_word = !after.starts_with(pest::unicode::XID_CONTINUE);
-            ends_word.then_some((keyword, after))
-        })
+        Keyword::ALL
+            .into_iter()
+            .filter(|keyword| keyword.as_str().as_bytes().first() == Some(&first))
+            .find_map(|keyword| {
+                let after = text.strip_prefix(keyword.as_str())?;
+                // A space ends the word as every other character that cannot continue
+                // a name does, without looking it up.
+                let ends_word = after.starts_with([' ', '\t', '\n', '\r', '{'])
+                    || !after.starts_with(pest::unicode::XID_CONTINUE);
+                ends_word.then_some((keyword, after))
+            })
     }
 }
 
