@@ -218,30 +218,34 @@ pub fn scan_parallel(file: FileId, text: &str, parts: usize) -> Scan {
     if cuts.len() < 3 {
         return scan(file, text);
     }
+    let bounds: Vec<(usize, usize)> = cuts
+        .windows(2)
+        .filter_map(|cut| Some((*cut.first()?, *cut.last()?)))
+        .collect();
+    let part = |(start, end): (usize, usize)| {
+        text.get(start..end)
+            .map(|part| scan_from(file, part, start))
+    };
+    let part = &part;
     let scanned: Vec<Scan> = std::thread::scope(|scope| {
-        let helpers: Vec<_> = cuts
-            .windows(2)
+        // Every part but the first on a thread of its own; a part whose thread cannot be
+        // started is scanned on this one.
+        let helpers: Vec<_> = bounds
+            .iter()
             .skip(1)
-            .map(|part| {
-                let (start, end) = (part.first().copied(), part.last().copied());
-                scope.spawn(move || match (start, end) {
-                    (Some(start), Some(end)) => text
-                        .get(start..end)
-                        .map(|part| scan_from(file, part, start)),
-                    _ => None,
-                })
+            .map(|&bounds| {
+                let thread = std::thread::Builder::new().spawn_scoped(scope, move || part(bounds));
+                (bounds, thread.ok())
             })
             .collect();
-        let first = cuts
-            .get(1)
-            .and_then(|&end| text.get(..end))
-            .map(|part| scan_from(file, part, 0));
-        let mut scanned: Vec<Option<Scan>> = vec![first];
-        for helper in helpers {
-            match helper.join() {
-                Ok(part) => scanned.push(part),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
+        let mut scanned = Vec::with_capacity(bounds.len());
+        scanned.push(bounds.first().and_then(|&bounds| part(bounds)));
+        for (bounds, helper) in helpers {
+            scanned.push(match helper.map(|helper| helper.join()) {
+                Some(Ok(scanned)) => scanned,
+                Some(Err(panic)) => std::panic::resume_unwind(panic),
+                None => part(bounds),
+            });
         }
         scanned.into_iter().collect::<Option<Vec<Scan>>>()
     })
