@@ -137,10 +137,16 @@ impl Numbers {
             Some(TooLarge::Actual)
         } else if self.pipeline.is_none() {
             Some(TooLarge::Pipeline)
-        } else if self.low().is_none() || self.high().is_none() {
-            Some(TooLarge::Forecast)
         } else {
-            None
+            // `low` and `high` as one: the band (a square root) is computed once.
+            let ends = self
+                .forecast()
+                .zip(self.band())
+                .and_then(|(forecast, band)| {
+                    low_end(forecast, band, self.actual?)?;
+                    forecast.checked_add(band)
+                });
+            ends.is_none().then_some(TooLarge::Forecast)
         }
     }
 }
@@ -469,7 +475,16 @@ pub fn with_rep_members<'a>(model: &Model, names: &'a [MemberRef]) -> Cow<'a, [M
     if !names.iter().any(|m| matches!(m, MemberRef::Rep(_))) {
         return Cow::Borrowed(names);
     }
-    let mut out = names.to_vec();
+    // Room for every member at once: a list growing as it is pushed to is copied.
+    let tied: usize = names
+        .iter()
+        .filter_map(|m| match m {
+            MemberRef::Rep(r) => model.rep(*r).map(|rep| rep.coords.len()),
+            _ => None,
+        })
+        .sum();
+    let mut out = Vec::with_capacity(names.len() + tied);
+    out.extend_from_slice(names);
     for name in names {
         let MemberRef::Rep(r) = name else { continue };
         add_rep_members(model, *r, &mut out);

@@ -50,11 +50,10 @@ pub(super) fn shape(rule: Rule) -> Shape {
         | actions_stmt | tools_stmt | grade | stage_ref | grade_ref | amount_stmt | close_stmt
         | actuals | actuals_from | actual_row | outcome | opened_stmt | deals | dates_stmt
         | missing_stmt | where_stmt | skip_stmt | map_field => Shape::Phrase,
-        EOI | file | WHITESPACE | COMMENT | item | digits | year | period_atom | plan_stmt
-        | attr_value | team_stmt | rep_stmt | goal_stmt | funnel_stmt | stage_stmt | deal_stmt
-        | bad_block | bad_text | bad_string | bad_comment | keyword | mapping_stmt | column => {
-            Shape::Absent
-        }
+        EOI | file | WHITESPACE | comment_char | str_char | item | digits | year | period_atom
+        | plan_stmt | attr_value | team_stmt | rep_stmt | goal_stmt | funnel_stmt | stage_stmt
+        | deal_stmt | bad_block | bad_text | bad_string | bad_comment | keyword | mapping_stmt
+        | column => Shape::Absent,
     }
 }
 

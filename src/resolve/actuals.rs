@@ -33,7 +33,8 @@ impl Resolver<'_> {
                     ) {
                         continue;
                     }
-                    let coords: Vec<Option<MemberRef>> =
+                    // A row names a few members: kept inline, not allocated per row.
+                    let coords: smallvec::SmallVec<[Option<MemberRef>; 4]> =
                         row.coords.iter().map(|c| self.any_member(c)).collect();
                     let one_per_dimension = self.one_member_per_dimension(row, &coords)
                         && self.row_agrees_with_rep(row, &coords);
@@ -76,7 +77,8 @@ impl Resolver<'_> {
         coords: &[Option<MemberRef>],
     ) -> bool {
         let mut ok = true;
-        let mut seen: Vec<(DimRef, MemberRef, &ast::NameRef)> = Vec::with_capacity(coords.len());
+        let mut seen: smallvec::SmallVec<[(DimRef, MemberRef, &ast::NameRef); 4]> =
+            smallvec::SmallVec::new();
         for (written, member) in row.coords.iter().zip(coords) {
             let Some(member) = *member else { continue };
             // The name as written, built only for a message: most rows have none.

@@ -379,6 +379,15 @@ impl Resolver<'_> {
             })?;
             return self.split_member(dim, m);
         }
+        // Nearly every name is a member of one dimension: read in place, the members
+        // are copied only for a message.
+        if let Some([one]) = self
+            .members
+            .get(m.name.text.as_str())
+            .map(|found| found.as_slice())
+        {
+            return Some(*one);
+        }
         let found = self
             .members
             .get(m.name.text.as_str())

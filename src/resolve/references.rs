@@ -521,7 +521,8 @@ impl Resolver<'_> {
         });
         let mut stage = None;
         if let Some(s) = first(&d.stage) {
-            let candidates: Vec<(FunnelId, StageRef)> = self
+            // Nearly always one: kept inline, not allocated for every deal.
+            let candidates: smallvec::SmallVec<[(FunnelId, StageRef); 2]> = self
                 .model
                 .funnels
                 .iter()
@@ -602,7 +603,7 @@ impl Resolver<'_> {
             ast::NameOrText::Text(s) => s.span,
         });
         let mut coords = model::DealCoords::with_capacity(d.coords.len());
-        let mut written: Vec<&ast::Coord> = Vec::with_capacity(d.coords.len());
+        let mut written: smallvec::SmallVec<[&ast::Coord; 4]> = smallvec::SmallVec::new();
         for c in &d.coords {
             let Some(coord) = self.coord(c) else { continue };
             if let Some(k) = coords.iter().position(|x| x.dim == coord.dim) {
@@ -643,6 +644,7 @@ impl Resolver<'_> {
         let stage_invalid =
             stage.is_none() && (!d.stage.is_empty() || ast::lost(d.broken(), "stage"));
         let close_span = first(&d.close).map(|c| c.span);
+        drop(written);
         let ast::Deal { name, label, .. } = deal;
         self.deals
             .insert(name.text.clone(), DealId(self.model.deals.len() as u32));

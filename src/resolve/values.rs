@@ -39,10 +39,12 @@ impl Resolver<'_> {
 
     /// Report a currency other than the plan's; false if reported.
     pub(super) fn check_currency(&mut self, unit: &str, span: Span) -> bool {
-        if let Some(plan_currency) = self.model.plan.currency.clone()
+        // Compared in place: copied only for the message.
+        if let Some(plan_currency) = self.model.plan.currency.as_deref()
             && is_currency(unit)
             && unit != plan_currency
         {
+            let plan_currency = plan_currency.to_string();
             self.push(
                 Diagnostic::new(
                     Code::UnitMismatch,

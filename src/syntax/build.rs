@@ -36,6 +36,19 @@ impl Builder<'_> {
 
     fn name_ref(&self, pair: P) -> NameRef {
         let span = self.span(&pair);
+        let text = pair.as_str();
+        // Without a qualifier the name is the whole text (`name_ref` is compound-atomic):
+        // read without walking its one pair.
+        if !text.contains('.') {
+            return NameRef {
+                qualifier: None,
+                name: Name {
+                    span,
+                    text: text.into(),
+                },
+                span,
+            };
+        }
         let mut parts = pair.into_inner();
         let first = parts.next().map(|p| self.name(p));
         let second = parts.next().map(|p| self.name(p));
@@ -59,7 +72,19 @@ impl Builder<'_> {
 
     fn string(&self, pair: P) -> Str {
         let span = self.span(&pair);
-        let body = pair.into_inner().next().map_or("", |p| p.as_str());
+        // The body is the text between the quotes (`string` is compound-atomic).
+        let body = pair
+            .as_str()
+            .strip_prefix('"')
+            .and_then(|text| text.strip_suffix('"'))
+            .unwrap_or_default();
+        // Nearly every string has no escape: its text is the value as written.
+        if !body.contains('\\') {
+            return Str {
+                value: body.into(),
+                span,
+            };
+        }
         let mut value = Text::with_capacity(body.len());
         let mut chars = body.chars();
         while let Some(c) = chars.next() {

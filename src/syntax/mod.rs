@@ -108,16 +108,16 @@ pub fn parse_number(text: &str) -> Option<rust_decimal::Decimal> {
 
 /// Parse one file. Every item that parses is returned, whatever happened to the others.
 ///
-/// Large files are parsed on several threads, each taking runs of whole chunks; the
-/// results are joined in file order, so items and diagnostics come out exactly as a
-/// sequential parse would give them.
+/// Large files are scanned and parsed on several threads, each taking runs of whole
+/// chunks; the results are joined in file order, so items and diagnostics come out
+/// exactly as a sequential parse would give them.
 pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
-    let scanned = scan::scan(file, text);
     let threads = if text.len() < PARALLEL_MIN_BYTES {
         1
     } else {
         std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
     };
+    let scanned = scan::scan_parallel(file, text, threads);
     let parsed = parse_chunks(file, text, &scanned.chunks, threads);
     let out = ast::File {
         items: parsed.items,

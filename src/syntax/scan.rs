@@ -85,11 +85,23 @@ impl Keyword {
     /// The keyword `text` starts with, read as the grammar reads a keyword (not followed
     /// by a character that continues a name), and the text after it.
     pub fn at_start(text: &str) -> Option<(Keyword, &str)> {
-        Keyword::ALL.into_iter().find_map(|keyword| {
-            let after = text.strip_prefix(keyword.as_str())?;
-            let ends_word = !after.starts_with(pest::unicode::XID_CONTINUE);
-            ends_word.then_some((keyword, after))
-        })
+        // Every keyword is lower-case ASCII: only those starting with the text's first
+        // byte are compared.
+        let first = text.as_bytes().first().copied()?;
+        if !first.is_ascii_lowercase() {
+            return None;
+        }
+        Keyword::ALL
+            .into_iter()
+            .filter(|keyword| keyword.as_str().as_bytes().first() == Some(&first))
+            .find_map(|keyword| {
+                let after = text.strip_prefix(keyword.as_str())?;
+                // A space ends the word as every other character that cannot continue
+                // a name does, without looking it up.
+                let ends_word = after.starts_with([' ', '\t', '\n', '\r', '{'])
+                    || !after.starts_with(pest::unicode::XID_CONTINUE);
+                ends_word.then_some((keyword, after))
+            })
     }
 }
 
@@ -183,17 +195,127 @@ pub struct Scan {
 /// is in column 0, or outside every block (so an unclosed block cannot swallow the
 /// next item, and an indented member named `plan` is not an item).
 fn item_start(line: &str, depth: usize) -> Option<Keyword> {
+    // Most lines of a large file are indented rows inside a block.
+    if depth > 0 && line.starts_with([' ', '\t', '\u{feff}']) {
+        return None;
+    }
     let (indent, rest) = indentation(line);
     let (keyword, _) = Keyword::at_start(rest)?;
     (keyword.starts_item() && (indent == 0 || depth == 0)).then_some(keyword)
 }
 
 pub fn scan(file: FileId, text: &str) -> Scan {
+    scan_from(file, text, 0)
+}
+
+/// [`scan`] on up to `parts` threads (this one included), for large files. The text is cut
+/// before lines that start an item in column 0: the scanner starts a chunk there whatever
+/// came before (an item in column 0 ends any block left open), so each part scanned from
+/// such a line on its own gives exactly what one scan of the whole text gives from there.
+/// The parts' results are joined in file order.
+pub fn scan_parallel(file: FileId, text: &str, parts: usize) -> Scan {
+    let cuts = cuts(text, parts);
+    if cuts.len() < 3 {
+        return scan(file, text);
+    }
+    let bounds: Vec<(usize, usize)> = cuts
+        .windows(2)
+        .filter_map(|cut| Some((*cut.first()?, *cut.last()?)))
+        .collect();
+    let part = |(start, end): (usize, usize)| {
+        text.get(start..end)
+            .map(|part| scan_from(file, part, start))
+    };
+    let part = &part;
+    let scanned: Vec<Scan> = std::thread::scope(|scope| {
+        // Every part but the first on a thread of its own; a part whose thread cannot be
+        // started is scanned on this one.
+        let helpers: Vec<_> = bounds
+            .iter()
+            .skip(1)
+            .map(|&bounds| {
+                let thread = std::thread::Builder::new().spawn_scoped(scope, move || part(bounds));
+                (bounds, thread.ok())
+            })
+            .collect();
+        let mut scanned = Vec::with_capacity(bounds.len());
+        scanned.push(bounds.first().and_then(|&bounds| part(bounds)));
+        for (bounds, helper) in helpers {
+            scanned.push(match helper.map(|helper| helper.join()) {
+                Some(Ok(scanned)) => scanned,
+                Some(Err(panic)) => std::panic::resume_unwind(panic),
+                None => part(bounds),
+            });
+        }
+        scanned.into_iter().collect::<Option<Vec<Scan>>>()
+    })
+    .unwrap_or_default();
+    if scanned.is_empty() {
+        return scan(file, text);
+    }
+    let mut out = Scan {
+        chunks: Vec::with_capacity(scanned.iter().map(|s| s.chunks.len()).sum()),
+        comments: Vec::with_capacity(scanned.iter().map(|s| s.comments.len()).sum()),
+        has_plan_block: false,
+    };
+    for mut part in scanned {
+        out.chunks.append(&mut part.chunks);
+        out.comments.append(&mut part.comments);
+        out.has_plan_block |= part.has_plan_block;
+    }
+    out
+}
+
+/// Where [`scan_parallel`] cuts `text` into about `parts` parts of equal size: 0, then the
+/// start of the first line at or after each share that starts an item in column 0, then
+/// the text's length. Fewer cuts where no such line follows a share.
+fn cuts(text: &str, parts: usize) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut cuts = vec![0];
+    for part in 1..parts {
+        let mut from = (text.len() / parts * part).max(cuts.last().copied().unwrap_or(0));
+        // The start of each line after `from`, until one starts an item in column 0.
+        while let Some(newline) = bytes
+            .get(from..)
+            .and_then(|rest| rest.iter().position(|&b| b == b'\n'))
+        {
+            from += newline + 1;
+            let starts_item = text
+                .get(from..)
+                .and_then(Keyword::at_start)
+                .is_some_and(|(keyword, _)| keyword.starts_item());
+            if starts_item {
+                cuts.push(from);
+                break;
+            }
+        }
+    }
+    cuts.retain(|&cut| cut < text.len());
+    cuts.dedup();
+    cuts.push(text.len());
+    cuts
+}
+
+/// The bytes a line's scan stops at outside strings: a string's start, a comment's, and
+/// braces. (Every one is ASCII, and no byte of a longer UTF-8 character is.)
+const fn stops_outside_strings() -> [bool; 256] {
+    let mut table = [false; 256];
+    table[b'"' as usize] = true;
+    table[b'#' as usize] = true;
+    table[b'{' as usize] = true;
+    table[b'}' as usize] = true;
+    table
+}
+static STOPS: [bool; 256] = stops_outside_strings();
+
+/// [`scan`] of `text`, a part of a file starting at byte `base` of it at the start of a
+/// line: offsets are the file's.
+fn scan_from(file: FileId, text: &str, base: usize) -> Scan {
     let mut out = Scan::default();
     let mut depth = 0usize;
-    let mut chunk_start = 0usize;
+    let mut chunk_start = base;
     let mut too_deep: Option<usize> = None;
-    let mut offset = 0usize;
+    let mut offset = base;
 
     for line in text.split_inclusive('\n') {
         if let Some(keyword) = item_start(line, depth) {
@@ -211,24 +333,48 @@ pub fn scan(file: FileId, text: &str) -> Scan {
             }
         }
 
-        for (i, c) in outside_strings(line) {
-            match c {
-                '#' => {
-                    let body = line[i..].trim_end_matches(['\n', '\r']);
+        // What `outside_strings` yields, read in leaps from one byte that matters to the
+        // next: a string ends at its closing quote or with its line.
+        let bytes = line.as_bytes();
+        let mut i = 0;
+        while let Some(skip) = bytes
+            .get(i..)
+            .and_then(|rest| rest.iter().position(|&b| STOPS[usize::from(b)]))
+        {
+            i += skip;
+            match bytes.get(i) {
+                Some(b'"') => {
+                    i += 1;
+                    while let Some(&b) = bytes.get(i) {
+                        i += if b == b'\\' { 2 } else { 1 };
+                        if b == b'"' {
+                            break;
+                        }
+                    }
+                }
+                Some(b'#') => {
+                    let body = line
+                        .get(i..)
+                        .unwrap_or_default()
+                        .trim_end_matches(['\n', '\r']);
                     out.comments.push(Comment {
                         span: Span::new(file, offset + i, offset + i + body.len()),
                         text: body.to_string(),
                     });
                     break;
                 }
-                '{' => {
+                Some(b'{') => {
                     depth += 1;
                     if depth > MAX_DEPTH && too_deep.is_none() {
                         too_deep = Some(offset + i);
                     }
+                    i += 1;
                 }
-                '}' => depth = depth.saturating_sub(1),
-                _ => {}
+                Some(b'}') => {
+                    depth = depth.saturating_sub(1);
+                    i += 1;
+                }
+                _ => i += 1,
             }
         }
         offset += line.len();
@@ -286,6 +432,50 @@ mod tests {
         let s = scan(FileId(0), "goal a \"#1\" { # owner later\r\n}\n");
         assert_eq!(s.comments.len(), 1);
         assert_eq!(s.comments[0].text, "# owner later");
+    }
+
+    #[test]
+    fn a_scan_in_parts_is_the_scan_of_the_whole() {
+        let pieces = [
+            "plan \"p\" { period 2026 }\n",
+            "deal d \"{ \\\" #\" { owner a } # done {\n",
+            "goal a {\n  target 1 x\n",
+            "  # 注释 }\n",
+            "\u{feff}goal b { }\n",
+            "actuals a {\n  2026-01 r 1\n  }\n}\n",
+            "  deal indented { }\n",
+            "goal deep {",
+            "dealer x\n",
+            "deal 客户 \"客户\" { }\r\n",
+        ];
+        let mut text = String::new();
+        for i in 0..400 {
+            text.push_str(pieces[i * 7 % pieces.len()]);
+            if i % 97 == 0 {
+                text.push_str(&"{".repeat(MAX_DEPTH + 1));
+                text.push('\n');
+            }
+        }
+        let whole = format!("{:?}", scan(FileId(3), &text));
+        for parts in 1..9 {
+            assert_eq!(
+                format!("{:?}", scan_parallel(FileId(3), &text, parts)),
+                whole,
+                "{parts} parts"
+            );
+            for chars in [0, 1, 17, text.len() / 3] {
+                let end = text
+                    .char_indices()
+                    .nth(chars)
+                    .map_or(text.len(), |(i, _)| i);
+                let text = text.get(..end).unwrap();
+                assert_eq!(
+                    format!("{:?}", scan_parallel(FileId(3), text, parts)),
+                    format!("{:?}", scan(FileId(3), text)),
+                );
+            }
+        }
+        assert!(cuts(&text, 4).len() == 5, "{:?}", cuts(&text, 4));
     }
 
     #[test]
