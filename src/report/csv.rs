@@ -5,7 +5,7 @@
 //! neutralised with a leading apostrophe. Numbers are written plainly ("-15000"), so only
 //! text from the plan can be neutralised.
 
-use super::model::Report;
+use super::model::{FlatRow, Report};
 use crate::period::Period;
 use rust_decimal::Decimal;
 use std::borrow::Cow;
@@ -80,9 +80,36 @@ impl FieldCache {
 /// How many bytes of rows are gathered before they are written out in one piece.
 const CHUNK: usize = 1 << 20;
 
+/// A table of at least this many rows is formatted on several threads.
+const PARALLEL_ROWS: usize = 200_000;
+
+/// How many rows a thread formats into one block (about a megabyte of text).
+const BLOCK_ROWS: usize = 16_384;
+
+/// At most this many threads format rows.
+const MAX_THREADS: usize = 8;
+
 /// Write the flat table; `bom` starts it with a UTF-8 byte-order mark, which spreadsheet
 /// programs need to read Chinese text in a CSV file.
+///
+/// A large table is cut into blocks of consecutive rows, formatted on as many threads
+/// as the machine runs at once (each thread the blocks of its turn, a few ahead of the
+/// writer) and written out in order: the bytes are those of one thread.
 pub fn write(report: &Report<'_>, bom: bool, out: &mut dyn Write) -> std::io::Result<()> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(MAX_THREADS);
+    write_on(report, bom, threads, out)
+}
+
+/// [`write`] on at most `threads` threads (one: never in blocks). The bytes are the
+/// same for any number.
+pub fn write_on(
+    report: &Report<'_>,
+    bom: bool,
+    threads: usize,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let mut line: Vec<u8> = Vec::with_capacity(CHUNK + 4096);
     if bom {
         line.extend_from_slice("\u{feff}".as_bytes());
@@ -102,45 +129,15 @@ pub fn write(report: &Report<'_>, bom: bool, out: &mut dyn Write) -> std::io::Re
     );
     line.extend_from_slice(header.join(",").as_bytes());
     line.extend_from_slice(b"\r\n");
-    let mut buf = [0u8; 64];
-    let mut goal = FieldCache::default();
-    let mut members: Vec<FieldCache> = Vec::new();
-    // Cells come in runs of the same period: its two dates are written once per run.
-    let mut dates: Option<(Period, String)> = None;
+    let rows = report.flat_row_count();
+    if threads > 1 && rows >= PARALLEL_ROWS {
+        out.write_all(&line)?;
+        return write_in_blocks(report, rows, threads, out);
+    }
+    let mut writer = RowWriter::new();
     // Rows are formatted straight into one buffer, written out whenever it holds a chunk.
     report.for_each_flat_row(|row| {
-        goal.push(row.goal, &mut line);
-        if members.len() < row.members.len() {
-            members.resize_with(row.members.len(), FieldCache::default);
-        }
-        for (m, cache) in row.members.iter().zip(&mut members) {
-            line.push(b',');
-            if let Some(m) = m {
-                cache.push(m, &mut line);
-            }
-        }
-        line.push(b',');
-        if let Some(p) = row.period {
-            match &dates {
-                Some((q, text)) if *q == p => line.extend_from_slice(text.as_bytes()),
-                _ => {
-                    let text = format!("{},{}", p.start, p.end);
-                    line.extend_from_slice(text.as_bytes());
-                    dates = Some((p, text));
-                }
-            }
-        } else {
-            line.push(b',');
-        }
-        line.push(b',');
-        number(&mut line, Some(row.target), &mut buf);
-        line.push(b',');
-        number(&mut line, row.actual, &mut buf);
-        line.push(b',');
-        number(&mut line, row.expected, &mut buf);
-        line.push(b',');
-        number(&mut line, row.forecast, &mut buf);
-        line.extend_from_slice(b"\r\n");
+        writer.row(row, &mut line);
         if line.len() >= CHUNK {
             out.write_all(&line)?;
             line.clear();
@@ -149,4 +146,106 @@ pub fn write(report: &Report<'_>, bom: bool, out: &mut dyn Write) -> std::io::Re
     })?;
     out.write_all(&line)?;
     out.flush()
+}
+
+/// The `rows` rows of the flat table, formatted in blocks on `threads` threads and
+/// written in order.
+fn write_in_blocks(
+    report: &Report<'_>,
+    rows: usize,
+    threads: usize,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let blocks = rows.div_ceil(BLOCK_ROWS);
+    std::thread::scope(|scope| {
+        // Thread `t` formats blocks t, t + threads, …, each sent as it is done; a thread
+        // runs at most two blocks ahead of the writer.
+        let receivers: Vec<_> = (0..threads)
+            .map(|t| {
+                let (send, receive) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
+                scope.spawn(move || {
+                    let mut writer = RowWriter::new();
+                    for block in (t..blocks).step_by(threads) {
+                        let start = block * BLOCK_ROWS;
+                        let mut text = Vec::with_capacity(BLOCK_ROWS * 96);
+                        let formatted =
+                            report.for_each_flat_row_in(start..start + BLOCK_ROWS, |row| {
+                                writer.row(row, &mut text);
+                                Ok::<(), std::convert::Infallible>(())
+                            });
+                        // The writer stopped (it could not write): so does this thread.
+                        if formatted.is_err() || send.send(text).is_err() {
+                            return;
+                        }
+                    }
+                });
+                receive
+            })
+            .collect();
+        for block in 0..blocks {
+            let Some(text) = receivers.get(block % threads).and_then(|r| r.recv().ok()) else {
+                return Err(std::io::Error::other("a thread formatting rows stopped"));
+            };
+            out.write_all(&text)?;
+        }
+        out.flush()
+    })
+}
+
+/// Formats rows one after another, remembering what the next row may repeat.
+struct RowWriter {
+    buf: [u8; 64],
+    goal: FieldCache,
+    members: Vec<FieldCache>,
+    /// Cells come in runs of the same period: its two dates are formatted once per run.
+    dates: Option<(Period, String)>,
+}
+
+impl RowWriter {
+    fn new() -> RowWriter {
+        RowWriter {
+            buf: [0; 64],
+            goal: FieldCache::default(),
+            members: Vec::new(),
+            dates: None,
+        }
+    }
+
+    /// Append `row` to `line`, with its line break.
+    fn row(&mut self, row: &FlatRow<'_>, line: &mut Vec<u8>) {
+        self.goal.push(row.goal, line);
+        if self.members.len() < row.members.len() {
+            self.members
+                .resize_with(row.members.len(), FieldCache::default);
+        }
+        for (m, cache) in row.members.iter().zip(&mut self.members) {
+            line.push(b',');
+            if let Some(m) = m {
+                cache.push(m, line);
+            }
+        }
+        line.push(b',');
+        if let Some(p) = row.period {
+            match &self.dates {
+                Some((q, text)) if *q == p => line.extend_from_slice(text.as_bytes()),
+                _ => {
+                    let text = format!("{},{}", p.start, p.end);
+                    line.extend_from_slice(text.as_bytes());
+                    self.dates = Some((p, text));
+                }
+            }
+        } else {
+            line.push(b',');
+        }
+        let buf = &mut self.buf;
+        line.push(b',');
+        number(line, Some(row.target), buf);
+        line.push(b',');
+        number(line, row.actual, buf);
+        line.push(b',');
+        number(line, row.expected, buf);
+        line.push(b',');
+        number(line, row.forecast, buf);
+        line.extend_from_slice(b"\r\n");
+    }
 }

@@ -1835,6 +1835,29 @@ impl<'m> Report<'m> {
     /// so millions of cells cost no allocation each.
     pub fn for_each_flat_row<E>(
         &self,
+        f: impl FnMut(&FlatRow<'_>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        self.for_each_flat_row_in(0..usize::MAX, f)
+    }
+
+    /// How many rows the flat table has: every goal's cells, or its `--by` rows.
+    pub fn flat_row_count(&self) -> usize {
+        if self.by.is_some() {
+            self.goals
+                .iter()
+                .flat_map(|g| &g.rollups)
+                .map(|r| r.rows.len())
+                .sum()
+        } else {
+            self.cells.iter().map(|gc| gc.alloc.cells.len()).sum()
+        }
+    }
+
+    /// [`Report::for_each_flat_row`] for the rows numbered `range` (from zero, over all
+    /// goals in order), so that parts of a large table can be formatted apart.
+    pub fn for_each_flat_row_in<E>(
+        &self,
+        range: std::ops::Range<usize>,
         mut f: impl FnMut(&FlatRow<'_>) -> Result<(), E>,
     ) -> Result<(), E> {
         let mut row = FlatRow {
@@ -1847,19 +1870,21 @@ impl<'m> Report<'m> {
             forecast: None,
         };
         if self.by.is_some() {
-            for g in &self.goals {
-                for r in g.rollups.iter().flat_map(|r| &r.rows) {
-                    row.goal = g.name;
-                    row.members.clear();
-                    row.members
-                        .extend(r.members.iter().map(|m| m.name.as_deref()));
-                    row.period = r.period.map(|p| p.0);
-                    row.target = r.figures.target.0;
-                    row.actual = r.figures.actual();
-                    row.expected = r.figures.expected();
-                    row.forecast = r.figures.forecast();
-                    f(&row)?;
-                }
+            let rows = self
+                .goals
+                .iter()
+                .flat_map(|g| g.rollups.iter().flat_map(|r| &r.rows).map(move |r| (g, r)));
+            for (g, r) in rows.take(range.end).skip(range.start) {
+                row.goal = g.name;
+                row.members.clear();
+                row.members
+                    .extend(r.members.iter().map(|m| m.name.as_deref()));
+                row.period = r.period.map(|p| p.0);
+                row.target = r.figures.target.0;
+                row.actual = r.figures.actual();
+                row.expected = r.figures.expected();
+                row.forecast = r.figures.forecast();
+                f(&row)?;
             }
             return Ok(());
         }
@@ -1872,14 +1897,25 @@ impl<'m> Report<'m> {
             _ => false,
         };
         let name = |m: &MemberRef| member_names(self.model, *m).map(|(n, _)| n);
+        // The number of the goal's first row.
+        let mut first_row = 0usize;
         for gc in &self.cells {
+            let rows = gc.alloc.cells.len();
+            let (start, end) = (
+                range.start.saturating_sub(first_row).min(rows),
+                range.end.saturating_sub(first_row).min(rows),
+            );
+            first_row += rows;
+            let Some(cells) = gc.alloc.cells.get(start..end).filter(|c| !c.is_empty()) else {
+                continue;
+            };
             let places = gc.alloc.unit.normalize().scale();
             row.goal = &gc.goal.name;
             // Cells come in runs that differ only in their last coordinate: the members
             // the others give are found once per run.
             let mut head: Option<&[MemberRef]> = None;
             let mut in_head: Vec<Option<Option<&str>>> = Vec::new();
-            for (i, cell) in gc.alloc.cells.iter().enumerate() {
+            for (i, cell) in (start..).zip(cells) {
                 let coords = gc.alloc.coords(cell);
                 let out = gc
                     .progress

@@ -369,6 +369,56 @@ fn csv_rows_sum_to_each_goal_target() {
 }
 
 #[test]
+fn a_large_csv_formatted_in_blocks_is_the_csv_of_one_thread() {
+    let c = crate::common::compile(
+        crate::alloc::plan_walked_in_parts(),
+        planck::alloc::Detail::Cells,
+    );
+    let policy = planck::config::Config::default().policy;
+    let report = planck::report::model::build_flat(&c, &policy);
+    // Large enough to be cut into blocks, and not a whole number of them.
+    assert_eq!(report.flat_row_count(), 240_000);
+    let csv = |threads: usize| {
+        let mut out = Vec::new();
+        planck::report::csv::write_on(&report, true, threads, &mut out).unwrap();
+        out
+    };
+    let one = csv(1);
+    assert_eq!(one.iter().filter(|&&b| b == b'\n').count(), 240_001);
+    let head = "\u{feff}goal,region,product,rep,month,period_start,period_end,target,actual,\
+                expected,forecast\r\nrevenue,r0,p0,s0_0,Jan,2026-01-01,2026-01-31,0,,,\r\n\
+                revenue,r0,p0,s0_1,Jan,2026-01-01,2026-01-31,7477.62,,,\r\n";
+    assert!(one.starts_with(head.as_bytes()));
+    for threads in [2, 3] {
+        assert!(csv(threads) == one, "{threads} threads");
+    }
+    // Rows by groups are numbered the same way.
+    let by = ["rep".to_string(), "month".to_string()];
+    let by = planck::report::parse_by(&c.model, &by).unwrap();
+    let grouped = planck::report::build(&c, &policy, Some(by));
+    let rows = grouped.flat_row_count();
+    assert_eq!(rows, 2 * 1000 * 12);
+    let mut parts = Vec::new();
+    for range in [0..7, 7..rows - 1, rows - 1..rows + 5] {
+        grouped
+            .for_each_flat_row_in(range, |row| {
+                parts.push(format!("{} {:?} {}", row.goal, row.members, row.target));
+                Ok::<(), ()>(())
+            })
+            .unwrap();
+    }
+    let mut all = Vec::new();
+    grouped
+        .for_each_flat_row(|row| {
+            all.push(format!("{} {:?} {}", row.goal, row.members, row.target));
+            Ok::<(), ()>(())
+        })
+        .unwrap();
+    assert_eq!(all.len(), rows);
+    assert_eq!(parts, all);
+}
+
+#[test]
 fn csv_neutralises_formulas_and_writes_a_bom_when_asked() {
     assert_eq!(
         planck::report::csv::field("=HYPERLINK(\"x\")"),
