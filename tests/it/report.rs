@@ -368,12 +368,50 @@ fn csv_rows_sum_to_each_goal_target() {
     );
 }
 
+/// A plan of 240,000 cells: 4 regions of 250 reps (some ramping up, capacities unequal),
+/// 10 products and 12 months, in two goals split in different orders.
+fn plan_of_a_thousand_reps() -> String {
+    let mut plan = String::from(
+        "plan \"分片计划\" { period 2026  currency CNY }\n\
+         dimension region \"区域\" { r0 \"华东\"  r1 \"华北\"  r2 \"华南\"  r3 \"西部\" }\n\
+         strategy grow \"增长\"\n\
+         dimension product { p0 p1 p2 p3 p4 p5 p6 p7 p8 p9 }\n",
+    );
+    for region in 0..4 {
+        plan.push_str(&format!("team t{region} {{\n  region r{region}\n"));
+        for rep in 0..250 {
+            let extra = match rep % 7 {
+                0 => "  start 2026-04  ramp 50% 75%",
+                3 => "  start 2026-02-10",
+                _ => "",
+            };
+            let capacity = 1_000_000 + 37_013 * (rep % 11);
+            plan.push_str(&format!(
+                "  rep s{region}_{rep} {{ capacity {capacity} CNY{extra} }}\n"
+            ));
+        }
+        plan.push_str("}\n");
+    }
+    // Regions first, each with its reps: a rep's values lie in one part.
+    plan.push_str(
+        "goal revenue \"销售额\" {\n  owner \"销售总监\"\n  target 587654321.37 CNY\n\
+         baseline 500M CNY in 2025\n  supports grow\n  split region {\n\
+         r0 31% { split rep by capacity }\n    r1 23% { split rep by capacity }\n\
+         r2 17.5% { split rep by capacity }\n    r3 rest { split rep by capacity }\n  }\n\
+         split product even\n  split month even\n}\n",
+    );
+    // Months first, every rep in each: a rep's values lie in every part.
+    plan.push_str(
+        "goal margin \"毛利\" {\n  owner \"财务\"\n  target 123456789.01 CNY\n\
+         baseline 100M CNY in 2025\n  supports grow\n  split month even\n\
+         split rep by capacity\n  split product even\n}\n",
+    );
+    plan
+}
+
 #[test]
 fn a_large_csv_formatted_in_blocks_is_the_csv_of_one_thread() {
-    let c = crate::common::compile(
-        crate::alloc::plan_walked_in_parts(),
-        planck::alloc::Detail::Cells,
-    );
+    let c = crate::common::compile(plan_of_a_thousand_reps(), planck::alloc::Detail::Cells);
     let policy = planck::config::Config::default().policy;
     let report = planck::report::model::build_flat(&c, &policy);
     // Large enough to be cut into blocks, and not a whole number of them.
