@@ -99,10 +99,7 @@ pub(super) struct Tree {
     runs: Vec<(u32, u32, u32)>,
     /// Each cell's [`FRACTIONAL`] and [`UP`] flags.
     flags: Flags,
-    periods: Vec<PeriodSum>,
-    period_index: HashMap<Period, u32>,
-    /// The period of the last cell, and its index: the cells of a node usually share it.
-    last: Option<(Period, u32)>,
+    periods: ByPeriod<PeriodSum>,
 }
 
 impl Tree {
@@ -113,9 +110,7 @@ impl Tree {
             stack: Vec::new(),
             runs: Vec::new(),
             flags: Flags::default(),
-            periods: Vec::new(),
-            period_index: HashMap::new(),
-            last: None,
+            periods: ByPeriod::default(),
         }
     }
 
@@ -167,26 +162,63 @@ impl Tree {
             Some((n, _, end)) if *n == node && *end == cell => *end += 1,
             _ => self.runs.push((node, cell, cell + 1)),
         }
+        let sum = self.periods.entry(period, |period| PeriodSum {
+            period,
+            exact: Decimal::ZERO,
+            rounded: 0,
+        })?;
+        sum.exact = sum.exact.checked_add(exact).ok_or(Overflow)?;
+        sum.rounded = sum.rounded.checked_add(value_units).ok_or(Overflow)?;
+        Ok(())
+    }
+}
+
+/// Totals kept per period, in the order their periods are first seen. The period looked
+/// up last is remembered: the cells of a node usually share it.
+pub(super) struct ByPeriod<T> {
+    totals: Vec<T>,
+    index: crate::hash::Map<Period, u32>,
+    last: Option<(Period, u32)>,
+}
+
+impl<T> Default for ByPeriod<T> {
+    fn default() -> ByPeriod<T> {
+        ByPeriod {
+            totals: Vec::new(),
+            index: crate::hash::Map::default(),
+            last: None,
+        }
+    }
+}
+
+impl<T> ByPeriod<T> {
+    /// The totals of `period`, made by `new` when the period is first seen.
+    pub fn entry(
+        &mut self,
+        period: Period,
+        new: impl FnOnce(Period) -> T,
+    ) -> Result<&mut T, Overflow> {
         let index = match self.last {
             Some((p, i)) if p == period => i,
             _ => {
-                let next = u32::try_from(self.periods.len()).map_err(|_| Overflow)?;
-                let i = *self.period_index.entry(period).or_insert(next);
+                let next = u32::try_from(self.totals.len()).map_err(|_| Overflow)?;
+                let i = *self.index.entry(period).or_insert(next);
                 if i == next {
-                    self.periods.push(PeriodSum {
-                        period,
-                        exact: Decimal::ZERO,
-                        rounded: 0,
-                    });
+                    self.totals.push(new(period));
                 }
                 self.last = Some((period, i));
                 i
             }
         };
-        let sum = self.periods.get_mut(index as usize).ok_or(Overflow)?;
-        sum.exact = sum.exact.checked_add(exact).ok_or(Overflow)?;
-        sum.rounded = sum.rounded.checked_add(value_units).ok_or(Overflow)?;
-        Ok(())
+        self.totals.get_mut(index as usize).ok_or(Overflow)
+    }
+}
+
+impl<T> std::ops::Deref for ByPeriod<T> {
+    type Target = [T];
+
+    fn deref(&self) -> &[T] {
+        &self.totals
     }
 }
 

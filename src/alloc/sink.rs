@@ -5,7 +5,7 @@
 //! walk must go, whether values are rounded, and what happens at a leaf and at a
 //! whole-scope rep split.
 
-use super::control::{self, PeriodUnits, Tree};
+use super::control::{self, ByPeriod, PeriodUnits, Tree};
 use super::{Cell, Detail, InUnits, Overflow, RepMap, RepsKey, Units};
 use crate::hash::Map;
 use crate::model::{DimId, MemberId, MemberRef, Model, RepId};
@@ -247,10 +247,7 @@ impl Sink for CellStore {
 /// the goal is walked again with [`CellStore`].
 pub(super) struct TimeTotals {
     units: Units,
-    periods: Vec<PeriodUnits>,
-    period_index: Map<Period, usize>,
-    /// The period of the last leaf, and its index: the leaves of a node usually share it.
-    last: Option<(Period, usize)>,
+    periods: ByPeriod<PeriodUnits>,
     /// How many leaves, and how many coordinates [`CellStore`] would have stored: the
     /// same limits apply.
     cells: u64,
@@ -268,9 +265,7 @@ impl TimeTotals {
     pub fn new(units: Units) -> TimeTotals {
         TimeTotals {
             units,
-            periods: Vec::new(),
-            period_index: Map::default(),
-            last: None,
+            periods: ByPeriod::default(),
             cells: 0,
             coords: 0,
             magnitude: 0,
@@ -307,23 +302,11 @@ impl Sink for TimeTotals {
             .units
             .leaf_units(in_units, exact, value)
             .ok_or(Overflow)?;
-        let index = match self.last {
-            Some((p, i)) if p == period => i,
-            _ => {
-                let next = self.periods.len();
-                let i = *self.period_index.entry(period).or_insert(next);
-                if i == next {
-                    self.periods.push(PeriodUnits {
-                        period,
-                        exact: 0,
-                        rounded: 0,
-                    });
-                }
-                self.last = Some((period, i));
-                i
-            }
-        };
-        let sum = self.periods.get_mut(index).ok_or(Overflow)?;
+        let sum = self.periods.entry(period, |period| PeriodUnits {
+            period,
+            exact: 0,
+            rounded: 0,
+        })?;
         sum.rounded = sum.rounded.checked_add(value_units).ok_or(Overflow)?;
         let exact = floor
             .checked_mul(control::ONE)
