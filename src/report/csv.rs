@@ -157,36 +157,52 @@ fn write_in_blocks(
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     let blocks = rows.div_ceil(BLOCK_ROWS);
+    // Block `block` of the table, appended to `text`.
+    let format = |writer: &mut RowWriter, block: usize, text: &mut Vec<u8>| {
+        let start = block * BLOCK_ROWS;
+        report.for_each_flat_row_in(start..start + BLOCK_ROWS, |row| {
+            writer.row(row, text);
+            Ok::<(), std::convert::Infallible>(())
+        })
+    };
     std::thread::scope(|scope| {
         // Thread `t` formats blocks t, t + threads, …, each sent as it is done; a thread
-        // runs at most two blocks ahead of the writer.
+        // runs at most two blocks ahead of the writer. The blocks of a thread the system
+        // would not start are formatted here, in turn.
         let receivers: Vec<_> = (0..threads)
             .map(|t| {
                 let (send, receive) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
-                scope.spawn(move || {
+                let started = std::thread::Builder::new().spawn_scoped(scope, move || {
                     let mut writer = RowWriter::new();
                     for block in (t..blocks).step_by(threads) {
-                        let start = block * BLOCK_ROWS;
                         let mut text = Vec::with_capacity(BLOCK_ROWS * 96);
-                        let formatted =
-                            report.for_each_flat_row_in(start..start + BLOCK_ROWS, |row| {
-                                writer.row(row, &mut text);
-                                Ok::<(), std::convert::Infallible>(())
-                            });
                         // The writer stopped (it could not write): so does this thread.
-                        if formatted.is_err() || send.send(text).is_err() {
+                        if format(&mut writer, block, &mut text).is_err()
+                            || send.send(text).is_err()
+                        {
                             return;
                         }
                     }
                 });
-                receive
+                started.ok().map(|_| receive)
             })
             .collect();
+        let mut here = RowWriter::new();
+        let mut text = Vec::new();
         for block in 0..blocks {
-            let Some(text) = receivers.get(block % threads).and_then(|r| r.recv().ok()) else {
-                return Err(std::io::Error::other("a thread formatting rows stopped"));
-            };
-            out.write_all(&text)?;
+            match receivers.get(block % threads) {
+                Some(Some(receiver)) => {
+                    let Ok(text) = receiver.recv() else {
+                        return Err(std::io::Error::other("a thread formatting rows stopped"));
+                    };
+                    out.write_all(&text)?;
+                }
+                _ => {
+                    text.clear();
+                    let Ok(()) = format(&mut here, block, &mut text);
+                    out.write_all(&text)?;
+                }
+            }
         }
         out.flush()
     })
