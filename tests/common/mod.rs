@@ -172,14 +172,18 @@ pub fn codes(c: &planck::Compilation) -> Vec<String> {
         .collect()
 }
 
-/// Runs `cmd` with `input` on its standard input, and collects what it prints.
-pub fn output_with_stdin(cmd: &mut Command, input: &[u8]) -> Output {
-    let mut child = cmd
-        .stdin(Stdio::piped())
+/// Starts `cmd` with `stdin`, its output and errors piped back.
+fn spawn_piped(cmd: &mut Command, stdin: Stdio) -> std::process::Child {
+    cmd.stdin(stdin)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("the command starts");
+        .expect("the command starts")
+}
+
+/// Runs `cmd` with `input` on its standard input, and collects what it prints.
+pub fn output_with_stdin(cmd: &mut Command, input: &[u8]) -> Output {
+    let mut child = spawn_piped(cmd, Stdio::piped());
     let mut stdin = child.stdin.take().expect("stdin is piped");
     let input = input.to_vec();
     // Written beside the wait, so a child that prints before it has read everything
@@ -196,12 +200,7 @@ pub fn output_with_stdin(cmd: &mut Command, input: &[u8]) -> Output {
 /// Runs `cmd` and collects what it prints, killing it if it has not finished within
 /// `limit`: a hang fails the test instead of stalling the run.
 pub fn output_within(cmd: &mut Command, limit: Duration) -> Output {
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the command starts");
+    let mut child = spawn_piped(cmd, Stdio::null());
     let read = |mut pipe: Box<dyn Read + Send>| {
         std::thread::spawn(move || {
             let mut bytes = Vec::new();
