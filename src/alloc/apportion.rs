@@ -76,6 +76,13 @@ pub(super) fn of_units(units: i128, unit: Decimal) -> Option<Decimal> {
         })
 }
 
+/// Whether `a` and `b` are written alike (the same mantissa and scale), so that any
+/// computation on them gives the same result; `1.0` and `1` are equal but not alike.
+#[inline]
+pub(super) fn same(a: Decimal, b: Decimal) -> bool {
+    a.serialize() == b.serialize()
+}
+
 /// Powers of ten up to 10^28, the largest scale of a decimal.
 pub(super) const POW10: [i128; 29] = {
     let mut table = [1i128; 29];
@@ -206,8 +213,15 @@ fn share(
     // on the order of the arithmetic. Remainders kept to 18 places of a unit lose it, so
     // equal shares tie (and go to the first written) however they were computed.
     let mut assigned: i128 = 0;
-    for e in exact {
-        let (floor, frac) = to_units(*e)?;
+    // Siblings often have the same exact value (an `even` split): a value written as the
+    // one before it splits as it did.
+    let mut last: Option<(Decimal, (i128, i128))> = None;
+    for &e in exact {
+        let (floor, frac) = match last {
+            Some((before, split)) if same(before, e) => split,
+            _ => to_units(e)?,
+        };
+        last = Some((e, (floor, frac)));
         splits.push((floor, frac));
         assigned = assigned.checked_add(floor)?;
         units.push(floor);

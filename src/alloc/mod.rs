@@ -645,13 +645,23 @@ fn proportional_of(
     } else {
         value.checked_div(total)
     };
-    let shares: Option<Vec<Decimal>> = match scale {
-        Some(scale) => weights.map(|w| scale.checked_mul(weight(w)?)).collect(),
-        None => weights
-            .map(|w| value.checked_mul(weight(w)?.checked_div(total)?))
-            .collect(),
+    let share = |w: Decimal| match scale {
+        Some(scale) => scale.checked_mul(weight(w)?),
+        None => value.checked_mul(weight(w)?.checked_div(total)?),
     };
-    shares.ok_or(Overflow)
+    // Siblings often weigh the same (every child of an `even` split, reps of one
+    // capacity): a weight written as the one before it has the share before it.
+    let mut shares = Vec::with_capacity(count);
+    let mut last: Option<(Decimal, Decimal)> = None;
+    for w in weights {
+        let s = match last {
+            Some((before, s)) if apportion::same(before, w) => s,
+            _ => share(w).ok_or(Overflow)?,
+        };
+        last = Some((w, s));
+        shares.push(s);
+    }
+    Ok(shares)
 }
 
 /// Where a walk starts: the goal's target, its splits in the order they apply, and its
@@ -969,8 +979,14 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
             apportion::apportion_units(rounded, &exacts, |e| to_units.split(e), &mut shares)
                 .ok_or(Overflow)?;
             let unit = to_units.unit;
+            let mut last: Option<(i128, Decimal)> = None;
             for &u in &shares.units {
-                shared.push(apportion::of_units(u, unit).ok_or(Overflow)?);
+                let value = match last {
+                    Some((before, value)) if before == u => value,
+                    _ => apportion::of_units(u, unit).ok_or(Overflow)?,
+                };
+                last = Some((u, value));
+                shared.push(value);
             }
         } else {
             shares.units.clear();
