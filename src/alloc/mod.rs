@@ -1015,6 +1015,20 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
                 _ => None,
             };
             self.path.push(child.member);
+            // A child with nothing left to split is a leaf: handed to the sink here, as
+            // `expand` would, without a call per cell.
+            if rest.is_empty() && child.nested.is_empty() {
+                let result = if S::LEAVES {
+                    let (period, path) = (child.period, &self.path);
+                    self.sink
+                        .leaf(path, period, child_exact, child_rounded, in_units)
+                } else {
+                    Ok(())
+                };
+                self.path.pop();
+                result?;
+                continue;
+            }
             let scoped = match child.member {
                 MemberRef::User(d, m) => {
                     self.scope.push((d, m));
