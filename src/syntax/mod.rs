@@ -757,6 +757,51 @@ mod tests {
         assert!(size <= 560, "a deal node takes {size} bytes");
     }
 
+    /// A deal's statements are tried by their first letter first. Where that finds
+    /// nothing, every statement is tried, so an error there names all that a deal may
+    /// hold, and a broken statement gets the message the full statement rule gives.
+    #[test]
+    fn a_broken_deal_is_read_as_if_every_statement_were_tried() {
+        let Err(error) = PlanParser::parse(Rule::file, "deal d { owner r0 ") else {
+            panic!("a deal without its closing brace parsed");
+        };
+        let pest::error::ErrorVariant::ParsingError { positives, .. } = error.variant else {
+            panic!("not a parsing error: {error}");
+        };
+        assert_eq!(
+            positives,
+            [
+                Rule::ident,
+                Rule::bad_stmt,
+                Rule::k_funnel,
+                Rule::k_owner,
+                Rule::k_stage,
+                Rule::k_grade,
+                Rule::k_amount,
+                Rule::k_close,
+                Rule::k_opened,
+            ]
+        );
+        let cases = [
+            (
+                "deal d { amount }\n",
+                "expected a name or a number, found end of line",
+            ),
+            ("deal d { stage }\n", "expected a name, found end of line"),
+            (
+                "deal d { owner r0 region }\n",
+                "expected a name, found end of line",
+            ),
+            (
+                "deal d { ownr r0 x }\n",
+                "unknown statement `ownr` in a deal",
+            ),
+        ];
+        for (text, message) in cases {
+            assert_eq!(errors(text), [message], "{text}");
+        }
+    }
+
     #[test]
     fn one_broken_item_does_not_hide_another() {
         let text =
