@@ -710,6 +710,10 @@ fn report(args: &ReportArgs) -> Result<ExitCode, Fatal> {
         "the report",
         write,
     )?;
+    // The process ends after this output: freeing the report and the compilation (a
+    // large plan's millions of cells) would only delay the exit.
+    std::mem::forget(model);
+    std::mem::forget(compilation);
     if errors > 0 {
         return Ok(plan_has_errors(
             &root,

@@ -21,7 +21,6 @@ use crate::progress::{GoalProgress, Numbers};
 use rust_decimal::{Decimal, MathematicalOps};
 use serde::Serialize;
 use std::collections::HashMap;
-use std::ops::Range;
 
 /// A goal's (or a group's) standing as of the plan's `as_of`.
 ///
@@ -607,13 +606,7 @@ impl Acc {
     fn add_cell(&mut self, value: Decimal, period: Period, cell: Option<&CellProgress<'_>>) {
         self.target.add(value);
         self.cells += 1;
-        self.period = Some(match self.period {
-            None => period,
-            Some(p) => Period {
-                start: p.start.min(period.start),
-                end: p.end.max(period.end),
-            },
-        });
+        self.widen(period);
         if let Some(cell) = cell {
             let n = cell.numbers;
             self.actual = add(self.actual, cell.actual);
@@ -623,6 +616,24 @@ impl Acc {
             let squared = n.band().and_then(|b| b.checked_mul(b));
             self.band_squared = add(self.band_squared, squared);
         }
+    }
+
+    /// Widen the group's period to hold `period`.
+    fn widen(&mut self, period: Period) {
+        self.period = Some(match self.period {
+            None => period,
+            Some(p) => Period {
+                start: p.start.min(period.start),
+                end: p.end.max(period.end),
+            },
+        });
+    }
+
+    /// Add `cells` cells of `period` without progress, whose values sum to `sum`.
+    fn add_cells(&mut self, sum: &Sum, cells: usize, period: Period) {
+        self.target.merge(sum);
+        self.cells += cells;
+        self.widen(period);
     }
 
     /// Add a group of cells without progress (target, period and count only): integer
@@ -812,9 +823,6 @@ struct Buckets {
     table: Vec<u32>,
     map: FastMap<u64, u32>,
     accs: Vec<(Vec<Option<Key>>, Acc)>,
-    /// The number and index of the bucket the last cell went to: the cells of a run
-    /// often share one.
-    last: Option<(u64, usize)>,
 }
 
 impl Buckets {
@@ -839,7 +847,6 @@ impl Buckets {
             table,
             map: FastMap::default(),
             accs: Vec::new(),
-            last: None,
         })
     }
 
@@ -855,25 +862,7 @@ impl Buckets {
     #[cfg(test)]
     fn add(&mut self, keys: &[Option<Key>], value: Decimal, period: Period, places: u32) {
         let code = self.code(keys);
-        self.add_coded(code, value, period, places, || keys.to_vec());
-    }
-
-    /// Add a cell to the bucket numbered `code`; `keys` gives its keys when the bucket
-    /// is new.
-    #[inline]
-    fn add_coded(
-        &mut self,
-        code: u64,
-        value: Decimal,
-        period: Period,
-        places: u32,
-        keys: impl FnOnce() -> Vec<Option<Key>>,
-    ) {
-        let index = match self.last {
-            Some((last, index)) if last == code => index,
-            _ => self.find(code, places, keys),
-        };
-        self.last = Some((code, index));
+        let index = self.find(code, places, || keys.to_vec());
         if let Some((_, acc)) = self.accs.get_mut(index) {
             acc.add_cell(value, period, None);
         }
@@ -951,23 +940,20 @@ impl KeyRun {
     }
 }
 
-/// The coordinates of a cell other than its last.
-fn head_of(coords: &[MemberRef]) -> &[MemberRef] {
-    coords.split_last().map_or(coords, |(_, head)| head)
-}
-
 /// The bucket numbers of the cells of a run: the keys the run's shared coordinates
-/// give, and their part of the number, are found once per run, and the keys its
-/// period gives once per period; each cell adds the part of its last coordinate.
+/// give, and their part of the number, are found once per run; the rest of a cell's
+/// number comes from its last coordinate ([`RunCodes::last_part`]) and its period
+/// ([`RunCodes::period_part`]). Each key is the one [`KeyRun::keys`] finds.
 #[derive(Default)]
 struct RunCodes {
     head_keys: Vec<Option<Key>>,
     head_code: u64,
     /// The dimensions the run's head gives no key, with their strides.
     open: Vec<(By, u64)>,
+    /// The period whose keys `period_parts` holds.
     period: Option<Period>,
-    /// The key each of `open` takes from `period` when the last coordinate gives none.
-    period_keys: Vec<Option<Key>>,
+    /// The part of the number each of `open` takes from `period`.
+    period_parts: Vec<u64>,
 }
 
 impl RunCodes {
@@ -993,25 +979,36 @@ impl RunCodes {
         self.period = None;
     }
 
-    /// The bucket number of a cell of the run (see [`Buckets`]) with `last` coordinate
-    /// and `period`: each key is the one [`KeyRun::keys`] finds.
-    #[inline]
-    fn code(&mut self, model: &Model, last: &[MemberRef], period: &Period) -> u64 {
+    /// The part of the bucket number (see [`Buckets`]) that a cell's `last` coordinate
+    /// gives, and which of [`RunCodes::open`] it gives no key (those its period gives).
+    fn last_part(&self, model: &Model, last: &[MemberRef]) -> (u64, Vec<usize>) {
+        let mut part = 0;
+        let mut by_period = Vec::new();
+        for (i, (by, stride)) in self.open.iter().enumerate() {
+            match key_in(model, *by, last) {
+                Some(key) => part += slot_of(Some(key)) as u64 * stride,
+                None => by_period.push(i),
+            }
+        }
+        (part, by_period)
+    }
+
+    /// The part of the bucket number that `period` gives on the dimensions `by_period`
+    /// of [`RunCodes::open`].
+    fn period_part(&mut self, model: &Model, by_period: &[usize], period: &Period) -> u64 {
         if self.period != Some(*period) {
             self.period = Some(*period);
-            self.period_keys.clear();
-            self.period_keys.extend(
+            self.period_parts.clear();
+            self.period_parts.extend(
                 self.open
                     .iter()
-                    .map(|(by, _)| key_by_period(model, *by, period)),
+                    .map(|(by, stride)| slot_of(key_by_period(model, *by, period)) as u64 * stride),
             );
         }
-        let mut code = self.head_code;
-        for ((by, stride), by_period) in self.open.iter().zip(&self.period_keys) {
-            let key = key_in(model, *by, last).or(*by_period);
-            code += slot_of(key) as u64 * stride;
-        }
-        code
+        by_period
+            .iter()
+            .filter_map(|&i| self.period_parts.get(i))
+            .sum()
     }
 
     /// The keys of the run's cell with `last` coordinate and `period`.
@@ -1034,17 +1031,18 @@ impl RunCodes {
     }
 }
 
-/// Group a goal's cells by each of `groupings` (the dimensions of one grouping taken
-/// together) in one pass over the cells; rows in member order, groups without a member
-/// last. A grouping marked `whole` is dropped (`None`) when some cell lies in no single
-/// slice of one of its time dimensions (a quarterly cell has no month).
+/// Sum the decomposition tree's `nodes` (see [`sum_cells`]) and group a goal's cells by
+/// each of `groupings` (the dimensions of one grouping taken together); rows in member
+/// order, groups without a member last. A grouping marked `whole` is dropped (`None`)
+/// when some cell lies in no single slice of one of its time dimensions (a quarterly
+/// cell has no month).
 fn group(
     model: &Model,
     cells: &GoalCells<'_>,
-    runs: &[Range<usize>],
+    nodes: &[Vec<MemberRef>],
     groupings: &[(Vec<By>, bool)],
     policy: &Policy,
-) -> Vec<Option<Vec<Row>>> {
+) -> (Vec<Decimal>, Vec<Option<Vec<Row>>>) {
     let places = cells.alloc.unit.normalize().scale();
     let with_progress = cells.progress.is_some();
     // Each dimension grouped by is looked up once per cell, however many groupings
@@ -1086,27 +1084,14 @@ fn group(
     } else {
         Buckets::new(model, &distinct, cells.alloc.cells.len())
     };
-    // Cells come in runs that differ only in their last coordinate (the reps of one
-    // split, say) and share a period: what the other coordinates and the period give is
-    // found once per run.
-    if let Some(b) = &mut buckets {
-        let mut codes = RunCodes::default();
-        for run in runs {
-            let head = cells
-                .alloc
-                .cells
-                .get(run.start)
-                .map_or(&[][..], |c| head_of(cells.alloc.coords(c)));
-            codes.start(model, &distinct, &b.strides, head);
-            for cell in cells.alloc.cells.get(run.clone()).unwrap_or_default() {
-                let coords = cells.alloc.coords(cell);
-                let last = coords.last().map_or(&[][..], std::slice::from_ref);
-                let code = codes.code(model, last, &cell.period);
-                let keys = || codes.keys(model, &distinct, last, &cell.period);
-                b.add_coded(code, cell.value, cell.period, places, keys);
-            }
-        }
-    } else {
+    // Without progress one pass over the cells sums the tree and the buckets.
+    let sums = sum_cells(
+        model,
+        cells.alloc,
+        nodes,
+        buckets.as_mut().map(|b| (b, distinct.as_slice())),
+    );
+    if buckets.is_none() {
         let mut run = KeyRun::default();
         for (i, cell) in cells.alloc.cells.iter().enumerate() {
             let coords = cells.alloc.coords(cell);
@@ -1129,7 +1114,7 @@ fn group(
             }
         }
     }
-    states
+    let rows = states
         .into_iter()
         .zip(groupings)
         .map(|(groups, (by, _))| {
@@ -1155,7 +1140,8 @@ fn group(
                     .collect(),
             )
         })
-        .collect()
+        .collect();
+    (sums, rows)
 }
 
 /// The dimensions a goal splits on, in the order first met (outer splits first).
@@ -1203,7 +1189,7 @@ fn default_rollups(goal: &Goal) -> Vec<By> {
 }
 
 /// The decomposition tree of a goal's splits. Each entry gets a node id, whose members
-/// on the path from the goal [`sum_tree`] looks for in the cells.
+/// on the path from the goal [`sum_cells`] looks for in the cells.
 fn tree_splits(
     model: &Model,
     splits: &[Split],
@@ -1337,12 +1323,87 @@ impl NodesByMember {
     }
 }
 
-/// Sum each tree node's cells (those holding every member on its path), indexing nodes
-/// by their last member so each cell costs one lookup per coordinate; and find the runs
-/// of the cells, as ranges of their indices: consecutive cells whose coordinates differ
-/// only in the last (the reps of one split, or the months of one rep), which the other
-/// passes over the cells take what they share from once.
-fn sum_tree(alloc: &GoalAllocation, nodes: &[Vec<MemberRef>]) -> (Vec<Decimal>, Vec<Range<usize>>) {
+/// What the cells at one place of their runs share with those at the same place of the
+/// runs before: their last coordinate, hence their bucket's part of the number and the
+/// tree nodes that coordinate finds.
+struct Position {
+    last: Option<MemberRef>,
+    /// The bucket number's part from `last` (see [`RunCodes::last_part`]).
+    last_part: u64,
+    /// Which of the distinct lists of dimensions whose key the period gives (see
+    /// [`CellGroup`]) is this position's.
+    by_period: usize,
+    /// Tree nodes found by `last` that every such cell holds (one member on the path):
+    /// the cells' sum is added to them when the position changes or the pass ends.
+    direct: Vec<usize>,
+    pending: Sum,
+    /// Tree nodes found by `last` whose path above it each cell is checked for.
+    checked: Vec<usize>,
+}
+
+/// Add a position's pending sum to its direct tree nodes.
+fn flush(p: &mut Position, sums: &mut [Sum]) {
+    for &i in &p.direct {
+        if let Some(node) = sums.get_mut(i) {
+            node.merge(&p.pending);
+        }
+    }
+    p.pending = Sum::new(p.pending.places);
+}
+
+/// Consecutive cells of a run that fall in one bucket (the reps of one team), summed
+/// before their bucket is looked up: they share the head, the last coordinate's part of
+/// the bucket number, the dimensions whose key the period gives, and the period.
+struct CellGroup {
+    /// The last coordinate of the first cell, for the bucket's keys.
+    last: Option<MemberRef>,
+    last_part: u64,
+    by_period: usize,
+    period: Period,
+    sum: Sum,
+    cells: usize,
+}
+
+impl CellGroup {
+    /// Add the cells summed to their bucket.
+    fn flush(
+        &mut self,
+        buckets: &mut Buckets,
+        distinct: &[By],
+        codes: &mut RunCodes,
+        kinds: &[Vec<usize>],
+        model: &Model,
+    ) {
+        if self.cells == 0 {
+            return;
+        }
+        let by_period = kinds.get(self.by_period).map_or(&[][..], Vec::as_slice);
+        let code =
+            codes.head_code + self.last_part + codes.period_part(model, by_period, &self.period);
+        let keys = || codes.keys(model, distinct, self.last.as_slice(), &self.period);
+        let index = buckets.find(code, self.sum.places, keys);
+        if let Some((_, acc)) = buckets.accs.get_mut(index) {
+            acc.add_cells(&self.sum, self.cells, self.period);
+        }
+        self.sum = Sum::new(self.sum.places);
+        self.cells = 0;
+    }
+}
+
+/// One pass over a goal's cells: the sum of each tree node (the cells holding every
+/// member on its path) and, given `buckets`, each bucket's sum. Cells come in runs that
+/// differ only in their last coordinate (the reps of one region, product and month) and
+/// share the rest, the run's head: what the head gives (its bucket keys, the nodes its
+/// members find) is found once per run, what the last coordinate gives once for each
+/// place in the run while the cell at that place in the run before had the same, and
+/// consecutive cells of one bucket are added up before it is looked up. Nodes are
+/// indexed by their last member, so a run costs one lookup per coordinate.
+fn sum_cells(
+    model: &Model,
+    alloc: &GoalAllocation,
+    nodes: &[Vec<MemberRef>],
+    mut buckets: Option<(&mut Buckets, &[By])>,
+) -> Vec<Decimal> {
     let mut by_last = NodesByMember::default();
     for (i, path) in nodes.iter().enumerate() {
         if let Some(last) = path.last() {
@@ -1359,34 +1420,34 @@ fn sum_tree(alloc: &GoalAllocation, nodes: &[Vec<MemberRef>]) -> (Vec<Decimal>, 
             above.iter().all(|pm| coords.contains(pm))
         })
     };
-    // The nodes found by a run's shared coordinates are found once per run, and those
-    // whose path lies within them take the run's sum at its end.
-    let mut runs: Vec<Range<usize>> = Vec::new();
+    let mut positions: Vec<Position> = Vec::new();
+    // The distinct lists of dimensions whose key the period gives, one per kind of last
+    // coordinate: a position holds its list's number, which cells compare.
+    let mut kinds: Vec<Vec<usize>> = Vec::new();
+    let mut codes = RunCodes::default();
+    let mut next = RunCodes::default();
+    let mut group: Option<CellGroup> = None;
+    // The nodes found by a run's head: those whose path lies within it take the run's
+    // sum at its end, the others are checked for each cell.
     let mut head: Option<&[MemberRef]> = None;
     let mut whole: Vec<usize> = Vec::new();
     let mut checked: Vec<usize> = Vec::new();
-    let mut sum = Sum::new(places);
-    let end_run = |whole: &[usize], sum: &Sum, sums: &mut [Sum]| {
-        for &i in whole {
-            if let Some(node) = sums.get_mut(i) {
-                node.merge(sum);
-            }
-        }
-    };
-    for (index, cell) in alloc.cells.iter().enumerate() {
+    let mut run_sum = Sum::new(places);
+    let mut place = 0;
+    for cell in &alloc.cells {
         let coords = alloc.coords(cell);
         let (first, last) = match coords.split_last() {
-            Some((last, first)) => (first, Some(last)),
+            Some((last, first)) => (first, Some(*last)),
             None => (coords, None),
         };
         if head != Some(first) {
-            end_run(&whole, &sum, &mut sums);
-            if let Some(run) = runs.last_mut() {
-                run.end = index;
+            for &i in &whole {
+                if let Some(node) = sums.get_mut(i) {
+                    node.merge(&run_sum);
+                }
             }
-            runs.push(index..index);
-            head = Some(first);
-            sum = Sum::new(places);
+            run_sum = Sum::new(places);
+            place = 0;
             whole.clear();
             checked.clear();
             for m in first {
@@ -1398,24 +1459,114 @@ fn sum_tree(alloc: &GoalAllocation, nodes: &[Vec<MemberRef>]) -> (Vec<Decimal>, 
                     }
                 }
             }
+            if let Some((b, distinct)) = &mut buckets {
+                if let Some(mut g) = group.take() {
+                    g.flush(b, distinct, &mut codes, &kinds, model);
+                }
+                next.start(model, distinct, &b.strides, first);
+                // A position's part of the bucket number is of the dimensions the head
+                // gives no key.
+                if head.is_none() || next.open != codes.open {
+                    for p in &mut positions {
+                        flush(p, &mut sums);
+                    }
+                    positions.clear();
+                    kinds.clear();
+                }
+                std::mem::swap(&mut codes, &mut next);
+            }
+            head = Some(first);
         }
-        sum.add(cell.value);
-        let found = last
-            .into_iter()
-            .flat_map(|m| by_last.get(m).into_iter().flatten());
-        for &i in checked.iter().chain(found) {
+        if positions.get(place).is_none_or(|p| p.last != last) {
+            if let Some(p) = positions.get_mut(place) {
+                flush(p, &mut sums);
+            }
+            let found = last
+                .iter()
+                .flat_map(|m| by_last.get(m).into_iter().flatten());
+            let (direct, checked): (Vec<usize>, Vec<usize>) = found
+                .copied()
+                .partition(|&i| nodes.get(i).is_some_and(|p| p.len() <= 1));
+            let (last_part, by_period) = match &buckets {
+                Some(_) => codes.last_part(model, last.as_slice()),
+                None => (0, Vec::new()),
+            };
+            let by_period = match kinds.iter().position(|k| *k == by_period) {
+                Some(i) => i,
+                None => {
+                    kinds.push(by_period);
+                    kinds.len() - 1
+                }
+            };
+            let p = Position {
+                last,
+                last_part,
+                by_period,
+                direct,
+                pending: Sum::new(places),
+                checked,
+            };
+            match positions.get_mut(place) {
+                Some(slot) => *slot = p,
+                None => positions.push(p),
+            }
+        }
+        place += 1;
+        let Some(p) = positions.get_mut(place - 1) else {
+            continue;
+        };
+        if !whole.is_empty() {
+            run_sum.add(cell.value);
+        }
+        if !p.direct.is_empty() {
+            p.pending.add(cell.value);
+        }
+        for &i in checked.iter().chain(&p.checked) {
             if holds(i, coords)
                 && let Some(node) = sums.get_mut(i)
             {
                 node.add(cell.value);
             }
         }
+        if let Some((b, distinct)) = &mut buckets {
+            let g = match &mut group {
+                Some(g)
+                    if g.last_part == p.last_part
+                        && g.by_period == p.by_period
+                        && g.period == cell.period =>
+                {
+                    g
+                }
+                _ => {
+                    if let Some(g) = &mut group {
+                        g.flush(b, distinct, &mut codes, &kinds, model);
+                    }
+                    group.insert(CellGroup {
+                        last,
+                        last_part: p.last_part,
+                        by_period: p.by_period,
+                        period: cell.period,
+                        sum: Sum::new(places),
+                        cells: 0,
+                    })
+                }
+            };
+            g.sum.add(cell.value);
+            g.cells += 1;
+        }
     }
-    end_run(&whole, &sum, &mut sums);
-    if let Some(run) = runs.last_mut() {
-        run.end = alloc.cells.len();
+    for &i in &whole {
+        if let Some(node) = sums.get_mut(i) {
+            node.merge(&run_sum);
+        }
     }
-    (sums.iter().map(Sum::value).collect(), runs)
+    for p in &mut positions {
+        flush(p, &mut sums);
+    }
+    if let (Some((b, distinct)), Some(g)) = (&mut buckets, &mut group) {
+        g.flush(b, distinct, &mut codes, &kinds, model);
+    }
+    sums.iter().map(Sum::value).collect()
 }
 
 fn fill_tree(splits: &mut [TreeSplit], sums: &[Decimal]) {
@@ -1560,8 +1711,6 @@ fn build_with<'m>(
                 alloc,
                 progress,
             };
-            let (sums, runs) = sum_tree(alloc, &nodes);
-            fill_tree(&mut tree, &sums);
             let mut groupings: Vec<(Vec<By>, bool)> = match &by {
                 Some(by) => vec![(by.clone(), false)],
                 None => default_rollups(goal)
@@ -1585,7 +1734,8 @@ fn build_with<'m>(
                     groupings.push(g);
                 }
             }
-            let mut grouped = group(model, &goal_cells, &runs, &groupings, policy);
+            let (sums, mut grouped) = group(model, &goal_cells, &nodes, &groupings, policy);
+            fill_tree(&mut tree, &sums);
             let timeline_extra = grouped.split_off(n_rollups + usize::from(has_reps));
             let rep_rows = if has_reps {
                 grouped.pop().flatten()
@@ -2069,7 +2219,6 @@ mod tests {
                 table,
                 map: FastMap::default(),
                 accs: Vec::new(),
-                last: None,
             };
             for (key, d, value) in cells {
                 let period = Period {

@@ -6,6 +6,7 @@
 use super::model::{Report, Status, TreeSplit};
 use super::table::{self, Align, Table};
 use crate::source::escape_control;
+use std::borrow::Cow;
 use std::fmt::Write;
 use unicode_width::UnicodeWidthStr;
 
@@ -66,10 +67,23 @@ fn fit(s: &str, max: usize) -> String {
 }
 
 fn pad(s: &str, w: usize, align: Align) -> String {
-    let fill = " ".repeat(w.saturating_sub(width(s)));
+    let mut out = String::with_capacity(w.max(s.len()));
+    push_padded(&mut out, s, w, align);
+    out
+}
+
+/// Push `s` padded with spaces to `w` display columns.
+fn push_padded(out: &mut String, s: &str, w: usize, align: Align) {
+    let fill = std::iter::repeat_n(' ', w.saturating_sub(width(s)));
     match align {
-        Align::Left => format!("{s}{fill}"),
-        Align::Right => format!("{fill}{s}"),
+        Align::Left => {
+            out.push_str(s);
+            out.extend(fill);
+        }
+        Align::Right => {
+            out.extend(fill);
+            out.push_str(s);
+        }
     }
 }
 
@@ -87,7 +101,7 @@ fn status_color(s: &str) -> Option<&'static str> {
 /// A table in blocks of columns that each fit [`WIDTH`]; the naming columns start
 /// every block.
 fn table(out: &mut Out, t: &Table) {
-    let cells: Vec<Vec<String>> = t
+    let cells: Vec<Vec<Cow<'_, str>>> = t
         .rows
         .iter()
         .map(|r| {
@@ -96,9 +110,9 @@ fn table(out: &mut Out, t: &Table) {
                 .map(|(i, c)| {
                     let c = escape_control(c);
                     if i < t.keys {
-                        fit(&c, KEY_WIDTH)
+                        Cow::Owned(fit(&c, KEY_WIDTH))
                     } else {
-                        c.into_owned()
+                        c
                     }
                 })
                 .collect()
@@ -158,20 +172,26 @@ fn table(out: &mut Out, t: &Table) {
             .map(|&i| "─".repeat(widths.get(i).copied().unwrap_or(0)))
             .collect();
         out.line(&rule.join("  "));
+        // Thousands of rows (a rep table): each is written into one reused line.
+        let mut line = String::new();
         for row in &cells {
-            let line: Vec<String> = shown
-                .iter()
-                .map(|&i| {
-                    let align = t.columns.get(i).map_or(Align::Left, |c| c.1);
-                    let text = row.get(i).map_or("", String::as_str);
-                    let padded = pad(text, widths.get(i).copied().unwrap_or(0), align);
-                    match status_color(text) {
-                        Some(code) if t.status == Some(i) => out.styled(code, &padded),
-                        _ => padded,
-                    }
-                })
-                .collect();
-            out.line(&line.join("  "));
+            line.clear();
+            for (k, &i) in shown.iter().enumerate() {
+                if k > 0 {
+                    line.push_str("  ");
+                }
+                let align = t.columns.get(i).map_or(Align::Left, |c| c.1);
+                let text = row.get(i).map_or("", |c| c.as_ref());
+                let w = widths.get(i).copied().unwrap_or(0);
+                let color = (out.color && t.status == Some(i))
+                    .then(|| status_color(text))
+                    .flatten();
+                match color {
+                    Some(code) => line.push_str(&out.styled(code, &pad(text, w, align))),
+                    None => push_padded(&mut line, text, w, align),
+                }
+            }
+            out.line(&line);
         }
     }
     out.line("");
