@@ -329,12 +329,23 @@ pub enum DimRef {
 }
 
 /// A member of some dimension: a user member, a rep, or a time slice (by index into the
-/// plan's slices of that time dimension).
+/// plan's slices of that time dimension). Twelve bytes: an allocation keeps one per
+/// dimension for each of its cells, millions in a large plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MemberRef {
     User(DimId, MemberId),
     Rep(RepId),
-    Time(TimeDim, usize),
+    Time(TimeDim, u32),
+}
+
+// Each cell of an allocation keeps one per dimension it is split on.
+const _: () = assert!(std::mem::size_of::<MemberRef>() == 12);
+
+impl MemberRef {
+    /// The `index`th slice of `dim`; `None` past the slices a member can name.
+    pub fn time(dim: TimeDim, index: usize) -> Option<MemberRef> {
+        Some(MemberRef::Time(dim, u32::try_from(index).ok()?))
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -849,7 +849,7 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
                 .filter_map(|(i, e)| {
                     let child_period = match (dim, e.member) {
                         (DimRef::Time(t), MemberRef::Time(_, s)) => {
-                            let slice = self.model.slices(t).get(s).map(|s| s.period)?;
+                            let slice = self.model.slices(t).get(s as usize).map(|s| s.period)?;
                             if !slice_in(t, &slice, &period) {
                                 return None;
                             }
@@ -871,11 +871,14 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
                 .iter()
                 .enumerate()
                 .filter(|(_, s)| slice_in(t, &s.period, &period))
-                .map(|(i, s)| Child {
-                    member: MemberRef::Time(t, i),
-                    weight: Decimal::ONE,
-                    period: clip(s.period, period),
-                    nested: block(MemberRef::Time(t, i)),
+                .filter_map(|(i, s)| {
+                    let member = MemberRef::time(t, i)?;
+                    Some(Child {
+                        member,
+                        weight: Decimal::ONE,
+                        period: clip(s.period, period),
+                        nested: block(member),
+                    })
                 })
                 .collect(),
             (kind, DimRef::Rep) => {

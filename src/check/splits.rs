@@ -94,7 +94,7 @@ pub(crate) fn member_name(model: &Model, member: MemberRef) -> String {
         MemberRef::Rep(r) => model.rep(r).map_or_else(String::new, |r| r.name.clone()),
         MemberRef::Time(t, i) => model
             .slices(t)
-            .get(i)
+            .get(i as usize)
             .map_or_else(String::new, |s| s.name.clone()),
     }
 }
@@ -166,7 +166,8 @@ impl SplitCheck<'_> {
                     match entry.member {
                         MemberRef::User(d, m) => inner.scope.push((d, m)),
                         MemberRef::Time(t, i) => {
-                            inner.period = self.model.slices(t).get(i).map(|s| s.period);
+                            let slice = self.model.slices(t).get(i as usize);
+                            inner.period = slice.map(|s| s.period);
                         }
                         MemberRef::Rep(_) => {}
                     }
@@ -227,7 +228,7 @@ impl SplitCheck<'_> {
                 .iter()
                 .enumerate()
                 .filter(|(_, s)| level.period.is_none_or(|p| slice_in(t, &s.period, &p)))
-                .map(|(i, _)| (MemberRef::Time(t, i), Some(Decimal::ONE)))
+                .filter_map(|(i, _)| Some((MemberRef::time(t, i)?, Some(Decimal::ONE))))
                 .collect(),
         };
         // A member's value is the level's value times its share of the weights; unknown
@@ -265,7 +266,7 @@ impl SplitCheck<'_> {
             match member {
                 MemberRef::User(d, m) => inner.scope.push((d, m)),
                 MemberRef::Time(t, i) => {
-                    inner.period = self.model.slices(t).get(i).map(|s| s.period);
+                    inner.period = self.model.slices(t).get(i as usize).map(|s| s.period);
                 }
                 MemberRef::Rep(_) => {}
             }

@@ -401,7 +401,7 @@ fn member_name(model: &Model, member: MemberRef) -> (String, String) {
             t.name().to_string(),
             model
                 .slices(t)
-                .get(i)
+                .get(i as usize)
                 .map_or_else(String::new, |s| s.name.clone()),
         ),
     }
@@ -987,7 +987,7 @@ impl MemberIds {
         let found = match m {
             MemberRef::User(d, m) => self.user.get(d.index()).and_then(|d| d.get(m.index())),
             MemberRef::Rep(r) => self.reps.get(r.index()),
-            MemberRef::Time(t, i) => self.time.get(t as usize).and_then(|s| s.get(i)),
+            MemberRef::Time(t, i) => self.time.get(t as usize).and_then(|s| s.get(i as usize)),
         };
         found.copied().unwrap_or(u32::MAX)
     }

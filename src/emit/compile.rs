@@ -525,7 +525,7 @@ impl Fragments {
         let found = match member {
             MemberRef::User(d, m) => self.user.get(d.index()).and_then(|d| d.get(m.index())),
             MemberRef::Rep(r) => self.reps.get(r.index()),
-            MemberRef::Time(t, i) => self.time.get(t as usize).and_then(|s| s.get(i)),
+            MemberRef::Time(t, i) => self.time.get(t as usize).and_then(|s| s.get(i as usize)),
         };
         found.map_or(b"\"\":\"\"", Vec::as_slice)
     }

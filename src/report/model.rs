@@ -432,7 +432,7 @@ fn member_names(model: &Model, m: MemberRef) -> Option<(&str, Option<&str>)> {
             let r = model.rep(r)?;
             Some((r.name.as_str(), r.label.as_deref()))
         }
-        MemberRef::Time(t, i) => Some((model.slices(t).get(i)?.name.as_str(), None)),
+        MemberRef::Time(t, i) => Some((model.slices(t).get(i as usize)?.name.as_str(), None)),
     }
 }
 
@@ -469,7 +469,7 @@ fn key_by_period(model: &Model, by: By, period: &Period) -> Option<Key> {
     slices
         .get(i)
         .filter(|s| s.period.contains(period))
-        .map(|_| Key::Member(MemberRef::Time(t, i)))
+        .and_then(|_| Some(Key::Member(MemberRef::time(t, i)?)))
 }
 
 fn add(a: Option<Decimal>, b: Option<Decimal>) -> Option<Decimal> {
@@ -800,7 +800,7 @@ fn slot_of(key: Option<Key>) -> usize {
         Some(Key::Team(t)) => 1 + t.index(),
         Some(Key::Member(MemberRef::User(_, m))) => 1 + m.index(),
         Some(Key::Member(MemberRef::Rep(r))) => 1 + r.index(),
-        Some(Key::Member(MemberRef::Time(_, i))) => 1 + i,
+        Some(Key::Member(MemberRef::Time(_, i))) => 1 + i as usize,
     }
 }
 
@@ -1234,12 +1234,12 @@ fn tree_splits(
                             && path.iter().all(|m| match m {
                                 MemberRef::Time(pt, pi) => model
                                     .slices(*pt)
-                                    .get(*pi)
+                                    .get(*pi as usize)
                                     .is_some_and(|p| p.period.contains(&slice.period)),
                                 _ => true,
                             });
-                        if inside {
-                            entries.push((MemberRef::Time(t, i), None, &[]));
+                        if inside && let Some(member) = MemberRef::time(t, i) {
+                            entries.push((member, None, &[]));
                         }
                     }
                 }
@@ -1307,7 +1307,10 @@ impl NodesByMember {
                 slot(&mut self.user, d.index()).and_then(|v| slot(v, i.index()))
             }
             MemberRef::Rep(r) => slot(&mut self.rep, r.index()),
-            MemberRef::Time(t, i) => self.time.get_mut(t as usize).and_then(|v| slot(v, i)),
+            MemberRef::Time(t, i) => self
+                .time
+                .get_mut(t as usize)
+                .and_then(|v| slot(v, i as usize)),
         };
         if let Some(nodes) = nodes {
             nodes.push(node);
@@ -1318,7 +1321,7 @@ impl NodesByMember {
         match *m {
             MemberRef::User(d, i) => self.user.get(d.index())?.get(i.index()),
             MemberRef::Rep(r) => self.rep.get(r.index()),
-            MemberRef::Time(t, i) => self.time.get(t as usize)?.get(i),
+            MemberRef::Time(t, i) => self.time.get(t as usize)?.get(i as usize),
         }
     }
 }

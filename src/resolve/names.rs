@@ -338,9 +338,9 @@ impl Resolver<'_> {
                     .slices
                     .get(&t)
                     .and_then(|s| s.get(m.name.text.as_str()))
-                    .copied();
+                    .and_then(|&i| MemberRef::time(t, i));
                 match found {
-                    Some(i) => Ok(MemberRef::Time(t, i)),
+                    Some(member) => Ok(member),
                     // The missing period was reported; no slice can be named.
                     None if self.model.plan.period.is_none() => Err(NameError::Explained),
                     None => {

@@ -140,7 +140,9 @@ pub fn cells(c: &planck::Compilation, goal: &str) -> Vec<(String, Decimal)> {
                         format!("{}={}", dim.name, dim.members[m.index()].name)
                     }
                     MemberRef::Rep(r) => format!("rep={}", c.model.reps[r.index()].name),
-                    MemberRef::Time(t, i) => format!("{}={}", t.name(), c.model.slices(t)[i].name),
+                    MemberRef::Time(t, i) => {
+                        format!("{}={}", t.name(), c.model.slices(t)[i as usize].name)
+                    }
                 })
                 .collect();
             (key.join(","), cell.value)

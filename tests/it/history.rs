@@ -44,7 +44,9 @@ fn cell_numbers(c: &planck::Compilation, goal: usize) -> Vec<(String, Decimal, D
                         format!("{}={}", dim.name, dim.members[m.index()].name)
                     }
                     MemberRef::Rep(r) => format!("rep={}", c.model.reps[r.index()].name),
-                    MemberRef::Time(t, i) => format!("{}={}", t.name(), c.model.slices(t)[i].name),
+                    MemberRef::Time(t, i) => {
+                        format!("{}={}", t.name(), c.model.slices(t)[i as usize].name)
+                    }
                 })
                 .collect();
             (key.join(","), n.actual.unwrap(), n.pipeline.unwrap())

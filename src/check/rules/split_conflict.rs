@@ -193,6 +193,7 @@ fn fractions(entries: &[Entry], value: Decimal) -> Option<Map<usize, Decimal>> {
         let MemberRef::Time(_, i) = e.member else {
             return None;
         };
+        let i = i as usize;
         let f = match e.share {
             Share::Percent(p) => p,
             Share::Amount(a) => a.checked_div(value)?,

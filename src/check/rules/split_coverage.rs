@@ -39,6 +39,7 @@ pub(crate) fn check(
         let MemberRef::Time(_, i) = e.member else {
             continue;
         };
+        let i = i as usize;
         let Some(slice) = slices.get(i) else { continue };
         if let Some(flag) = listed.get_mut(i) {
             *flag = true;
