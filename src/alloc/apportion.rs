@@ -83,6 +83,25 @@ pub(super) fn same(a: Decimal, b: Decimal) -> bool {
     a.serialize() == b.serialize()
 }
 
+/// `compute(key)`, or the value kept in `last` when it was computed for a key `alike`
+/// this one; `last` then holds this key and its value. Siblings often share their
+/// input (every child of an `even` split, reps of one capacity), so the walk computes
+/// a run of equal inputs once.
+#[inline]
+pub(super) fn reuse_last<K: Copy, V: Copy>(
+    last: &mut Option<(K, V)>,
+    key: K,
+    alike: impl Fn(K, K) -> bool,
+    compute: impl FnOnce(K) -> Option<V>,
+) -> Option<V> {
+    let value = match *last {
+        Some((before, value)) if alike(before, key) => value,
+        _ => compute(key)?,
+    };
+    *last = Some((key, value));
+    Some(value)
+}
+
 /// Powers of ten up to 10^28, the largest scale of a decimal.
 pub(super) const POW10: [i128; 29] = {
     let mut table = [1i128; 29];
@@ -213,15 +232,9 @@ fn share(
     // on the order of the arithmetic. Remainders kept to 18 places of a unit lose it, so
     // equal shares tie (and go to the first written) however they were computed.
     let mut assigned: i128 = 0;
-    // Siblings often have the same exact value (an `even` split): a value written as the
-    // one before it splits as it did.
-    let mut last: Option<(Decimal, (i128, i128))> = None;
+    let mut last = None;
     for &e in exact {
-        let (floor, frac) = match last {
-            Some((before, split)) if same(before, e) => split,
-            _ => to_units(e)?,
-        };
-        last = Some((e, (floor, frac)));
+        let (floor, frac) = reuse_last(&mut last, e, same, &to_units)?;
         splits.push((floor, frac));
         assigned = assigned.checked_add(floor)?;
         units.push(floor);

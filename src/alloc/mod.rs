@@ -649,17 +649,10 @@ fn proportional_of(
         Some(scale) => scale.checked_mul(weight(w)?),
         None => value.checked_mul(weight(w)?.checked_div(total)?),
     };
-    // Siblings often weigh the same (every child of an `even` split, reps of one
-    // capacity): a weight written as the one before it has the share before it.
     let mut shares = Vec::with_capacity(count);
-    let mut last: Option<(Decimal, Decimal)> = None;
+    let mut last = None;
     for w in weights {
-        let s = match last {
-            Some((before, s)) if apportion::same(before, w) => s,
-            _ => share(w).ok_or(Overflow)?,
-        };
-        last = Some((w, s));
-        shares.push(s);
+        shares.push(apportion::reuse_last(&mut last, w, apportion::same, share).ok_or(Overflow)?);
     }
     Ok(shares)
 }
@@ -982,14 +975,11 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
             apportion::apportion_units(rounded, &exacts, |e| to_units.split(e), &mut shares)
                 .ok_or(Overflow)?;
             let unit = to_units.unit;
-            let mut last: Option<(i128, Decimal)> = None;
+            let mut last = None;
+            let of_units = |u| apportion::of_units(u, unit);
             for &u in &shares.units {
-                let value = match last {
-                    Some((before, value)) if before == u => value,
-                    _ => apportion::of_units(u, unit).ok_or(Overflow)?,
-                };
-                last = Some((u, value));
-                shared.push(value);
+                let value = apportion::reuse_last(&mut last, u, |a, b| a == b, of_units);
+                shared.push(value.ok_or(Overflow)?);
             }
         } else {
             shares.units.clear();
