@@ -215,6 +215,12 @@ struct RowWriter {
     members: Vec<FieldCache>,
     /// Cells come in runs of the same period: its two dates are formatted once per run.
     dates: Option<(Period, String)>,
+    /// Within a run of rows that differ only in one column ([`FlatRow::varying`]): that
+    /// column, and the text of the row before it and after it, up to the numbers. The
+    /// rows of the run are written as that text around the column's field.
+    template: Option<usize>,
+    before: Vec<u8>,
+    after: Vec<u8>,
 }
 
 impl RowWriter {
@@ -224,20 +230,69 @@ impl RowWriter {
             goal: FieldCache::default(),
             members: Vec::new(),
             dates: None,
+            template: None,
+            before: Vec::new(),
+            after: Vec::new(),
         }
     }
 
     /// Append `row` to `line`, with its line break.
     fn row(&mut self, row: &FlatRow<'_>, line: &mut Vec<u8>) {
+        match row.varying {
+            Some(k) if self.template == Some(k) => {
+                line.extend_from_slice(&self.before);
+                // A new name in nearly every row: nothing to remember.
+                if let Some(Some(m)) = row.members.get(k) {
+                    line.extend_from_slice(field(m).as_bytes());
+                }
+                line.extend_from_slice(&self.after);
+            }
+            _ => {
+                let start = line.len();
+                let column = self.text(row, line);
+                // The text around the column that varies is the same for the rows of
+                // the run after this one.
+                self.template = None;
+                if let (Some(k), Some((from, to))) = (row.varying, column)
+                    && let (Some(before), Some(after)) = (line.get(start..from), line.get(to..))
+                {
+                    self.before.clear();
+                    self.before.extend_from_slice(before);
+                    self.after.clear();
+                    self.after.extend_from_slice(after);
+                    self.template = Some(k);
+                }
+            }
+        }
+        let buf = &mut self.buf;
+        line.push(b',');
+        number(line, Some(row.target), buf);
+        line.push(b',');
+        number(line, row.actual, buf);
+        line.push(b',');
+        number(line, row.expected, buf);
+        line.push(b',');
+        number(line, row.forecast, buf);
+        line.extend_from_slice(b"\r\n");
+    }
+
+    /// Append the goal, members and dates of `row` to `line`; where the field of the
+    /// column [`FlatRow::varying`] names starts and ends in `line`.
+    fn text(&mut self, row: &FlatRow<'_>, line: &mut Vec<u8>) -> Option<(usize, usize)> {
         self.goal.push(row.goal, line);
         if self.members.len() < row.members.len() {
             self.members
                 .resize_with(row.members.len(), FieldCache::default);
         }
-        for (m, cache) in row.members.iter().zip(&mut self.members) {
+        let mut column = None;
+        for (k, (m, cache)) in row.members.iter().zip(&mut self.members).enumerate() {
             line.push(b',');
+            let from = line.len();
             if let Some(m) = m {
                 cache.push(m, line);
+            }
+            if row.varying == Some(k) {
+                column = Some((from, line.len()));
             }
         }
         line.push(b',');
@@ -253,15 +308,6 @@ impl RowWriter {
         } else {
             line.push(b',');
         }
-        let buf = &mut self.buf;
-        line.push(b',');
-        number(line, Some(row.target), buf);
-        line.push(b',');
-        number(line, row.actual, buf);
-        line.push(b',');
-        number(line, row.expected, buf);
-        line.push(b',');
-        number(line, row.forecast, buf);
-        line.extend_from_slice(b"\r\n");
+        column
     }
 }

@@ -377,6 +377,11 @@ pub struct FlatRow<'a> {
     pub actual: Option<Decimal>,
     pub expected: Option<Decimal>,
     pub forecast: Option<Decimal>,
+    /// The member column in which alone this row's goal, members and period differ from
+    /// the row before (given in the same call), if they differ in one alone: a run of
+    /// cells that differ only in their rep, or product. A writer may keep the rest of
+    /// the row's text.
+    pub varying: Option<usize>,
 }
 
 fn dim_name(model: &Model, d: DimRef) -> String {
@@ -2021,6 +2026,7 @@ impl<'m> Report<'m> {
             actual: None,
             expected: None,
             forecast: None,
+            varying: None,
         };
         if self.by.is_some() {
             let rows = self
@@ -2065,9 +2071,12 @@ impl<'m> Report<'m> {
             let places = gc.alloc.unit.normalize().scale();
             row.goal = &gc.goal.name;
             // Cells come in runs that differ only in their last coordinate: the members
-            // the others give are found once per run.
+            // the others give are found once per run, and a row of a run after its first
+            // only changes the column of its last coordinate.
             let mut head: Option<&[MemberRef]> = None;
             let mut in_head: Vec<Option<Option<&str>>> = Vec::new();
+            // The column of the last coordinate of the row before, in the same run.
+            let mut last_column: Option<Option<usize>> = None;
             for (i, cell) in (start..).zip(cells) {
                 let coords = gc.alloc.coords(cell);
                 let out = gc
@@ -2086,14 +2095,36 @@ impl<'m> Report<'m> {
                             .iter()
                             .map(|d| first.iter().find(|m| on(d, m)).map(name)),
                     );
+                    last_column = None;
                 }
-                row.members.clear();
-                row.members.extend(in_head.iter().zip(&self.columns).map(
-                    |(found, d)| match found {
-                        Some(n) => *n,
-                        None => last.filter(|m| on(d, m)).and_then(name),
-                    },
-                ));
+                // The column the last coordinate fills: the first on its dimension that
+                // the head leaves empty.
+                let column = last.and_then(|m| {
+                    in_head
+                        .iter()
+                        .zip(&self.columns)
+                        .position(|(found, d)| found.is_none() && on(d, m))
+                });
+                match column {
+                    Some(k) if last_column == Some(column) && row.period == Some(cell.period) => {
+                        if let Some(slot) = row.members.get_mut(k) {
+                            *slot = last.and_then(name);
+                        }
+                        row.varying = Some(k);
+                    }
+                    _ => {
+                        row.members.clear();
+                        row.members.extend(in_head.iter().enumerate().map(
+                            |(k, found)| match found {
+                                Some(n) => *n,
+                                None if column == Some(k) => last.and_then(name),
+                                None => None,
+                            },
+                        ));
+                        row.varying = None;
+                    }
+                }
+                last_column = Some(column);
                 row.period = Some(cell.period);
                 row.target = cell.value;
                 row.actual = out.as_ref().and_then(|o| o.actual);

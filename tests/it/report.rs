@@ -456,6 +456,97 @@ fn a_large_csv_formatted_in_blocks_is_the_csv_of_one_thread() {
     assert_eq!(parts, all);
 }
 
+/// Each row of the flat table written field by field, as a reader would expect it.
+fn row_written_plainly(row: &planck::report::model::FlatRow<'_>) -> String {
+    let mut fields = vec![planck::report::csv::field(row.goal).into_owned()];
+    fields.extend(row.members.iter().map(|m| {
+        m.map_or(String::new(), |m| {
+            planck::report::csv::field(m).into_owned()
+        })
+    }));
+    match row.period {
+        Some(p) => fields.extend([p.start.to_string(), p.end.to_string()]),
+        None => fields.extend([String::new(), String::new()]),
+    }
+    let number = |v: Option<Decimal>| v.map_or(String::new(), |v| v.normalize().to_string());
+    fields.extend([
+        number(Some(row.target)),
+        number(row.actual),
+        number(row.expected),
+        number(row.forecast),
+    ]);
+    fields.join(",") + "\r\n"
+}
+
+/// The flat table of `plan` against its rows written field by field, checking that what
+/// each row says varies from the row before ([`FlatRow::varying`]) is all that does; how
+/// many rows said so, by goal and column.
+///
+/// [`FlatRow::varying`]: planck::report::model::FlatRow::varying
+fn csv_against_plain_rows(plan: String) -> HashMap<(String, usize), usize> {
+    let c = crate::common::compile(plan, planck::alloc::Detail::Cells);
+    let policy = planck::config::Config::default().policy;
+    let report = planck::report::model::build_flat(&c, &policy);
+    let mut expected = String::from("goal,");
+    for name in report.column_names() {
+        expected.push_str(&name);
+        expected.push(',');
+    }
+    expected.push_str("period_start,period_end,target,actual,expected,forecast\r\n");
+    let mut before: Option<(String, Vec<Option<String>>, Option<planck::period::Period>)> = None;
+    let mut varying = HashMap::new();
+    report
+        .for_each_flat_row(|row| {
+            let members: Vec<Option<String>> =
+                row.members.iter().map(|m| m.map(str::to_string)).collect();
+            if let Some(k) = row.varying {
+                let (goal, prev, period) = before.as_ref().expect("a row before");
+                assert_eq!((goal.as_str(), *period), (row.goal, row.period));
+                for (i, (a, b)) in prev.iter().zip(&members).enumerate() {
+                    assert!(i == k || a == b, "column {i} differs, not only {k}");
+                }
+                *varying.entry((row.goal.to_string(), k)).or_insert(0) += 1;
+            }
+            expected.push_str(&row_written_plainly(row));
+            before = Some((row.goal.to_string(), members, row.period));
+            Ok::<(), ()>(())
+        })
+        .unwrap();
+    for threads in [1, 2] {
+        let mut out = Vec::new();
+        planck::report::csv::write_on(&report, false, threads, &mut out).unwrap();
+        assert!(
+            String::from_utf8(out).unwrap() == expected,
+            "{threads} threads"
+        );
+    }
+    varying
+}
+
+#[test]
+fn csv_rows_in_runs_are_the_rows_written_field_by_field() {
+    let varying = csv_against_plain_rows(plan_of_a_thousand_reps());
+    // Revenue's runs vary by rep (column 2), margin's by product (column 1): every row
+    // but the first of each run, of a region's 250 reps (480 runs) or of ten products
+    // (12,000 runs).
+    assert_eq!(
+        varying.get(&("revenue".to_string(), 2)),
+        Some(&(120_000 - 480))
+    );
+    assert_eq!(
+        varying.get(&("margin".to_string(), 1)),
+        Some(&(120_000 - 12_000))
+    );
+    assert_eq!(varying.len(), 2);
+    // Runs whose last coordinate is a month change their dates too: no row varies in one
+    // column alone.
+    let months_last = "plan \"Months last\" {\n  period 2026\n  currency CNY\n}\n\
+        strategy grow \"Grow\"\ndimension region {\n  east \"East\"\n  west \"West\"\n}\n\
+        goal revenue \"Revenue\" {\n  owner \"CRO\"\n  target 1200000 CNY\n\
+        baseline 1M CNY in 2025\n  supports grow\n  split region even\n  split month even\n}\n";
+    assert!(csv_against_plain_rows(months_last.to_string()).is_empty());
+}
+
 #[test]
 fn csv_neutralises_formulas_and_writes_a_bom_when_asked() {
     assert_eq!(
