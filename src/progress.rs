@@ -308,9 +308,9 @@ fn elapsed(period: &Period, as_of: NaiveDate) -> Decimal {
 }
 
 /// A cell's non-time members, sorted: the key it is found by.
-fn key(coords: &[MemberRef]) -> Vec<MemberRef> {
+fn key<'a>(coords: impl IntoIterator<Item = &'a MemberRef>) -> Vec<MemberRef> {
     let mut k: Vec<MemberRef> = coords
-        .iter()
+        .into_iter()
         .copied()
         .filter(|m| !matches!(m, MemberRef::Time(..)))
         .collect();

@@ -573,11 +573,11 @@ pub(super) fn control(
                 continue;
             };
             cell.value = cell.value.checked_add(delta).ok_or(Overflow)?;
-            let start = cell.coords_start as usize;
-            let path = coords
-                .get(start..start + cell.coords_len as usize)
+            let start = cell.head_start as usize;
+            let head = coords
+                .get(start..start + cell.head_len as usize)
                 .unwrap_or(&[]);
-            for m in path {
+            for m in head.iter().chain(&cell.last) {
                 if let MemberRef::Rep(r) = m {
                     totals.adjust(*r, delta)?;
                 }

@@ -43,8 +43,9 @@ pub struct GoalAllocation {
     /// The rounding unit every value is a multiple of.
     pub unit: Decimal,
     pub cells: Vec<Cell>,
-    /// The coordinates of all cells, one after another (see [`GoalAllocation::coords`]):
-    /// one allocation for millions of cells instead of one each.
+    /// The members above each run of cells' last, one run after another (see
+    /// [`GoalAllocation::coords`]): one allocation for millions of cells instead of one
+    /// each, and one entry per run instead of one per cell.
     pub coords: Vec<MemberRef>,
     /// For each rep allocated, the `split rep` that allocated it (for `over-capacity`).
     pub rep_splits: RepMap<Span>,
@@ -59,22 +60,94 @@ pub struct GoalAllocation {
 }
 
 /// A leaf: one member of each split on its path, the period it covers, and its value.
+///
+/// The members above the last are the same for a run of cells (the children of one
+/// node): they are kept once per run in [`GoalAllocation::coords`], and each cell holds
+/// where they start and its own last member.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cell {
-    /// Where this cell's members start in [`GoalAllocation::coords`], and how many.
-    coords_start: u32,
-    coords_len: u32,
+    /// Where the members above this cell's last start in [`GoalAllocation::coords`], and
+    /// how many.
+    head_start: u32,
+    head_len: u32,
+    /// The last member on the path; none for a goal without a split.
+    last: Option<MemberRef>,
     pub period: Period,
     pub value: Decimal,
 }
 
+// Forty-four bytes: with millions of cells, each byte is megabytes.
+const _: () = assert!(std::mem::size_of::<Cell>() == 44);
+
 impl GoalAllocation {
     /// The members on the path from the goal to a cell, in the order applied.
-    pub fn coords(&self, cell: &Cell) -> &[MemberRef] {
-        let start = cell.coords_start as usize;
-        self.coords
-            .get(start..start + cell.coords_len as usize)
-            .unwrap_or(&[])
+    pub fn coords<'a>(&'a self, cell: &'a Cell) -> Coords<'a> {
+        let start = cell.head_start as usize;
+        Coords {
+            head: self
+                .coords
+                .get(start..start + cell.head_len as usize)
+                .unwrap_or(&[]),
+            last: cell.last.as_ref(),
+        }
+    }
+}
+
+/// The members on the path from a goal to one of its cells, in the order applied: those
+/// above the last (shared with the cells beside it), and the last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Coords<'a> {
+    head: &'a [MemberRef],
+    last: Option<&'a MemberRef>,
+}
+
+impl<'a> Coords<'a> {
+    /// No members: the path of a cell of a goal without a split.
+    pub const EMPTY: Coords<'static> = Coords {
+        head: &[],
+        last: None,
+    };
+
+    /// The members above the last.
+    pub fn head(self) -> &'a [MemberRef] {
+        self.head
+    }
+
+    pub fn last(self) -> Option<&'a MemberRef> {
+        self.last
+    }
+
+    pub fn iter(self) -> CoordsIter<'a> {
+        self.head.iter().chain(self.last)
+    }
+
+    pub fn len(self) -> usize {
+        self.head.len() + usize::from(self.last.is_some())
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.last.is_none()
+    }
+
+    pub fn contains(self, member: &MemberRef) -> bool {
+        self.last == Some(member) || self.head.contains(member)
+    }
+
+    pub fn to_vec(self) -> Vec<MemberRef> {
+        self.iter().copied().collect()
+    }
+}
+
+/// The members of a [`Coords`], in order.
+pub type CoordsIter<'a> =
+    std::iter::Chain<std::slice::Iter<'a, MemberRef>, std::option::IntoIter<&'a MemberRef>>;
+
+impl<'a> IntoIterator for Coords<'a> {
+    type Item = &'a MemberRef;
+    type IntoIter = CoordsIter<'a>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
     }
 }
 

@@ -179,9 +179,18 @@ impl RepTotals {
 /// which the controlled rounding of the time totals needs (see `control.rs`).
 pub(super) struct CellStore {
     cells: Vec<Cell>,
-    /// The coordinates of all cells, one after another: one allocation for millions of
-    /// cells instead of one each.
+    /// The members above each run's last, one run after another: one allocation for
+    /// millions of cells instead of one each, and one entry per run instead of per cell.
     coords: Vec<MemberRef>,
+    /// Where the members above the last of the run being stored start in `coords`.
+    head_start: u32,
+    /// Whether a node was opened or closed since the last cell: only then can the
+    /// members above the last differ from the cell before's (the cells between are
+    /// children of one node, or that node's leaves with nothing to split).
+    new_run: bool,
+    /// How many coordinates the cells' paths hold in all: [`TimeTotals`] counts the same,
+    /// so that both fail where one does.
+    path_coords: u64,
     tree: Tree,
 }
 
@@ -190,6 +199,9 @@ impl CellStore {
         CellStore {
             cells: Vec::new(),
             coords: Vec::new(),
+            head_start: 0,
+            new_run: true,
+            path_coords: 0,
             tree: Tree::new(units),
         }
     }
@@ -200,6 +212,7 @@ impl Sink for CellStore {
     const ROUNDED: bool = true;
     const DETAIL: Detail = Detail::Cells;
 
+    #[inline]
     fn leaf(
         &mut self,
         path: &[MemberRef],
@@ -208,12 +221,29 @@ impl Sink for CellStore {
         value: Decimal,
         in_units: Option<InUnits>,
     ) -> Result<(), Overflow> {
-        let coords_start = u32::try_from(self.coords.len()).map_err(|_| Overflow)?;
+        // The limits of every coordinate stored apart, as `TimeTotals` counts them.
+        u32::try_from(self.path_coords).map_err(|_| Overflow)?;
+        u32::try_from(self.cells.len()).map_err(|_| Overflow)?;
+        self.path_coords += path.len() as u64;
         self.tree.leaf(period, exact, value, in_units)?;
-        self.coords.extend_from_slice(path);
+        let (last, head) = match path.split_last() {
+            Some((last, head)) => (Some(*last), head),
+            None => (None, &[][..]),
+        };
+        if self.new_run {
+            self.new_run = false;
+            self.head_start = u32::try_from(self.coords.len()).map_err(|_| Overflow)?;
+            self.coords.extend_from_slice(head);
+        }
+        debug_assert_eq!(
+            self.coords.get(self.head_start as usize..),
+            Some(head),
+            "a cell's members above its last changed with no node opened or closed"
+        );
         self.cells.push(Cell {
-            coords_start,
-            coords_len: path.len() as u32,
+            head_start: self.head_start,
+            head_len: head.len() as u32,
+            last,
             period,
             value,
         });
@@ -221,10 +251,12 @@ impl Sink for CellStore {
     }
 
     fn open(&mut self, exact: Decimal, rounded: Decimal) -> Result<(), Overflow> {
+        self.new_run = true;
         self.tree.open(exact, rounded)
     }
 
     fn close(&mut self) {
+        self.new_run = true;
         self.tree.close();
     }
 

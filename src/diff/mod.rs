@@ -1014,7 +1014,7 @@ impl Cells<'_> {
             .alloc
             .cells
             .get(i)
-            .map_or(&[][..], |c| self.alloc.coords(c));
+            .map_or(crate::alloc::Coords::EMPTY, |c| self.alloc.coords(c));
         coords.iter().map(|m| self.ids.get(*m))
     }
 

@@ -918,14 +918,12 @@ impl KeyRun {
         &mut self,
         model: &Model,
         distinct: &[By],
-        coords: &[MemberRef],
+        coords: crate::alloc::Coords<'_>,
         period: &Period,
         keys: &mut [Option<Key>],
     ) {
-        let (head, last) = match coords.split_last() {
-            Some((last, head)) => (head, std::slice::from_ref(last)),
-            None => (coords, coords),
-        };
+        let head = coords.head();
+        let last = coords.last().map_or(&[][..], std::slice::from_ref);
         if self.head.as_deref() != Some(head) {
             self.head = Some(head.to_vec());
             self.head_keys.clear();
@@ -1422,10 +1420,10 @@ fn sum_cells(
     let mut sums = vec![Sum::new(places); nodes.len()];
     // Whether the members of node `i`'s path other than its last, which a cell holds
     // when the node was found by it, are all in `coords`.
-    let holds = |i: usize, coords: &[MemberRef]| {
+    let holds = |i: usize, head: &[MemberRef], last: Option<&MemberRef>| {
         nodes.get(i).is_some_and(|p| {
             let above = p.split_last().map_or(&[][..], |(_, above)| above);
-            above.iter().all(|pm| coords.contains(pm))
+            above.iter().all(|pm| last == Some(pm) || head.contains(pm))
         })
     };
     let mut positions: Vec<Position> = Vec::new();
@@ -1444,10 +1442,7 @@ fn sum_cells(
     let mut place = 0;
     for cell in &alloc.cells {
         let coords = alloc.coords(cell);
-        let (first, last) = match coords.split_last() {
-            Some((last, first)) => (first, Some(*last)),
-            None => (coords, None),
-        };
+        let (first, last) = (coords.head(), coords.last().copied());
         if head != Some(first) {
             for &i in &whole {
                 if let Some(node) = sums.get_mut(i) {
@@ -1460,7 +1455,7 @@ fn sum_cells(
             checked.clear();
             for m in first {
                 for &i in by_last.get(m).into_iter().flatten() {
-                    if holds(i, first) {
+                    if holds(i, first, None) {
                         whole.push(i);
                     } else {
                         checked.push(i);
@@ -1530,7 +1525,7 @@ fn sum_cells(
             p.pending.add(cell.value);
         }
         for &i in checked.iter().chain(&p.checked) {
-            if holds(i, coords)
+            if holds(i, coords.head(), coords.last())
                 && let Some(node) = sums.get_mut(i)
             {
                 node.add(cell.value);
@@ -2083,10 +2078,7 @@ impl<'m> Report<'m> {
                     .progress
                     .and_then(|p| p.cells.get(i))
                     .map(|n| CellProgress::of(n, places));
-                let (first, last) = match coords.split_last() {
-                    Some((last, first)) => (first, Some(last)),
-                    None => (coords, None),
-                };
+                let (first, last) = (coords.head(), coords.last());
                 if head != Some(first) {
                     head = Some(first);
                     in_head.clear();
