@@ -441,6 +441,13 @@ fn member_names(model: &Model, m: MemberRef) -> Option<(&str, Option<&str>)> {
     }
 }
 
+/// Whether two lists of members are the same. The cells of a run share the list of
+/// their members above the last (see `alloc::Cell`), so the address usually tells.
+#[inline]
+fn same_members(a: &[MemberRef], b: &[MemberRef]) -> bool {
+    std::ptr::eq(a, b) || a == b
+}
+
 /// The group of a cell on `by` is its member on that dimension, else the time slice
 /// holding its period, or its rep's team; `None` when there is none. This is the key the
 /// first of `coords` that has one gives: the first of a slice, else of what follows it,
@@ -1443,7 +1450,7 @@ fn sum_cells(
     for cell in &alloc.cells {
         let coords = alloc.coords(cell);
         let (first, last) = (coords.head(), coords.last().copied());
-        if head != Some(first) {
+        if !head.is_some_and(|h| same_members(h, first)) {
             for &i in &whole {
                 if let Some(node) = sums.get_mut(i) {
                     node.merge(&run_sum);
@@ -2079,7 +2086,7 @@ impl<'m> Report<'m> {
                     .and_then(|p| p.cells.get(i))
                     .map(|n| CellProgress::of(n, places));
                 let (first, last) = (coords.head(), coords.last());
-                if head != Some(first) {
+                if !head.is_some_and(|h| same_members(h, first)) {
                     head = Some(first);
                     in_head.clear();
                     in_head.extend(
