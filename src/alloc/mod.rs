@@ -126,7 +126,7 @@ impl<'a> Coords<'a> {
     }
 
     pub fn is_empty(self) -> bool {
-        self.last.is_none()
+        self.len() == 0
     }
 
     pub fn contains(self, member: &MemberRef) -> bool {
