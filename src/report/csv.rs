@@ -221,6 +221,8 @@ struct RowWriter {
     template: Option<usize>,
     before: Vec<u8>,
     after: Vec<u8>,
+    /// The last target written, and its text: siblings often share a value.
+    target: Option<([u8; 16], Vec<u8>)>,
 }
 
 impl RowWriter {
@@ -233,6 +235,7 @@ impl RowWriter {
             template: None,
             before: Vec::new(),
             after: Vec::new(),
+            target: None,
         }
     }
 
@@ -266,7 +269,23 @@ impl RowWriter {
         }
         let buf = &mut self.buf;
         line.push(b',');
-        number(line, Some(row.target), buf);
+        // The same mantissa and scale: the same text.
+        let key = row.target.serialize();
+        match &mut self.target {
+            Some((k, text)) if *k == key => line.extend_from_slice(text),
+            Some((k, kept)) => {
+                let text = crate::emit::compile::decimal_str(row.target, buf);
+                line.extend_from_slice(text);
+                *k = key;
+                kept.clear();
+                kept.extend_from_slice(text);
+            }
+            slot => {
+                let text = crate::emit::compile::decimal_str(row.target, buf);
+                line.extend_from_slice(text);
+                *slot = Some((key, text.to_vec()));
+            }
+        }
         line.push(b',');
         number(line, row.actual, buf);
         line.push(b',');

@@ -441,6 +441,16 @@ fn member_names(model: &Model, m: MemberRef) -> Option<(&str, Option<&str>)> {
     }
 }
 
+/// Whether two members are of the same dimension (or both reps).
+fn same_dimension(a: &MemberRef, b: &MemberRef) -> bool {
+    match (a, b) {
+        (MemberRef::User(x, _), MemberRef::User(y, _)) => x == y,
+        (MemberRef::Rep(_), MemberRef::Rep(_)) => true,
+        (MemberRef::Time(x, _), MemberRef::Time(y, _)) => x == y,
+        _ => false,
+    }
+}
+
 /// Whether two lists of members are the same. The cells of a run share the list of
 /// their members above the last (see `alloc::Cell`), so the address usually tells.
 #[inline]
@@ -2077,8 +2087,10 @@ impl<'m> Report<'m> {
             // only changes the column of its last coordinate.
             let mut head: Option<&[MemberRef]> = None;
             let mut in_head: Vec<Option<Option<&str>>> = Vec::new();
-            // The column of the last coordinate of the row before, in the same run.
+            // The column of the last coordinate of the row before, in the same run, and
+            // that coordinate.
             let mut last_column: Option<Option<usize>> = None;
+            let mut prev_last: Option<MemberRef> = None;
             for (i, cell) in (start..).zip(cells) {
                 let coords = gc.alloc.coords(cell);
                 let out = gc
@@ -2097,13 +2109,18 @@ impl<'m> Report<'m> {
                     last_column = None;
                 }
                 // The column the last coordinate fills: the first on its dimension that
-                // the head leaves empty.
-                let column = last.and_then(|m| {
-                    in_head
-                        .iter()
-                        .zip(&self.columns)
-                        .position(|(found, d)| found.is_none() && on(d, m))
-                });
+                // the head leaves empty (the same as the row before's, in a run, when its
+                // last is on the same dimension).
+                let column = match (last_column, prev_last, last) {
+                    (Some(column), Some(p), Some(m)) if same_dimension(&p, m) => column,
+                    _ => last.and_then(|m| {
+                        in_head
+                            .iter()
+                            .zip(&self.columns)
+                            .position(|(found, d)| found.is_none() && on(d, m))
+                    }),
+                };
+                prev_last = last.copied();
                 match column {
                     Some(k) if last_column == Some(column) && row.period == Some(cell.period) => {
                         if let Some(slot) = row.members.get_mut(k) {
