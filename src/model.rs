@@ -342,6 +342,15 @@ pub enum MemberRef {
 const _: () = assert!(std::mem::size_of::<MemberRef>() == 12);
 
 impl MemberRef {
+    /// The dimension this is a member of.
+    pub fn dim(self) -> DimRef {
+        match self {
+            MemberRef::User(d, _) => DimRef::User(d),
+            MemberRef::Rep(_) => DimRef::Rep,
+            MemberRef::Time(t, _) => DimRef::Time(t),
+        }
+    }
+
     /// The `index`th slice of `dim`; `None` past the slices a member can name.
     pub fn time(dim: TimeDim, index: usize) -> Option<MemberRef> {
         Some(MemberRef::Time(dim, u32::try_from(index).ok()?))

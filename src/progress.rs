@@ -287,14 +287,6 @@ pub struct GoalProgress {
     pub too_large: Option<TooLarge>,
 }
 
-fn dim_of(m: MemberRef) -> DimRef {
-    match m {
-        MemberRef::User(d, _) => DimRef::User(d),
-        MemberRef::Rep(_) => DimRef::Rep,
-        MemberRef::Time(t, _) => DimRef::Time(t),
-    }
-}
-
 /// The share of `period` elapsed by the end of `as_of`.
 fn elapsed(period: &Period, as_of: NaiveDate) -> Decimal {
     if as_of < period.start {
@@ -350,7 +342,7 @@ fn for_each_subset(names: &[MemberRef], mut f: impl FnMut(&[MemberRef])) {
 fn compatible(names: &[MemberRef], cell: &[MemberRef]) -> bool {
     names
         .iter()
-        .all(|n| cell.iter().all(|c| dim_of(*c) != dim_of(*n) || c == n))
+        .all(|n| cell.iter().all(|c| c.dim() != n.dim() || c == n))
 }
 
 /// The distinct member combinations of a goal's cells (its "shapes", time left out),
@@ -386,7 +378,7 @@ impl Shapes {
         let mut with: Map<MemberRef, Vec<usize>> = Map::default();
         let dims: Set<DimRef> = shapes
             .iter()
-            .flat_map(|(k, _)| k.iter().map(|m| dim_of(*m)))
+            .flat_map(|(k, _)| k.iter().map(|m| m.dim()))
             .collect();
         let mut without: Map<DimRef, Vec<usize>> = Map::default();
         for (i, (k, _)) in shapes.iter().enumerate() {
@@ -394,7 +386,7 @@ impl Shapes {
                 with.entry(*m).or_default().push(i);
             }
             for d in &dims {
-                if !k.iter().any(|m| dim_of(*m) == *d) {
+                if !k.iter().any(|m| m.dim() == *d) {
                     without.entry(*d).or_default().push(i);
                 }
             }
@@ -413,7 +405,7 @@ impl Shapes {
         let names: Vec<MemberRef> = names
             .iter()
             .copied()
-            .filter(|m| !matches!(m, MemberRef::Time(..)) && self.dims.contains(&dim_of(*m)))
+            .filter(|m| !matches!(m, MemberRef::Time(..)) && self.dims.contains(&m.dim()))
             .collect();
         let empty = Vec::new();
         // The candidates of the most selective member; every shape if none.
@@ -421,7 +413,7 @@ impl Shapes {
             .iter()
             .map(|m| {
                 let with = self.with.get(m).unwrap_or(&empty);
-                let without = self.without.get(&dim_of(*m)).unwrap_or(&empty);
+                let without = self.without.get(&m.dim()).unwrap_or(&empty);
                 (with.len() + without.len(), with, without)
             })
             .min_by_key(|(n, _, _)| *n);
@@ -442,17 +434,17 @@ impl Shapes {
     /// shapes agreeing with a set of names are found once per set (`memo`), as the
     /// distinct pairs of their time span and dimensions, which are few.
     fn missing(&self, names: &[MemberRef], date: NaiveDate, memo: &mut ShapeMemo) -> Set<DimRef> {
-        let named: Set<DimRef> = names.iter().map(|m| dim_of(*m)).collect();
+        let named: Set<DimRef> = names.iter().map(|m| m.dim()).collect();
         let names: Vec<MemberRef> = key(names)
             .into_iter()
-            .filter(|m| self.dims.contains(&dim_of(*m)))
+            .filter(|m| self.dims.contains(&m.dim()))
             .collect();
         let agreeing = memo.entry(names).or_insert_with_key(|names| {
             let distinct: Set<(Period, Vec<DimRef>)> = self
                 .shapes
                 .iter()
                 .filter(|(k, _)| compatible(names, k))
-                .map(|(k, span)| (*span, k.iter().map(|m| dim_of(*m)).collect()))
+                .map(|(k, span)| (*span, k.iter().map(|m| m.dim()).collect()))
                 .collect();
             distinct.into_iter().collect()
         });

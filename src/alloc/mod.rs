@@ -120,22 +120,6 @@ impl<'a> Coords<'a> {
     pub fn iter(self) -> CoordsIter<'a> {
         self.head.iter().chain(self.last)
     }
-
-    pub fn len(self) -> usize {
-        self.head.len() + usize::from(self.last.is_some())
-    }
-
-    pub fn is_empty(self) -> bool {
-        self.len() == 0
-    }
-
-    pub fn contains(self, member: &MemberRef) -> bool {
-        self.last == Some(member) || self.head.contains(member)
-    }
-
-    pub fn to_vec(self) -> Vec<MemberRef> {
-        self.iter().copied().collect()
-    }
 }
 
 /// The members of a [`Coords`], in order.

@@ -441,16 +441,6 @@ fn member_names(model: &Model, m: MemberRef) -> Option<(&str, Option<&str>)> {
     }
 }
 
-/// Whether two members are of the same dimension (or both reps).
-fn same_dimension(a: &MemberRef, b: &MemberRef) -> bool {
-    match (a, b) {
-        (MemberRef::User(x, _), MemberRef::User(y, _)) => x == y,
-        (MemberRef::Rep(_), MemberRef::Rep(_)) => true,
-        (MemberRef::Time(x, _), MemberRef::Time(y, _)) => x == y,
-        _ => false,
-    }
-}
-
 /// Whether two lists of members are the same. The cells of a run share the list of
 /// their members above the last (see `alloc::Cell`), so the address usually tells.
 #[inline]
@@ -2061,12 +2051,7 @@ impl<'m> Report<'m> {
         }
         // A cell names a member only of the dimensions it was split on (the first of its
         // coordinates on each); it is not put into time slices it was not split by.
-        let on = |d: &DimRef, m: &MemberRef| match (m, d) {
-            (MemberRef::User(md, _), DimRef::User(dd)) => md == dd,
-            (MemberRef::Rep(_), DimRef::Rep) => true,
-            (MemberRef::Time(mt, _), DimRef::Time(dt)) => mt == dt,
-            _ => false,
-        };
+        let on = |d: &DimRef, m: &MemberRef| m.dim() == *d;
         let name = |m: &MemberRef| member_names(self.model, *m).map(|(n, _)| n);
         // The number of the goal's first row.
         let mut first_row = 0usize;
@@ -2112,7 +2097,7 @@ impl<'m> Report<'m> {
                 // the head leaves empty (the same as the row before's, in a run, when its
                 // last is on the same dimension).
                 let column = match (last_column, prev_last, last) {
-                    (Some(column), Some(p), Some(m)) if same_dimension(&p, m) => column,
+                    (Some(column), Some(p), Some(m)) if p.dim() == m.dim() => column,
                     _ => last.and_then(|m| {
                         in_head
                             .iter()

@@ -118,11 +118,7 @@ impl Resolver<'_> {
                 );
                 continue;
             }
-            let dim = match member {
-                MemberRef::User(d, _) => DimRef::User(d),
-                MemberRef::Rep(_) => DimRef::Rep,
-                MemberRef::Time(t, _) => DimRef::Time(t),
-            };
+            let dim = member.dim();
             let Some(&(_, first_member, first)) = seen.iter().find(|(d, _, _)| *d == dim) else {
                 seen.push((dim, member, written));
                 continue;
