@@ -29,6 +29,7 @@
 //! nodes, so its size follows the tree, not the cells. Everything is in input order, so
 //! the result is deterministic.
 
+use super::sum::Total;
 use super::{Cell, InUnits, Overflow, Units};
 use crate::alloc::sink::RepTotals;
 use crate::model::{MemberRef, Model};
@@ -54,7 +55,7 @@ struct Node {
 /// The cells of one period: their exact sum, and their rounded sum in units.
 struct PeriodSum {
     period: Period,
-    exact: Decimal,
+    exact: Total,
     rounded: i128,
 }
 
@@ -164,10 +165,10 @@ impl Tree {
         }
         let sum = self.periods.entry(period, |period| PeriodSum {
             period,
-            exact: Decimal::ZERO,
+            exact: Total::ZERO,
             rounded: 0,
         })?;
-        sum.exact = sum.exact.checked_add(exact).ok_or(Overflow)?;
+        sum.exact.add(exact).ok_or(Overflow)?;
         sum.rounded = sum.rounded.checked_add(value_units).ok_or(Overflow)?;
         Ok(())
     }
@@ -317,7 +318,7 @@ fn bucket_sums<T: Copy>(
 /// The buckets of every grain that nests in the coarser grains kept.
 fn buckets(model: &Model, periods: &[PeriodSum]) -> Result<Buckets, Overflow> {
     let (parents, of_period) = bucket_tree(model, periods.iter().map(|p| &p.period));
-    let exact = periods.iter().map(|p| p.exact);
+    let exact = periods.iter().map(|p| p.exact.value());
     let exact = bucket_sums(
         &parents,
         &of_period,

@@ -17,6 +17,7 @@
 mod apportion;
 mod control;
 mod sink;
+mod sum;
 
 pub use apportion::apportion;
 use sink::{CellStore, ExactTotals, RepTotals, RoundedTotals, Sink, TimeTotals};
