@@ -30,7 +30,7 @@
 //! the result is deterministic.
 
 use super::sum::Total;
-use super::{Cell, InUnits, Overflow, Units};
+use super::{Cell, InUnits, Leaves, Overflow, Units};
 use crate::alloc::sink::RepTotals;
 use crate::model::{MemberRef, Model};
 use crate::period::{Period, TimeDim};
@@ -140,6 +140,43 @@ impl Tree {
         value: Decimal,
         in_units: Option<InUnits>,
     ) -> Result<(), Overflow> {
+        let cell = u32::try_from(self.flags.len).map_err(|_| Overflow)?;
+        self.run(cell, cell.checked_add(1).ok_or(Overflow)?);
+        self.cell(period, exact, value, in_units)
+    }
+
+    /// [`Tree::leaf`] for each child of the node last opened, every one a leaf.
+    pub fn leaves(&mut self, leaves: &Leaves<'_, '_, '_>) -> Result<(), Overflow> {
+        let first = u32::try_from(self.flags.len).map_err(|_| Overflow)?;
+        let n = u32::try_from(leaves.len()).map_err(|_| Overflow)?;
+        self.run(first, first.checked_add(n).ok_or(Overflow)?);
+        for (i, ((child, &exact), &value)) in leaves.iter().enumerate() {
+            self.cell(child.period, exact, value, leaves.in_units(i))?;
+        }
+        Ok(())
+    }
+
+    /// Cells `first..end`, stored next, are children of the node open last.
+    fn run(&mut self, first: u32, end: u32) {
+        if first == end {
+            return;
+        }
+        let node = self.stack.last().copied().unwrap_or(NO_NODE);
+        match self.runs.last_mut() {
+            Some((n, _, last_end)) if *n == node && *last_end == first => *last_end = end,
+            _ => self.runs.push((node, first, end)),
+        }
+    }
+
+    /// A cell's flags, and its values added to its period's totals.
+    #[inline]
+    fn cell(
+        &mut self,
+        period: Period,
+        exact: Decimal,
+        value: Decimal,
+        in_units: Option<InUnits>,
+    ) -> Result<(), Overflow> {
         let InUnits {
             value: value_units,
             floor,
@@ -156,13 +193,7 @@ impl Tree {
             (true, false) => FRACTIONAL,
             (true, true) => FRACTIONAL | UP,
         };
-        let cell = u32::try_from(self.flags.len).map_err(|_| Overflow)?;
         self.flags.push(flags);
-        let node = self.stack.last().copied().unwrap_or(NO_NODE);
-        match self.runs.last_mut() {
-            Some((n, _, end)) if *n == node && *end == cell => *end += 1,
-            _ => self.runs.push((node, cell, cell + 1)),
-        }
         let sum = self.periods.entry(period, |period| PeriodSum {
             period,
             exact: Total::ZERO,

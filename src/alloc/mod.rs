@@ -786,6 +786,37 @@ struct Child<'p, 'm> {
     nested: &'p [Prepared<'m>],
 }
 
+/// The children of one node with their exact and rounded values, and those in units
+/// when the walk rounds (`shares`, else empty).
+struct Leaves<'a, 'p, 'm> {
+    children: &'a [Child<'p, 'm>],
+    exacts: &'a [Decimal],
+    values: &'a [Decimal],
+    shares: &'a apportion::Shares,
+}
+
+impl<'a, 'p, 'm> Leaves<'a, 'p, 'm> {
+    /// Each child with its exact and rounded value.
+    fn iter(
+        &self,
+    ) -> impl ExactSizeIterator<Item = ((&'a Child<'p, 'm>, &'a Decimal), &'a Decimal)> + use<'a, 'p, 'm>
+    {
+        self.children.iter().zip(self.exacts).zip(self.values)
+    }
+
+    fn len(&self) -> usize {
+        self.iter().len()
+    }
+
+    /// Child `i`'s values in units, as the rounding of the node found them.
+    fn in_units(&self, i: usize) -> Option<InUnits> {
+        match (self.shares.units.get(i), self.shares.exact.get(i)) {
+            (Some(&value), Some(&(floor, frac))) => Some(InUnits { value, floor, frac }),
+            _ => None,
+        }
+    }
+}
+
 fn clip(a: Period, b: Period) -> Period {
     Period {
         start: a.start.max(b.start),
@@ -1058,13 +1089,21 @@ impl<'m, S: Sink> Walk<'_, 'm, S> {
             }
         }
         self.sink.open(exact, rounded)?;
-        for (i, ((child, &child_exact), &child_rounded)) in
-            children.iter().zip(&exacts).zip(values).enumerate()
-        {
-            let in_units = match (shares.units.get(i), shares.exact.get(i)) {
-                (Some(&value), Some(&(floor, frac))) => Some(InUnits { value, floor, frac }),
-                _ => None,
-            };
+        let leaves = Leaves {
+            children: &children,
+            exacts: &exacts,
+            values,
+            shares: &shares,
+        };
+        // Children with nothing left to split are leaves, handed to the sink together.
+        if S::LEAVES && rest.is_empty() && children.iter().all(|c| c.nested.is_empty()) {
+            self.sink.leaves(&mut self.path, &leaves)?;
+            self.sink.close();
+            self.spare.push((shares, shared));
+            return Ok(());
+        }
+        for (i, ((child, &child_exact), &child_rounded)) in leaves.iter().enumerate() {
+            let in_units = leaves.in_units(i);
             self.path.push(child.member);
             // A child with nothing left to split is a leaf: handed to the sink here, as
             // `expand` would, without a call per cell.

@@ -6,7 +6,7 @@
 //! whole-scope rep split.
 
 use super::control::{self, ByPeriod, PeriodUnits, Tree};
-use super::{Cell, Detail, InUnits, Overflow, RepMap, RepsKey, Units};
+use super::{Cell, Detail, InUnits, Leaves, Overflow, RepMap, RepsKey, Units};
 use crate::hash::Map;
 use crate::model::{DimId, MemberId, MemberRef, Model, RepId};
 use crate::period::Period;
@@ -34,6 +34,22 @@ pub(super) trait Sink {
         _value: Decimal,
         _in_units: Option<InUnits>,
     ) -> Result<(), Overflow> {
+        Ok(())
+    }
+
+    /// The children of the node last opened, every one a leaf: `path` holds the members
+    /// above them. Each is handed to [`Sink::leaf`] unless the sink takes them at once.
+    fn leaves(
+        &mut self,
+        path: &mut Vec<MemberRef>,
+        leaves: &Leaves<'_, '_, '_>,
+    ) -> Result<(), Overflow> {
+        for (i, ((child, &exact), &value)) in leaves.iter().enumerate() {
+            path.push(child.member);
+            let result = self.leaf(path, child.period, exact, value, leaves.in_units(i));
+            path.pop();
+            result?;
+        }
         Ok(())
     }
 
@@ -247,6 +263,44 @@ impl Sink for CellStore {
             period,
             value,
         });
+        Ok(())
+    }
+
+    /// [`CellStore::leaf`] for each child, with the checks and the run made once: the
+    /// children of one node are one run, whose members above the last are `path`.
+    fn leaves(
+        &mut self,
+        path: &mut Vec<MemberRef>,
+        leaves: &Leaves<'_, '_, '_>,
+    ) -> Result<(), Overflow> {
+        let Some(before_last) = leaves.len().checked_sub(1) else {
+            return Ok(());
+        };
+        // The limits `leaf` checks before each cell, checked before the last.
+        let per_cell = path.len() as u64 + 1;
+        u32::try_from(self.path_coords + before_last as u64 * per_cell).map_err(|_| Overflow)?;
+        u32::try_from(self.cells.len() + before_last).map_err(|_| Overflow)?;
+        self.path_coords += (before_last as u64 + 1) * per_cell;
+        self.tree.leaves(leaves)?;
+        if self.new_run {
+            self.new_run = false;
+            self.head_start = u32::try_from(self.coords.len()).map_err(|_| Overflow)?;
+            self.coords.extend_from_slice(path);
+        }
+        debug_assert_eq!(
+            self.coords.get(self.head_start as usize..),
+            Some(&path[..]),
+            "the leaves of one node do not share the members above them"
+        );
+        let (head_start, head_len) = (self.head_start, path.len() as u32);
+        self.cells
+            .extend(leaves.iter().map(|((child, _), &value)| Cell {
+                head_start,
+                head_len,
+                last: Some(child.member),
+                period: child.period,
+                value,
+            }));
         Ok(())
     }
 
