@@ -330,3 +330,62 @@ impl RowWriter {
         column
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    /// Rows of one run (written from the run's template), each differing from the row
+    /// before in its name and in one number or none: every row is written with its own
+    /// numbers, as if it stood alone.
+    #[test]
+    fn rows_of_a_run_keep_their_own_numbers() {
+        let d = |s: &str| Decimal::from_str(s).unwrap();
+        let numbers = [
+            (d("10"), None, None, None),
+            (d("10"), None, None, None),
+            (d("10"), Some(d("1")), None, None),
+            (d("10"), Some(d("2")), None, None),
+            (d("10"), Some(d("2")), Some(d("3")), None),
+            (d("10"), Some(d("2")), Some(d("4")), None),
+            (d("10"), Some(d("2")), Some(d("4")), Some(d("5"))),
+            (d("10"), Some(d("2")), Some(d("4")), Some(d("6"))),
+            (d("10.5"), Some(d("2")), Some(d("4")), Some(d("6"))),
+            (d("10.50"), Some(d("2")), Some(d("4")), Some(d("6"))),
+        ];
+        let names: Vec<String> = (0..numbers.len()).map(|i| format!("rep{i}")).collect();
+        let period = Period {
+            start: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            end: chrono::NaiveDate::from_ymd_opt(2026, 1, 31).unwrap(),
+        };
+        let mut writer = RowWriter::new();
+        let mut line = Vec::new();
+        let mut expected = String::new();
+        for (i, (name, &(target, actual, expected_value, forecast))) in
+            names.iter().zip(&numbers).enumerate()
+        {
+            let row = FlatRow {
+                goal: "revenue",
+                members: vec![Some("east"), Some(name)],
+                period: Some(period),
+                target,
+                actual,
+                expected: expected_value,
+                forecast,
+                varying: (i > 0).then_some(1),
+            };
+            writer.row(&row, &mut line);
+            let number =
+                |v: Option<Decimal>| v.map_or(String::new(), |v| v.normalize().to_string());
+            expected.push_str(&format!(
+                "revenue,east,{name},2026-01-01,2026-01-31,{},{},{},{}\r\n",
+                target.normalize(),
+                number(actual),
+                number(expected_value),
+                number(forecast)
+            ));
+        }
+        assert_eq!(String::from_utf8(line).unwrap(), expected);
+    }
+}

@@ -545,6 +545,21 @@ fn csv_rows_in_runs_are_the_rows_written_field_by_field() {
         goal revenue \"Revenue\" {\n  owner \"CRO\"\n  target 1200000 CNY\n\
         baseline 1M CNY in 2025\n  supports grow\n  split region even\n  split month even\n}\n";
     assert!(csv_against_plain_rows(months_last.to_string()).is_empty());
+    // Reps with the same target and different actuals, expectations and forecasts: a
+    // row repeats the numbers of the row before only when all four are the same.
+    let progress = "plan \"Progress by rep\" {\n  period 2026\n  currency CNY\n  as_of 2026-03-31\n}\n\
+        strategy grow \"Grow\"\ndimension region { east \"East\"  west \"West\" }\n\
+        team te {\n  region east\n  rep a { capacity 1M CNY }\n  rep b { capacity 1M CNY }\n\
+        rep c { capacity 1M CNY }\n  rep d { capacity 1M CNY }\n}\n\
+        goal revenue \"Revenue\" {\n  owner \"CRO\"\n  target 1200000 CNY\n\
+        baseline 1M CNY in 2025\n  supports grow\n\
+        split region { east 50% { split rep even }  west rest }\n  split month even\n}\n\
+        actuals revenue {\n  2026-01 east a 10k\n  2026-01 east b 10k\n  2026-01 east d 5k\n\
+        2026-02 east b 7k\n  2026-02 east c 7k\n  2026-03 east a 1.5k\n}\n";
+    let varying = csv_against_plain_rows(progress.to_string());
+    // East's four reps in each of twelve months; west's months change their dates.
+    assert_eq!(varying.get(&("revenue".to_string(), 1)), Some(&(12 * 3)));
+    assert_eq!(varying.len(), 1);
 }
 
 #[test]
