@@ -11,15 +11,33 @@ use rust_decimal::Decimal;
 use std::borrow::Cow;
 use std::io::Write;
 
-/// A text field as CSV: neutralised if a spreadsheet would run it, quoted if needed.
-pub fn field(text: &str) -> Cow<'_, str> {
-    let risky = matches!(
+/// Whether a spreadsheet would run `text` as a formula.
+fn risky(text: &str) -> bool {
+    matches!(
         text.as_bytes().first(),
         Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
-    );
-    let quote = text
-        .bytes()
-        .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'));
+    )
+}
+
+/// Whether `text` must be quoted.
+fn needs_quotes(text: &str) -> bool {
+    text.bytes()
+        .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+}
+
+/// Append `text` to `line` as a CSV field (see [`field`]).
+#[inline]
+fn push_field(text: &str, line: &mut Vec<u8>) {
+    if risky(text) || needs_quotes(text) {
+        line.extend_from_slice(field(text).as_bytes());
+    } else {
+        line.extend_from_slice(text.as_bytes());
+    }
+}
+
+/// A text field as CSV: neutralised if a spreadsheet would run it, quoted if needed.
+pub fn field(text: &str) -> Cow<'_, str> {
+    let (risky, quote) = (risky(text), needs_quotes(text));
     if !risky && !quote {
         return Cow::Borrowed(text);
     }
@@ -246,7 +264,7 @@ impl RowWriter {
                 line.extend_from_slice(&self.before);
                 // A new name in nearly every row: nothing to remember.
                 if let Some(Some(m)) = row.members.get(k) {
-                    line.extend_from_slice(field(m).as_bytes());
+                    push_field(m, line);
                 }
                 line.extend_from_slice(&self.after);
             }
@@ -338,7 +356,7 @@ mod tests {
 
     /// Rows of one run (written from the run's template), each differing from the row
     /// before in its name and in one number or none: every row is written with its own
-    /// numbers, as if it stood alone.
+    /// name and numbers, as if it stood alone.
     #[test]
     fn rows_of_a_run_keep_their_own_numbers() {
         let d = |s: &str| Decimal::from_str(s).unwrap();
@@ -354,7 +372,14 @@ mod tests {
             (d("10.5"), Some(d("2")), Some(d("4")), Some(d("6"))),
             (d("10.50"), Some(d("2")), Some(d("4")), Some(d("6"))),
         ];
-        let names: Vec<String> = (0..numbers.len()).map(|i| format!("rep{i}")).collect();
+        // Names a spreadsheet would run, or that need quotes, among plain ones.
+        let names: Vec<String> = (0..numbers.len())
+            .map(|i| match i % 4 {
+                1 => format!("=rep{i}"),
+                2 => format!("rep \"{i}\", east"),
+                _ => format!("rep{i}"),
+            })
+            .collect();
         let period = Period {
             start: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
             end: chrono::NaiveDate::from_ymd_opt(2026, 1, 31).unwrap(),
@@ -379,7 +404,8 @@ mod tests {
             let number =
                 |v: Option<Decimal>| v.map_or(String::new(), |v| v.normalize().to_string());
             expected.push_str(&format!(
-                "revenue,east,{name},2026-01-01,2026-01-31,{},{},{},{}\r\n",
+                "revenue,east,{},2026-01-01,2026-01-31,{},{},{},{}\r\n",
+                field(name),
                 target.normalize(),
                 number(actual),
                 number(expected_value),
