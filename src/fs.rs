@@ -3,9 +3,8 @@
 //!
 //! Files named by a plan are hostile: they are read only when they are regular files, and
 //! opening never blocks on a pipe. Outputs are written through a temporary file created
-//! exclusively, with an unpredictable name, in the target's folder, which then takes the
-//! target's place in one step (swapped with it, or renamed over it), so a failure leaves
-//! the old file whole and a planted link is never followed.
+//! exclusively, with an unpredictable name, in the target's folder, then renamed over the
+//! target, so a failure leaves the old file whole and a planted link is never followed.
 
 use crate::resolve::load::FileSystem;
 use std::fs::File;
@@ -142,40 +141,13 @@ pub fn write_atomically_with(
         out.flush()?;
     }
     // A file being replaced keeps its permissions.
-    if let Ok(meta) = std::fs::symlink_metadata(path)
-        && meta.is_file()
-    {
+    if let Ok(meta) = std::fs::metadata(path) {
         temp.as_file().set_permissions(meta.permissions())?;
-        if exchange(temp.path(), path) {
-            // The temporary name now holds the old file: removing it is all that is
-            // left, and the output is in place whether or not that succeeds.
-            let _ = temp.close();
-            return Ok(());
-        }
     }
     // No fsync: the rename already makes the replacement all-or-nothing for readers,
     // and flushing hundreds of megabytes of regenerable output would double the time.
     temp.persist(path).map_err(|e| e.error)?;
     Ok(())
-}
-
-/// Swap the regular files at `a` and `b` in one step, where the system can; false if
-/// it did not (then neither moved).
-///
-/// A rename over an existing file makes ext4 write the new file out before the rename
-/// returns (its safeguard for programs that replace a file without fsync): for a report
-/// of a hundred megabytes, a third of a second. An exchange is as atomic for readers,
-/// who see the old file or the new, and leaves the writing to the system, as for a new
-/// file.
-#[cfg(target_os = "linux")]
-fn exchange(a: &Path, b: &Path) -> bool {
-    use rustix::fs::{CWD, RenameFlags, renameat_with};
-    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).is_ok()
-}
-
-#[cfg(not(target_os = "linux"))]
-fn exchange(_: &Path, _: &Path) -> bool {
-    false
 }
 
 /// Replace the existing regular file `path` (already resolved: not a link) with `bytes`
@@ -322,67 +294,5 @@ mod tests {
             2,
             "no temporary file left"
         );
-    }
-
-    fn names(dir: &Path) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
-    }
-
-    #[test]
-    fn a_replaced_output_keeps_its_permissions_and_leaves_nothing_behind() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("report.csv");
-        std::fs::write(&out, "old").unwrap();
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o640)).unwrap();
-            // Another name for the old file keeps the old bytes: the output's name is
-            // given a new file, the old one is not written over.
-            std::fs::hard_link(&out, dir.path().join("kept.csv")).unwrap();
-        }
-        write_atomically_with(&out, |w| w.write_all(b"new")).unwrap();
-        assert_eq!(std::fs::read(&out).unwrap(), b"new");
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&out).unwrap().permissions().mode();
-            assert_eq!(mode & 0o777, 0o640);
-            assert_eq!(std::fs::read(dir.path().join("kept.csv")).unwrap(), b"old");
-            assert_eq!(names(dir.path()), ["kept.csv", "report.csv"]);
-        }
-        // A new file, and a failure half-way, which leaves the old bytes.
-        let fresh = dir.path().join("fresh.csv");
-        write_atomically_with(&fresh, |w| w.write_all(b"first")).unwrap();
-        let failed = write_atomically_with(&out, |w| {
-            w.write_all(b"partial")?;
-            Err(io::Error::other("the report stopped"))
-        });
-        assert!(failed.is_err());
-        assert_eq!(std::fs::read(&out).unwrap(), b"new");
-        assert_eq!(std::fs::read(&fresh).unwrap(), b"first");
-        assert_eq!(names(dir.path()).len(), 3 - usize::from(cfg!(not(unix))));
-    }
-
-    #[cfg(target_os = "linux")]
-    #[test]
-    fn exchange_swaps_two_files_or_moves_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
-        std::fs::write(&a, "new").unwrap();
-        std::fs::write(&b, "old").unwrap();
-        assert!(exchange(&a, &b));
-        assert_eq!(std::fs::read(&a).unwrap(), b"old");
-        assert_eq!(std::fs::read(&b).unwrap(), b"new");
-        // Nothing to swap with: nothing moves, and the caller renames instead.
-        let missing = dir.path().join("missing");
-        assert!(!exchange(&a, &missing));
-        assert_eq!(std::fs::read(&a).unwrap(), b"old");
-        assert!(!missing.exists());
     }
 }
