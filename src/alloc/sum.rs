@@ -3,8 +3,8 @@
 //!
 //! The exact value of a cell usually has 28 significant digits (a share of a share), so
 //! the running total of a period outgrows 96 bits and every addition rounds its last
-//! digit. `checked_add` then scales into a 192-bit buffer and divides it down word by
-//! word. The result it reaches is fixed by its arithmetic, and controlled rounding reads
+//! digit. `checked_add` then (the scales differ once the total has dropped a digit)
+//! scales into a 192-bit buffer and divides it down word by word. The result it reaches is fixed by its arithmetic, and controlled rounding reads
 //! bounds from these totals, so the same total must come out here: for two positive
 //! values with scales `s₁` and `s₂`, let `s = max(s₁, s₂)` and `n` be their exact sum as
 //! an integer count of `10⁻ˢ`.
