@@ -266,5 +266,24 @@ mod tests {
         let sum = add(a, b).unwrap();
         assert_eq!((sum.mantissa(), sum.scale()), ((1i128 << 96) / 10 + 1, 0));
         same(a, b).unwrap();
+        // Sums that end in a tie, one a digit and the other several digits down: half to
+        // even, not half up.
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        same(d("7922816251426433.7593543740785"), d("57012")).unwrap();
+        let mut total = Total::ZERO;
+        let mut sum = Decimal::ZERO;
+        for v in [
+            "2446.50000",
+            "7922816251426433759354090251",
+            "7922816251426433759353945900",
+        ]
+        .iter()
+        .cycle()
+        .take(4)
+        {
+            total.add(d(v)).unwrap();
+            sum = sum.checked_add(d(v)).unwrap();
+            assert_eq!(total.value().serialize(), sum.serialize());
+        }
     }
 }
