@@ -223,6 +223,24 @@ impl CellStore {
     }
 }
 
+impl CellStore {
+    /// Store `head`, the members above the last of the cell stored next, if a run begins
+    /// with that cell (else they are those of the run's cells before it).
+    fn run_head(&mut self, head: &[MemberRef]) -> Result<(), Overflow> {
+        if self.new_run {
+            self.new_run = false;
+            self.head_start = u32::try_from(self.coords.len()).map_err(|_| Overflow)?;
+            self.coords.extend_from_slice(head);
+        }
+        debug_assert_eq!(
+            self.coords.get(self.head_start as usize..),
+            Some(head),
+            "a cell's members above its last changed with no node opened or closed"
+        );
+        Ok(())
+    }
+}
+
 impl Sink for CellStore {
     const LEAVES: bool = true;
     const ROUNDED: bool = true;
@@ -246,16 +264,7 @@ impl Sink for CellStore {
             Some((last, head)) => (Some(*last), head),
             None => (None, &[][..]),
         };
-        if self.new_run {
-            self.new_run = false;
-            self.head_start = u32::try_from(self.coords.len()).map_err(|_| Overflow)?;
-            self.coords.extend_from_slice(head);
-        }
-        debug_assert_eq!(
-            self.coords.get(self.head_start as usize..),
-            Some(head),
-            "a cell's members above its last changed with no node opened or closed"
-        );
+        self.run_head(head)?;
         self.cells.push(Cell {
             head_start: self.head_start,
             head_len: head.len() as u32,
@@ -282,16 +291,7 @@ impl Sink for CellStore {
         u32::try_from(self.cells.len() + before_last).map_err(|_| Overflow)?;
         self.path_coords += (before_last as u64 + 1) * per_cell;
         self.tree.leaves(leaves)?;
-        if self.new_run {
-            self.new_run = false;
-            self.head_start = u32::try_from(self.coords.len()).map_err(|_| Overflow)?;
-            self.coords.extend_from_slice(path);
-        }
-        debug_assert_eq!(
-            self.coords.get(self.head_start as usize..),
-            Some(&path[..]),
-            "the leaves of one node do not share the members above them"
-        );
+        self.run_head(path)?;
         let (head_start, head_len) = (self.head_start, path.len() as u32);
         self.cells
             .extend(leaves.iter().map(|((child, _), &value)| Cell {
